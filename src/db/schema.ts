@@ -1,0 +1,233 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/**
+ * The database is the single source of truth. Money columns are NUMERIC read and written
+ * as decimal strings (drizzle's string mode): they never become floats.
+ */
+
+const money = (name: string) => numeric(name, { precision: 38, scale: 6 });
+const price = (name: string) => numeric(name, { precision: 38, scale: 12 });
+const quantity = (name: string) => numeric(name, { precision: 38, scale: 10 });
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const models = pgTable("models", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  kind: text("kind").$type<"rule" | "llm">().notNull(),
+  strategy: text("strategy").notNull(),
+  status: text("status").$type<"active" | "paused">().notNull().default("active"),
+  initialCapital: money("initial_capital").notNull(),
+  /** Strategy parameters and LLM settings (base URL, model id, key variable name: never a key). */
+  config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+export interface ExitPlanJson {
+  stop: string | null;
+  target: string | null;
+  invalidation: string | null;
+  invalidationPrice: string | null;
+  confidence: number | null;
+  timeExit: string | null;
+  cooldownUntil: string | null;
+}
+
+/** Positions and trades: OPEN rows are positions, CLOSED rows are trades. */
+export const orders = pgTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    modelId: text("model_id").notNull().references(() => models.id),
+    venue: text("venue").notNull(),
+    symbol: text("symbol").notNull(),
+    side: text("side").$type<"LONG" | "SHORT">().notNull(),
+    quantity: quantity("quantity").notNull(),
+    leverage: numeric("leverage", { precision: 10, scale: 2 }).notNull(),
+    entryPrice: price("entry_price").notNull(),
+    /** Exact cost basis (entry notional) of `quantity`; entryPrice = entryCost / quantity. */
+    entryCost: money("entry_cost").notNull(),
+    /** Entry fees of the lots still open; on a CLOSED row `fees` holds entry and exit fees. */
+    entryFees: money("entry_fees").notNull().default("0"),
+    exitPlan: jsonb("exit_plan").$type<ExitPlanJson>(),
+    status: text("status").$type<"OPEN" | "CLOSED">().notNull().default("OPEN"),
+    exitPrice: price("exit_price"),
+    exitNotional: money("exit_notional"),
+    realizedPnl: money("realized_pnl"),
+    fees: money("fees").notNull().default("0"),
+    closeTrigger: text("close_trigger"),
+    entryClientOrderId: text("entry_client_order_id"),
+    exitClientOrderId: text("exit_client_order_id"),
+    /** The OPEN row a CLOSED slice came from when a position was reduced rather than closed. */
+    parentId: text("parent_id"),
+    slOrderIndex: text("sl_order_index"),
+    tpOrderIndex: text("tp_order_index"),
+    slTriggerPrice: price("sl_trigger_price"),
+    tpTriggerPrice: price("tp_trigger_price"),
+    openedAt: ts("opened_at").notNull().defaultNow(),
+    closedAt: ts("closed_at"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("orders_one_open_per_symbol").on(t.modelId, t.symbol).where(sql`${t.status} = 'OPEN'`),
+    index("orders_model_status_idx").on(t.modelId, t.status, t.closedAt),
+  ],
+);
+
+/** Orders as sent to a venue, keyed by a deterministic client id written before sending. */
+export const venueOrders = pgTable(
+  "venue_orders",
+  {
+    id: text("id").primaryKey(),
+    clientOrderId: text("client_order_id").notNull().unique(),
+    venueOrderId: text("venue_order_id"),
+    modelId: text("model_id").notNull().references(() => models.id),
+    positionId: text("position_id"),
+    venue: text("venue").notNull(),
+    symbol: text("symbol").notNull(),
+    side: text("side").$type<"BUY" | "SELL">().notNull(),
+    type: text("type").$type<"MARKET" | "LIMIT">().notNull(),
+    timeInForce: text("time_in_force").notNull(),
+    price: price("price"),
+    quantity: quantity("quantity").notNull(),
+    filledQuantity: quantity("filled_quantity").notNull().default("0"),
+    leverage: numeric("leverage", { precision: 10, scale: 2 }).notNull(),
+    reduceOnly: boolean("reduce_only").notNull().default(false),
+    postOnly: boolean("post_only").notNull().default(false),
+    expiresAt: ts("expires_at"),
+    /** Why the order exists: OPEN (entry or scale-in), CLOSE (reduce or close, with closeTrigger). */
+    purpose: text("purpose").$type<"OPEN" | "CLOSE">().notNull(),
+    closeTrigger: text("close_trigger"),
+    exitPlan: jsonb("exit_plan").$type<ExitPlanJson>(),
+    status: text("status").notNull(),
+    reason: text("reason"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("venue_orders_model_status_idx").on(t.modelId, t.status)],
+);
+
+export const fills = pgTable(
+  "fills",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    venue: text("venue").notNull(),
+    tradeId: text("trade_id").notNull(),
+    clientOrderId: text("client_order_id").notNull(),
+    modelId: text("model_id").notNull().references(() => models.id),
+    positionId: text("position_id"),
+    symbol: text("symbol").notNull(),
+    side: text("side").$type<"BUY" | "SELL">().notNull(),
+    price: price("price").notNull(),
+    quantity: quantity("quantity").notNull(),
+    fee: money("fee").notNull(),
+    liquidity: text("liquidity").$type<"MAKER" | "TAKER">().notNull(),
+    ts: ts("ts").notNull(),
+  },
+  (t) => [uniqueIndex("fills_venue_trade_idx").on(t.venue, t.tradeId), index("fills_model_idx").on(t.modelId, t.id)],
+);
+
+/** Every cash movement. cash = sum(amount) = initial capital + realized P&L - fees. */
+export const ledger = pgTable(
+  "ledger",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    modelId: text("model_id").notNull().references(() => models.id),
+    kind: text("kind").$type<"DEPOSIT" | "REALIZED_PNL" | "FEE" | "RESET">().notNull(),
+    amount: money("amount").notNull(),
+    positionId: text("position_id"),
+    fillId: bigint("fill_id", { mode: "number" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("ledger_model_idx").on(t.modelId, t.id)],
+);
+
+export const invocations = pgTable(
+  "invocations",
+  {
+    id: text("id").primaryKey(),
+    modelId: text("model_id").notNull().references(() => models.id),
+    status: text("status").$type<"running" | "ok" | "error" | "timeout">().notNull(),
+    prompt: text("prompt"),
+    response: text("response"),
+    decisions: jsonb("decisions"),
+    error: text("error"),
+    durationMs: integer("duration_ms"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [index("invocations_model_idx").on(t.modelId, t.createdAt)],
+);
+
+export const toolCalls = pgTable(
+  "tool_calls",
+  {
+    id: text("id").primaryKey(),
+    invocationId: text("invocation_id").references(() => invocations.id),
+    modelId: text("model_id").notNull().references(() => models.id),
+    type: text("type").$type<"CREATE_POSITION" | "CLOSE_POSITION" | "UPDATE_EXIT_PLAN" | "HOLDING">().notNull(),
+    metadata: jsonb("metadata").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("tool_calls_invocation_idx").on(t.invocationId)],
+);
+
+/** Equity every minute per model; older rows are rolled up to hourly, then daily. */
+export const equitySnapshots = pgTable(
+  "equity_snapshots",
+  {
+    modelId: text("model_id").notNull().references(() => models.id),
+    resolution: text("resolution").$type<"1m" | "1h" | "1d">().notNull(),
+    ts: ts("ts").notNull(),
+    equity: money("equity").notNull(),
+    cash: money("cash").notNull(),
+    unrealizedPnl: money("unrealized_pnl").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.resolution, t.ts] })],
+);
+
+/** Events written in the same transaction as the change they describe; delivered after commit by id. */
+export const outbox = pgTable("outbox", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  type: text("type").$type<"order" | "position" | "account" | "invocation">().notNull(),
+  modelId: text("model_id"),
+  payload: jsonb("payload").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+export const candles = pgTable(
+  "candles",
+  {
+    symbol: text("symbol").notNull(),
+    interval: text("interval").$type<"1m" | "5m" | "1h">().notNull(),
+    openTime: ts("open_time").notNull(),
+    open: price("open").notNull(),
+    high: price("high").notNull(),
+    low: price("low").notNull(),
+    close: price("close").notNull(),
+    volume: quantity("volume").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.symbol, t.interval, t.openTime] })],
+);
+
+/** Last known mid per market and the feed's own state, so a restart resumes where it stopped. */
+export const marketState = pgTable("market_state", {
+  symbol: text("symbol").primaryKey(),
+  mid: price("mid").notNull(),
+  feedState: jsonb("feed_state"),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});

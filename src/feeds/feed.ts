@@ -1,0 +1,31 @@
+import type { BookUpdate } from "../core/book.js";
+import type { MarketSpec } from "../core/market.js";
+
+export type FeedKind = "synthetic" | "replay";
+
+/** A source of order-book updates for a set of markets: synthetic, a recorded file, later a live venue. */
+export interface MarketFeed {
+  readonly kind: FeedKind;
+  readonly markets: readonly MarketSpec[];
+  /** Starts delivering updates to the sink; each symbol's first update is a snapshot. */
+  start(sink: (update: BookUpdate) => void): void;
+  stop(): void;
+  /** What /api/health shows about the feed. */
+  describe(): Record<string, unknown>;
+}
+
+export type CandleInterval = "1m" | "5m" | "1h";
+
+export const INTERVAL_MS: Record<CandleInterval, number> = { "1m": 60_000, "5m": 300_000, "1h": 3_600_000 };
+
+/** OHLCV in integer ticks and lots. */
+export interface Candle {
+  symbol: string;
+  interval: CandleInterval;
+  openTime: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}

@@ -1,0 +1,86 @@
+import type { BookSnapshot } from "../core/book.js";
+import type { LeverageCenti } from "../core/leverage.js";
+import type { MarketSpec } from "../core/market.js";
+import type { Micro } from "../core/money.js";
+import type { Liquidity, OrderSide, OrderType, Side, TimeInForce, VenueOrderStatus } from "../core/types.js";
+
+/**
+ * The one port every venue implements: the exchange simulator and each live exchange.
+ * The trading service talks only to this interface and never asks which venue it is.
+ * Quantities are lots and prices ticks of the market (see MarketSpec).
+ */
+export interface Venue {
+  readonly name: string;
+  markets(): readonly MarketSpec[];
+  /** Current book, best levels first, at most `depth` levels a side. */
+  book(symbol: string, depth: number): BookSnapshot | undefined;
+  placeOrder(request: PlaceOrder): Promise<OrderReport>;
+  cancelOrder(accountId: string, clientOrderId: string): Promise<OrderReport>;
+  /** Resting orders of an account. */
+  openOrders(accountId: string): Promise<OrderReport[]>;
+  /** Looks an order up by its client id: reconciliation of UNKNOWN orders. */
+  orderStatus(accountId: string, clientOrderId: string): Promise<OrderReport | undefined>;
+  positions(accountId: string): Promise<VenuePosition[]>;
+  /** Fills that happen later (a resting limit order crossed by the market). Returns an unsubscribe function. */
+  onFill(listener: (fill: VenueFill) => void): () => void;
+}
+
+export interface PlaceOrder {
+  /** Deterministic id, written to the database before the order is sent: a retry can never double-place. */
+  clientOrderId: string;
+  accountId: string;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  lots: number;
+  /** Limit price for LIMIT orders; for MARKET orders the worst acceptable price (defaults to the venue's bound around mid). */
+  priceTicks?: number;
+  timeInForce: TimeInForce;
+  /** GTT expiry, epoch ms. */
+  expiresAt?: number;
+  postOnly?: boolean;
+  reduceOnly?: boolean;
+  leverage: LeverageCenti;
+}
+
+export interface VenueFill {
+  venue: string;
+  accountId: string;
+  clientOrderId: string;
+  /** Unique per venue: the idempotency key of a fill in the database. */
+  tradeId: string;
+  symbol: string;
+  side: OrderSide;
+  priceTicks: number;
+  lots: number;
+  fee: Micro;
+  liquidity: Liquidity;
+  ts: number;
+}
+
+export interface OrderReport {
+  clientOrderId: string;
+  venueOrderId: string;
+  accountId: string;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  timeInForce: TimeInForce;
+  priceTicks: number | null;
+  lots: number;
+  filledLots: number;
+  status: VenueOrderStatus;
+  /** Fills produced by this call (not earlier ones). */
+  fills: VenueFill[];
+  /** snake_case reason when REJECTED, CANCELED or EXPIRED, e.g. "insufficient_margin", "post_only_would_cross". */
+  reason?: string;
+  ts: number;
+}
+
+export interface VenuePosition {
+  symbol: string;
+  side: Side;
+  lots: bigint;
+  cost: Micro;
+  leverage: LeverageCenti;
+}
