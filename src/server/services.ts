@@ -1,0 +1,212 @@
+import type { CloseTrigger, ModelKind, ModelStatus, Side } from "../core/types.js";
+
+/**
+ * What the HTTP layer needs from the application, in the wire shapes of ../shared/API.md
+ * (decimal strings for money, ISO timestamps). The server validates request shapes with zod
+ * and calls these; domain rules (ticks, size decimals, margin) are enforced behind them and
+ * reported as AppError (src/core/errors.ts).
+ */
+export interface AppServices {
+  health(): HealthView;
+  markets(): MarketView[];
+  book(symbol: string, depth: number): BookView; // 404 unknown symbol
+
+  listModels(): Promise<ModelView[]>;
+  getModel(id: string): Promise<ModelView>; // 404
+  createModel(input: CreateModelInput): Promise<ModelView>; // 400 unknown strategy, 409/422 duplicate name
+  setModelStatus(id: string, status: ModelStatus): Promise<ModelView>;
+  equity(id: string, window: EquityWindow): Promise<EquityPoint[]>;
+  strategies(): StrategyView[];
+
+  positions(modelId?: string): Promise<PositionView[]>;
+  trades(modelId: string | undefined, limit: number): Promise<TradeView[]>;
+  openPosition(modelId: string, input: OpenPositionInput): Promise<OpenPositionView>;
+  closePositions(modelId: string, symbols: string[]): Promise<ClosePositionsView>;
+  updateExitPlan(modelId: string, symbol: string, patch: ExitPlanInput): Promise<PositionView>;
+
+  invocations(modelId: string | undefined, limit: number): Promise<InvocationView[]>;
+  schedulerStatus(): SchedulerView;
+  runSchedulerNow(): void;
+
+  moveMarket(symbol: string, price: string): Promise<MarketView>; // 409 not_simulation / feed_not_movable
+  resetAccount(modelId: string): Promise<AccountView>; // 409 not_simulation
+
+  /** Events after `afterId` (exclusive) from the outbox, then live ones; returns an unsubscribe function. */
+  subscribe(afterId: number | undefined, listener: (event: AppEvent) => void): Promise<() => void>;
+}
+
+export type EquityWindow = "1h" | "24h" | "7d" | "30d" | "all";
+
+export interface AppEvent {
+  /** Outbox id; absent on throttled `market` ticks. */
+  id?: number;
+  type: "order" | "position" | "account" | "invocation" | "market";
+  data: unknown;
+}
+
+export interface HealthView {
+  status: "ok";
+  mode: "simulation" | "live";
+  feed: { kind: string; [k: string]: unknown };
+  db: { kind: "pglite" | "postgres" };
+  version: string;
+}
+
+export interface MarketView {
+  symbol: string;
+  bid: string | null;
+  ask: string | null;
+  mid: string | null;
+  sizeDecimals: number;
+  priceDecimals: number;
+  minBaseAmount: string;
+  updatedAt: string | null;
+}
+
+export interface BookView {
+  symbol: string;
+  bids: Array<[string, string]>;
+  asks: Array<[string, string]>;
+  ts: string | null;
+}
+
+export interface AccountView {
+  cash: string;
+  equity: string;
+  unrealizedPnl: string;
+  realizedPnl: string;
+  fees: string;
+  marginUsed: string;
+  available: string;
+  returnPct: number;
+}
+
+export interface MetricsView {
+  sharpe: number | null;
+  sortino: number | null;
+  winRate: number | null;
+  maxDrawdown: number | null;
+  profitFactor: number | null;
+  expectancy: number | null;
+  trades: number;
+}
+
+export interface ModelView {
+  id: string;
+  name: string;
+  kind: ModelKind;
+  strategy: string;
+  status: ModelStatus;
+  initialCapital: string;
+  account: AccountView;
+  metrics: MetricsView;
+  llm?: { baseUrl: string; model: string; apiKeyEnv?: string; temperature?: number; maxSteps?: number };
+  createdAt: string;
+}
+
+export interface CreateModelInput {
+  name: string;
+  kind: ModelKind;
+  strategy: string;
+  initialCapital?: string;
+  llm?: { baseUrl: string; model: string; apiKeyEnv?: string; temperature?: number; maxSteps?: number };
+}
+
+export interface StrategyView {
+  name: string;
+  kind: ModelKind;
+  description: string;
+}
+
+export interface EquityPoint {
+  ts: string;
+  equity: string;
+}
+
+export interface ExitPlanView {
+  stop: string | null;
+  target: string | null;
+  invalidation: string | null;
+  invalidationPrice: string | null;
+  confidence: number | null;
+  timeExit: string | null;
+  cooldownUntil: string | null;
+}
+
+export interface ExitPlanInput {
+  stop?: string | null;
+  target?: string | null;
+  invalidation?: string | null;
+  invalidationPrice?: string | null;
+  confidence?: number | null;
+  timeExit?: string | null;
+  cooldownUntil?: string | null;
+}
+
+export interface PositionView {
+  id: string;
+  modelId: string;
+  symbol: string;
+  side: Side;
+  quantity: string;
+  leverage: string;
+  entryPrice: string;
+  markPrice: string | null;
+  unrealizedPnl: string;
+  exitPlan: ExitPlanView | null;
+  openedAt: string;
+}
+
+export interface TradeView {
+  id: string;
+  modelId: string;
+  symbol: string;
+  side: Side;
+  quantity: string;
+  leverage: string;
+  entryPrice: string;
+  exitPrice: string;
+  realizedPnl: string;
+  fees: string;
+  closeTrigger: CloseTrigger | null;
+  openedAt: string;
+  closedAt: string;
+}
+
+export interface OpenPositionInput {
+  symbol: string;
+  side: Side;
+  quantity: string;
+  leverage?: string;
+  exitPlan?: ExitPlanInput;
+}
+
+export interface OpenPositionView {
+  status: "filled" | "partial";
+  requestedQuantity: string;
+  filledQuantity: string;
+  averagePrice: string;
+  fees: string;
+  position: PositionView;
+}
+
+export interface ClosePositionsView {
+  results: Record<string, { status: "closed" | "partial" | "rejected"; exitPrice?: string; realizedPnl?: string; reason?: string }>;
+}
+
+export interface InvocationView {
+  id: string;
+  modelId: string;
+  createdAt: string;
+  durationMs: number | null;
+  status: "ok" | "error" | "timeout" | "running";
+  response: string | null;
+  toolCalls: Array<{ type: string; metadata: unknown; createdAt: string }>;
+}
+
+export interface SchedulerView {
+  intervalMs: number;
+  enabled: boolean;
+  cycleInProgress: boolean;
+  lastCycle: { startedAt: string; finishedAt: string | null; models: number } | null;
+}
