@@ -110,3 +110,36 @@ export function averagePrice(market: MarketSpec, micro: Micro, lots: bigint): st
   // price = micro / 10^6 USD / (lots / 10^sizeDecimals)
   return formatRatio(micro * 10n ** BigInt(market.sizeDecimals), lots * 10n ** BigInt(MICRO_DECIMALS), AVERAGE_PRICE_DECIMALS);
 }
+
+/**
+ * Applies a fill of `orderSide` to whatever position the account has on the symbol: it
+ * opens or scales the same side, reduces or closes the opposite one, and (when the fill is
+ * larger than the position) opens the other side with the rest. Returns the closed slice if any.
+ */
+export function applyNettingFill(
+  market: MarketSpec,
+  position: PositionState | null,
+  orderSide: "BUY" | "SELL",
+  leverage: LeverageCenti,
+  fill: FillAmount,
+): { position: PositionState | null; closed: ClosedSlice | null } {
+  const side: Side = orderSide === "BUY" ? "LONG" : "SHORT";
+  if (!position || position.side === side) {
+    return { position: applyEntryFill(market, position, side, leverage, fill), closed: null };
+  }
+  const lots = BigInt(fill.lots);
+  if (lots <= position.lots) {
+    const r = applyExitFill(market, position, fill);
+    return { position: r.position, closed: r.closed };
+  }
+  // Split the fee in proportion to the lots on each side of the flip.
+  const closingLots = Number(position.lots);
+  const closingFee = divRound(fill.fee * position.lots, lots);
+  const r = applyExitFill(market, position, { priceTicks: fill.priceTicks, lots: closingLots, fee: closingFee });
+  const opened = applyEntryFill(market, null, side, leverage, {
+    priceTicks: fill.priceTicks,
+    lots: fill.lots - closingLots,
+    fee: fill.fee - closingFee,
+  });
+  return { position: opened, closed: r.closed };
+}

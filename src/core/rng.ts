@@ -27,11 +27,11 @@ function splitmix32(seed: number): () => number {
 export function createRng(seed: number | string, restore?: number[]): Rng {
   const numericSeed = typeof seed === "number" ? seed : hashString(seed);
   const init = splitmix32(numericSeed);
-  let [a, b, c, d] = restore && restore.length === 4 ? restore : [init(), init(), init(), init()];
-  a = a! >>> 0;
-  b = b! >>> 0;
-  c = c! >>> 0;
-  d = d! >>> 0;
+  const start = restore && restore.length === 4 ? restore : [init(), init(), init(), init()];
+  let a = start[0]! >>> 0;
+  let b = start[1]! >>> 0;
+  let c = start[2]! >>> 0;
+  let d = start[3]! >>> 0;
   let spareNormal: number | null = null;
   const nextUint = (): number => {
     const t = (((a + b) >>> 0) + d) >>> 0;

@@ -21,8 +21,11 @@ export interface Venue {
   /** Looks an order up by its client id: reconciliation of UNKNOWN orders. */
   orderStatus(accountId: string, clientOrderId: string): Promise<OrderReport | undefined>;
   positions(accountId: string): Promise<VenuePosition[]>;
-  /** Fills that happen later (a resting limit order crossed by the market). Returns an unsubscribe function. */
-  onFill(listener: (fill: VenueFill) => void): () => void;
+  /**
+   * Changes that happen later, outside a call: a resting limit order filled by the market
+   * (report.fills holds the new fills), a GTT order expired. Returns an unsubscribe function.
+   */
+  onOrderUpdate(listener: (report: OrderReport) => void): () => void;
 }
 
 export interface PlaceOrder {

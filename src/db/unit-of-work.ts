@@ -1,0 +1,45 @@
+import type { Db, Tx } from "./client.js";
+import type { BusEvent, EventBus } from "../events/bus.js";
+import { appendEvents, type PendingEvent } from "../events/outbox.js";
+
+export interface UnitContext {
+  /** Records an event; it is written to the outbox in this transaction and published after commit. */
+  emit(event: PendingEvent): void;
+  /** Runs after commit, before the next unit starts: where in-memory state follows the database. */
+  onCommit(fn: () => void): void;
+}
+
+/**
+ * Every state change is one transaction, and the events describing it are written in that
+ * same transaction and published only after it commits. Writers are serialised inside the
+ * process, so outbox ids become visible in order (a reader resuming "after id N" never skips
+ * an event that committed late) and in-memory state is updated by one writer at a time.
+ */
+export class UnitOfWork {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly db: Db,
+    private readonly bus: EventBus,
+  ) {}
+
+  run<T>(work: (tx: Tx, ctx: UnitContext) => Promise<T>): Promise<T> {
+    const next = this.tail.then(() => this.execute(work));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  private async execute<T>(work: (tx: Tx, ctx: UnitContext) => Promise<T>): Promise<T> {
+    let published: BusEvent[] = [];
+    const commits: Array<() => void> = [];
+    const result = await this.db.transaction(async (tx) => {
+      const pending: PendingEvent[] = [];
+      const value = await work(tx, { emit: (e) => pending.push(e), onCommit: (fn) => commits.push(fn) });
+      published = await appendEvents(tx, pending);
+      return value;
+    });
+    for (const fn of commits) fn();
+    for (const e of published) this.bus.publish(e);
+    return result;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * In-process delivery of events after commit. Listeners are called synchronously in publish
+ * order; a throwing listener is isolated so it cannot break the others or the publisher.
+ */
+export interface BusEvent {
+  /** Outbox id; absent for throttled market ticks, which are not stored. */
+  id?: number;
+  type: "order" | "position" | "account" | "invocation" | "market";
+  modelId?: string | null;
+  data: unknown;
+}
+
+export class EventBus {
+  private readonly listeners = new Set<(event: BusEvent) => void>();
+  private lastId = 0;
+
+  constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
+
+  subscribe(listener: (event: BusEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(event: BusEvent): void {
+    if (event.id !== undefined) this.lastId = Math.max(this.lastId, event.id);
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+
+  /** Highest outbox id published in this process. */
+  get lastPublishedId(): number {
+    return this.lastId;
+  }
+}

@@ -1,0 +1,65 @@
+import { initialMargin } from "../core/leverage.js";
+import type { MarketSpec } from "../core/market.js";
+import type { Micro } from "../core/money.js";
+import { unrealizedPnl, type PositionState } from "../core/position.js";
+import type { ExitPlan } from "./exit-plan.js";
+
+export interface OpenPosition {
+  /** Id of the OPEN row in the orders table. */
+  id: string;
+  modelId: string;
+  state: PositionState;
+  plan: ExitPlan;
+  openedAt: number;
+  entryClientOrderId: string | null;
+}
+
+export interface AccountFigures {
+  cash: Micro;
+  equity: Micro;
+  unrealizedPnl: Micro;
+  realizedPnl: Micro;
+  fees: Micro;
+  marginUsed: Micro;
+  available: Micro;
+}
+
+/**
+ * A model's account as the trading service keeps it in memory: derived from the ledger and
+ * the OPEN rows, rebuilt at every start, changed only after the transaction that changed
+ * the database has committed.
+ */
+export class ModelAccount {
+  readonly positions = new Map<string, OpenPosition>();
+  /** Margin held by resting entry orders, by client order id. */
+  readonly orderMargin = new Map<string, Micro>();
+
+  constructor(
+    readonly modelId: string,
+    /** Capital at creation or at the last reset. */
+    public initialCapital: Micro,
+    /** Gross realized P&L since the last reset. */
+    public realizedPnl: Micro = 0n,
+    /** Fees paid since the last reset. */
+    public fees: Micro = 0n,
+  ) {}
+
+  get cash(): Micro {
+    return this.initialCapital + this.realizedPnl - this.fees;
+  }
+
+  figures(markets: ReadonlyMap<string, MarketSpec>, mark: (symbol: string) => number | undefined): AccountFigures {
+    let unrealized = 0n;
+    let marginUsed = 0n;
+    for (const p of this.positions.values()) {
+      const m = markets.get(p.state.symbol);
+      const px = mark(p.state.symbol);
+      if (m && px !== undefined) unrealized += unrealizedPnl(m, p.state, px);
+      marginUsed += initialMargin(p.state.cost, p.state.leverage);
+    }
+    for (const v of this.orderMargin.values()) marginUsed += v;
+    const cash = this.cash;
+    const equity = cash + unrealized;
+    return { cash, equity, unrealizedPnl: unrealized, realizedPnl: this.realizedPnl, fees: this.fees, marginUsed, available: equity - marginUsed };
+  }
+}

@@ -1,0 +1,105 @@
+import { initialMargin } from "../core/leverage.js";
+import type { Logger } from "../core/logger.js";
+import { silentLogger } from "../core/logger.js";
+import { notional, type MarketSpec } from "../core/market.js";
+import { unrealizedPnl } from "../core/position.js";
+import type { CloseTrigger } from "../core/types.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
+import type { OpenPosition } from "./account.js";
+import { exitTrigger } from "./exit-plan.js";
+import type { TradingService } from "./trading-service.js";
+
+export interface ExitEngineOptions {
+  service: TradingService;
+  uow: UnitOfWork;
+  markets: readonly MarketSpec[];
+  now: () => number;
+  logger?: Logger;
+  /** Backoff of a failed close: first wait, doubling up to the cap, forever until it closes. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+}
+
+/**
+ * Checks every open position's exit plan and liquidation price on every book update, and
+ * closes a triggered position exactly once. A close that fails is retried with backoff and
+ * reported as an event on every failure, until the position is closed: stops are never lost.
+ */
+export class ExitEngine {
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly markets: Map<string, MarketSpec>;
+  private readonly logger: Logger;
+  private stopped = false;
+
+  constructor(private readonly opts: ExitEngineOptions) {
+    this.markets = new Map(opts.markets.map((m) => [m.symbol, m]));
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  /** Hot path: called for every book update. Allocation-free unless something triggers. */
+  onBook(symbol: string, bid: number | undefined, ask: number | undefined): void {
+    const market = this.markets.get(symbol);
+    if (!market || this.stopped) return;
+    const now = this.opts.now();
+    for (const account of this.opts.service.accounts.values()) {
+      const pos = account.positions.get(symbol);
+      if (!pos || this.inflight.has(pos.id)) continue;
+      const trigger = exitTrigger(pos.state.side, pos.plan, bid, ask, now) ?? liquidation(market, pos, pos.state.side === "LONG" ? bid : ask);
+      if (trigger) this.fire(account.modelId, symbol, pos, trigger);
+    }
+  }
+
+  /** Resolves when every close in flight has finished (for shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private fire(modelId: string, symbol: string, pos: OpenPosition, trigger: CloseTrigger): void {
+    const run = this.closeUntilDone(modelId, symbol, pos, trigger).finally(() => this.inflight.delete(pos.id));
+    this.inflight.set(pos.id, run);
+  }
+
+  private async closeUntilDone(modelId: string, symbol: string, pos: OpenPosition, trigger: CloseTrigger): Promise<void> {
+    let wait = this.opts.retryInitialMs ?? 100;
+    for (let attempt = 1; !this.stopped; attempt++) {
+      const live = this.opts.service.accounts.get(modelId)?.positions.get(symbol);
+      if (!live || live.id !== pos.id) return;
+      let reason: string;
+      try {
+        const r = await this.opts.service.closePosition(modelId, symbol, trigger);
+        if (r.status === "closed") return;
+        if (r.status === "partial") continue; // the rest of a triggered position closes too
+        if (r.reason === "no_position") return;
+        reason = r.reason ?? "rejected";
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+      }
+      this.logger.warn({ modelId, symbol, trigger, attempt, reason }, "triggered close failed; retrying");
+      await this.reportFailure(modelId, symbol, pos.id, trigger, attempt, reason, wait);
+      await new Promise((r) => setTimeout(r, wait));
+      wait = Math.min(wait * 2, this.opts.retryMaxMs ?? 30_000);
+    }
+  }
+
+  private async reportFailure(modelId: string, symbol: string, positionId: string, trigger: CloseTrigger, attempt: number, reason: string, retryInMs: number): Promise<void> {
+    try {
+      await this.opts.uow.run(async (_tx, ctx) => {
+        ctx.emit({ type: "order", modelId, data: { action: "close_failed", positionId, symbol, closeTrigger: trigger, attempt, reason, retryInMs } });
+      });
+    } catch (error) {
+      this.logger.error({ err: error, modelId, symbol }, "could not record a failed close");
+    }
+  }
+}
+
+/** Isolated liquidation: the position's margin plus its loss at the exit price has fallen to maintenance. */
+function liquidation(m: MarketSpec, pos: OpenPosition, exitPx: number | undefined): CloseTrigger | null {
+  if (exitPx === undefined) return null;
+  const equity = initialMargin(pos.state.cost, pos.state.leverage) + unrealizedPnl(m, pos.state, exitPx);
+  const maintenance = (notional(m, exitPx, pos.state.lots) * BigInt(m.maintenanceMarginBps)) / 10_000n;
+  return equity <= maintenance ? "LIQUIDATION" : null;
+}

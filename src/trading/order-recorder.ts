@@ -1,0 +1,236 @@
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import type { Tx } from "../db/client.js";
+import { fills, ledger, orders, venueOrders } from "../db/schema.js";
+import type { UnitContext } from "../db/unit-of-work.js";
+import { formatLeverage } from "../core/leverage.js";
+import { parseScaled } from "../core/decimal.js";
+import { lotsToQuantity, notional, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { formatUsd, type Micro } from "../core/money.js";
+import { applyEntryFill, applyExitFill, averagePrice, mergeSlices, type ClosedSlice, type PositionState } from "../core/position.js";
+import type { CloseTrigger, Side } from "../core/types.js";
+import type { OrderReport } from "../venues/venue.js";
+import type { ModelAccount, OpenPosition } from "./account.js";
+import { planFromJson, planToJson } from "./exit-plan.js";
+
+export type VenueOrderRow = typeof venueOrders.$inferSelect;
+
+/** What recording a venue report did, for the caller's answer. */
+export interface RecordOutcome {
+  order: VenueOrderRow;
+  newFills: number;
+  filledLots: number;
+  /** Notional and fees of the new fills. */
+  notional: Micro;
+  fees: Micro;
+  position: OpenPosition | null;
+  closed: { rowId: string; slice: ClosedSlice; trigger: CloseTrigger | null } | null;
+}
+
+/**
+ * Writes a venue's report of an order into the database in the caller's transaction: the
+ * order's status, each new fill (idempotent on the venue's trade id), the position row it
+ * opens, scales, reduces or closes, and the ledger. The in-memory account follows on commit.
+ */
+export async function recordReport(
+  tx: Tx,
+  ctx: UnitContext,
+  market: MarketSpec,
+  account: ModelAccount,
+  report: OrderReport,
+  now: Date,
+): Promise<RecordOutcome | null> {
+  const [order] = await tx.select().from(venueOrders).where(eq(venueOrders.clientOrderId, report.clientOrderId)).for("update");
+  if (!order) return null;
+  const side: Side = order.purpose === "OPEN" ? (order.side === "BUY" ? "LONG" : "SHORT") : order.side === "BUY" ? "SHORT" : "LONG";
+  const current = account.positions.get(market.symbol) ?? null;
+  let state: PositionState | null = current?.state ?? null;
+  let slice: ClosedSlice | null = null;
+  let realized = 0n;
+  let fees = 0n;
+  let notionalSum = 0n;
+  let newFills = 0;
+  let filledLots = 0;
+  const positionId = current?.id ?? order.positionId ?? randomUUID();
+
+  for (const f of report.fills) {
+    const inserted = await tx
+      .insert(fills)
+      .values({
+        venue: f.venue,
+        tradeId: f.tradeId,
+        clientOrderId: f.clientOrderId,
+        modelId: account.modelId,
+        positionId,
+        symbol: f.symbol,
+        side: f.side,
+        price: ticksToPrice(market, f.priceTicks),
+        quantity: lotsToQuantity(market, f.lots),
+        fee: formatUsd(f.fee),
+        liquidity: f.liquidity,
+        ts: new Date(f.ts),
+      })
+      .onConflictDoNothing()
+      .returning({ id: fills.id });
+    const fillId = inserted[0]?.id;
+    if (fillId === undefined) continue; // already recorded: a replayed report doubles nothing
+    newFills++;
+    filledLots += f.lots;
+    fees += f.fee;
+    const amount = { priceTicks: f.priceTicks, lots: f.lots, fee: f.fee };
+    notionalSum += notional(market, f.priceTicks, f.lots);
+    if (order.purpose === "OPEN") {
+      state = applyEntryFill(market, state, side, Number(parseScaled(order.leverage, 2)), amount);
+    } else {
+      if (!state) continue;
+      const r = applyExitFill(market, state, amount);
+      state = r.position;
+      slice = slice ? mergeSlices(slice, r.closed) : r.closed;
+      realized += r.closed.grossPnl;
+      await tx.insert(ledger).values({ modelId: account.modelId, kind: "REALIZED_PNL", amount: formatUsd(r.closed.grossPnl), positionId, fillId });
+    }
+    await tx.insert(ledger).values({ modelId: account.modelId, kind: "FEE", amount: formatUsd(-f.fee), positionId, fillId });
+  }
+
+  const newOrderFilled = lotsToQuantity(market, parseScaled(order.filledQuantity, market.sizeDecimals) + BigInt(filledLots));
+  const [updatedOrder] = await tx
+    .update(venueOrders)
+    .set({ status: report.status, reason: report.reason ?? null, venueOrderId: report.venueOrderId || order.venueOrderId, filledQuantity: newOrderFilled, positionId, updatedAt: now })
+    .where(eq(venueOrders.id, order.id))
+    .returning();
+  ctx.emit({ type: "order", modelId: account.modelId, data: { action: orderAction(report), order: orderView(updatedOrder!) } });
+
+  let position: OpenPosition | null = current;
+  let closed: RecordOutcome["closed"] = null;
+  if (newFills > 0 && order.purpose === "OPEN" && state) {
+    const plan = current?.plan ?? planFromJson(market, order.exitPlan);
+    position = { id: positionId, modelId: account.modelId, state, plan, openedAt: current?.openedAt ?? now.getTime(), entryClientOrderId: current?.entryClientOrderId ?? order.clientOrderId };
+    const values = positionColumns(market, state);
+    if (current) {
+      await tx.update(orders).set({ ...values, updatedAt: now }).where(eq(orders.id, positionId));
+    } else {
+      await tx.insert(orders).values({
+        id: positionId,
+        modelId: account.modelId,
+        venue: order.venue,
+        symbol: market.symbol,
+        side,
+        ...values,
+        exitPlan: planToJson(market, plan),
+        status: "OPEN",
+        entryClientOrderId: order.clientOrderId,
+        openedAt: now,
+        updatedAt: now,
+      });
+    }
+    ctx.emit({ type: "position", modelId: account.modelId, data: { action: current ? "scaled" : "opened", position: positionEvent(market, position, null) } });
+  }
+  if (newFills > 0 && order.purpose === "CLOSE" && current && slice) {
+    const trigger = (order.closeTrigger as CloseTrigger | null) ?? "MANUAL";
+    const exit = {
+      status: "CLOSED" as const,
+      quantity: lotsToQuantity(market, slice.lots),
+      entryCost: formatUsd(slice.entryCost),
+      entryPrice: averagePrice(market, slice.entryCost, slice.lots),
+      exitNotional: formatUsd(slice.exitNotional),
+      exitPrice: averagePrice(market, slice.exitNotional, slice.lots),
+      realizedPnl: formatUsd(slice.realizedPnl),
+      fees: formatUsd(slice.fees),
+      closeTrigger: trigger,
+      exitClientOrderId: order.clientOrderId,
+      closedAt: now,
+      updatedAt: now,
+    };
+    let rowId = current.id;
+    if (state === null) {
+      // Closing exactly once: only an OPEN row can become CLOSED.
+      const done = await tx.update(orders).set(exit).where(sql`${orders.id} = ${current.id} and ${orders.status} = 'OPEN'`).returning({ id: orders.id });
+      if (done.length === 0) throw new Error(`position ${current.id} was already closed`);
+      position = null;
+    } else {
+      rowId = randomUUID();
+      await tx.insert(orders).values({
+        id: rowId,
+        parentId: current.id,
+        modelId: account.modelId,
+        venue: order.venue,
+        symbol: market.symbol,
+        side: current.state.side,
+        leverage: formatLeverage(current.state.leverage),
+        entryFees: "0",
+        exitPlan: planToJson(market, current.plan),
+        entryClientOrderId: current.entryClientOrderId,
+        openedAt: new Date(current.openedAt),
+        ...exit,
+      });
+      await tx.update(orders).set({ ...positionColumns(market, state), updatedAt: now }).where(eq(orders.id, current.id));
+      position = { ...current, state };
+    }
+    closed = { rowId, slice, trigger };
+    ctx.emit({
+      type: "position",
+      modelId: account.modelId,
+      data: { action: state === null ? "closed" : "reduced", position: { ...positionEvent(market, { ...current, state: state ?? current.state }, trigger), closedRow: rowId, exitPrice: exit.exitPrice, realizedPnl: exit.realizedPnl, fees: exit.fees } },
+    });
+  }
+
+  const finalPosition = position;
+  ctx.onCommit(() => {
+    account.realizedPnl += realized;
+    account.fees += fees;
+    if (finalPosition) account.positions.set(market.symbol, finalPosition);
+    else if (order.purpose === "CLOSE" && newFills > 0) account.positions.delete(market.symbol);
+  });
+  return { order: updatedOrder!, newFills, filledLots, notional: notionalSum, fees, position: finalPosition, closed };
+}
+
+export function positionColumns(m: MarketSpec, s: PositionState) {
+  return {
+    quantity: lotsToQuantity(m, s.lots),
+    leverage: formatLeverage(s.leverage),
+    entryCost: formatUsd(s.cost),
+    entryFees: formatUsd(s.entryFees),
+    entryPrice: averagePrice(m, s.cost, s.lots),
+  };
+}
+
+function positionEvent(m: MarketSpec, p: OpenPosition, trigger: CloseTrigger | null) {
+  return {
+    id: p.id,
+    modelId: p.modelId,
+    symbol: m.symbol,
+    side: p.state.side,
+    quantity: lotsToQuantity(m, p.state.lots),
+    leverage: formatLeverage(p.state.leverage),
+    entryPrice: averagePrice(m, p.state.cost, p.state.lots),
+    exitPlan: planToJson(m, p.plan),
+    openedAt: new Date(p.openedAt).toISOString(),
+    closeTrigger: trigger,
+  };
+}
+
+function orderAction(r: OrderReport): string {
+  if (r.fills.length > 0) return r.status === "FILLED" ? "filled" : "partially_filled";
+  return r.status.toLowerCase();
+}
+
+export function orderView(o: VenueOrderRow) {
+  return {
+    id: o.id,
+    clientOrderId: o.clientOrderId,
+    modelId: o.modelId,
+    venue: o.venue,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    timeInForce: o.timeInForce,
+    price: o.price,
+    quantity: o.quantity,
+    filledQuantity: o.filledQuantity,
+    status: o.status,
+    reason: o.reason,
+    purpose: o.purpose,
+    closeTrigger: o.closeTrigger,
+    createdAt: o.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,374 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { DecimalError } from "../core/decimal.js";
+import { AppError, invalid, notFound, rejected } from "../core/errors.js";
+import { formatLeverage, initialMargin, parseLeverage } from "../core/leverage.js";
+import type { Logger } from "../core/logger.js";
+import { silentLogger } from "../core/logger.js";
+import { findMarket, lotsToQuantity, notional, priceToTicks, quantityToLots, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { feeMicro, formatUsd, usd, type Micro } from "../core/money.js";
+import { averagePrice, type PositionState } from "../core/position.js";
+import { entrySide, exitSide, type CloseTrigger, type Side, type TimeInForce } from "../core/types.js";
+import type { Clock } from "../core/clock.js";
+import { ledger, models, orders, venueOrders } from "../db/schema.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
+import type { ExitPlanInput } from "../server/services.js";
+import type { OrderReport, PlaceOrder, Venue } from "../venues/venue.js";
+import { ModelAccount, type OpenPosition } from "./account.js";
+import { assertPlanSides, EMPTY_PLAN, mergePlan, parsePlanPatch, planToJson, type ExitPlan } from "./exit-plan.js";
+import { recordReport, type RecordOutcome } from "./order-recorder.js";
+
+export interface Quote {
+  bid: number | undefined;
+  ask: number | undefined;
+  mid: number | undefined;
+}
+
+export interface TradingServiceDeps {
+  uow: UnitOfWork;
+  venue: Venue;
+  clock: Clock;
+  accounts: Map<string, ModelAccount>;
+  quote: (symbol: string) => Quote | undefined;
+  /** A paper venue whose accounts follow ours (the simulator): funded on create and reset. */
+  paper?: { restoreAccount(accountId: string, cash: Micro, positions: PositionState[]): void };
+  /** Taker fee the pre-trade margin check budgets for (the venue charges its own). */
+  takerFeeBps?: number;
+  logger?: Logger;
+}
+
+export interface OpenRequest {
+  symbol: string;
+  side: Side;
+  quantity: string;
+  leverage?: string;
+  exitPlan?: ExitPlanInput;
+  /** LIMIT rests at `price` (GTC/GTT) or fills what it can now (IOC/FOK); MARKET (default) is IOC within the venue's bound. */
+  type?: "MARKET" | "LIMIT";
+  price?: string;
+  timeInForce?: TimeInForce;
+  postOnly?: boolean;
+  expiresAt?: string;
+}
+
+export interface OpenResult {
+  status: "filled" | "partial" | "resting";
+  requestedLots: number;
+  filledLots: number;
+  notional: Micro;
+  fees: Micro;
+  position: OpenPosition | null;
+  market: MarketSpec;
+  report: OrderReport;
+}
+
+export interface CloseResult {
+  status: "closed" | "partial" | "rejected";
+  exitPrice?: string;
+  realizedPnl?: string;
+  reason?: string;
+}
+
+/**
+ * The only writer of orders, fills and the ledger. Each change is validated first, written
+ * as an order row with a fresh client id before it is sent, and recorded in one transaction
+ * with its events when the venue answers. It never asks which venue it talks to.
+ */
+export class TradingService {
+  private readonly logger: Logger;
+  /** Positions with a close in flight: a position is closed exactly once however triggers race. */
+  private readonly closing = new Set<string>();
+
+  constructor(private readonly deps: TradingServiceDeps) {
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  get accounts(): Map<string, ModelAccount> {
+    return this.deps.accounts;
+  }
+
+  market(symbol: string): MarketSpec {
+    const m = findMarket(this.deps.venue.markets(), String(symbol));
+    if (!m) throw invalid(`symbol: unknown market "${symbol}" (known: ${this.deps.venue.markets().map((x) => x.symbol).join(", ")})`);
+    return m;
+  }
+
+  account(modelId: string): ModelAccount {
+    const a = this.deps.accounts.get(modelId);
+    if (!a) throw notFound(`model ${modelId} does not exist`);
+    return a;
+  }
+
+  isClosing(positionId: string): boolean {
+    return this.closing.has(positionId);
+  }
+
+  async openPosition(modelId: string, req: OpenRequest, clientOrderId = `open-${randomUUID()}`): Promise<OpenResult> {
+    const account = this.account(modelId);
+    const market = this.market(req.symbol);
+    const lots = parseLots(market, req.quantity);
+    const existing = account.positions.get(market.symbol) ?? null;
+    if (existing && existing.state.side !== req.side) {
+      throw rejected("opposite_position_open", `${modelId} holds a ${existing.state.side} ${market.symbol} position; close it before opening ${req.side}`);
+    }
+    const leverage = existing ? existing.state.leverage : parseLeverageField(req.leverage ?? "1", market.maxLeverage);
+    const q = this.deps.quote(market.symbol);
+    const entryPx = req.side === "LONG" ? q?.ask : q?.bid;
+    const exitPx = req.side === "LONG" ? q?.bid : q?.ask;
+    if (entryPx === undefined || exitPx === undefined) throw rejected("market_closed", `no book for ${market.symbol} yet`);
+    const type = req.type ?? "MARKET";
+    const limitTicks = req.price !== undefined ? parsePrice(market, "price", req.price) : undefined;
+    if (type === "LIMIT" && limitTicks === undefined) throw invalid("price: a LIMIT order needs a price");
+    const refPx = type === "LIMIT" ? limitTicks! : entryPx;
+    const orderNotional = notional(market, refPx, lots);
+    if (orderNotional < market.minNotional) {
+      throw rejected("below_min_notional", `notional ${formatUsd(orderNotional)} is below the $${formatUsd(market.minNotional)} minimum`);
+    }
+    const patch = parsePlanPatch(market, req.exitPlan ?? {});
+    const plan: ExitPlan = existing ? mergePlan(market, req.side, existing.plan, patch) : { ...EMPTY_PLAN, ...patch };
+    assertPlanSides(market, req.side, plan, type === "LIMIT" ? limitTicks! : exitPx);
+    const margin = initialMargin(orderNotional, leverage) + feeMicro(orderNotional, this.deps.takerFeeBps ?? 6);
+    const available = this.figures(account).available;
+    if (margin > available) {
+      throw rejected("insufficient_margin", `needs ${formatUsd(margin)} of margin and fees, ${formatUsd(available < 0n ? 0n : available)} available`);
+    }
+    const tif: TimeInForce = type === "MARKET" ? "IOC" : (req.timeInForce ?? "GTC");
+    const expiresAt = req.expiresAt !== undefined ? Date.parse(req.expiresAt) : undefined;
+    if (tif === "GTT" && (expiresAt === undefined || !Number.isFinite(expiresAt))) throw invalid("expiresAt: a GTT order needs an ISO-8601 expiry");
+
+    const placed: PlaceOrder = {
+      clientOrderId,
+      accountId: modelId,
+      symbol: market.symbol,
+      side: entrySide(req.side),
+      type,
+      lots,
+      timeInForce: tif,
+      leverage,
+      ...(limitTicks !== undefined ? { priceTicks: limitTicks } : {}),
+      ...(req.postOnly ? { postOnly: true } : {}),
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
+    };
+    const report = await this.send(placed, { purpose: "OPEN", positionId: existing?.id ?? randomUUID(), exitPlan: plan, market });
+    const outcome = await this.record(market, account, report);
+    const resting = report.status === "OPEN" || report.status === "PARTIALLY_FILLED";
+    if (resting && type === "LIMIT") this.holdOrderMargin(account, market, placed, outcome?.filledLots ?? 0);
+    if (!outcome || outcome.newFills === 0) {
+      if (resting) return { status: "resting", requestedLots: lots, filledLots: 0, notional: 0n, fees: 0n, position: account.positions.get(market.symbol) ?? null, market, report };
+      throw rejected(report.reason ?? "not_filled", `nothing filled: ${report.reason ?? report.status.toLowerCase()}`);
+    }
+    return {
+      status: outcome.filledLots >= lots ? "filled" : resting ? "resting" : "partial",
+      requestedLots: lots,
+      filledLots: outcome.filledLots,
+      notional: outcome.notional,
+      fees: outcome.fees,
+      position: outcome.position,
+      market,
+      report,
+    };
+  }
+
+  async closePosition(modelId: string, symbol: string, trigger: CloseTrigger = "MANUAL", clientOrderId?: string): Promise<CloseResult> {
+    const account = this.account(modelId);
+    const market = this.market(symbol);
+    const pos = account.positions.get(market.symbol);
+    if (!pos) return { status: "rejected", reason: "no_position" };
+    if (this.closing.has(pos.id)) return { status: "rejected", reason: "close_in_progress" };
+    this.closing.add(pos.id);
+    try {
+      const report = await this.send(
+        {
+          clientOrderId: clientOrderId ?? `close-${pos.id}-${randomUUID().slice(0, 8)}`,
+          accountId: modelId,
+          symbol: market.symbol,
+          side: exitSide(pos.state.side),
+          type: "MARKET",
+          lots: Number(pos.state.lots),
+          timeInForce: "IOC",
+          reduceOnly: true,
+          leverage: pos.state.leverage,
+        },
+        { purpose: "CLOSE", positionId: pos.id, closeTrigger: trigger, market },
+      );
+      const outcome = await this.record(market, account, report);
+      if (!outcome?.closed) return { status: "rejected", reason: report.reason ?? "not_filled" };
+      const s = outcome.closed.slice;
+      return {
+        status: account.positions.has(market.symbol) ? "partial" : "closed",
+        exitPrice: averagePrice(market, s.exitNotional, s.lots),
+        realizedPnl: formatUsd(s.realizedPnl),
+      };
+    } finally {
+      this.closing.delete(pos.id);
+    }
+  }
+
+  /** Creates a model's row and its opening deposit in one transaction. */
+  async createAccount(row: typeof models.$inferInsert): Promise<ModelAccount> {
+    const capital = usd(row.initialCapital);
+    if (capital <= 0n) throw invalid("initialCapital: must be positive");
+    const account = new ModelAccount(row.id, capital);
+    await this.deps.uow.run(async (tx, ctx) => {
+      const taken = await tx.select({ id: models.id }).from(models).where(eq(models.name, row.name));
+      if (taken.length > 0) throw new AppError(409, "name_taken", `a model named "${row.name}" already exists`);
+      await tx.insert(models).values(row);
+      await tx.insert(ledger).values({ modelId: row.id, kind: "DEPOSIT", amount: formatUsd(capital) });
+      ctx.emit({ type: "account", modelId: row.id, data: { modelId: row.id, action: "created", cash: formatUsd(capital) } });
+      ctx.onCommit(() => {
+        this.deps.accounts.set(row.id, account);
+        this.deps.paper?.restoreAccount(row.id, capital, []);
+      });
+    });
+    return account;
+  }
+
+  /**
+   * Closes every position at the market, cancels resting orders and books a RESET entry that
+   * brings cash back to the initial capital. History (trades, fills) is kept.
+   */
+  async resetAccount(modelId: string): Promise<ModelAccount> {
+    const account = this.account(modelId);
+    for (const o of await this.deps.venue.openOrders(modelId)) {
+      const r = await this.deps.venue.cancelOrder(modelId, o.clientOrderId);
+      await this.onVenueUpdate(r);
+    }
+    for (const symbol of [...account.positions.keys()]) {
+      const r = await this.closePosition(modelId, symbol, "MANUAL");
+      if (r.status !== "closed") throw rejected("reset_failed", `could not close ${symbol}: ${r.reason ?? r.status}`);
+    }
+    await this.deps.uow.run(async (tx, ctx) => {
+      const delta = account.initialCapital - account.cash;
+      await tx.insert(ledger).values({ modelId, kind: "RESET", amount: formatUsd(delta) });
+      ctx.emit({ type: "account", modelId, data: { modelId, action: "reset", cash: formatUsd(account.initialCapital) } });
+      ctx.onCommit(() => {
+        account.realizedPnl = 0n;
+        account.fees = 0n;
+        account.orderMargin.clear();
+        this.deps.paper?.restoreAccount(modelId, account.initialCapital, []);
+      });
+    });
+    return account;
+  }
+
+  async updateExitPlan(modelId: string, symbol: string, input: ExitPlanInput): Promise<OpenPosition> {
+    const account = this.account(modelId);
+    const market = this.market(symbol);
+    const pos = account.positions.get(market.symbol);
+    if (!pos) throw notFound(`${modelId} has no open ${market.symbol} position`);
+    const next = mergePlan(market, pos.state.side, pos.plan, parsePlanPatch(market, input));
+    const q = this.deps.quote(market.symbol);
+    const exitPx = pos.state.side === "LONG" ? q?.bid : q?.ask;
+    if (exitPx !== undefined) assertPlanSides(market, pos.state.side, { ...next, stop: input.stop === undefined ? null : next.stop, target: input.target === undefined ? null : next.target }, exitPx);
+    const updated: OpenPosition = { ...pos, plan: next };
+    await this.deps.uow.run(async (tx, ctx) => {
+      await tx.update(orders).set({ exitPlan: planToJson(market, next), updatedAt: new Date(this.deps.clock.now()) }).where(eq(orders.id, pos.id));
+      ctx.emit({ type: "position", modelId, data: { action: "exit_plan_updated", position: { id: pos.id, modelId, symbol: market.symbol, side: pos.state.side, exitPlan: planToJson(market, next), closeTrigger: null } } });
+      ctx.onCommit(() => {
+        const live = account.positions.get(market.symbol);
+        if (live && live.id === pos.id) account.positions.set(market.symbol, { ...live, plan: next });
+      });
+    });
+    return updated;
+  }
+
+  /** Records a report the venue sent on its own (a resting order filled or expired). */
+  async onVenueUpdate(report: OrderReport): Promise<void> {
+    const account = this.deps.accounts.get(report.accountId);
+    const market = findMarket(this.deps.venue.markets(), report.symbol);
+    if (!account || !market) return;
+    await this.record(market, account, report);
+    if (report.status !== "OPEN" && report.status !== "PARTIALLY_FILLED") account.orderMargin.delete(report.clientOrderId);
+  }
+
+  figures(account: ModelAccount) {
+    const markets = new Map(this.deps.venue.markets().map((m) => [m.symbol, m]));
+    return account.figures(markets, (s) => this.deps.quote(s)?.mid);
+  }
+
+  /** Writes the order before sending it; an exception from the venue leaves it UNKNOWN and reconciles. */
+  private async send(
+    req: PlaceOrder,
+    meta: { purpose: "OPEN" | "CLOSE"; positionId: string; market: MarketSpec; exitPlan?: ExitPlan; closeTrigger?: CloseTrigger },
+  ): Promise<OrderReport> {
+    const { market } = meta;
+    const now = new Date(this.deps.clock.now());
+    await this.deps.uow.run(async (tx, ctx) => {
+      const [row] = await tx
+        .insert(venueOrders)
+        .values({
+          id: randomUUID(),
+          clientOrderId: req.clientOrderId,
+          modelId: req.accountId,
+          positionId: meta.positionId,
+          venue: this.deps.venue.name,
+          symbol: req.symbol,
+          side: req.side,
+          type: req.type,
+          timeInForce: req.timeInForce,
+          price: req.priceTicks !== undefined ? ticksToPrice(market, req.priceTicks) : null,
+          quantity: lotsToQuantity(market, req.lots),
+          leverage: formatLeverage(req.leverage),
+          reduceOnly: req.reduceOnly ?? false,
+          postOnly: req.postOnly ?? false,
+          expiresAt: req.expiresAt !== undefined ? new Date(req.expiresAt) : null,
+          purpose: meta.purpose,
+          closeTrigger: meta.closeTrigger ?? null,
+          exitPlan: meta.exitPlan ? planToJson(market, meta.exitPlan) : null,
+          status: "PENDING",
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      ctx.emit({ type: "order", modelId: req.accountId, data: { action: "placed", order: { id: row!.id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, quantity: row!.quantity, purpose: meta.purpose, closeTrigger: meta.closeTrigger ?? null } } });
+    });
+    try {
+      return await this.deps.venue.placeOrder(req);
+    } catch (error) {
+      this.logger.warn({ err: error, clientOrderId: req.clientOrderId }, "order outcome unknown; reconciling with the venue");
+      await this.deps.uow.run(async (tx) => {
+        await tx.update(venueOrders).set({ status: "UNKNOWN", reason: String(error), updatedAt: new Date(this.deps.clock.now()) }).where(eq(venueOrders.clientOrderId, req.clientOrderId));
+      });
+      const found = await this.deps.venue.orderStatus(req.accountId, req.clientOrderId).catch(() => undefined);
+      if (found) return found;
+      throw new AppError(503, "venue_unavailable", `the venue did not answer for order ${req.clientOrderId}; it stays UNKNOWN until reconciled`);
+    }
+  }
+
+  private record(market: MarketSpec, account: ModelAccount, report: OrderReport): Promise<RecordOutcome | null> {
+    return this.deps.uow.run((tx, ctx) => recordReport(tx, ctx, market, account, report, new Date(this.deps.clock.now())));
+  }
+
+  private holdOrderMargin(account: ModelAccount, market: MarketSpec, req: PlaceOrder, filledLots: number): void {
+    const rest = req.lots - filledLots;
+    if (rest > 0 && req.priceTicks !== undefined) account.orderMargin.set(req.clientOrderId, initialMargin(notional(market, req.priceTicks, rest), req.leverage));
+  }
+}
+
+function parseLots(m: MarketSpec, quantity: string): number {
+  let lots: number;
+  try {
+    lots = quantityToLots(m, quantity);
+  } catch (e) {
+    throw invalid(`quantity: ${e instanceof DecimalError ? e.message : "not a decimal"} (${m.symbol} allows ${m.sizeDecimals} decimals)`);
+  }
+  if (!(lots > 0)) throw invalid(`quantity: must be positive, got ${quantity}`);
+  if (lots < m.minBaseLots) throw rejected("below_min_size", `quantity ${quantity} is below the ${m.symbol} minimum of ${lotsToQuantity(m, m.minBaseLots)}`);
+  return lots;
+}
+
+function parseLeverageField(input: string, max: number): number {
+  try {
+    return parseLeverage(input, max);
+  } catch (e) {
+    throw invalid(`leverage: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function parsePrice(m: MarketSpec, field: string, v: string): number {
+  try {
+    return priceToTicks(m, v, "half-up");
+  } catch {
+    throw invalid(`${field}: "${v}" is not a positive price`);
+  }
+}

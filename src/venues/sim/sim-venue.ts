@@ -1,0 +1,352 @@
+import type { BookSnapshot, BookUpdate } from "../../core/book.js";
+import { createRng, type Rng } from "../../core/rng.js";
+import { notional, type MarketSpec } from "../../core/market.js";
+import { feeMicro, type Micro } from "../../core/money.js";
+import type { PositionState } from "../../core/position.js";
+import type { Liquidity, OrderSide } from "../../core/types.js";
+import { L2Book } from "../../book/l2-book.js";
+import { OrderBook } from "../../book/order-book.js";
+import type { OrderReport, PlaceOrder, Venue, VenueFill, VenuePosition } from "../venue.js";
+import { DEFAULT_SIM_OPTIONS, type SimOptions } from "./options.js";
+import { marketBound, slip } from "./pricing.js";
+import { SimAccount } from "./sim-account.js";
+
+interface SimOrder {
+  req: PlaceOrder;
+  venueOrderId: string;
+  filledLots: number;
+  status: OrderReport["status"];
+  reason?: string;
+  ts: number;
+}
+
+const FEED_OWNER = "__feed__";
+
+/**
+ * The exchange simulator. Accounts trade against the market feed's book, never against each
+ * other: a paper account must not get fills a real venue would not give it. Taker orders walk
+ * the feed's levels (slippage from depth) and consume that liquidity until the feed refreshes
+ * it; resting limit orders fill as makers when the feed's book crosses them.
+ */
+export class SimVenue implements Venue {
+  readonly name = "sim";
+  private readonly opts: SimOptions;
+  private readonly marketMap: Map<string, MarketSpec>;
+  private readonly books = new Map<string, L2Book>();
+  /** Resting bids and asks in separate books so that two accounts' orders can never match each other. */
+  private readonly restingBids = new Map<string, OrderBook>();
+  private readonly restingAsks = new Map<string, OrderBook>();
+  private readonly orders = new Map<string, SimOrder>();
+  private readonly gttOrders = new Set<string>();
+  private readonly accounts = new Map<string, SimAccount>();
+  private readonly listeners = new Set<(report: OrderReport) => void>();
+  private readonly rng: Rng;
+  private feedSeq = 0;
+  private orderSeq = 0;
+
+  constructor(options: Partial<SimOptions> = {}) {
+    this.opts = { ...DEFAULT_SIM_OPTIONS, ...options };
+    this.rng = createRng(this.opts.seed);
+    this.marketMap = new Map(this.opts.markets.map((m) => [m.symbol, m]));
+    for (const m of this.opts.markets) {
+      this.books.set(m.symbol, new L2Book(m.symbol));
+      this.restingBids.set(m.symbol, new OrderBook());
+      this.restingAsks.set(m.symbol, new OrderBook());
+    }
+  }
+
+  markets(): readonly MarketSpec[] {
+    return this.opts.markets;
+  }
+
+  /** The feed's book as the simulator sees it (liquidity consumed by fills is not shown). */
+  l2(symbol: string): L2Book | undefined {
+    return this.books.get(symbol);
+  }
+
+  book(symbol: string, depth: number): BookSnapshot | undefined {
+    const b = this.books.get(symbol);
+    if (!b) return undefined;
+    return { symbol, bids: b.levels("bids", depth), asks: b.levels("asks", depth), ts: b.ts };
+  }
+
+  mid(symbol: string): number | undefined {
+    return this.books.get(symbol)?.mid();
+  }
+
+  onOrderUpdate(listener: (report: OrderReport) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- accounts (simulator only) ----
+
+  /** Creates or replaces an account's state: at start from the database, and on reset. */
+  restoreAccount(accountId: string, cash: Micro, positions: PositionState[] = []): void {
+    this.cancelAll(accountId, "account_reset");
+    const account = new SimAccount(accountId, cash);
+    for (const p of positions) account.positions.set(p.symbol, { ...p });
+    this.accounts.set(accountId, account);
+  }
+
+  /** Puts a resting order recorded in the database back on the book, without matching it now. */
+  restoreRestingOrder(req: PlaceOrder, filledLots: number, venueOrderId?: string): void {
+    const market = this.marketMap.get(req.symbol);
+    const account = this.accounts.get(req.accountId);
+    if (!market || !account || req.priceTicks === undefined) return;
+    const order: SimOrder = { req, venueOrderId: venueOrderId ?? this.nextVenueOrderId(), filledLots, status: filledLots > 0 ? "PARTIALLY_FILLED" : "OPEN", ts: this.opts.clock.now() };
+    this.orders.set(req.clientOrderId, order);
+    this.rest(market, account, order);
+  }
+
+  // ---- the Venue port ----
+
+  async placeOrder(req: PlaceOrder): Promise<OrderReport> {
+    const delay = this.latency();
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    return this.execute(req);
+  }
+
+  async cancelOrder(accountId: string, clientOrderId: string): Promise<OrderReport> {
+    const order = this.orders.get(clientOrderId);
+    if (!order || order.req.accountId !== accountId) {
+      return this.report(this.placeholder(accountId, clientOrderId), [], "REJECTED", "unknown_order");
+    }
+    if (order.status === "OPEN" || order.status === "PARTIALLY_FILLED") this.unrest(order, "CANCELED", "canceled");
+    return this.report(order, []);
+  }
+
+  async openOrders(accountId: string): Promise<OrderReport[]> {
+    return [...this.orders.values()]
+      .filter((o) => o.req.accountId === accountId && (o.status === "OPEN" || o.status === "PARTIALLY_FILLED"))
+      .map((o) => this.report(o, []));
+  }
+
+  async orderStatus(accountId: string, clientOrderId: string): Promise<OrderReport | undefined> {
+    const o = this.orders.get(clientOrderId);
+    return o && o.req.accountId === accountId ? this.report(o, []) : undefined;
+  }
+
+  async positions(accountId: string): Promise<VenuePosition[]> {
+    const a = this.accounts.get(accountId);
+    if (!a) return [];
+    return [...a.positions.values()].map((p) => ({ symbol: p.symbol, side: p.side, lots: p.lots, cost: p.cost, leverage: p.leverage }));
+  }
+
+  /** The account's equity minus margin in use, at current mids. */
+  available(accountId: string): Micro | undefined {
+    return this.accounts.get(accountId)?.available(this.marketMap, (s) => this.mid(s));
+  }
+
+  // ---- the market moves ----
+
+  /** Applies a feed update, expires GTT orders and fills resting orders the new book crosses. */
+  applyBookUpdate(update: BookUpdate): void {
+    const book = this.books.get(update.symbol);
+    const market = this.marketMap.get(update.symbol);
+    if (!book || !market) return;
+    book.applyUpdate(update);
+    if (this.gttOrders.size > 0) this.expireOrders(update.ts);
+    this.matchResting(market, book, "BUY");
+    this.matchResting(market, book, "SELL");
+  }
+
+  private execute(req: PlaceOrder): OrderReport {
+    const existing = this.orders.get(req.clientOrderId);
+    if (existing) return this.report(existing, []); // a retried send never places twice
+    const order: SimOrder = { req, venueOrderId: this.nextVenueOrderId(), filledLots: 0, status: "OPEN", ts: this.opts.clock.now() };
+    this.orders.set(req.clientOrderId, order);
+    const market = this.marketMap.get(req.symbol);
+    const book = this.books.get(req.symbol);
+    const account = this.accounts.get(req.accountId);
+    if (!market || !book) return this.finish(order, "REJECTED", "unknown_symbol");
+    if (!account) return this.finish(order, "REJECTED", "unknown_account");
+    if (!Number.isSafeInteger(req.lots) || req.lots <= 0) return this.finish(order, "REJECTED", "invalid_quantity");
+    const mid = book.mid();
+    if (mid === undefined) return this.finish(order, "REJECTED", "market_closed");
+
+    let lots = req.lots;
+    const reducible = account.reducibleLots(req.symbol, req.side);
+    if (req.reduceOnly) {
+      if (reducible === 0) return this.finish(order, "REJECTED", "reduce_only_no_position");
+      lots = Math.min(lots, reducible);
+    }
+    const limit = req.type === "MARKET" ? (req.priceTicks ?? marketBound(mid, req.side, this.opts.marketPriceBoundBps)) : req.priceTicks;
+    if (limit === undefined || !Number.isSafeInteger(limit) || limit <= 0) return this.finish(order, "REJECTED", "invalid_price");
+
+    const takerSide = req.side === "BUY" ? "BUY" : "SELL";
+    if (req.postOnly) {
+      const touch = req.side === "BUY" ? book.bestAsk() : book.bestBid();
+      if (touch !== undefined && (req.side === "BUY" ? limit >= touch : limit <= touch)) {
+        return this.finish(order, "REJECTED", "post_only_would_cross");
+      }
+    }
+    const plan = req.postOnly ? { fills: [], filled: 0 } : book.walk(takerSide, lots, limit);
+    if (req.timeInForce === "FOK" && plan.filled < lots) return this.finish(order, "CANCELED", "fok_unfillable");
+
+    const rests = req.type === "LIMIT" && (req.timeInForce === "GTC" || req.timeInForce === "GTT");
+    const exposureLots = Math.max(0, (rests ? lots : plan.filled) - reducible);
+    if (exposureLots > 0) {
+      const needed = SimAccount.marginFor(market, limit, exposureLots, req.leverage) + feeMicro(notional(market, limit, exposureLots), this.opts.takerFeeBps);
+      if (needed > account.available(this.marketMap, (s) => this.mid(s))) return this.finish(order, "REJECTED", "insufficient_margin");
+    }
+
+    const fills: VenueFill[] = [];
+    for (const level of plan.fills) {
+      const price = slip(level.price, req.side, this.opts.extraSlippageBps);
+      fills.push(this.fill(market, account, order, price, level.lots, "TAKER"));
+    }
+    book.consume(takerSide, plan.fills);
+
+    const remaining = lots - order.filledLots;
+    if (remaining > 0 && rests) {
+      order.status = order.filledLots > 0 ? "PARTIALLY_FILLED" : "OPEN";
+      if (req.timeInForce === "GTT") this.gttOrders.add(req.clientOrderId);
+      this.rest(market, account, order);
+      return this.report(order, fills);
+    }
+    if (remaining > 0) {
+      return this.finish(order, "CANCELED", order.filledLots > 0 ? "ioc_remainder_canceled" : "no_liquidity_within_bound", fills);
+    }
+    return this.finish(order, "FILLED", undefined, fills);
+  }
+
+  private fill(market: MarketSpec, account: SimAccount, order: SimOrder, priceTicks: number, lots: number, liquidity: Liquidity): VenueFill {
+    const fee = feeMicro(notional(market, priceTicks, lots), liquidity === "MAKER" ? this.opts.makerFeeBps : this.opts.takerFeeBps);
+    account.applyFill(market, order.req.side, order.req.leverage, { priceTicks, lots, fee });
+    const tradeId = `${order.req.clientOrderId}:${order.filledLots}`;
+    order.filledLots += lots;
+    return {
+      venue: this.name,
+      accountId: account.id,
+      clientOrderId: order.req.clientOrderId,
+      tradeId,
+      symbol: market.symbol,
+      side: order.req.side,
+      priceTicks,
+      lots,
+      fee,
+      liquidity,
+      ts: this.opts.clock.now(),
+    };
+  }
+
+  private rest(market: MarketSpec, account: SimAccount, order: SimOrder): void {
+    const remaining = order.req.lots - order.filledLots;
+    const book = (order.req.side === "BUY" ? this.restingBids : this.restingAsks).get(market.symbol)!;
+    book.limit({ id: order.req.clientOrderId, side: order.req.side, price: order.req.priceTicks!, lots: remaining, owner: account.id, ts: order.ts, tif: "GTC" });
+    const exposure = Math.max(0, remaining - account.reducibleLots(market.symbol, order.req.side));
+    if (exposure > 0) account.orderMargin.set(order.req.clientOrderId, SimAccount.marginFor(market, order.req.priceTicks!, exposure, order.req.leverage));
+  }
+
+  private unrest(order: SimOrder, status: OrderReport["status"], reason: string): void {
+    const book = (order.req.side === "BUY" ? this.restingBids : this.restingAsks).get(order.req.symbol);
+    book?.cancel(order.req.clientOrderId);
+    this.accounts.get(order.req.accountId)?.orderMargin.delete(order.req.clientOrderId);
+    this.gttOrders.delete(order.req.clientOrderId);
+    order.status = status;
+    order.reason = reason;
+  }
+
+  /** Feed liquidity that crosses resting orders fills them at their own price, as makers. */
+  private matchResting(market: MarketSpec, book: L2Book, restingSide: OrderSide): void {
+    const resting = (restingSide === "BUY" ? this.restingBids : this.restingAsks).get(market.symbol)!;
+    if (resting.size() === 0) return;
+    const touched = new Map<string, VenueFill[]>();
+    for (;;) {
+      const best = restingSide === "BUY" ? resting.bestBid() : resting.bestAsk();
+      const opposite = restingSide === "BUY" ? book.bestAsk() : book.bestBid();
+      if (best === undefined || opposite === undefined) break;
+      if (restingSide === "BUY" ? opposite > best : opposite < best) break;
+      // Only the feed's best level: deeper levels are matched on later passes of the loop.
+      const available = book.availableTo(restingSide, opposite);
+      const incoming = resting.limit({ id: `feed-${++this.feedSeq}`, side: restingSide === "BUY" ? "SELL" : "BUY", price: opposite, lots: available, owner: FEED_OWNER, tif: "IOC" });
+      if (incoming.filled === 0) break;
+      book.consume(restingSide, [{ price: opposite, lots: incoming.filled }]);
+      for (const m of incoming.matches) {
+        const order = this.orders.get(m.makerId);
+        const account = order && this.accounts.get(order.req.accountId);
+        if (!order || !account) continue;
+        account.orderMargin.delete(order.req.clientOrderId);
+        const f = this.fill(market, account, order, m.price, m.lots, "MAKER");
+        const list = touched.get(order.req.clientOrderId) ?? [];
+        list.push(f);
+        touched.set(order.req.clientOrderId, list);
+        if (order.filledLots >= order.req.lots) {
+          order.status = "FILLED";
+          this.gttOrders.delete(order.req.clientOrderId);
+        } else {
+          order.status = "PARTIALLY_FILLED";
+          const exposure = Math.max(0, order.req.lots - order.filledLots - account.reducibleLots(market.symbol, order.req.side));
+          if (exposure > 0) account.orderMargin.set(order.req.clientOrderId, SimAccount.marginFor(market, order.req.priceTicks!, exposure, order.req.leverage));
+        }
+      }
+    }
+    for (const [id, fills] of touched) this.emit(this.report(this.orders.get(id)!, fills));
+  }
+
+  private expireOrders(now: number): void {
+    for (const id of [...this.gttOrders]) {
+      const o = this.orders.get(id);
+      if (o && o.req.expiresAt !== undefined && o.req.expiresAt <= now) {
+        this.unrest(o, "EXPIRED", "gtt_expired");
+        this.emit(this.report(o, []));
+      }
+    }
+  }
+
+  private cancelAll(accountId: string, reason: string): void {
+    for (const o of this.orders.values()) {
+      if (o.req.accountId === accountId && (o.status === "OPEN" || o.status === "PARTIALLY_FILLED")) this.unrest(o, "CANCELED", reason);
+    }
+  }
+
+  private finish(order: SimOrder, status: OrderReport["status"], reason?: string, fills: VenueFill[] = []): OrderReport {
+    order.status = status;
+    if (reason) order.reason = reason;
+    return this.report(order, fills);
+  }
+
+  private report(order: SimOrder, fills: VenueFill[], status = order.status, reason = order.reason): OrderReport {
+    const r = order.req;
+    return {
+      clientOrderId: r.clientOrderId,
+      venueOrderId: order.venueOrderId,
+      accountId: r.accountId,
+      symbol: r.symbol,
+      side: r.side,
+      type: r.type,
+      timeInForce: r.timeInForce,
+      priceTicks: r.priceTicks ?? null,
+      lots: r.lots,
+      filledLots: order.filledLots,
+      status,
+      fills,
+      ...(reason ? { reason } : {}),
+      ts: this.opts.clock.now(),
+    };
+  }
+
+  private placeholder(accountId: string, clientOrderId: string): SimOrder {
+    return {
+      req: { clientOrderId, accountId, symbol: "", side: "BUY", type: "LIMIT", lots: 0, timeInForce: "GTC", leverage: 100 },
+      venueOrderId: "",
+      filledLots: 0,
+      status: "REJECTED",
+      ts: this.opts.clock.now(),
+    };
+  }
+
+  private emit(report: OrderReport): void {
+    for (const l of this.listeners) l(report);
+  }
+
+  private nextVenueOrderId(): string {
+    return `sim-${this.opts.clock.now()}-${++this.orderSeq}`;
+  }
+
+  private latency(): number {
+    const { minMs, maxMs } = this.opts.latency;
+    return maxMs <= 0 ? 0 : this.rng.int(minMs, maxMs);
+  }
+}

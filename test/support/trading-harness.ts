@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { ManualClock } from "../../src/core/clock.js";
+import type { Level } from "../../src/core/book.js";
+import { DEFAULT_MARKETS, findMarket, priceToTicks, quantityToLots } from "../../src/core/market.js";
+import { EventBus, type BusEvent } from "../../src/events/bus.js";
+import { UnitOfWork } from "../../src/db/unit-of-work.js";
+import { ModelAccount } from "../../src/trading/account.js";
+import { ExitEngine } from "../../src/trading/exit-engine.js";
+import { TradingService } from "../../src/trading/trading-service.js";
+import { SimVenue } from "../../src/venues/sim/sim-venue.js";
+import type { SimOptions } from "../../src/venues/sim/options.js";
+import { openTestDatabase, type DriverName, type TestDatabase } from "./databases.js";
+
+/** A trading service on a simulator whose book the test sets level by level. */
+export interface Harness {
+  t: TestDatabase;
+  clock: ManualClock;
+  bus: BusEvent[];
+  venue: SimVenue;
+  service: TradingService;
+  exits: ExitEngine;
+  uow: UnitOfWork;
+  accounts: Map<string, ModelAccount>;
+  /** Creates a model with an account funded at `capital` dollars. */
+  model(capital?: string): Promise<string>;
+  /** Sets a full book: levels as [price, quantity] decimal strings, best first. */
+  book(symbol: string, bids: Array<[string, string]>, asks: Array<[string, string]>): void;
+  dispose(): Promise<void>;
+}
+
+export async function createHarness(driver: DriverName, sim: Partial<SimOptions> = {}): Promise<Harness> {
+  const t = await openTestDatabase(driver);
+  const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
+  const events: BusEvent[] = [];
+  const bus = new EventBus();
+  bus.subscribe((e) => events.push(e));
+  const uow = new UnitOfWork(t.database.db, bus);
+  const venue = new SimVenue({ clock, ...sim });
+  const accounts = new Map<string, ModelAccount>();
+  const quote = (symbol: string) => {
+    const b = venue.l2(symbol);
+    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.mid() } : undefined;
+  };
+  const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue });
+  const exits = new ExitEngine({ service, uow, markets: DEFAULT_MARKETS, now: () => clock.now(), retryInitialMs: 5, retryMaxMs: 20 });
+  venue.onOrderUpdate((r) => void service.onVenueUpdate(r));
+  return {
+    t,
+    clock,
+    bus: events,
+    venue,
+    service,
+    exits,
+    uow,
+    accounts,
+    model: async (capital = "10000") => {
+      const id = randomUUID();
+      await service.createAccount({ id, name: `m-${id.slice(0, 8)}`, kind: "rule", strategy: "manual", initialCapital: capital });
+      return id;
+    },
+    book: (symbol, bids, asks) => {
+      const m = findMarket(DEFAULT_MARKETS, symbol)!;
+      const lv = (l: [string, string]): Level => [priceToTicks(m, l[0]), quantityToLots(m, l[1])];
+      clock.advance(1);
+      venue.applyBookUpdate({ symbol, ts: clock.now(), kind: "snapshot", bids: bids.map(lv), asks: asks.map(lv) });
+      const b = venue.l2(symbol)!;
+      exits.onBook(symbol, b.bestBid(), b.bestAsk());
+    },
+    dispose: async () => {
+      exits.stop();
+      await exits.idle();
+      await t.dispose();
+    },
+  };
+}
