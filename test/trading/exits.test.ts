@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { ledger, orders, outbox, venueOrders } from "../../src/db/schema.js";
+import { DRIVERS } from "../support/databases.js";
+import { createHarness, type Harness } from "../support/trading-harness.js";
+
+async function closedRows(h: Harness) {
+  return h.t.database.db.select().from(orders).where(eq(orders.status, "CLOSED"));
+}
+
+async function settle(h: Harness) {
+  await h.exits.idle();
+}
+
+describe.each(DRIVERS)("exit plans on %s", (driver) => {
+  let h: Harness;
+  afterEach(async () => h?.dispose());
+
+  async function longBtc(plan: Record<string, string>, leverage = "2") {
+    const id = await h.model();
+    h.book("BTC", [["49990", "5"]], [["50000", "5"]]);
+    await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.1", leverage, exitPlan: plan });
+    return id;
+  }
+
+  it("a long's stop fires on the bid and fills at the market", async () => {
+    h = await createHarness(driver);
+    await longBtc({ stop: "49000" });
+    h.book("BTC", [["49010", "5"]], [["48990", "0"], ["49020", "5"]]); // ask near the stop does not trigger a long
+    await settle(h);
+    expect(await closedRows(h)).toHaveLength(0);
+    h.book("BTC", [["49000", "5"]], [["49010", "5"]]);
+    await settle(h);
+    const [row] = await closedRows(h);
+    expect(row!.closeTrigger).toBe("STOP");
+    expect(row!.exitPrice!.startsWith("49000.")).toBe(true);
+  });
+
+  it("a gap through the stop fills at the market, not at the stop price", async () => {
+    h = await createHarness(driver);
+    await longBtc({ stop: "49000" });
+    h.book("BTC", [["47000", "5"]], [["47010", "5"]]);
+    await settle(h);
+    const [row] = await closedRows(h);
+    expect(row!.closeTrigger).toBe("STOP");
+    expect(row!.exitPrice!.startsWith("47000.")).toBe(true);
+  });
+
+  it("a target fires at the bid for a long; a short's stop fires on the ask", async () => {
+    h = await createHarness(driver);
+    await longBtc({ target: "51000" });
+    h.book("BTC", [["50999", "5"]], [["51001", "5"]]);
+    await settle(h);
+    expect(await closedRows(h)).toHaveLength(0);
+    h.book("BTC", [["51000", "5"]], [["51010", "5"]]);
+    await settle(h);
+    expect((await closedRows(h))[0]!.closeTrigger).toBe("TARGET");
+
+    const id = await h.model();
+    h.book("ETH", [["1999", "10"]], [["2000", "10"]]);
+    await h.service.openPosition(id, { symbol: "ETH", side: "SHORT", quantity: "1", exitPlan: { stop: "2050" } });
+    h.book("ETH", [["2049", "10"]], [["2050", "10"]]);
+    await settle(h);
+    const eth = (await closedRows(h)).find((r) => r.symbol === "ETH")!;
+    expect(eth.closeTrigger).toBe("STOP");
+    expect(eth.exitPrice!.startsWith("2050.")).toBe(true);
+  });
+
+  it("invalidation price and time exit close the position with their trigger", async () => {
+    h = await createHarness(driver);
+    await longBtc({ invalidationPrice: "49500", timeExit: "2030-01-01T00:00:00Z" });
+    h.book("BTC", [["49500", "5"]], [["49510", "5"]]);
+    await settle(h);
+    expect((await closedRows(h))[0]!.closeTrigger).toBe("INVALIDATION");
+
+    const id = await h.model();
+    h.book("SOL", [["99.9", "1000"]], [["100", "1000"]]);
+    const at = new Date(h.clock.now() + 60_000).toISOString();
+    await h.service.openPosition(id, { symbol: "SOL", side: "LONG", quantity: "1", exitPlan: { timeExit: at } });
+    h.clock.advance(60_000);
+    h.book("SOL", [["99.9", "1000"]], [["100", "1000"]]);
+    await settle(h);
+    expect((await closedRows(h)).find((r) => r.symbol === "SOL")!.closeTrigger).toBe("TIME");
+  });
+
+  it("liquidates at maintenance margin", async () => {
+    h = await createHarness(driver);
+    await longBtc({}, "20"); // 5% initial margin, 1.2% maintenance
+    h.book("BTC", [["48500", "5"]], [["48510", "5"]]); // -3%: still above maintenance
+    await settle(h);
+    expect(await closedRows(h)).toHaveLength(0);
+    h.book("BTC", [["48000", "5"]], [["48010", "5"]]); // -4%: margin left 1% < 1.2%
+    await settle(h);
+    expect((await closedRows(h))[0]!.closeTrigger).toBe("LIQUIDATION");
+  });
+
+  it("closes exactly once when triggers race with each other and with a manual close", async () => {
+    h = await createHarness(driver);
+    const id = await longBtc({ stop: "49000", invalidationPrice: "49500" });
+    const manual = h.service.closePosition(id, "BTC");
+    for (let i = 0; i < 20; i++) h.book("BTC", [["48000", "5"]], [["48010", "5"]]);
+    await manual;
+    await settle(h);
+    expect(await closedRows(h)).toHaveLength(1);
+    const closes = await h.t.database.db.select().from(venueOrders).where(eq(venueOrders.purpose, "CLOSE"));
+    expect(closes.filter((o) => o.status === "FILLED")).toHaveLength(1);
+    const pnl = await h.t.database.db.select().from(ledger).where(eq(ledger.kind, "REALIZED_PNL"));
+    expect(pnl).toHaveLength(1);
+    expect(h.accounts.get(id)!.positions.size).toBe(0);
+  });
+
+  it("retries a failed close with backoff, reporting each failure, until it succeeds", async () => {
+    h = await createHarness(driver);
+    await longBtc({ stop: "49000" });
+    // A crossing bid but no asks: the venue has no mid and rejects the close.
+    h.book("BTC", [["48000", "5"]], []);
+    await new Promise((r) => setTimeout(r, 60));
+    const failures = (await h.t.database.db.select().from(outbox)).filter((e) => (e.payload as { action?: string }).action === "close_failed");
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    expect((failures[0]!.payload as { reason: string }).reason).toBe("market_closed");
+    expect(await closedRows(h)).toHaveLength(0);
+    h.book("BTC", [["48000", "5"]], [["48010", "5"]]);
+    await settle(h);
+    const [row] = await closedRows(h);
+    expect(row!.closeTrigger).toBe("STOP");
+  });
+});
