@@ -87,7 +87,8 @@ export interface MetricsView {
   winRate: number | null;
   maxDrawdown: number | null;
   profitFactor: number | null;
-  expectancy: number | null;
+  /** Mean realized P&L per trade, dollars (money, so a decimal string). */
+  expectancy: string | null;
   trades: number;
 }
 

@@ -1,0 +1,250 @@
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, gte, inArray } from "drizzle-orm";
+import { conflict, invalid, notFound } from "../core/errors.js";
+import { findMarket, lotsToQuantity, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { formatUsd, usd } from "../core/money.js";
+import { averagePrice } from "../core/position.js";
+import { modelMetrics } from "../core/metrics.js";
+import type { Db } from "../db/client.js";
+import { equitySnapshots, invocations, models, orders, toolCalls } from "../db/schema.js";
+import type { EventBus } from "../events/bus.js";
+import { readEventsAfter } from "../events/outbox.js";
+import type { Scheduler } from "../engine/scheduler.js";
+import { equityHistory, figuresView } from "../engine/equity.js";
+import type { TradingService } from "../trading/trading-service.js";
+import type { SimVenue } from "../venues/sim/sim-venue.js";
+import type * as S from "../server/services.js";
+import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";
+
+export interface AppServicesDeps {
+  db: Db;
+  dbKind: "pglite" | "postgres";
+  mode: "simulation" | "live";
+  version: string;
+  feed: { describe(): Record<string, unknown>; kind: string; move?(symbol: string, ticks: number): void };
+  venue: SimVenue;
+  service: TradingService;
+  scheduler: Scheduler;
+  bus: EventBus;
+  strategies: () => S.StrategyView[];
+  now: () => number;
+}
+
+const WEEK = 7 * 86_400_000;
+
+/** The application behind the HTTP API: queries the database, acts through the trading service. */
+export function createAppServices(d: AppServicesDeps): S.AppServices {
+  const market = (symbol: string): MarketSpec => {
+    const m = findMarket(d.venue.markets(), symbol);
+    if (!m) throw notFound(`unknown market "${symbol}"`);
+    return m;
+  };
+  const mid = (s: string) => d.venue.mid(s);
+
+  const marketView = (m: MarketSpec): S.MarketView => {
+    const b = d.venue.l2(m.symbol);
+    const px = (t: number | undefined) => (t === undefined ? null : ticksToPrice(m, t));
+    return {
+      symbol: m.symbol,
+      bid: px(b?.bestBid()),
+      ask: px(b?.bestAsk()),
+      mid: px(b?.mid()),
+      sizeDecimals: m.sizeDecimals,
+      priceDecimals: m.priceDecimals,
+      minBaseAmount: lotsToQuantity(m, m.minBaseLots),
+      updatedAt: b && b.ts > 0 ? new Date(b.ts).toISOString() : null,
+    };
+  };
+
+  const modelView = async (row: ModelRow): Promise<S.ModelView> => {
+    const account = d.service.account(row.id);
+    const since = new Date(d.now() - WEEK);
+    const [points, trades] = await Promise.all([
+      d.db.select({ ts: equitySnapshots.ts, equity: equitySnapshots.equity }).from(equitySnapshots).where(and(eq(equitySnapshots.modelId, row.id), gte(equitySnapshots.ts, since))),
+      d.db.select({ realizedPnl: orders.realizedPnl }).from(orders).where(and(eq(orders.modelId, row.id), eq(orders.status, "CLOSED"))),
+    ]);
+    const metrics = modelMetrics(
+      points.map((p) => ({ ts: p.ts.getTime(), equity: Number(p.equity) })),
+      trades.map((t) => ({ realizedPnl: usd(t.realizedPnl ?? "0") })),
+    );
+    const llm = llmSettings(row);
+    return {
+      id: row.id,
+      name: row.name,
+      kind: row.kind,
+      strategy: row.strategy,
+      status: row.status,
+      initialCapital: formatUsd(usd(row.initialCapital)),
+      account: figuresView(d.service.figures(account), account.initialCapital),
+      metrics,
+      ...(llm ? { llm } : {}),
+      createdAt: row.createdAt.toISOString(),
+    };
+  };
+
+  const modelRow = async (id: string): Promise<ModelRow> => {
+    const [row] = await d.db.select().from(models).where(eq(models.id, id));
+    if (!row) throw notFound(`model ${id} does not exist`);
+    return row;
+  };
+
+  const requireSimulation = () => {
+    if (d.mode !== "simulation") throw conflict("not_simulation", "simulation controls are only available in simulation mode");
+  };
+
+  return {
+    health: () => ({ status: "ok", mode: d.mode, feed: { ...d.feed.describe(), kind: d.feed.kind }, db: { kind: d.dbKind }, version: d.version }),
+    markets: () => d.venue.markets().map(marketView),
+    book: (symbol, depth) => {
+      const m = market(symbol);
+      const b = d.venue.book(m.symbol, depth);
+      const lv = (l: readonly [number, number]): [string, string] => [ticksToPrice(m, l[0]), lotsToQuantity(m, l[1])];
+      return { symbol: m.symbol, bids: (b?.bids ?? []).map(lv), asks: (b?.asks ?? []).map(lv), ts: b && b.ts > 0 ? new Date(b.ts).toISOString() : null };
+    },
+
+    listModels: async () => Promise.all((await d.db.select().from(models).orderBy(models.createdAt)).map(modelView)),
+    getModel: async (id) => modelView(await modelRow(id)),
+    createModel: async (input) => {
+      const known = d.strategies().find((s) => s.name === input.strategy);
+      if (!known || known.kind !== input.kind) {
+        const names = d.strategies().filter((s) => s.kind === input.kind).map((s) => s.name);
+        throw invalid(`strategy: unknown ${input.kind} strategy "${input.strategy}" (known: ${names.join(", ") || "none"})`);
+      }
+      if (input.kind === "llm" && !input.llm) throw invalid("llm: an llm model needs {baseUrl, model}");
+      const id = randomUUID();
+      await d.service.createAccount({
+        id,
+        name: input.name,
+        kind: input.kind,
+        strategy: input.strategy,
+        initialCapital: input.initialCapital ?? "10000",
+        config: input.llm ? { llm: input.llm } : {},
+      });
+      return modelView(await modelRow(id));
+    },
+    setModelStatus: async (id, status) => {
+      await modelRow(id);
+      await d.db.update(models).set({ status, updatedAt: new Date(d.now()) }).where(eq(models.id, id));
+      return modelView(await modelRow(id));
+    },
+    equity: async (id, window) => {
+      await modelRow(id);
+      return (await equityHistory(d.db, id, window, d.now())).map((r) => ({ ts: r.ts.toISOString(), equity: formatUsd(usd(r.equity)) }));
+    },
+    strategies: () => d.strategies(),
+
+    positions: async (modelId) => {
+      if (modelId !== undefined) await modelRow(modelId);
+      const out: S.PositionView[] = [];
+      for (const a of d.service.accounts.values()) {
+        if (modelId !== undefined && a.modelId !== modelId) continue;
+        for (const p of a.positions.values()) {
+          const m = market(p.state.symbol);
+          out.push(positionView(m, p, mid(m.symbol)));
+        }
+      }
+      return out.sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+    },
+    trades: async (modelId, limit) => {
+      if (modelId !== undefined) await modelRow(modelId);
+      const where = modelId ? and(eq(orders.status, "CLOSED"), eq(orders.modelId, modelId)) : eq(orders.status, "CLOSED");
+      const rows = await d.db.select().from(orders).where(where).orderBy(desc(orders.closedAt), desc(orders.id)).limit(limit);
+      return rows.map(tradeView);
+    },
+    openPosition: async (modelId, input) => {
+      await modelRow(modelId);
+      const r = await d.service.openPosition(modelId, input);
+      const m = r.market;
+      const p = r.position ?? d.service.account(modelId).positions.get(m.symbol);
+      if (!p) throw notFound(`no ${m.symbol} position after the order`);
+      return {
+        status: r.status === "filled" ? "filled" : "partial",
+        requestedQuantity: lotsToQuantity(m, r.requestedLots),
+        filledQuantity: lotsToQuantity(m, r.filledLots),
+        averagePrice: r.filledLots > 0 ? averagePrice(m, r.notional, BigInt(r.filledLots)) : "0",
+        fees: formatUsd(r.fees),
+        position: positionView(m, p, mid(m.symbol)),
+      };
+    },
+    closePositions: async (modelId, symbols) => {
+      await modelRow(modelId);
+      for (const s of symbols) if (!findMarket(d.venue.markets(), s)) throw invalid(`symbols: unknown market "${s}"`);
+      const results: S.ClosePositionsView["results"] = {};
+      for (const s of symbols) results[s.toUpperCase()] = await d.service.closePosition(modelId, s, "MANUAL");
+      return { results };
+    },
+    updateExitPlan: async (modelId, symbol, patch) => {
+      await modelRow(modelId);
+      const m = market(symbol);
+      const p = await d.service.updateExitPlan(modelId, m.symbol, patch);
+      return positionView(m, p, mid(m.symbol));
+    },
+
+    invocations: async (modelId, limit) => {
+      if (modelId !== undefined) await modelRow(modelId);
+      const rows = await d.db.select().from(invocations).where(modelId ? eq(invocations.modelId, modelId) : undefined).orderBy(desc(invocations.createdAt)).limit(limit);
+      const ids = rows.map((r) => r.id);
+      const calls = ids.length ? await d.db.select().from(toolCalls).where(inArray(toolCalls.invocationId, ids)).orderBy(toolCalls.createdAt) : [];
+      return rows.map((r) => ({
+        id: r.id,
+        modelId: r.modelId,
+        createdAt: r.createdAt.toISOString(),
+        durationMs: r.durationMs,
+        status: r.status,
+        response: r.response ?? r.error,
+        toolCalls: calls.filter((c) => c.invocationId === r.id).map((c) => ({ type: c.type, metadata: c.metadata, createdAt: c.createdAt.toISOString() })),
+      }));
+    },
+    schedulerStatus: () => d.scheduler.status(),
+    runSchedulerNow: () => void d.scheduler.runCycle(),
+
+    moveMarket: async (symbol, price) => {
+      requireSimulation();
+      const m = market(symbol);
+      if (!d.feed.move) throw conflict("feed_not_movable", `the ${d.feed.kind} feed cannot be moved; use the synthetic feed`);
+      let ticks: number;
+      try {
+        ticks = priceToTicks(m, price);
+      } catch {
+        throw invalid(`price: "${price}" is not a positive price`);
+      }
+      d.feed.move(m.symbol, ticks);
+      return marketView(m);
+    },
+    resetAccount: async (modelId) => {
+      requireSimulation();
+      await modelRow(modelId);
+      const a = await d.service.resetAccount(modelId);
+      return figuresView(d.service.figures(a), a.initialCapital);
+    },
+
+    subscribe: async (afterId, listener) => {
+      let last = afterId ?? d.bus.lastPublishedId;
+      let live = false;
+      const buffered: S.AppEvent[] = [];
+      const deliver = (e: S.AppEvent) => {
+        if (e.id !== undefined) {
+          if (e.id <= last) return;
+          last = e.id;
+        }
+        listener(e);
+      };
+      const unsubscribe = d.bus.subscribe((e) => {
+        const ev: S.AppEvent = { ...(e.id !== undefined ? { id: e.id } : {}), type: e.type, data: e.data };
+        if (live) deliver(ev);
+        else buffered.push(ev);
+      });
+      if (afterId !== undefined) {
+        for (;;) {
+          const page = await readEventsAfter(d.db, last, 500);
+          for (const e of page) deliver({ id: e.id!, type: e.type, data: e.data });
+          if (page.length < 500) break;
+        }
+      }
+      for (const e of buffered.splice(0)) deliver(e);
+      live = true;
+      return unsubscribe;
+    },
+  };
+}
+

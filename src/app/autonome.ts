@@ -1,0 +1,219 @@
+import { readFileSync } from "node:fs";
+import { eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { systemClock, type Clock } from "../core/clock.js";
+import { DEFAULT_MARKETS, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { formatUsd } from "../core/money.js";
+import { unrealizedPnl } from "../core/position.js";
+import type { Logger } from "../core/logger.js";
+import { openDatabase, type Database } from "../db/client.js";
+import { models } from "../db/schema.js";
+import { UnitOfWork } from "../db/unit-of-work.js";
+import { EventBus } from "../events/bus.js";
+import { computeIntelligence, IntelligenceCache } from "../agents/intelligence.js";
+import { RULE_STRATEGIES, findRuleStrategy, type PortfolioView } from "../agents/strategy.js";
+import { CandleStore } from "../engine/candle-store.js";
+import { EquityRecorder } from "../engine/equity.js";
+import { Scheduler } from "../engine/scheduler.js";
+import { backfillCandles, createSyntheticFeed, defaultStartMid, type SyntheticFeed } from "../feeds/synthetic/index.js";
+import { createReplayFeed, REPLAY_MARKETS, type ReplayFeed } from "../feeds/replay/index.js";
+import type { AppServices } from "../server/services.js";
+import { ExitEngine } from "../trading/exit-engine.js";
+import { closeUnacknowledged, restoreAccounts } from "../trading/restore.js";
+import { TradingService } from "../trading/trading-service.js";
+import { SimVenue } from "../venues/sim/sim-venue.js";
+import { createAppServices } from "./app-services.js";
+import { ConfigError, type Config } from "./config.js";
+import { loadMarketState, saveMarketState } from "./market-state.js";
+import { placeOrderFromRow } from "./resting.js";
+import { positionView } from "./views.js";
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/** The models a fresh database starts with: one of each built-in rule strategy. */
+const DEFAULT_MODELS = [
+  { name: "Trend Follower", strategy: "trend-following" },
+  { name: "Mean Reverter", strategy: "mean-reversion" },
+  { name: "Breakout Hunter", strategy: "breakout" },
+];
+
+export interface Autonome {
+  config: Config;
+  database: Database;
+  services: AppServices;
+  venue: SimVenue;
+  service: TradingService;
+  scheduler: Scheduler;
+  feed: SyntheticFeed | ReplayFeed;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: one kernel wired from configuration. Everything in memory is derived
+ * from the database here, before the feed starts, so stops keep firing after a restart.
+ */
+export async function createAutonome(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Autonome> {
+  if (config.mode === "live") {
+    throw new ConfigError("TRADING_MODE=live: no live venue is configured in this version (the Lighter adapter is planned); run with TRADING_MODE=simulation");
+  }
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  const { db } = database;
+  const bus = new EventBus((e) => logger.error({ err: e }, "event listener failed"));
+  const uow = new UnitOfWork(db, bus);
+
+  const markets: readonly MarketSpec[] = config.feed === "replay" ? REPLAY_MARKETS.filter((m) => config.replayFiles.some((f) => f.symbol === m.symbol)) : DEFAULT_MARKETS;
+  const saved = await loadMarketState(db, markets);
+  const feed =
+    config.feed === "replay"
+      ? createReplayFeed({ files: config.replayFiles, speed: config.replaySpeed, loop: true })
+      : createSyntheticFeed({ markets, seed: config.seed, clock, intervalMs: config.feedIntervalMs, startMids: saved.mids, states: saved.states });
+  const marketClock: Clock = feed.kind === "replay" ? feed.clock : clock;
+  const venue = new SimVenue({ markets, clock: marketClock, seed: config.seed });
+
+  const restored = await restoreAccounts(db, markets);
+  for (const a of restored.accounts.values()) venue.restoreAccount(a.modelId, a.cash, [...a.positions.values()].map((p) => p.state));
+  // The simulator's in-memory orders died with the last process: an order never acknowledged was never executed.
+  await closeUnacknowledged(db, restored.unacknowledged.map((o) => o.id), "lost_before_execution");
+
+  const quote = (symbol: string) => {
+    const b = venue.l2(symbol);
+    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.mid() } : undefined;
+  };
+  const service = new TradingService({ uow, venue, clock: marketClock, accounts: restored.accounts, quote, paper: venue, logger });
+  for (const o of restored.restingOrders) {
+    const m = markets.find((x) => x.symbol === o.symbol);
+    if (!m) continue;
+    const placed = placeOrderFromRow(m, o);
+    venue.restoreRestingOrder(placed.req, placed.filledLots, o.venueOrderId ?? undefined);
+  }
+  venue.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update")));
+  const exits = new ExitEngine({ service, uow, markets, now: () => marketClock.now(), logger });
+
+  if ((await db.select({ id: models.id }).from(models).limit(1)).length === 0) {
+    for (const m of DEFAULT_MODELS) await service.createAccount({ id: randomUUID(), name: m.name, kind: "rule", strategy: m.strategy, initialCapital: "10000" });
+    logger.info({ models: DEFAULT_MODELS.map((m) => m.name) }, "fresh database: created the built-in rule models");
+  }
+
+  const candles = new CandleStore(db, markets, logger);
+  await candles.load(marketClock.now(), (m) =>
+    feed.kind === "synthetic" ? backfillCandles({ market: m, seed: config.seed, endMid: feed.mid(m.symbol) ?? defaultStartMid(m), endTime: marketClock.now() }) : null,
+  );
+
+  const intelligenceCache = new IntelligenceCache();
+  const portfolio = (modelId: string): PortfolioView => {
+    const a = service.account(modelId);
+    const f = service.figures(a);
+    return {
+      cash: formatUsd(f.cash),
+      equity: formatUsd(f.equity),
+      available: formatUsd(f.available),
+      positions: [...a.positions.values()].map((p) => {
+        const m = markets.find((x) => x.symbol === p.state.symbol)!;
+        const mark = venue.mid(m.symbol);
+        const v = positionView(m, p, mark);
+        return { symbol: v.symbol, side: v.side, quantity: v.quantity, entryPrice: v.entryPrice, markPrice: v.markPrice ?? v.entryPrice, unrealizedPnl: mark === undefined ? "0" : formatUsd(unrealizedPnl(m, p.state, mark)), exitPlan: v.exitPlan };
+      }),
+    };
+  };
+  const scheduler = new Scheduler({
+    intervalMs: config.tradeIntervalMs,
+    uow,
+    service,
+    now: () => clock.now(),
+    logger,
+    activeModels: async () => (await db.select().from(models).where(eq(models.status, "active"))).map((r) => ({ id: r.id, name: r.name, strategy: r.strategy })),
+    decider: (m) => {
+      const s = findRuleStrategy(m.strategy);
+      return s ? (ctx, tools) => s.decide(ctx, tools) : undefined;
+    },
+    intelligence: (cycleId) => intelligenceCache.get(cycleId, () => computeIntelligence({ markets: [...markets], candles: (s, i) => candles.get(s, i), now: marketClock.now() })),
+    endCycle: () => intelligenceCache.invalidate(),
+    context: (modelId) => ({ portfolio: portfolio(modelId), markets }),
+  });
+  const equity = new EquityRecorder(uow, service, () => clock.now());
+
+  const movable = feed.kind === "synthetic" ? feed : undefined;
+  const persistMarkets = () => saveMarketState(db, markets, (s) => venue.mid(s), movable ? movable.state() : {});
+  const services = createAppServices({
+    db,
+    dbKind: database.kind,
+    mode: config.mode,
+    version: VERSION,
+    feed: {
+      kind: feed.kind,
+      describe: () => feed.describe(),
+      ...(movable
+        ? {
+            move: (symbol: string, ticks: number) => {
+              movable.move(symbol, ticks);
+              void persistMarkets().catch((e: unknown) => logger.warn({ err: e }, "could not save market state"));
+            },
+          }
+        : {}),
+    },
+    venue,
+    service,
+    scheduler,
+    bus,
+    now: () => clock.now(),
+    strategies: () => Object.values(RULE_STRATEGIES).map((s) => ({ name: s.name, kind: "rule" as const, description: s.description })),
+  });
+
+  const lastTick = new Map<string, number>();
+  const timers: NodeJS.Timeout[] = [];
+  const onBook = (u: Parameters<SimVenue["applyBookUpdate"]>[0]) => {
+    venue.applyBookUpdate(u);
+    const b = venue.l2(u.symbol)!;
+    const bid = b.bestBid();
+    const ask = b.bestAsk();
+    exits.onBook(u.symbol, bid, ask);
+    const mid = b.mid();
+    if (mid === undefined) return;
+    candles.add(u.symbol, u.ts, mid);
+    const now = clock.now();
+    if (now - (lastTick.get(u.symbol) ?? 0) >= 1000) {
+      lastTick.set(u.symbol, now);
+      const m = markets.find((x) => x.symbol === u.symbol)!;
+      bus.publish({ type: "market", data: { symbol: u.symbol, bid: bid === undefined ? null : ticksToPrice(m, bid), ask: ask === undefined ? null : ticksToPrice(m, ask), mid: ticksToPrice(m, mid), ts: new Date(u.ts).toISOString() } });
+    }
+  };
+
+  let started = false;
+  return {
+    config,
+    database,
+    services,
+    venue,
+    service,
+    scheduler,
+    feed,
+    async start() {
+      started = true;
+      feed.start(onBook, (t) => candles.add(t.symbol, t.ts, t.priceTicks, t.sizeLots));
+      scheduler.start();
+      const every = (ms: number, f: () => Promise<void>) => {
+        const t = setInterval(() => void f().catch((e: unknown) => logger.warn({ err: e }, "periodic job failed")), ms);
+        t.unref();
+        timers.push(t);
+      };
+      every(60_000, () => equity.snapshot());
+      every(3_600_000, () => equity.rollUp());
+      every(5_000, persistMarkets);
+      every(10_000, async () => candles.closeUpTo(marketClock.now()));
+      await equity.snapshot();
+    },
+    async stop() {
+      for (const t of timers.splice(0)) clearInterval(t);
+      await scheduler.stop();
+      feed.stop();
+      exits.stop();
+      await exits.idle();
+      if (started) await persistMarkets().catch(() => undefined);
+      await database.close();
+    },
+  };
+}
+
+

@@ -1,0 +1,68 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { modelIdParam, oneOf, positiveDecimal } from "../fields.js";
+import type { AppServices } from "../services.js";
+import { jsonBody, paramsOf, queryOf } from "../validation.js";
+
+/**
+ * Connection settings of an LLM model. Strict, so a client that sends `apiKey` is told keys are
+ * not accepted here instead of having a secret silently dropped (or, worse, stored).
+ */
+const llmSettings = z.strictObject(
+  {
+    baseUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:11434/v1" }),
+    model: z.string().min(1, { error: "must not be empty" }).max(200),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { error: "must be the name of an environment variable" })
+      .optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    maxSteps: z.int().min(1).max(100).optional(),
+  },
+  {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `unknown field ${iss.keys.join(", ")}: keys are never sent to the API, ` +
+          "name their environment variable in apiKeyEnv"
+        : "must be an object",
+  },
+);
+
+/** Unknown top-level fields are ignored: API.md lets model bodies grow ("..."). */
+const createModelBody = z
+  .object({
+    name: z.string().trim().min(1, { error: "must not be empty" }).max(100),
+    kind: oneOf(["rule", "llm"]),
+    strategy: z.string().trim().min(1, { error: "must not be empty" }).max(100),
+    initialCapital: positiveDecimal().optional(),
+    llm: llmSettings.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.kind === "llm" && !body.llm) {
+      ctx.addIssue({ code: "custom", path: ["llm"], message: "is required for an llm model" });
+    }
+    if (body.kind === "rule" && body.llm) {
+      ctx.addIssue({ code: "custom", path: ["llm"], message: "is only allowed for an llm model" });
+    }
+  });
+
+const statusBody = z.strictObject({ status: oneOf(["active", "paused"]) });
+
+const equityQuery = z.object({
+  window: oneOf(["1h", "24h", "7d", "30d", "all"]).default("all"),
+});
+
+/** Models with their accounts and metrics, the strategies they can run, and their equity curves. */
+export function modelRoutes(services: AppServices) {
+  return new Hono()
+    .get("/strategies", (c) => c.json(services.strategies()))
+    .get("/models", async (c) => c.json(await services.listModels()))
+    .post("/models", jsonBody(createModelBody), async (c) => c.json(await services.createModel(c.req.valid("json")), 201))
+    .get("/models/:id", paramsOf(modelIdParam), async (c) => c.json(await services.getModel(c.req.valid("param").id)))
+    .patch("/models/:id", paramsOf(modelIdParam), jsonBody(statusBody), async (c) =>
+      c.json(await services.setModelStatus(c.req.valid("param").id, c.req.valid("json").status)),
+    )
+    .get("/models/:id/equity", paramsOf(modelIdParam), queryOf(equityQuery), async (c) =>
+      c.json(await services.equity(c.req.valid("param").id, c.req.valid("query").window)),
+    );
+}

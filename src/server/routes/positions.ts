@@ -1,0 +1,71 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  leverage,
+  modelId,
+  modelIdParam,
+  oneOf,
+  optionalModelIdQuery,
+  positiveDecimal,
+  symbol,
+  timestamp,
+} from "../fields.js";
+import type { AppServices } from "../services.js";
+import { jsonBody, paramsOf, queryOf } from "../validation.js";
+
+/**
+ * Exit-plan fields; `null` clears one. Strict, so a misspelled `stopp` is an error rather than a
+ * position left without the stop its owner thinks it has.
+ */
+const exitPlanFields = {
+  stop: positiveDecimal().nullable().optional(),
+  target: positiveDecimal().nullable().optional(),
+  invalidation: z.string().max(1000).nullable().optional(),
+  invalidationPrice: positiveDecimal().nullable().optional(),
+  // Models report confidence as 0–1 or as a percentage; both fit.
+  confidence: z.number().min(0).max(100).nullable().optional(),
+  timeExit: timestamp().nullable().optional(),
+  cooldownUntil: timestamp().nullable().optional(),
+};
+const exitPlan = z.strictObject(exitPlanFields);
+
+const exitPlanPatch = exitPlan.refine((plan) => Object.values(plan).some((v) => v !== undefined), {
+  error: "must set at least one exit-plan field",
+});
+
+const openPositionBody = z.strictObject({
+  symbol: symbol(),
+  side: oneOf(["LONG", "SHORT"]),
+  quantity: positiveDecimal(),
+  leverage: leverage().optional(),
+  exitPlan: exitPlan.optional(),
+});
+
+/** Each symbol once: closing BTC twice in one request means closing it. */
+const closeBody = z.strictObject({
+  symbols: z
+    .array(symbol(), { error: "must be an array of symbols" })
+    .min(1, { error: "must name at least one symbol" })
+    .max(100)
+    .transform((symbols) => [...new Set(symbols)]),
+});
+
+const positionParams = z.object({ id: modelId(), symbol: symbol() });
+
+/** OPEN rows of the orders table: list, open or scale in, close, and change exit plans. */
+export function positionRoutes(services: AppServices) {
+  return new Hono()
+    .get("/positions", queryOf(z.object(optionalModelIdQuery)), async (c) =>
+      c.json(await services.positions(c.req.valid("query").modelId)),
+    )
+    .post("/models/:id/positions", paramsOf(modelIdParam), jsonBody(openPositionBody), async (c) =>
+      c.json(await services.openPosition(c.req.valid("param").id, c.req.valid("json")), 201),
+    )
+    .post("/models/:id/positions/close", paramsOf(modelIdParam), jsonBody(closeBody), async (c) =>
+      c.json(await services.closePositions(c.req.valid("param").id, c.req.valid("json").symbols)),
+    )
+    .patch("/models/:id/positions/:symbol/exit-plan", paramsOf(positionParams), jsonBody(exitPlanPatch), async (c) => {
+      const { id, symbol } = c.req.valid("param");
+      return c.json(await services.updateExitPlan(id, symbol, c.req.valid("json")));
+    });
+}

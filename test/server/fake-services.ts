@@ -1,0 +1,248 @@
+import { conflict, invalid, notFound, rejected } from "../../src/core/errors.js";
+import type {
+  AppEvent,
+  AppServices,
+  CreateModelInput,
+  ExitPlanInput,
+  ExitPlanView,
+  MarketView,
+  ModelView,
+  OpenPositionInput,
+  PositionView,
+  TradeView,
+} from "../../src/server/services.js";
+
+/**
+ * An in-memory AppServices that records every call, so HTTP tests can check both what the server
+ * answered and what (if anything) it asked the application to do. Business rules are crude
+ * stand-ins that raise the same AppErrors the real services raise.
+ */
+export class FakeServices implements AppServices {
+  readonly calls: Array<{ method: string; args: unknown[] }> = [];
+  readonly models = new Map<string, ModelView>();
+  readonly openPositions: PositionView[] = [];
+  readonly closedTrades: TradeView[] = [];
+  /** The outbox: subscribe replays from here, publish appends and delivers live. */
+  readonly events: AppEvent[] = [];
+  readonly listeners = new Set<(event: AppEvent) => void>();
+  unsubscribed = 0;
+  /** Thrown by the next call, to see how the server reports failures it did not expect. */
+  failNextWith: Error | undefined;
+
+  constructor() {
+    this.models.set("m1", model("m1", "momentum-1"));
+  }
+
+  private record(method: string, ...args: unknown[]): void {
+    this.calls.push({ method, args });
+    const failure = this.failNextWith;
+    this.failNextWith = undefined;
+    if (failure) throw failure;
+  }
+
+  callsTo(method: string) {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  private requireModel(id: string): ModelView {
+    const found = this.models.get(id);
+    if (!found) throw notFound(`model ${id} not found`);
+    return found;
+  }
+
+  health() {
+    this.record("health");
+    return {
+      status: "ok" as const,
+      mode: "simulation" as const,
+      feed: { kind: "synthetic", seed: 42 },
+      db: { kind: "pglite" as const },
+      version: "0.1.0",
+    };
+  }
+
+  markets(): MarketView[] {
+    this.record("markets");
+    return [market("BTC", "100000.0"), market("ETH", "3500.00")];
+  }
+
+  book(symbol: string, depth: number) {
+    this.record("book", symbol, depth);
+    if (symbol !== "BTC" && symbol !== "ETH") throw notFound(`unknown market ${symbol}`);
+    const bids: Array<[string, string]> = [["99999.5", "1.2"]];
+    const asks: Array<[string, string]> = [["100000.5", "0.8"]];
+    return { symbol, bids, asks, ts: NOW };
+  }
+
+  async listModels() {
+    this.record("listModels");
+    return [...this.models.values()];
+  }
+
+  async getModel(id: string) {
+    this.record("getModel", id);
+    return this.requireModel(id);
+  }
+
+  async createModel(input: CreateModelInput) {
+    this.record("createModel", input);
+    if (!this.strategies().some((s) => s.name === input.strategy)) {
+      throw invalid(`strategy: unknown strategy ${input.strategy}`);
+    }
+    if ([...this.models.values()].some((m) => m.name === input.name)) {
+      throw conflict("duplicate_name", `a model named ${input.name} exists`);
+    }
+    const { initialCapital, ...rest } = input;
+    const created: ModelView = { ...model(`m${this.models.size + 1}`, input.name), ...rest };
+    if (initialCapital !== undefined) created.initialCapital = initialCapital;
+    this.models.set(created.id, created);
+    return created;
+  }
+
+  async setModelStatus(id: string, status: ModelView["status"]) {
+    this.record("setModelStatus", id, status);
+    const found = this.requireModel(id);
+    found.status = status;
+    return found;
+  }
+
+  async equity(id: string, window: string) {
+    this.record("equity", id, window);
+    this.requireModel(id);
+    return [{ ts: NOW, equity: "10000.00" }];
+  }
+
+  strategies() {
+    return [
+      { name: "momentum", kind: "rule" as const, description: "buys strength" },
+      { name: "default", kind: "llm" as const, description: "the base prompt" },
+    ];
+  }
+
+  async positions(modelId?: string) {
+    this.record("positions", modelId);
+    return this.openPositions.filter((p) => modelId === undefined || p.modelId === modelId);
+  }
+
+  async trades(modelId: string | undefined, limit: number) {
+    this.record("trades", modelId, limit);
+    return this.closedTrades.filter((t) => modelId === undefined || t.modelId === modelId).slice(0, limit);
+  }
+
+  async openPosition(modelId: string, input: OpenPositionInput) {
+    this.record("openPosition", modelId, input);
+    this.requireModel(modelId);
+    const existing = this.openPositions.find((p) => p.modelId === modelId && p.symbol === input.symbol);
+    if (existing && existing.side !== input.side) {
+      throw rejected("opposite_position_open", `${input.symbol} is open ${existing.side}`);
+    }
+    if (Number(input.quantity) >= 1000) throw rejected("insufficient_margin", "not enough margin for this order");
+    const position: PositionView = {
+      id: `p${this.openPositions.length + 1}`, modelId, symbol: input.symbol, side: input.side, quantity: input.quantity,
+      leverage: input.leverage ?? "1", entryPrice: "100000.5", markPrice: "100000.0", unrealizedPnl: "0.00",
+      exitPlan: input.exitPlan ? plan(input.exitPlan) : null, openedAt: NOW,
+    };
+    this.openPositions.push(position);
+    const { quantity } = input;
+    return { status: "filled" as const, requestedQuantity: quantity, filledQuantity: quantity, averagePrice: "100000.5", fees: "0.05", position };
+  }
+
+  async closePositions(modelId: string, symbols: string[]) {
+    this.record("closePositions", modelId, symbols);
+    this.requireModel(modelId);
+    const results: Awaited<ReturnType<AppServices["closePositions"]>>["results"] = {};
+    for (const symbol of symbols) {
+      const i = this.openPositions.findIndex((p) => p.modelId === modelId && p.symbol === symbol);
+      if (i < 0) results[symbol] = { status: "rejected", reason: "no_position" };
+      else {
+        this.openPositions.splice(i, 1);
+        results[symbol] = { status: "closed", exitPrice: "99999.5", realizedPnl: "-1.05" };
+      }
+    }
+    return { results };
+  }
+
+  async updateExitPlan(modelId: string, symbol: string, patch: ExitPlanInput) {
+    this.record("updateExitPlan", modelId, symbol, patch);
+    const position = this.openPositions.find((p) => p.modelId === modelId && p.symbol === symbol);
+    if (!position) throw notFound(`no open position on ${symbol}`);
+    const current = position.exitPlan?.stop;
+    if (patch.stop && current && position.side === "LONG" && Number(patch.stop) < Number(current)) {
+      throw rejected("stop_would_widen", `stop ${patch.stop} is below the current stop ${current}`);
+    }
+    position.exitPlan = plan({ ...position.exitPlan, ...patch });
+    return position;
+  }
+
+  async invocations(modelId: string | undefined, limit: number) {
+    this.record("invocations", modelId, limit);
+    const toolCalls = [{ type: "HOLDING", metadata: {}, createdAt: NOW }];
+    return [{ id: "i1", modelId: "m1", createdAt: NOW, durationMs: 12, status: "ok" as const, response: "hold", toolCalls }];
+  }
+
+  schedulerStatus() {
+    this.record("schedulerStatus");
+    return { intervalMs: 300_000, enabled: true, cycleInProgress: false, lastCycle: null };
+  }
+
+  runSchedulerNow() {
+    this.record("runSchedulerNow");
+  }
+
+  async moveMarket(symbol: string, price: string) {
+    this.record("moveMarket", symbol, price);
+    if (symbol !== "BTC" && symbol !== "ETH") throw notFound(`unknown market ${symbol}`);
+    return market(symbol, price);
+  }
+
+  async resetAccount(modelId: string) {
+    this.record("resetAccount", modelId);
+    return this.requireModel(modelId).account;
+  }
+
+  async subscribe(afterId: number | undefined, listener: (event: AppEvent) => void) {
+    this.record("subscribe", afterId);
+    // Replay synchronously, as a real outbox reader may, before the stream has started writing.
+    for (const event of this.events) {
+      if (afterId === undefined || (event.id !== undefined && event.id > afterId)) listener(event);
+    }
+    this.listeners.add(listener);
+    return () => {
+      this.unsubscribed += 1;
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Appends to the outbox (market ticks excepted) and delivers to live subscribers. */
+  publish(event: AppEvent): void {
+    if (event.id !== undefined) this.events.push(event);
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+const NOW = "2025-01-01T00:00:00.000Z";
+
+function market(symbol: string, mid: string): MarketView {
+  return { symbol, bid: mid, ask: mid, mid, sizeDecimals: 5, priceDecimals: 1, minBaseAmount: "0.0001", updatedAt: NOW };
+}
+
+function plan(input: ExitPlanInput): ExitPlanView {
+  return {
+    stop: input.stop ?? null, target: input.target ?? null, invalidation: input.invalidation ?? null,
+    invalidationPrice: input.invalidationPrice ?? null, confidence: input.confidence ?? null,
+    timeExit: input.timeExit ?? null, cooldownUntil: input.cooldownUntil ?? null,
+  };
+}
+
+function model(id: string, name: string): ModelView {
+  return {
+    id, name, kind: "rule", strategy: "momentum", status: "active", initialCapital: "10000", createdAt: NOW,
+    account: {
+      cash: "10000.00", equity: "10000.00", unrealizedPnl: "0.00", realizedPnl: "0.00",
+      fees: "0.00", marginUsed: "0.00", available: "10000.00", returnPct: 0,
+    },
+    metrics: {
+      sharpe: null, sortino: null, winRate: null, maxDrawdown: null, profitFactor: null, expectancy: null, trades: 0,
+    },
+  };
+}
