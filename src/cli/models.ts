@@ -1,0 +1,78 @@
+import { pino } from "pino";
+import type { Config } from "../app/config.js";
+import { createAutonome, type Autonome } from "../app/autonome.js";
+import { openDatabase } from "../db/client.js";
+import { AppError } from "../core/errors.js";
+import type { ModelView } from "../server/services.js";
+
+/**
+ * Model commands. When a server answers on the configured port they go through its HTTP API
+ * (an embedded database can only be open in one process); otherwise they open the database.
+ */
+async function withApp<T>(config: Config, f: (a: Autonome) => Promise<T>): Promise<T> {
+  const a = await createAutonome(config, pino({ level: "warn" }));
+  try {
+    return await f(a);
+  } finally {
+    await a.stop();
+  }
+}
+
+async function server(config: Config): Promise<string | null> {
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+  try {
+    const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(800) });
+    return r.ok ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+async function call<T>(config: Config, url: string, method: string, path: string, body?: unknown): Promise<T> {
+  const r = await fetch(`${url}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(config.apiToken ? { authorization: `Bearer ${config.apiToken}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await r.json()) as T & { error?: { code: string; message: string } };
+  if (!r.ok) throw new AppError(r.status as 400, json.error?.code ?? "error", json.error?.message ?? r.statusText);
+  return json;
+}
+
+export async function migrateCommand(config: Config): Promise<void> {
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await db.migrate();
+    process.stdout.write(`migrations applied (${db.kind})\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+export async function modelsList(config: Config, json: boolean): Promise<void> {
+  const url = await server(config);
+  const list = url ? await call<ModelView[]>(config, url, "GET", "/api/models") : await withApp(config, (a) => a.services.listModels());
+  if (json) {
+    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    return;
+  }
+  const rows = list.map((m) => [m.id, m.name, m.kind, m.strategy, m.status, m.account.equity, `${m.account.returnPct}%`]);
+  const head = ["id", "name", "kind", "strategy", "status", "equity", "return"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r: unknown[]) => r.map((c, i) => String(c).padEnd(widths[i]!)).join("  ");
+  process.stdout.write(`${[line(head), ...rows.map(line)].join("\n")}\n`);
+}
+
+export async function modelsAdd(config: Config, o: { name: string; strategy: string; capital: string }): Promise<void> {
+  const body = { name: o.name, kind: "rule" as const, strategy: o.strategy, initialCapital: o.capital };
+  if (!/^\d+(\.\d{1,6})?$/.test(o.capital) || Number(o.capital) <= 0) throw new AppError(400, "invalid_request", `--capital: "${o.capital}" must be a positive amount of dollars`);
+  const url = await server(config);
+  const m = url ? await call<ModelView>(config, url, "POST", "/api/models", body) : await withApp(config, (a) => a.services.createModel(body));
+  process.stdout.write(`added ${m.name} (${m.id}) with ${m.account.cash} USD\n`);
+}
+
+export async function modelsSetStatus(config: Config, id: string, status: "active" | "paused"): Promise<void> {
+  const url = await server(config);
+  const m = url ? await call<ModelView>(config, url, "PATCH", `/api/models/${encodeURIComponent(id)}`, { status }) : await withApp(config, (a) => a.services.setModelStatus(id, status));
+  process.stdout.write(`${m.name} is ${m.status}\n`);
+}

@@ -1,0 +1,48 @@
+import { pino } from "pino";
+import type { Config } from "../app/config.js";
+import { createAutonome, VERSION } from "../app/autonome.js";
+import { createApp } from "../server/app.js";
+import { assertSafeListen, startHttpServer } from "../server/serve.js";
+
+/** `autonome serve`: everything in one process, until SIGINT or SIGTERM. */
+export async function serve(config: Config): Promise<void> {
+  assertSafeListen(config.host, config.apiToken);
+  const logger = pino({ level: config.logLevel, base: { service: "autonome" } });
+  const autonome = await createAutonome(config, logger);
+  const app = createApp({ services: autonome.services, ...(config.apiToken ? { apiToken: config.apiToken } : {}), logger });
+  const http = await startHttpServer({ app, host: config.host, port: config.port });
+  await autonome.start();
+
+  const dbLabel = autonome.database.kind === "pglite" ? `embedded PGlite (${config.dataDir})` : "PostgreSQL (DATABASE_URL)";
+  const banner = [
+    `autonome ${VERSION}`,
+    `  url       ${http.url}`,
+    `  mode      ${config.mode}`,
+    `  feed      ${autonome.feed.kind}${autonome.feed.kind === "synthetic" ? ` (seed ${config.seed})` : ""}`,
+    `  database  ${dbLabel}`,
+    `  models    every ${Math.round(config.tradeIntervalMs / 1000)} s`,
+    `  auth      ${config.apiToken ? "token required for writes" : "none (loopback only)"}`,
+  ].join("\n");
+  process.stdout.write(`${banner}\n`);
+  logger.info({ url: http.url, mode: config.mode, feed: autonome.feed.kind, db: autonome.database.kind }, "autonome started");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await http.close();
+      await autonome.stop();
+      logger.info("stopped cleanly");
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    }
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
