@@ -3,12 +3,23 @@ import type { MarketSpec } from "../core/market.js";
 
 export type FeedKind = "synthetic" | "replay";
 
+/**
+ * Volume that traded at a price, for candles. Book updates carry no volume, so feeds that know
+ * (the synthetic process, candle replays) report it here; a feed that does not simply never calls.
+ */
+export interface TradePrint {
+  symbol: string;
+  ts: number;
+  priceTicks: number;
+  sizeLots: number;
+}
+
 /** A source of order-book updates for a set of markets: synthetic, a recorded file, later a live venue. */
 export interface MarketFeed {
   readonly kind: FeedKind;
   readonly markets: readonly MarketSpec[];
   /** Starts delivering updates to the sink; each symbol's first update is a snapshot. */
-  start(sink: (update: BookUpdate) => void): void;
+  start(sink: (update: BookUpdate) => void, onTrade?: (trade: TradePrint) => void): void;
   stop(): void;
   /** What /api/health shows about the feed. */
   describe(): Record<string, unknown>;

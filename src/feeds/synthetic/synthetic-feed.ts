@@ -1,0 +1,132 @@
+import type { BookUpdate } from "../../core/book.js";
+import type { Clock } from "../../core/clock.js";
+import { type MarketSpec, ticksToPrice } from "../../core/market.js";
+import type { MarketFeed, TradePrint } from "../feed.js";
+import { createSyntheticMarket, type SyntheticMarket, type SyntheticState } from "./process.js";
+import { defaultStartMid, type SyntheticProfile } from "./profile.js";
+
+/** The two timer functions the feed uses, injectable so tests never wait on real time. */
+export interface IntervalTimers {
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const realTimers: IntervalTimers = {
+  setInterval: (callback, ms) => setInterval(callback, ms),
+  clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+};
+
+export interface SyntheticFeedOptions {
+  markets: readonly MarketSpec[];
+  seed: number | string;
+  clock: Clock;
+  /** Time between book updates, ms (default 500). */
+  intervalMs?: number;
+  /** Starting mid per symbol, ticks; defaults to DEFAULT_START_PRICES. */
+  startMids?: Record<string, number>;
+  /** States saved from state(): each symbol in here resumes exactly (it wins over startMids). */
+  states?: Record<string, unknown>;
+  timers?: IntervalTimers;
+  profile?: Partial<SyntheticProfile>;
+}
+
+export interface SyntheticFeed extends MarketFeed {
+  readonly kind: "synthetic";
+  /** Puts the symbol's mid at `ticks`; a started feed delivers the moved book at once. */
+  move(symbol: string, ticks: number): void;
+  mid(symbol: string): number;
+  /** The current book of the symbol, stamped with the last step's time. */
+  book(symbol: string): BookUpdate;
+  /** Per-symbol process state to persist (JSON-serialisable); pass it back as `states`. */
+  state(): Record<string, SyntheticState>;
+  /**
+   * Steps every market at each interval boundary after the last step up to `ms`, delivering to
+   * the started sink (if any) and returning the updates. start() drives the same method from a
+   * timer with clock.now(), so a test stepping by hand sees exactly what a live run would.
+   */
+  advanceTo(ms: number): BookUpdate[];
+}
+
+export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFeed {
+  const { clock, markets } = options;
+  const intervalMs = options.intervalMs ?? 500;
+  if (!Number.isInteger(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs must be a positive integer, got ${intervalMs}`);
+  const timers = options.timers ?? realTimers;
+  const processes = new Map<string, SyntheticMarket>();
+  for (const market of markets) {
+    const saved = options.states?.[market.symbol];
+    processes.set(
+      market.symbol,
+      createSyntheticMarket({
+        market,
+        // Each symbol draws from its own stream: adding a market never changes the others' paths.
+        seed: `${options.seed}/${market.symbol}`,
+        startMid: options.startMids?.[market.symbol] ?? defaultStartMid(market),
+        rngState: saved,
+        profile: options.profile,
+      }),
+    );
+  }
+  let lastStep = clock.now();
+  let sink: ((update: BookUpdate) => void) | undefined;
+  let onTrade: ((trade: TradePrint) => void) | undefined;
+  let handle: unknown;
+
+  const processOf = (symbol: string): SyntheticMarket => {
+    const found = processes.get(symbol);
+    if (!found) throw new Error(`synthetic feed has no market ${symbol}`);
+    return found;
+  };
+
+  const advanceTo = (ms: number): BookUpdate[] => {
+    const out: BookUpdate[] = [];
+    while (lastStep + intervalMs <= ms) {
+      lastStep += intervalMs;
+      for (const process of processes.values()) {
+        const { update, volumeLots } = process.step(intervalMs, lastStep);
+        out.push(update);
+        sink?.(update);
+        if (volumeLots > 0) onTrade?.({ symbol: update.symbol, ts: lastStep, priceTicks: process.mid(), sizeLots: volumeLots });
+      }
+    }
+    return out;
+  };
+
+  return {
+    kind: "synthetic",
+    markets,
+    start(newSink, newOnTrade) {
+      if (handle !== undefined) throw new Error("synthetic feed already started");
+      sink = newSink;
+      onTrade = newOnTrade;
+      // Deliver the current books at once so nobody waits an interval for a first snapshot.
+      for (const process of processes.values()) newSink(process.book(lastStep));
+      handle = timers.setInterval(() => advanceTo(clock.now()), intervalMs);
+    },
+    stop() {
+      if (handle !== undefined) timers.clearInterval(handle);
+      handle = undefined;
+      sink = undefined;
+      onTrade = undefined;
+    },
+    describe: () => ({
+      kind: "synthetic",
+      seed: options.seed,
+      intervalMs,
+      running: handle !== undefined,
+      lastStep,
+      markets: Object.fromEntries(
+        [...processes.values()].map((p) => [p.market.symbol, { mid: ticksToPrice(p.market, p.mid()), regime: p.regime() }]),
+      ),
+    }),
+    move(symbol, ticks) {
+      const process = processOf(symbol);
+      process.move(ticks);
+      sink?.(process.book(lastStep));
+    },
+    mid: (symbol) => processOf(symbol).mid(),
+    book: (symbol) => processOf(symbol).book(lastStep),
+    state: () => Object.fromEntries([...processes.entries()].map(([symbol, p]) => [symbol, p.snapshotState()])),
+    advanceTo,
+  };
+}
