@@ -24,6 +24,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** Registers for NOTIFY on a channel (a wake-up for other processes); returns an unlisten function. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** PGlite only: the whole database as a tarball, to start other databases from. */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -34,17 +36,19 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** PGlite data directory; "memory://" for an in-memory database. */
   dataDir?: string;
+  /** PGlite only: start from a dump of another database (dumpDataDir), e.g. an already migrated one. */
+  loadDataDir?: Blob;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url);
-  return openPglite(options.dataDir ?? "./data");
+  return openPglite(options.dataDir ?? "./data", options.loadDataDir);
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
-  const client = inMemory ? new PGlite() : new PGlite(resolve(dataDir));
+  const client = new PGlite({ ...(inMemory ? {} : { dataDir: resolve(dataDir) }), ...(loadDataDir ? { loadDataDir } : {}) });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -57,6 +61,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       const unlisten = await client.listen(channel, onNotify);
       return async () => unlisten();
     },
+    dump: async () => client.dumpDataDir("none"),
     close: async () => {
       await client.close();
     },

@@ -8,7 +8,7 @@ import { L2Book } from "../../book/l2-book.js";
 import { OrderBook } from "../../book/order-book.js";
 import type { OrderReport, PlaceOrder, Venue, VenueFill, VenuePosition } from "../venue.js";
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from "./options.js";
-import { marketBound, slip } from "./pricing.js";
+import { marketBound, slip, withinLimit } from "./pricing.js";
 import { SimAccount } from "./sim-account.js";
 
 interface SimOrder {
@@ -153,6 +153,11 @@ export class SimVenue implements Venue {
 
   private execute(req: PlaceOrder): OrderReport {
     const existing = this.orders.get(req.clientOrderId);
+    if (existing && existing.req.accountId !== req.accountId) {
+      // Client ids are global here: another account's order must never be reported as this one (nor stored).
+      const refused: SimOrder = { req, venueOrderId: "", filledLots: 0, status: "REJECTED", reason: "duplicate_client_order_id", ts: this.opts.clock.now() };
+      return this.report(refused, []);
+    }
     if (existing) return this.report(existing, []); // a retried send never places twice
     const order: SimOrder = { req, venueOrderId: this.nextVenueOrderId(), filledLots: 0, status: "OPEN", ts: this.opts.clock.now() };
     this.orders.set(req.clientOrderId, order);
@@ -193,7 +198,9 @@ export class SimVenue implements Venue {
 
     const fills: VenueFill[] = [];
     for (const level of plan.fills) {
-      const price = slip(level.price, req.side, this.opts.extraSlippageBps);
+      // Slippage models an adverse move, but never past the order's own worst price (its limit, or the market bound).
+      const slipped = slip(level.price, req.side, this.opts.extraSlippageBps);
+      const price = withinLimit(req.side, slipped, limit) ? slipped : limit;
       fills.push(this.fill(market, account, order, price, level.lots, "TAKER"));
     }
     book.consume(takerSide, plan.fills);
