@@ -187,7 +187,15 @@ function sameResting(ours: OrderBook, peer: PeerBook): { same: boolean; ours: st
   return { same, ours: `${a}, ${ours.size()} orders`, peer: b };
 }
 
-export async function runMatchingBench(options: { orders?: number; repeats?: number } = {}): Promise<void> {
+export interface MatchingResult {
+  stream: string;
+  oursPerSecond: number;
+  peerPerSecond: number;
+  /** Both engines ended with the same resting book. */
+  sameBook: boolean;
+}
+
+export async function runMatchingBench(options: { orders?: number; repeats?: number } = {}): Promise<MatchingResult[]> {
   // Sized so the whole run takes about half a minute: the peer's cancel scans its price level's
   // queue (O(orders at that price)), which makes it slow on the cancel-heavy stream.
   const orders = options.orders ?? 300_000;
@@ -203,6 +211,7 @@ export async function runMatchingBench(options: { orders?: number; repeats?: num
 
   const rows: Array<Record<string, string>> = [];
   const checks: string[] = [];
+  const results: MatchingResult[] = [];
   const shapes: Array<[string, StreamShape, number]> = [
     ["a. no cancels", NO_CANCELS, 1],
     ["b. cancel-heavy", CANCEL_HEAVY, 2],
@@ -220,6 +229,7 @@ export async function runMatchingBench(options: { orders?: number; repeats?: num
       "peer (orders/s)": Math.round(peer.perSecond).toLocaleString("en-US"),
       "ours/peer": `${(ours.perSecond / peer.perSecond).toFixed(2)}x`,
     });
+    results.push({ stream: name, oursPerSecond: ours.perSecond, peerPerSecond: peer.perSecond, sameBook: check.same });
     checks.push(`${name}: ${check.same ? "same resting book" : "DIFFERENT resting book"} (ours ${check.ours}; peer ${check.peer})`);
     if (!check.same) process.exitCode = 1;
   }
@@ -227,6 +237,7 @@ export async function runMatchingBench(options: { orders?: number; repeats?: num
   console.log(`matching engine, median of ${repeats} runs, nodejs-order-book as peer`);
   console.table(rows);
   for (const line of checks) console.log(line);
+  return results;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -48,7 +48,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       symbol: m.symbol,
       bid: px(b?.bestBid()),
       ask: px(b?.bestAsk()),
-      mid: px(b?.mid()),
+      mid: px(b?.marketMid()),
       sizeDecimals: m.sizeDecimals,
       priceDecimals: m.priceDecimals,
       minBaseAmount: lotsToQuantity(m, m.minBaseLots),

@@ -79,7 +79,7 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
 
   const quote = (symbol: string) => {
     const b = venue.l2(symbol);
-    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.mid() } : undefined;
+    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.marketMid() } : undefined;
   };
   const service = new TradingService({ uow, venue, clock: marketClock, accounts: restored.accounts, quote, paper: venue, logger });
   for (const o of restored.restingOrders) {
@@ -169,7 +169,7 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
     const bid = b.bestBid();
     const ask = b.bestAsk();
     exits.onBook(u.symbol, bid, ask);
-    const mid = b.mid();
+    const mid = b.marketMid();
     if (mid === undefined) return;
     candles.add(u.symbol, u.ts, mid);
     const now = clock.now();

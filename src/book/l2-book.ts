@@ -146,6 +146,17 @@ export class L2Book {
     return bid === undefined || ask === undefined ? undefined : midTicks(bid, ask);
   }
 
+  /**
+   * The mid the feed itself shows, ignoring liquidity consumed by simulated fills: the mark
+   * price. Paper fills must not move the market's price, nor leave it undefined when they
+   * happen to take a whole side until the feed refreshes.
+   */
+  marketMid(): number | undefined {
+    const bid = this.bids.levels[this.bids.levels.length - 1];
+    const ask = this.asks.levels[this.asks.levels.length - 1];
+    return bid === undefined || ask === undefined ? undefined : midTicks(bid.price, ask.price);
+  }
+
   /** True when the best available bid is at or above the best available ask (a bad or stale feed). */
   crossed(): boolean {
     const bid = this.bestBid();

@@ -39,7 +39,7 @@ export async function createHarness(driver: DriverName, sim: Partial<SimOptions>
   const accounts = new Map<string, ModelAccount>();
   const quote = (symbol: string) => {
     const b = venue.l2(symbol);
-    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.mid() } : undefined;
+    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.marketMid() } : undefined;
   };
   const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue });
   const exits = new ExitEngine({ service, uow, markets: DEFAULT_MARKETS, now: () => clock.now(), retryInitialMs: 5, retryMaxMs: 20 });

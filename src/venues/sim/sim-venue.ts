@@ -70,8 +70,9 @@ export class SimVenue implements Venue {
     return { symbol, bids: b.levels("bids", depth), asks: b.levels("asks", depth), ts: b.ts };
   }
 
+  /** The mark: the feed's mid, whatever simulated fills have consumed. */
   mid(symbol: string): number | undefined {
-    return this.books.get(symbol)?.mid();
+    return this.books.get(symbol)?.marketMid();
   }
 
   onOrderUpdate(listener: (report: OrderReport) => void): () => void {
@@ -167,7 +168,7 @@ export class SimVenue implements Venue {
     if (!market || !book) return this.finish(order, "REJECTED", "unknown_symbol");
     if (!account) return this.finish(order, "REJECTED", "unknown_account");
     if (!Number.isSafeInteger(req.lots) || req.lots <= 0) return this.finish(order, "REJECTED", "invalid_quantity");
-    const mid = book.mid();
+    const mid = book.marketMid();
     if (mid === undefined) return this.finish(order, "REJECTED", "market_closed");
 
     let lots = req.lots;

@@ -1,0 +1,178 @@
+/**
+ * `npm run bench`: every benchmark in sequence, a section each, then a summary with the goal next
+ * to every figure and whether it was met. Figures are printed, never asserted.
+ *
+ *   npm run bench                                   all of them, full sizes (a few minutes)
+ *   npm run bench -- --quick                        smaller sizes: a smoke run
+ *   npm run bench -- --only matching,stop-latency   a subset, in the usual order
+ *
+ * Each benchmark runs in its own child process (same Node flags, plus --expose-gc): one
+ * benchmark's heap and JIT state must not slow the next one down (the matching bench's streams
+ * made the book-update figures up to 2x worse when they shared a process).
+ *
+ * PostgreSQL for stop-latency: AUTONOME_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres);
+ * a fresh database is created for the run and dropped after. Unreachable: that column is skipped.
+ */
+import { fork } from "node:child_process";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { runBookUpdatesBench } from "./book-updates.js";
+import { runMatchingBench } from "./matching.js";
+import { int, verdict, type Figure } from "./report.js";
+import { runReplayBench } from "./replay.js";
+import { runStopLatencyBench } from "./stop-latency.js";
+
+interface Bench {
+  name: string;
+  title: string;
+  goals: string[];
+  run(quick: boolean): Promise<Figure[]>;
+}
+
+const MATCHING_GOAL = 1_000_000;
+
+const BENCHES: Bench[] = [
+  {
+    name: "matching",
+    title: "Matching engine vs nodejs-order-book (same generated streams)",
+    goals: [`>= ${int(MATCHING_GOAL)} orders/s on the cancel-heavy stream`, "ahead of the peer on every stream"],
+    async run(quick) {
+      const results = await runMatchingBench(quick ? { orders: 50_000, repeats: 1 } : {});
+      const figures: Figure[] = [];
+      for (const r of results) {
+        const cancelHeavy = r.stream.includes("cancel-heavy");
+        if (cancelHeavy) {
+          figures.push({ benchmark: "matching", figure: `${r.stream}: ours`, measured: `${int(r.oursPerSecond)} orders/s`, goal: `>= ${int(MATCHING_GOAL)} orders/s`, met: r.oursPerSecond >= MATCHING_GOAL });
+        }
+        figures.push({
+          benchmark: "matching",
+          figure: `${r.stream}: ours / peer (${int(r.oursPerSecond)} vs ${int(r.peerPerSecond)} orders/s)`,
+          measured: `${(r.oursPerSecond / r.peerPerSecond).toFixed(2)}x`,
+          goal: "> 1x",
+          met: r.oursPerSecond > r.peerPerSecond,
+        });
+        if (!r.sameBook) figures.push({ benchmark: "matching", figure: `${r.stream}: resting books compared`, measured: "DIFFERENT", goal: "same", met: false });
+      }
+      return figures;
+    },
+  },
+  {
+    name: "book-updates",
+    title: "Book updates through feed -> book -> exit-plan check (10 accounts x BTC/ETH/SOL positions)",
+    goals: [">= 500,000 updates/s"],
+    run: (quick) => runBookUpdatesBench({ quick }),
+  },
+  {
+    name: "stop-latency",
+    title: "Stop crossed by a book update -> close committed in the database",
+    goals: ["p99 < 10 ms on PGlite and on PostgreSQL"],
+    run: (quick) => runStopLatencyBench({ quick }),
+  },
+  {
+    name: "replay",
+    title: "Replay speed over ../shared/data/market L2 files (and the synthetic feed)",
+    goals: ["none set: figures reported"],
+    async run() {
+      await runReplayBench();
+      return [{ benchmark: "replay", figure: "updates/s per recorded file (above)", measured: "see section", goal: "-", met: undefined }];
+    },
+  },
+];
+
+function parseArgs(argv: string[]): { quick: boolean; only: Set<string> | undefined; child: string | undefined } {
+  let quick = false;
+  let only: Set<string> | undefined;
+  let child: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--quick") quick = true;
+    else if (arg === "--child") child = argv[++i];
+    else if (arg === "--only" || arg.startsWith("--only=")) {
+      const value = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
+      if (!value) usage("--only needs a comma-separated list");
+      only = new Set(value.split(",").map((s) => s.trim()).filter(Boolean));
+      const unknown = [...only].filter((n) => !BENCHES.some((b) => b.name === n));
+      if (unknown.length > 0) usage(`unknown benchmark ${unknown.join(", ")}`);
+    } else if (arg === "--help" || arg === "-h") usage();
+    else usage(`unknown option ${arg}`);
+  }
+  return { quick, only, child };
+}
+
+function usage(error?: string): never {
+  const text = `usage: npm run bench -- [--quick] [--only ${BENCHES.map((b) => b.name).join(",")}]`;
+  if (error) {
+    console.error(`bench: ${error}\n${text}`);
+    process.exit(2);
+  }
+  console.log(text);
+  process.exit(0);
+}
+
+interface ChildMessage {
+  figures?: Figure[];
+  error?: string;
+}
+
+/** Runs one benchmark in this process (the child side) and sends its figures to the parent. */
+async function runChild(name: string, quick: boolean): Promise<void> {
+  const bench = BENCHES.find((b) => b.name === name)!;
+  let message: ChildMessage;
+  try {
+    message = { figures: await bench.run(quick) };
+  } catch (error) {
+    message = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+  await new Promise<void>((resolve) => process.send!(message, () => resolve()));
+}
+
+/** Forks this file for one benchmark; its output goes straight to ours. */
+function runIsolated(name: string, quick: boolean): Promise<ChildMessage> {
+  return new Promise((resolve) => {
+    const child = fork(fileURLToPath(import.meta.url), ["--child", name, ...(quick ? ["--quick"] : [])], {
+      execArgv: [...process.execArgv, "--expose-gc"],
+      stdio: "inherit",
+    });
+    let message: ChildMessage | undefined;
+    child.on("message", (m) => {
+      message = m as ChildMessage;
+    });
+    child.on("error", (error) => resolve({ error: error.message }));
+    child.on("exit", (code, signal) => resolve(message ?? { error: `the benchmark process exited (${signal ?? `code ${code}`}) without reporting` }));
+  });
+}
+
+const { quick, only, child } = parseArgs(process.argv.slice(2));
+if (child !== undefined) {
+  await runChild(child, quick);
+  process.exit(0);
+}
+const selected = BENCHES.filter((b) => !only || only.has(b.name));
+console.log(
+  `autonome benchmarks${quick ? " (--quick: smaller sizes, a smoke run)" : ""}: ${selected.map((b) => b.name).join(", ")}\n` +
+    `node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "unknown cpu"}), load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at start`,
+);
+
+const summary: Figure[] = [];
+const started = performance.now();
+for (const bench of selected) {
+  console.log(`\n${"=".repeat(100)}\n${bench.name}: ${bench.title}\ngoal: ${bench.goals.join("; ")}\n${"-".repeat(100)}`);
+  const t0 = performance.now();
+  const result = await runIsolated(bench.name, quick);
+  if (result.figures) {
+    console.log(`${"-".repeat(100)}`);
+    for (const f of result.figures) console.log(`${verdict(f.met).padEnd(6)} ${f.figure}: ${f.measured} (goal ${f.goal})`);
+    summary.push(...result.figures);
+  } else {
+    console.log(`FAILED: ${result.error}`);
+    summary.push({ benchmark: bench.name, figure: "run", measured: "FAILED (see its section)", goal: "-", met: false });
+    process.exitCode = 1;
+  }
+  console.log(`(${bench.name} took ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+console.log(`\n${"=".repeat(100)}\nsummary (${((performance.now() - started) / 1000).toFixed(1)} s, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end)`);
+console.table(summary.map((f) => ({ benchmark: f.benchmark, figure: f.figure, measured: f.measured, goal: f.goal, result: verdict(f.met) })));
+const missed = summary.filter((f) => f.met === false).length;
+const met = summary.filter((f) => f.met === true).length;
+console.log(`${met} goal(s) met, ${missed} missed${quick ? " (quick run: sizes are small, figures are indicative)" : ""}`);

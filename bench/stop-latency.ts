@@ -1,0 +1,281 @@
+/**
+ * Latency from a book update that crosses a stop to the close committed in the database.
+ *
+ * The real pieces, as the app wires them: a migrated database (PGlite in memory, and a fresh
+ * PostgreSQL database created for the run and dropped after), UnitOfWork + EventBus, SimVenue,
+ * TradingService and ExitEngine. For each sample, untimed: a normal book is set and a position
+ * (10 models in turn, BTC/ETH/SOL, longs and shorts) is opened through
+ * TradingService.openPosition with a stop 1% away. Timed: a snapshot that gaps 2% through the
+ * stop is applied (SimVenue.applyBookUpdate, then ExitEngine.onBook, as the feed's sink does)
+ * until the `position` event with action "closed" arrives on the in-process bus. The unit of
+ * work publishes it right after the close's transaction commits, so that moment is when the
+ * CLOSED row became visible; the row is then read back (untimed) to check it is CLOSED by STOP.
+ *
+ * The close is two transactions: the close order's row written before it is sent, then the fill,
+ * ledger entries, order status and CLOSED row when the venue answers. The "placed" event of the
+ * first splits the latency into those two parts.
+ *
+ * Also shown, without a goal: a burst, one update crossing the stops of all 10 models at once
+ * (closes are serialised by the single writer, so the last one waits for the nine before it).
+ */
+import { randomUUID } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import { eq } from "drizzle-orm";
+import type { BookUpdate, Level } from "../src/core/book.js";
+import { ManualClock } from "../src/core/clock.js";
+import { DEFAULT_MARKETS, ticksToPrice, type MarketSpec } from "../src/core/market.js";
+import type { Side } from "../src/core/types.js";
+import { orders } from "../src/db/schema.js";
+import { UnitOfWork } from "../src/db/unit-of-work.js";
+import { EventBus } from "../src/events/bus.js";
+import { defaultStartMid } from "../src/feeds/synthetic/index.js";
+import { ModelAccount } from "../src/trading/account.js";
+import { ExitEngine } from "../src/trading/exit-engine.js";
+import { TradingService } from "../src/trading/trading-service.js";
+import { SimVenue } from "../src/venues/sim/sim-venue.js";
+import { ADMIN_URL, openTestDatabase, type DriverName, type TestDatabase } from "../test/support/databases.js";
+import { distribution, ms, type Distribution, type Figure } from "./report.js";
+
+export const STOP_LATENCY_GOAL_MS = 10;
+
+const MODELS = 10;
+const LEVELS = 20;
+const STOP_DISTANCE = 0.01;
+const GAP = 0.02;
+const CLOSE_TIMEOUT_MS = 10_000;
+/** Position sizes: a few hundred dollars at 2x. */
+const QUANTITY: Record<string, string> = { BTC: "0.002", ETH: "0.05", SOL: "1" };
+
+export interface StopLatencyOptions {
+  /** Timed samples per driver. Default 200 (quick: 30). */
+  positions?: number;
+  /** Untimed samples first, so the code and the database's plans are warm. Default 20 (quick: 5). */
+  warmup?: number;
+  /** Bursts of 10 simultaneous stops. Default 5 (quick: 2). */
+  bursts?: number;
+  drivers?: DriverName[];
+  quick?: boolean;
+}
+
+export interface DriverResult {
+  driver: DriverName;
+  skipped?: string;
+  total?: Distribution;
+  /** Trigger -> the close order's row committed (transaction 1). */
+  placed?: Distribution;
+  /** That commit -> the CLOSED row committed (venue + transaction 2). */
+  recorded?: Distribution;
+  /** Per burst: time until the last of the 10 closes committed. */
+  burstLast?: Distribution;
+  failures: number;
+}
+
+/** A 20-level book around `mid` (ticks), one tick-rounded basis point between levels, ~$50k a level. */
+function book(m: MarketSpec, mid: number, ts: number): BookUpdate {
+  const step = Math.max(1, Math.round(mid / 10_000));
+  const lots = Math.round((50_000 / (mid / 10 ** m.priceDecimals)) * 10 ** m.sizeDecimals);
+  const side = (best: number, dir: 1 | -1): Level[] => Array.from({ length: LEVELS }, (_, i) => [best + dir * i * step, lots] as const);
+  return { symbol: m.symbol, ts, kind: "snapshot", bids: side(mid - step, -1), asks: side(mid + step, 1) };
+}
+
+interface Rig {
+  t: TestDatabase;
+  clock: ManualClock;
+  venue: SimVenue;
+  service: TradingService;
+  exits: ExitEngine;
+  models: string[];
+  /** Resolves with the hrtime at which each position's "closed" event was published. */
+  expectClosed(positionIds: string[]): Promise<Map<string, bigint>>;
+  /** hrtime of the first "placed" event of a CLOSE order for the position, if seen. */
+  placedAt: Map<string, bigint>;
+  failures(): number;
+}
+
+async function createRig(t: TestDatabase): Promise<Rig> {
+  const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
+  const bus = new EventBus();
+  const uow = new UnitOfWork(t.database.db, bus);
+  const venue = new SimVenue({ clock });
+  const accounts = new Map<string, ModelAccount>();
+  const quote = (symbol: string) => {
+    const b = venue.l2(symbol);
+    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.mid() } : undefined;
+  };
+  const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue });
+  const exits = new ExitEngine({ service, uow, markets: DEFAULT_MARKETS, now: () => clock.now(), retryInitialMs: 5, retryMaxMs: 50 });
+  venue.onOrderUpdate((r) => void service.onVenueUpdate(r));
+
+  const placedAt = new Map<string, bigint>();
+  const waiting = new Map<string, { at: Map<string, bigint>; left: Set<string>; resolve: () => void }>();
+  let failures = 0;
+  bus.subscribe((e) => {
+    const now = process.hrtime.bigint();
+    const d = e.data as { action?: string; order?: { purpose?: string; clientOrderId?: string }; position?: { id?: string } };
+    if (e.type === "order" && d.action === "close_failed") failures++;
+    if (e.type === "order" && d.action === "placed" && d.order?.purpose === "CLOSE") {
+      // Close client ids are "close-<positionId>-<suffix>".
+      const id = d.order.clientOrderId?.slice("close-".length, -9);
+      if (id !== undefined && !placedAt.has(id)) placedAt.set(id, now);
+    }
+    if (e.type === "position" && d.action === "closed" && d.position?.id !== undefined) {
+      const w = waiting.get(d.position.id);
+      if (!w) return;
+      waiting.delete(d.position.id);
+      w.at.set(d.position.id, now);
+      w.left.delete(d.position.id);
+      if (w.left.size === 0) w.resolve();
+    }
+  });
+
+  const models: string[] = [];
+  for (let i = 0; i < MODELS; i++) {
+    const id = randomUUID();
+    await service.createAccount({ id, name: `bench-${i}-${id.slice(0, 8)}`, kind: "rule", strategy: "manual", initialCapital: "10000" });
+    models.push(id);
+  }
+  return {
+    t,
+    clock,
+    venue,
+    service,
+    exits,
+    models,
+    placedAt,
+    failures: () => failures,
+    expectClosed(positionIds) {
+      return new Promise((resolve, reject) => {
+        const at = new Map<string, bigint>();
+        const timer = setTimeout(() => reject(new Error(`no close committed within ${CLOSE_TIMEOUT_MS} ms for ${positionIds.join(", ")}`)), CLOSE_TIMEOUT_MS);
+        const entry = {
+          at,
+          left: new Set(positionIds),
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(at);
+          },
+        };
+        for (const id of positionIds) waiting.set(id, entry);
+      });
+    },
+  };
+}
+
+/** Sets the normal book (untimed) and opens a position with its stop STOP_DISTANCE away. */
+async function open(rig: Rig, model: string, m: MarketSpec, side: Side, mid: number): Promise<string> {
+  rig.venue.applyBookUpdate(book(m, mid, rig.clock.advance(1)));
+  const stop = Math.round(mid * (side === "LONG" ? 1 - STOP_DISTANCE : 1 + STOP_DISTANCE));
+  const r = await rig.service.openPosition(model, { symbol: m.symbol, side, quantity: QUANTITY[m.symbol]!, leverage: "2", exitPlan: { stop: ticksToPrice(m, stop) } });
+  if (!r.position) throw new Error(`stop-latency: opening ${side} ${m.symbol} filled nothing (${r.status})`);
+  return r.position.id;
+}
+
+/** The timed part: the crossing update through the venue and the exit engine, until the closes commit. */
+async function cross(rig: Rig, m: MarketSpec, side: Side, mid: number, positionIds: string[]): Promise<{ start: bigint; at: Map<string, bigint> }> {
+  const gapped = book(m, Math.round(mid * (side === "LONG" ? 1 - GAP : 1 + GAP)), rig.clock.advance(1));
+  const closed = rig.expectClosed(positionIds);
+  const start = process.hrtime.bigint();
+  rig.venue.applyBookUpdate(gapped);
+  const b = rig.venue.l2(m.symbol)!;
+  rig.exits.onBook(m.symbol, b.bestBid(), b.bestAsk());
+  const at = await closed;
+  await rig.exits.idle();
+  return { start, at };
+}
+
+async function checkClosed(rig: Rig, positionId: string): Promise<void> {
+  const [row] = await rig.t.database.db.select({ status: orders.status, trigger: orders.closeTrigger }).from(orders).where(eq(orders.id, positionId));
+  if (row?.status !== "CLOSED" || row.trigger !== "STOP") throw new Error(`stop-latency: position ${positionId} is ${row?.status ?? "missing"} (${row?.trigger ?? "no trigger"}), expected CLOSED by STOP`);
+}
+
+const msBetween = (a: bigint, b: bigint): number => Number(b - a) / 1e6;
+
+async function runDriver(driver: DriverName, samples: number, warmup: number, bursts: number): Promise<DriverResult> {
+  let t: TestDatabase;
+  try {
+    t = await openTestDatabase(driver);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (driver === "postgres") return { driver, skipped: `PostgreSQL unreachable at ${ADMIN_URL} (${reason})`, failures: 0 };
+    throw error;
+  }
+  try {
+    const rig = await createRig(t);
+    const total: number[] = [];
+    const placed: number[] = [];
+    const recorded: number[] = [];
+    for (let i = 0; i < warmup + samples; i++) {
+      const model = rig.models[i % MODELS]!;
+      const m = DEFAULT_MARKETS[i % DEFAULT_MARKETS.length]!;
+      const side: Side = Math.floor(i / MODELS) % 2 === 0 ? "LONG" : "SHORT";
+      const mid = defaultStartMid(m);
+      const id = await open(rig, model, m, side, mid);
+      const { start, at } = await cross(rig, m, side, mid, [id]);
+      await checkClosed(rig, id);
+      if (i < warmup) continue;
+      const end = at.get(id)!;
+      const mid1 = rig.placedAt.get(id);
+      total.push(msBetween(start, end));
+      if (mid1 !== undefined) {
+        placed.push(msBetween(start, mid1));
+        recorded.push(msBetween(mid1, end));
+      }
+    }
+
+    const burstLast: number[] = [];
+    const btc = DEFAULT_MARKETS.find((m) => m.symbol === "BTC")!;
+    const mid = defaultStartMid(btc);
+    for (let b = 0; b < bursts; b++) {
+      const ids: string[] = [];
+      for (const model of rig.models) ids.push(await open(rig, model, btc, "LONG", mid));
+      const { start, at } = await cross(rig, btc, "LONG", mid, ids);
+      for (const id of ids) await checkClosed(rig, id);
+      burstLast.push(Math.max(...ids.map((id) => msBetween(start, at.get(id)!))));
+    }
+    rig.exits.stop();
+    await rig.exits.idle();
+    return { driver, total: distribution(total), placed: distribution(placed), recorded: distribution(recorded), burstLast: distribution(burstLast), failures: rig.failures() };
+  } finally {
+    await t.dispose();
+  }
+}
+
+export async function runStopLatencyBench(options: StopLatencyOptions = {}): Promise<Figure[]> {
+  const samples = options.positions ?? (options.quick ? 30 : 200);
+  const warmup = options.warmup ?? (options.quick ? 5 : 20);
+  const bursts = options.bursts ?? (options.quick ? 2 : 5);
+  const drivers = options.drivers ?? ["pglite", "postgres"];
+  console.log(`${samples} stops per driver (after ${warmup} warm-up), ${MODELS} models, BTC/ETH/SOL longs and shorts, stop ${STOP_DISTANCE * 100}% away, book gaps ${GAP * 100}% through it`);
+  const results: DriverResult[] = [];
+  for (const driver of drivers) results.push(await runDriver(driver, samples, warmup, bursts));
+
+  const cell = (d: Distribution | undefined, pick: (d: Distribution) => number): string => (d ? ms(pick(d)) : "skipped");
+  const table: Record<string, Record<string, string>> = {};
+  const row = (name: string, f: (r: DriverResult) => string) => {
+    table[name] = Object.fromEntries(results.map((r) => [r.driver, f(r)]));
+  };
+  row("samples", (r) => (r.total ? String(r.total.n) : "-"));
+  row("trigger -> CLOSED committed, p50", (r) => cell(r.total, (d) => d.p50));
+  row(`trigger -> CLOSED committed, p99 (goal < ${STOP_LATENCY_GOAL_MS} ms)`, (r) => cell(r.total, (d) => d.p99));
+  row("trigger -> CLOSED committed, max", (r) => cell(r.total, (d) => d.max));
+  row("trigger -> CLOSED committed, mean", (r) => cell(r.total, (d) => d.mean));
+  row("  part 1: close order row committed, p50", (r) => cell(r.placed, (d) => d.p50));
+  row("  part 2: venue + fill/ledger/CLOSED committed, p50", (r) => cell(r.recorded, (d) => d.p50));
+  row(`burst: 10 stops on one update, last close, p50 of ${bursts}`, (r) => cell(r.burstLast, (d) => d.p50));
+  row(`burst: 10 stops on one update, last close, max`, (r) => cell(r.burstLast, (d) => d.max));
+  row("failed close attempts", (r) => (r.total ? String(r.failures) : "-"));
+  console.table(table);
+  for (const r of results) if (r.skipped) console.log(`stop-latency ${r.driver}: SKIPPED, ${r.skipped}`);
+
+  return results.map((r) => ({
+    benchmark: "stop-latency",
+    figure: `${r.driver}: p99 trigger -> CLOSED committed (p50 ${r.total ? ms(r.total.p50) : "-"})`,
+    measured: r.total ? ms(r.total.p99) : `skipped (${r.skipped})`,
+    goal: `< ${STOP_LATENCY_GOAL_MS} ms`,
+    met: r.total ? r.total.p99 < STOP_LATENCY_GOAL_MS && r.failures === 0 : undefined,
+  }));
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runStopLatencyBench({ quick: process.argv.includes("--quick") });
+}
