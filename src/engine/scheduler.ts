@@ -61,7 +61,7 @@ export class Scheduler {
 
   start(): void {
     if (this.timer || this.opts.intervalMs <= 0) return;
-    this.timer = setInterval(() => void this.runCycle(), this.opts.intervalMs);
+    this.timer = setInterval(() => void this.tick().catch((e: unknown) => this.logger.error({ err: e }, "scheduler tick failed")), this.opts.intervalMs);
     this.timer.unref?.();
   }
 
@@ -81,6 +81,15 @@ export class Scheduler {
         ? { startedAt: new Date(this.last.startedAt).toISOString(), finishedAt: this.last.finishedAt ? new Date(this.last.finishedAt).toISOString() : null, models: this.last.models }
         : null,
     };
+  }
+
+  /**
+   * What the interval does: clear runs stuck past the stale limit (even while a cycle is in
+   * progress, which is exactly when they matter), then start a cycle unless one is running.
+   */
+  async tick(): Promise<void> {
+    await this.clearStale();
+    if (!this.cycle) await this.runCycle();
   }
 
   /** One cycle now; a cycle already in progress is joined rather than doubled. */
