@@ -361,7 +361,7 @@ export async function runBookUpdatesBench(options: BookUpdatesOptions = {}): Pro
     benchmark: "book-updates",
     figure: r.variant,
     measured: `${int(r.perSecond)}/s`,
-    goal: r.positions ? `>= ${int(BOOK_UPDATES_GOAL)}/s` : "(reference)",
+    goal: r.positions ? `>= ${int(BOOK_UPDATES_GOAL)}/s` : "-",
     met: r.positions ? r.perSecond >= BOOK_UPDATES_GOAL : undefined,
   }));
 }

@@ -1,3 +1,4 @@
+import pRetry, { AbortError } from "p-retry";
 import { initialMargin } from "../core/leverage.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
@@ -64,25 +65,34 @@ export class ExitEngine {
   }
 
   private async closeUntilDone(modelId: string, symbol: string, pos: OpenPosition, trigger: CloseTrigger): Promise<void> {
-    let wait = this.opts.retryInitialMs ?? 100;
-    for (let attempt = 1; !this.stopped; attempt++) {
-      const live = this.opts.service.accounts.get(modelId)?.positions.get(symbol);
-      if (!live || live.id !== pos.id) return;
-      let reason: string;
-      try {
+    const stillOpen = () => this.opts.service.accounts.get(modelId)?.positions.get(symbol)?.id === pos.id;
+    await pRetry(
+      async () => {
+        if (this.stopped) throw new AbortError("exit engine stopped");
+        if (!stillOpen()) return;
         const r = await this.opts.service.closePosition(modelId, symbol, trigger);
-        if (r.status === "closed") return;
-        if (r.status === "partial") continue; // the rest of a triggered position closes too
-        if (r.reason === "no_position") return;
-        reason = r.reason ?? "rejected";
-      } catch (error) {
-        reason = error instanceof Error ? error.message : String(error);
-      }
-      this.logger.warn({ modelId, symbol, trigger, attempt, reason }, "triggered close failed; retrying");
-      await this.reportFailure(modelId, symbol, pos.id, trigger, attempt, reason, wait);
-      await new Promise((r) => setTimeout(r, wait));
-      wait = Math.min(wait * 2, this.opts.retryMaxMs ?? 30_000);
-    }
+        if (r.status === "closed" || r.reason === "no_position" || !stillOpen()) return;
+        // A partial close leaves the rest of a triggered position to close on the next attempt.
+        throw new Error(r.status === "partial" ? "partial_close" : (r.reason ?? "rejected"));
+      },
+      {
+        // Never give up while the position is open: after 20 growing waits, keep retrying at the cap.
+        retries: 20,
+        forever: true,
+        factor: 2,
+        minTimeout: this.opts.retryInitialMs ?? 100,
+        maxTimeout: this.opts.retryMaxMs ?? 30_000,
+        randomize: false,
+        onFailedAttempt: async (error) => {
+          if (error.message === "partial_close") return;
+          const wait = Math.min((this.opts.retryInitialMs ?? 100) * 2 ** (error.attemptNumber - 1), this.opts.retryMaxMs ?? 30_000);
+          this.logger.warn({ modelId, symbol, trigger, attempt: error.attemptNumber, reason: error.message }, "triggered close failed; retrying");
+          await this.reportFailure(modelId, symbol, pos.id, trigger, error.attemptNumber, error.message, wait);
+        },
+      },
+    ).catch((error: unknown) => {
+      if (!(error instanceof AbortError)) this.logger.error({ err: error, modelId, symbol }, "triggered close gave up");
+    });
   }
 
   private async reportFailure(modelId: string, symbol: string, positionId: string, trigger: CloseTrigger, attempt: number, reason: string, retryInMs: number): Promise<void> {
