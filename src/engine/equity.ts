@@ -48,13 +48,15 @@ export class EquityRecorder {
 
 async function rollUpTo(tx: Pick<Db, "execute">, from: string, to: string, unit: "hour" | "day", before: Date): Promise<void> {
   const cutoff = before.toISOString();
+  // The unit is one of two literals from this file; inlined so every date_trunc is the same expression.
+  const u = sql.raw(`'${unit}'`);
   await tx.execute(sql`
     insert into equity_snapshots (model_id, resolution, ts, equity, cash, unrealized_pnl)
-    select distinct on (model_id, date_trunc(${unit}, ts at time zone 'UTC'))
-      model_id, ${to}, date_trunc(${unit}, ts at time zone 'UTC') at time zone 'UTC', equity, cash, unrealized_pnl
+    select distinct on (model_id, date_trunc(${u}, ts at time zone 'UTC'))
+      model_id, ${to}, date_trunc(${u}, ts at time zone 'UTC') at time zone 'UTC', equity, cash, unrealized_pnl
     from equity_snapshots
     where resolution = ${from} and ts < ${cutoff}::timestamptz
-    order by model_id, date_trunc(${unit}, ts at time zone 'UTC'), ts desc
+    order by model_id, date_trunc(${u}, ts at time zone 'UTC'), ts desc
     on conflict do nothing`);
   await tx.execute(sql`delete from equity_snapshots where resolution = ${from} and ts < ${cutoff}::timestamptz`);
 }
