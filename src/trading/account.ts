@@ -33,6 +33,8 @@ export class ModelAccount {
   readonly positions = new Map<string, OpenPosition>();
   /** Margin held by resting entry orders, by client order id. */
   readonly orderMargin = new Map<string, Micro>();
+  /** No new position on a symbol before this time (epoch ms): the closed position's exit-plan cooldown. */
+  readonly cooldowns = new Map<string, number>();
 
   constructor(
     readonly modelId: string,

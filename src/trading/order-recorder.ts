@@ -179,7 +179,10 @@ export async function recordReport(
     account.realizedPnl += realized;
     account.fees += fees;
     if (finalPosition) account.positions.set(market.symbol, finalPosition);
-    else if (order.purpose === "CLOSE" && newFills > 0) account.positions.delete(market.symbol);
+    else if (order.purpose === "CLOSE" && newFills > 0) {
+      account.positions.delete(market.symbol);
+      if (current?.plan.cooldownUntil) account.cooldowns.set(market.symbol, current.plan.cooldownUntil);
+    }
   });
   return { order: updatedOrder!, newFills, filledLots, notional: notionalSum, fees, position: finalPosition, closed };
 }

@@ -66,6 +66,15 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[]): P
     });
   }
 
+  // Cooldowns still running: the latest closed position per model and symbol.
+  const cooling = await db.execute<{ model_id: string; symbol: string; until: string }>(sql`
+    select distinct on (model_id, symbol) model_id, symbol, exit_plan->>'cooldownUntil' as until
+    from ${orders} where status = 'CLOSED' and parent_id is null order by model_id, symbol, closed_at desc`);
+  for (const r of (cooling as unknown as { rows: Array<{ model_id: string; symbol: string; until: string | null }> }).rows) {
+    const until = r.until ? Date.parse(r.until) : NaN;
+    if (Number.isFinite(until)) accounts.get(r.model_id)?.cooldowns.set(r.symbol, until);
+  }
+
   const live = await db.select().from(venueOrders).where(inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED", "PENDING", "UNKNOWN"]));
   return {
     accounts,

@@ -112,6 +112,10 @@ export class TradingService {
       throw rejected("opposite_position_open", `${modelId} holds a ${existing.state.side} ${market.symbol} position; close it before opening ${req.side}`);
     }
     const leverage = existing ? existing.state.leverage : parseLeverageField(req.leverage ?? "1", market.maxLeverage);
+    const cooldown = account.cooldowns.get(market.symbol);
+    if (!existing && cooldown !== undefined && cooldown > this.deps.clock.now()) {
+      throw rejected("cooldown_active", `${market.symbol} is cooling down until ${new Date(cooldown).toISOString()} (the last position's exit-plan cooldown)`);
+    }
     const q = this.deps.quote(market.symbol);
     const entryPx = req.side === "LONG" ? q?.ask : q?.bid;
     const exitPx = req.side === "LONG" ? q?.bid : q?.ask;

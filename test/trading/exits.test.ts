@@ -125,3 +125,23 @@ describe.each(DRIVERS)("exit plans on %s", (driver) => {
     expect(row!.closeTrigger).toBe("STOP");
   });
 });
+
+describe.each(DRIVERS)("cooldown on %s", (driver) => {
+  let h: Harness;
+  afterEach(async () => h?.dispose());
+
+  it("blocks a new position on the symbol until the closed position's cooldown ends", async () => {
+    h = await createHarness(driver);
+    const id = await h.model();
+    h.book("BTC", [["49990", "5"]], [["50000", "5"]]);
+    const until = new Date(h.clock.now() + 10 * 60_000).toISOString();
+    await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.01", exitPlan: { cooldownUntil: until } });
+    await h.service.closePosition(id, "BTC");
+    await expect(h.service.openPosition(id, { symbol: "BTC", side: "SHORT", quantity: "0.01" })).rejects.toMatchObject({ status: 422, code: "cooldown_active" });
+    h.book("ETH", [["1999", "10"]], [["2000", "10"]]);
+    await h.service.openPosition(id, { symbol: "ETH", side: "LONG", quantity: "0.01" }); // other symbols are free
+    h.clock.advance(10 * 60_000);
+    const r = await h.service.openPosition(id, { symbol: "BTC", side: "SHORT", quantity: "0.01" });
+    expect(r.status).toBe("filled");
+  });
+});
