@@ -400,10 +400,7 @@ describe("SimVenue retries", () => {
 });
 
 describe("SimVenue reduce-only resting orders", () => {
-  it("a resting reduce-only order never fills beyond the position it reduces", async (ctx) => {
-    ctx.skip(
-      "known simulator bug (reported, not fixed): rest() rests req.lots instead of the reducible lots, and matchResting ignores reduceOnly, so a resting reduce-only SELL of 10 against a LONG of 5 flips to a SHORT of 5",
-    );
+  it("a resting reduce-only order never fills beyond the position it reduces", async () => {
     const { venue, clock } = sim();
     funded(venue, "alice");
     snapshot(venue, clock, [[100_000, 10]], [[100_010, 50]]);
@@ -411,5 +408,7 @@ describe("SimVenue reduce-only resting orders", () => {
     await venue.placeOrder(limit("alice", "SELL", 100_100, 10, "GTC", { reduceOnly: true }));
     snapshot(venue, clock, [[100_200, 50]], [[100_300, 50]]);
     expect(await venue.positions("alice")).toEqual([]);
+    const [report] = await venue.openOrders("alice");
+    expect(report).toBeUndefined(); // the rest of the reduce-only order was canceled with the position
   });
 });

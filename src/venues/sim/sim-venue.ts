@@ -270,25 +270,32 @@ export class SimVenue implements Venue {
       const available = book.availableTo(restingSide, opposite);
       const incoming = resting.limit({ id: `feed-${++this.feedSeq}`, side: restingSide === "BUY" ? "SELL" : "BUY", price: opposite, lots: available, owner: FEED_OWNER, tif: "IOC" });
       if (incoming.filled === 0) break;
-      book.consume(restingSide, [{ price: opposite, lots: incoming.filled }]);
+      let taken = 0;
       for (const m of incoming.matches) {
         const order = this.orders.get(m.makerId);
         const account = order && this.accounts.get(order.req.accountId);
         if (!order || !account) continue;
+        // A reduce-only order never fills past the position it reduces; whatever is left of it is canceled.
+        const lots = order.req.reduceOnly ? Math.min(m.lots, account.reducibleLots(market.symbol, order.req.side)) : m.lots;
         account.orderMargin.delete(order.req.clientOrderId);
-        const f = this.fill(market, account, order, m.price, m.lots, "MAKER");
         const list = touched.get(order.req.clientOrderId) ?? [];
-        list.push(f);
         touched.set(order.req.clientOrderId, list);
+        if (lots > 0) {
+          list.push(this.fill(market, account, order, m.price, lots, "MAKER"));
+          taken += lots;
+        }
         if (order.filledLots >= order.req.lots) {
           order.status = "FILLED";
           this.gttOrders.delete(order.req.clientOrderId);
+        } else if (order.req.reduceOnly && account.reducibleLots(market.symbol, order.req.side) === 0) {
+          this.unrest(order, "CANCELED", "reduce_only_position_closed");
         } else {
           order.status = "PARTIALLY_FILLED";
           const exposure = Math.max(0, order.req.lots - order.filledLots - account.reducibleLots(market.symbol, order.req.side));
           if (exposure > 0) account.orderMargin.set(order.req.clientOrderId, SimAccount.marginFor(market, order.req.priceTicks!, exposure, order.req.leverage));
         }
       }
+      if (taken > 0) book.consume(restingSide, [{ price: opposite, lots: taken }]);
     }
     for (const [id, fills] of touched) this.emit(this.report(this.orders.get(id)!, fills));
   }
