@@ -30,6 +30,8 @@ interface Bench {
 }
 
 const MATCHING_GOAL = 1_000_000;
+/** A benchmark process still running after this long is killed and reported as failed. */
+const BENCH_TIMEOUT_MS = 10 * 60_000;
 
 const BENCHES: Bench[] = [
   {
@@ -149,11 +151,20 @@ function runIsolated(name: string, quick: boolean): Promise<ChildMessage> {
       stdio: "inherit",
     });
     let message: ChildMessage | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, BENCH_TIMEOUT_MS);
     child.on("message", (m) => {
       message = m as ChildMessage;
     });
     child.on("error", (error) => resolve({ error: error.message }));
-    child.on("exit", (code, signal) => resolve(message ?? { error: `the benchmark process exited (${signal ?? `code ${code}`}) without reporting` }));
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) resolve({ error: `killed after ${BENCH_TIMEOUT_MS / 60_000} minutes without finishing` });
+      else resolve(message ?? { error: `the benchmark process exited (${signal ?? `code ${code}`}) without reporting` });
+    });
   });
 }
 

@@ -199,8 +199,9 @@ async function runDriver(driver: DriverName, samples: number, warmup: number, bu
     if (driver === "postgres") return { driver, skipped: `PostgreSQL unreachable at ${ADMIN_URL} (${reason})`, failures: 0 };
     throw error;
   }
+  let rig: Rig | undefined;
   try {
-    const rig = await createRig(t);
+    rig = await createRig(t);
     const total: number[] = [];
     const placed: number[] = [];
     const recorded: number[] = [];
@@ -232,10 +233,11 @@ async function runDriver(driver: DriverName, samples: number, warmup: number, bu
       for (const id of ids) await checkClosed(rig, id);
       burstLast.push(Math.max(...ids.map((id) => msBetween(start, at.get(id)!))));
     }
-    rig.exits.stop();
-    await rig.exits.idle();
     return { driver, total: distribution(total), placed: distribution(placed), recorded: distribution(recorded), burstLast: distribution(burstLast), failures: rig.failures() };
   } finally {
+    // Nothing may be in flight when the database closes (PGlite must not be closed mid-query).
+    rig?.exits.stop();
+    await rig?.exits.idle();
     await t.dispose();
   }
 }

@@ -1,30 +1,10 @@
-import { formatLeverage } from "../core/leverage.js";
-import { lotsToQuantity, ticksToPrice, type MarketSpec } from "../core/market.js";
-import { formatUsd } from "../core/money.js";
-import { averagePrice, unrealizedPnl } from "../core/position.js";
 import type { CloseTrigger } from "../core/types.js";
 import type { models, orders } from "../db/schema.js";
-import type { OpenPosition } from "../trading/account.js";
-import { planToJson } from "../trading/exit-plan.js";
-import type { PositionView, TradeView } from "../server/services.js";
+import type { TradeView } from "../server/services.js";
+
+export { positionView } from "../trading/position-view.js";
 
 /** Wire shapes of ../shared/API.md from domain state: decimal strings, ISO timestamps. */
-
-export function positionView(m: MarketSpec, p: OpenPosition, mark: number | undefined): PositionView {
-  return {
-    id: p.id,
-    modelId: p.modelId,
-    symbol: m.symbol,
-    side: p.state.side,
-    quantity: lotsToQuantity(m, p.state.lots),
-    leverage: formatLeverage(p.state.leverage),
-    entryPrice: averagePrice(m, p.state.cost, p.state.lots),
-    markPrice: mark === undefined ? null : ticksToPrice(m, mark),
-    unrealizedPnl: formatUsd(mark === undefined ? 0n : unrealizedPnl(m, p.state, mark)),
-    exitPlan: planToJson(m, p.plan),
-    openedAt: new Date(p.openedAt).toISOString(),
-  };
-}
 
 /** Trims a NUMERIC string's trailing zeros: "1.5000000000" -> "1.5". */
 export function trimDecimal(v: string): string {

@@ -12,6 +12,7 @@ import type { CloseTrigger, Side } from "../core/types.js";
 import type { OrderReport } from "../venues/venue.js";
 import type { ModelAccount, OpenPosition } from "./account.js";
 import { planFromJson, planToJson } from "./exit-plan.js";
+import { positionView } from "./position-view.js";
 
 export type VenueOrderRow = typeof venueOrders.$inferSelect;
 
@@ -197,19 +198,9 @@ export function positionColumns(m: MarketSpec, s: PositionState) {
   };
 }
 
+/** The position row as `position` events carry it: the API's shape plus the close trigger. */
 function positionEvent(m: MarketSpec, p: OpenPosition, trigger: CloseTrigger | null) {
-  return {
-    id: p.id,
-    modelId: p.modelId,
-    symbol: m.symbol,
-    side: p.state.side,
-    quantity: lotsToQuantity(m, p.state.lots),
-    leverage: formatLeverage(p.state.leverage),
-    entryPrice: averagePrice(m, p.state.cost, p.state.lots),
-    exitPlan: planToJson(m, p.plan),
-    openedAt: new Date(p.openedAt).toISOString(),
-    closeTrigger: trigger,
-  };
+  return { ...positionView(m, p, undefined), closeTrigger: trigger };
 }
 
 function orderAction(r: OrderReport): string {

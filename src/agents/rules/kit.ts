@@ -52,6 +52,15 @@ export interface RuleLogic {
   trailStop?(view: SymbolView, position: PositionView): number | null;
 }
 
+/** A trailing stop `multiple` 5m ATRs behind the price; null while the ATR is undefined. */
+export function atrTrailStop(multiple: number): NonNullable<RuleLogic["trailStop"]> {
+  return (view, position) => {
+    const atr = view.intel.timeframes["5m"].atr14;
+    if (!atr.defined || atr.value <= 0) return null;
+    return position.side === "LONG" ? view.price - multiple * atr.value : view.price + multiple * atr.value;
+  };
+}
+
 const HOLD_REASON_MAX = 1000;
 
 /** A float price on the tick grid, or null when it is not a usable price. */

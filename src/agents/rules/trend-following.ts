@@ -1,6 +1,6 @@
 import type { Side } from "../../core/types.js";
 import type { RuleStrategy } from "../strategy.js";
-import { runRules, type RuleLogic, type SymbolSignal, type SymbolView } from "./kit.js";
+import { runRules, type RuleLogic, type SymbolSignal, type SymbolView, atrTrailStop } from "./kit.js";
 import { DEFAULT_SIZING, type SizingOptions } from "./sizing.js";
 
 /**
@@ -76,11 +76,7 @@ export function createTrendFollowing(options: Partial<TrendFollowingOptions> = {
     sizing: o,
     cooldownMinutes: o.cooldownMinutes,
     evaluate: (view) => evaluate(view, o),
-    trailStop: (view, position) => {
-      const atr = view.intel.timeframes["5m"].atr14;
-      if (!atr.defined || atr.value <= 0) return null;
-      return position.side === "LONG" ? view.price - o.trailAtr * atr.value : view.price + o.trailAtr * atr.value;
-    },
+    trailStop: atrTrailStop(o.trailAtr),
   };
   return {
     name: "trend-following",

@@ -1,0 +1,24 @@
+import { formatLeverage } from "../core/leverage.js";
+import { lotsToQuantity, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { formatUsd } from "../core/money.js";
+import { averagePrice, unrealizedPnl } from "../core/position.js";
+import type { PositionView } from "../server/services.js";
+import type { OpenPosition } from "./account.js";
+import { planToJson } from "./exit-plan.js";
+
+/** An open position in the wire shape of API.md (and of `position` events), marked at `mark` when known. */
+export function positionView(m: MarketSpec, p: OpenPosition, mark: number | undefined): PositionView {
+  return {
+    id: p.id,
+    modelId: p.modelId,
+    symbol: m.symbol,
+    side: p.state.side,
+    quantity: lotsToQuantity(m, p.state.lots),
+    leverage: formatLeverage(p.state.leverage),
+    entryPrice: averagePrice(m, p.state.cost, p.state.lots),
+    markPrice: mark === undefined ? null : ticksToPrice(m, mark),
+    unrealizedPnl: formatUsd(mark === undefined ? 0n : unrealizedPnl(m, p.state, mark)),
+    exitPlan: planToJson(m, p.plan),
+    openedAt: new Date(p.openedAt).toISOString(),
+  };
+}
