@@ -52,7 +52,13 @@ export async function recordReport(
   let notionalSum = 0n;
   let newFills = 0;
   let filledLots = 0;
-  const positionId = current?.id ?? order.positionId ?? randomUUID();
+  let positionId = current?.id ?? order.positionId ?? randomUUID();
+  if (!current && order.purpose === "OPEN") {
+    // The position this order was meant to scale may have closed while it was in flight (a stop):
+    // then its fills open a new position, under a new id.
+    const taken = await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, positionId));
+    if (taken.length > 0) positionId = randomUUID();
+  }
 
   for (const f of report.fills) {
     const inserted = await tx

@@ -145,3 +145,37 @@ describe.each(DRIVERS)("cooldown on %s", (driver) => {
     expect(r.status).toBe("filled");
   });
 });
+
+describe("a scale-in racing a stop", () => {
+  let h: Harness;
+  afterEach(async () => h?.dispose());
+
+  it("opens a new position under a new id when the position it meant to scale was closed in flight", async () => {
+    h = await createHarness("pglite");
+    const id = await h.model();
+    h.book("BTC", [["49990", "5"]], [["50000", "5"]]);
+    const first = await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.01", exitPlan: { stop: "49000" } });
+    const positionId = first.position!.id;
+    // A scale-in order written while the position was open...
+    await h.t.database.db.insert(venueOrders).values({
+      id: "vo-scale", clientOrderId: "scale-1", modelId: id, positionId, venue: "sim", symbol: "BTC", side: "BUY", type: "LIMIT",
+      timeInForce: "GTC", price: "48000", quantity: "0.02", leverage: "1", purpose: "OPEN", status: "OPEN",
+    });
+    // ...then the stop closes the position...
+    h.book("BTC", [["48990", "5"]], [["49000", "5"]]);
+    await settle(h);
+    expect((await closedRows(h)).map((r) => r.id)).toEqual([positionId]);
+    // ...and only then the scale-in fills.
+    await h.service.onVenueUpdate({
+      clientOrderId: "scale-1", venueOrderId: "v1", accountId: id, symbol: "BTC", side: "BUY", type: "LIMIT", timeInForce: "GTC",
+      priceTicks: 480000, lots: 2000, filledLots: 2000, status: "FILLED", ts: h.clock.now(),
+      fills: [{ venue: "sim", accountId: id, clientOrderId: "scale-1", tradeId: "scale-1:0", symbol: "BTC", side: "BUY", priceTicks: 480000, lots: 2000, fee: 0n, liquidity: "MAKER", ts: h.clock.now() }],
+    });
+    const rows = await h.t.database.db.select().from(orders);
+    const open = rows.filter((o) => o.status === "OPEN");
+    expect(open).toHaveLength(1);
+    expect(open[0]!.id).not.toBe(positionId);
+    expect(open[0]!.quantity).toBe("0.0200000000");
+    expect(h.accounts.get(id)!.positions.get("BTC")!.id).toBe(open[0]!.id);
+  });
+});
