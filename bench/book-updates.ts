@@ -74,6 +74,8 @@ export interface BookUpdatesRow {
   perSecond: number;
   /** Exit-plan checks the run made (positions of the symbol x updates). */
   positions: boolean;
+  /** Shown for reference: the goal is not set for this workload. */
+  reference?: boolean;
 }
 
 /** One venue with its accounts, trading service and exit engine: what the app wires per process. */
@@ -317,6 +319,8 @@ async function runRecorded(passes: number): Promise<BookUpdatesRow | string> {
     levelsPerUpdate: levelsOf(updates) / updates.length,
     perSecond: (updates.length * passes) / (ns / 1e9),
     positions: true,
+    // The goal is set for the synthetic 10 x 3 workload; 38-level diffs into a 1000-level book are reported for reference.
+    reference: true,
   };
 }
 
@@ -354,15 +358,15 @@ export async function runBookUpdatesBench(options: BookUpdatesOptions = {}): Pro
       "levels/update": r.levelsPerUpdate.toFixed(1),
       "updates/s": int(r.perSecond),
       "µs/update": (1e6 / r.perSecond).toFixed(2),
-      goal: r.positions ? `>= ${int(BOOK_UPDATES_GOAL)}/s` : "-",
+      goal: r.positions && !r.reference ? `>= ${int(BOOK_UPDATES_GOAL)}/s` : "-",
     })),
   );
   return rows.map((r) => ({
     benchmark: "book-updates",
     figure: r.variant,
     measured: `${int(r.perSecond)}/s`,
-    goal: r.positions ? `>= ${int(BOOK_UPDATES_GOAL)}/s` : "-",
-    met: r.positions ? r.perSecond >= BOOK_UPDATES_GOAL : undefined,
+    goal: r.positions && !r.reference ? `>= ${int(BOOK_UPDATES_GOAL)}/s` : "-",
+    met: r.positions && !r.reference ? r.perSecond >= BOOK_UPDATES_GOAL : undefined,
   }));
 }
 

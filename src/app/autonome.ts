@@ -61,7 +61,7 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
   await database.migrate();
   const { db } = database;
   const bus = new EventBus((e) => logger.error({ err: e }, "event listener failed"));
-  const uow = new UnitOfWork(db, bus);
+  const uow = new UnitOfWork(db, bus, database.kind === "postgres");
 
   const markets: readonly MarketSpec[] = config.feed === "replay" ? REPLAY_MARKETS.filter((m) => config.replayFiles.some((f) => f.symbol === m.symbol)) : DEFAULT_MARKETS;
   const saved = await loadMarketState(db, markets);

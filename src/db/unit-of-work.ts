@@ -21,6 +21,8 @@ export class UnitOfWork {
   constructor(
     readonly db: Db,
     private readonly bus: EventBus,
+    /** Send NOTIFY wake-ups for other processes (pointless on embedded PGlite, which no other process can open). */
+    private readonly notify = true,
   ) {}
 
   run<T>(work: (tx: Tx, ctx: UnitContext) => Promise<T>): Promise<T> {
@@ -35,7 +37,7 @@ export class UnitOfWork {
     const result = await this.db.transaction(async (tx) => {
       const pending: PendingEvent[] = [];
       const value = await work(tx, { emit: (e) => pending.push(e), onCommit: (fn) => commits.push(fn) });
-      published = await appendEvents(tx, pending);
+      published = await appendEvents(tx, pending, this.notify);
       return value;
     });
     for (const fn of commits) fn();

@@ -14,16 +14,23 @@ export interface PendingEvent {
 /** Channel of the NOTIFY wake-up other processes (copy-trading workers) listen on. */
 export const OUTBOX_CHANNEL = "autonome_outbox";
 
-/** Writes events inside the caller's transaction; returns them with their outbox ids, in order. */
-export async function appendEvents(tx: Tx, events: PendingEvent[]): Promise<BusEvent[]> {
+/**
+ * Writes events inside the caller's transaction; returns them with their outbox ids, in order.
+ * With `notify` the same statement sends the NOTIFY wake-up (delivered by PostgreSQL at commit),
+ * so an event costs one round trip either way.
+ */
+export async function appendEvents(tx: Tx, events: PendingEvent[], notify = true): Promise<BusEvent[]> {
   if (events.length === 0) return [];
-  const rows = await tx
-    .insert(outbox)
-    .values(events.map((e) => ({ type: e.type, modelId: e.modelId ?? null, payload: toJson(e.data) })))
-    .returning({ id: outbox.id });
-  const last = rows[rows.length - 1]!.id;
-  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${String(last)})`);
-  return events.map((e, i) => ({ id: rows[i]!.id, type: e.type, modelId: e.modelId ?? null, data: e.data }));
+  const values = sql.join(
+    events.map((e) => sql`(${e.type}, ${e.modelId ?? null}, ${JSON.stringify(toJson(e.data))}::jsonb)`),
+    sql`, `,
+  );
+  const insert = sql`insert into ${outbox} (type, model_id, payload) values ${values} returning id`;
+  const result = notify
+    ? await tx.execute(sql`with ins as (${insert}) select id, pg_notify(${OUTBOX_CHANNEL}, id::text) from ins order by id`)
+    : await tx.execute(sql`${insert}`);
+  const ids = (result as unknown as { rows: Array<{ id: number | string }> }).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  return events.map((e, i) => ({ id: ids[i]!, type: e.type, modelId: e.modelId ?? null, data: e.data }));
 }
 
 /** Events after `afterId`, oldest first: how a listener that was down catches up. Never by time. */

@@ -3,7 +3,7 @@ import { initialMargin } from "../core/leverage.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
 import { notional, type MarketSpec } from "../core/market.js";
-import { unrealizedPnl } from "../core/position.js";
+import type { PositionState } from "../core/position.js";
 import type { CloseTrigger } from "../core/types.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import type { OpenPosition } from "./account.js";
@@ -106,10 +106,38 @@ export class ExitEngine {
   }
 }
 
-/** Isolated liquidation: the position's margin plus its loss at the exit price has fallen to maintenance. */
+/**
+ * Isolated liquidation: the position's initial margin plus its P&L at the exit price has fallen
+ * to the maintenance margin. Solved once per position state for the price in ticks at which
+ * that happens, so the check on every book update is one integer comparison.
+ */
+const liquidationPrices = new WeakMap<PositionState, number>();
+
 function liquidation(m: MarketSpec, pos: OpenPosition, exitPx: number | undefined): CloseTrigger | null {
   if (exitPx === undefined) return null;
-  const equity = initialMargin(pos.state.cost, pos.state.leverage) + unrealizedPnl(m, pos.state, exitPx);
-  const maintenance = (notional(m, exitPx, pos.state.lots) * BigInt(m.maintenanceMarginBps)) / 10_000n;
-  return equity <= maintenance ? "LIQUIDATION" : null;
+  let px = liquidationPrices.get(pos.state);
+  if (px === undefined) {
+    px = liquidationPrice(m, pos.state);
+    liquidationPrices.set(pos.state, px);
+  }
+  return (pos.state.side === "LONG" ? exitPx <= px : exitPx >= px) ? "LIQUIDATION" : null;
+}
+
+/**
+ * With notional n(p) = p x lots x unit, margin M and maintenance rate r (bps / 10,000):
+ * a long is liquidated when M + n(p) - cost <= r n(p), i.e. p <= (cost - M) / (lots unit (1 - r));
+ * a short when M + cost - n(p) <= r n(p), i.e. p >= (cost + M) / (lots unit (1 + r)).
+ */
+export function liquidationPrice(m: MarketSpec, s: PositionState): number {
+  const margin = initialMargin(s.cost, s.leverage);
+  const perTick = notional(m, 1, s.lots); // micro-dollars per tick of price for the whole position
+  const bps = BigInt(m.maintenanceMarginBps);
+  if (s.side === "LONG") {
+    const num = (s.cost - margin) * 10_000n;
+    const den = perTick * (10_000n - bps);
+    return num <= 0n ? 0 : Number(num / den);
+  }
+  const num = (s.cost + margin) * 10_000n;
+  const den = perTick * (10_000n + bps);
+  return Number((num + den - 1n) / den);
 }

@@ -40,8 +40,10 @@ export async function recordReport(
   account: ModelAccount,
   report: OrderReport,
   now: Date,
+  /** The order's row when the caller has it (it just wrote it); read from the database otherwise. */
+  known?: VenueOrderRow,
 ): Promise<RecordOutcome | null> {
-  const [order] = await tx.select().from(venueOrders).where(eq(venueOrders.clientOrderId, report.clientOrderId)).for("update");
+  const [order] = known ? [known] : await tx.select().from(venueOrders).where(eq(venueOrders.clientOrderId, report.clientOrderId));
   if (!order) return null;
   const side: Side = order.purpose === "OPEN" ? (order.side === "BUY" ? "LONG" : "SHORT") : order.side === "BUY" ? "SHORT" : "LONG";
   const current = account.positions.get(market.symbol) ?? null;
@@ -60,27 +62,35 @@ export async function recordReport(
     if (taken.length > 0) positionId = randomUUID();
   }
 
+  // One statement for all fills; a fill already recorded (a replayed report) is skipped, never doubled.
+  const inserted =
+    report.fills.length === 0
+      ? []
+      : await tx
+          .insert(fills)
+          .values(
+            report.fills.map((f) => ({
+              venue: f.venue,
+              tradeId: f.tradeId,
+              clientOrderId: f.clientOrderId,
+              modelId: account.modelId,
+              positionId,
+              symbol: f.symbol,
+              side: f.side,
+              price: ticksToPrice(market, f.priceTicks),
+              quantity: lotsToQuantity(market, f.lots),
+              fee: formatUsd(f.fee),
+              liquidity: f.liquidity,
+              ts: new Date(f.ts),
+            })),
+          )
+          .onConflictDoNothing()
+          .returning({ id: fills.id, tradeId: fills.tradeId });
+  const fillIds = new Map(inserted.map((r) => [r.tradeId, r.id]));
+  const ledgerRows: Array<typeof ledger.$inferInsert> = [];
   for (const f of report.fills) {
-    const inserted = await tx
-      .insert(fills)
-      .values({
-        venue: f.venue,
-        tradeId: f.tradeId,
-        clientOrderId: f.clientOrderId,
-        modelId: account.modelId,
-        positionId,
-        symbol: f.symbol,
-        side: f.side,
-        price: ticksToPrice(market, f.priceTicks),
-        quantity: lotsToQuantity(market, f.lots),
-        fee: formatUsd(f.fee),
-        liquidity: f.liquidity,
-        ts: new Date(f.ts),
-      })
-      .onConflictDoNothing()
-      .returning({ id: fills.id });
-    const fillId = inserted[0]?.id;
-    if (fillId === undefined) continue; // already recorded: a replayed report doubles nothing
+    const fillId = fillIds.get(f.tradeId);
+    if (fillId === undefined) continue;
     newFills++;
     filledLots += f.lots;
     fees += f.fee;
@@ -88,16 +98,16 @@ export async function recordReport(
     notionalSum += notional(market, f.priceTicks, f.lots);
     if (order.purpose === "OPEN") {
       state = applyEntryFill(market, state, side, Number(parseScaled(order.leverage, 2)), amount);
-    } else {
-      if (!state) continue;
+    } else if (state) {
       const r = applyExitFill(market, state, amount);
       state = r.position;
       slice = slice ? mergeSlices(slice, r.closed) : r.closed;
       realized += r.closed.grossPnl;
-      await tx.insert(ledger).values({ modelId: account.modelId, kind: "REALIZED_PNL", amount: formatUsd(r.closed.grossPnl), positionId, fillId });
+      ledgerRows.push({ modelId: account.modelId, kind: "REALIZED_PNL", amount: formatUsd(r.closed.grossPnl), positionId, fillId });
     }
-    await tx.insert(ledger).values({ modelId: account.modelId, kind: "FEE", amount: formatUsd(-f.fee), positionId, fillId });
+    ledgerRows.push({ modelId: account.modelId, kind: "FEE", amount: formatUsd(-f.fee), positionId, fillId });
   }
+  if (ledgerRows.length > 0) await tx.insert(ledger).values(ledgerRows);
 
   const newOrderFilled = lotsToQuantity(market, parseScaled(order.filledQuantity, market.sizeDecimals) + BigInt(filledLots));
   const [updatedOrder] = await tx

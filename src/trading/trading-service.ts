@@ -16,7 +16,7 @@ import type { ExitPlanInput } from "../server/services.js";
 import type { OrderReport, PlaceOrder, Venue } from "../venues/venue.js";
 import { ModelAccount, type OpenPosition } from "./account.js";
 import { assertPlanSides, EMPTY_PLAN, mergePlan, parsePlanPatch, planToJson, type ExitPlan } from "./exit-plan.js";
-import { recordReport, type RecordOutcome } from "./order-recorder.js";
+import { recordReport, type RecordOutcome, type VenueOrderRow } from "./order-recorder.js";
 
 export interface Quote {
   bid: number | undefined;
@@ -153,8 +153,8 @@ export class TradingService {
       ...(req.postOnly ? { postOnly: true } : {}),
       ...(expiresAt !== undefined ? { expiresAt } : {}),
     };
-    const report = await this.send(placed, { purpose: "OPEN", positionId: existing?.id ?? randomUUID(), exitPlan: plan, market });
-    const outcome = await this.record(market, account, report);
+    const { report, row } = await this.send(placed, { purpose: "OPEN", positionId: existing?.id ?? randomUUID(), exitPlan: plan, market });
+    const outcome = await this.record(market, account, report, row);
     const resting = report.status === "OPEN" || report.status === "PARTIALLY_FILLED";
     if (resting && type === "LIMIT") this.holdOrderMargin(account, market, placed, outcome?.filledLots ?? 0);
     if (!outcome || outcome.newFills === 0) {
@@ -181,7 +181,7 @@ export class TradingService {
     if (this.closing.has(pos.id)) return { status: "rejected", reason: "close_in_progress" };
     this.closing.add(pos.id);
     try {
-      const report = await this.send(
+      const { report, row } = await this.send(
         {
           clientOrderId: clientOrderId ?? `close-${pos.id}-${randomUUID().slice(0, 8)}`,
           accountId: modelId,
@@ -195,7 +195,7 @@ export class TradingService {
         },
         { purpose: "CLOSE", positionId: pos.id, closeTrigger: trigger, market },
       );
-      const outcome = await this.record(market, account, report);
+      const outcome = await this.record(market, account, report, row);
       if (!outcome?.closed) return { status: "rejected", reason: report.reason ?? "not_filled" };
       const s = outcome.closed.slice;
       return {
@@ -294,10 +294,10 @@ export class TradingService {
   private async send(
     req: PlaceOrder,
     meta: { purpose: "OPEN" | "CLOSE"; positionId: string; market: MarketSpec; exitPlan?: ExitPlan; closeTrigger?: CloseTrigger },
-  ): Promise<OrderReport> {
+  ): Promise<{ report: OrderReport; row?: VenueOrderRow }> {
     const { market } = meta;
     const now = new Date(this.deps.clock.now());
-    await this.deps.uow.run(async (tx, ctx) => {
+    const written = await this.deps.uow.run(async (tx, ctx) => {
       const [row] = await tx
         .insert(venueOrders)
         .values({
@@ -325,22 +325,24 @@ export class TradingService {
         })
         .returning();
       ctx.emit({ type: "order", modelId: req.accountId, data: { action: "placed", order: { id: row!.id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, quantity: row!.quantity, purpose: meta.purpose, closeTrigger: meta.closeTrigger ?? null } } });
+      return row!;
     });
     try {
-      return await this.deps.venue.placeOrder(req);
+      // The row as written is what recording the answer starts from: no need to read it back.
+      return { report: await this.deps.venue.placeOrder(req), row: written };
     } catch (error) {
       this.logger.warn({ err: error, clientOrderId: req.clientOrderId }, "order outcome unknown; reconciling with the venue");
       await this.deps.uow.run(async (tx) => {
         await tx.update(venueOrders).set({ status: "UNKNOWN", reason: String(error), updatedAt: new Date(this.deps.clock.now()) }).where(eq(venueOrders.clientOrderId, req.clientOrderId));
       });
       const found = await this.deps.venue.orderStatus(req.accountId, req.clientOrderId).catch(() => undefined);
-      if (found) return found;
+      if (found) return { report: found };
       throw new AppError(503, "venue_unavailable", `the venue did not answer for order ${req.clientOrderId}; it stays UNKNOWN until reconciled`);
     }
   }
 
-  private record(market: MarketSpec, account: ModelAccount, report: OrderReport): Promise<RecordOutcome | null> {
-    return this.deps.uow.run((tx, ctx) => recordReport(tx, ctx, market, account, report, new Date(this.deps.clock.now())));
+  private record(market: MarketSpec, account: ModelAccount, report: OrderReport, row?: VenueOrderRow): Promise<RecordOutcome | null> {
+    return this.deps.uow.run((tx, ctx) => recordReport(tx, ctx, market, account, report, new Date(this.deps.clock.now()), row));
   }
 
   private holdOrderMargin(account: ModelAccount, market: MarketSpec, req: PlaceOrder, filledLots: number): void {
