@@ -6,7 +6,8 @@ import { formatUsd, usd } from "../core/money.js";
 import { averagePrice } from "../core/position.js";
 import { modelMetrics } from "../core/metrics.js";
 import type { Db } from "../db/client.js";
-import { equitySnapshots, invocations, models, orders, toolCalls } from "../db/schema.js";
+import { equitySnapshots, invocations, models, orders, toolCalls, venueOrders } from "../db/schema.js";
+import { orderView } from "../trading/order-recorder.js";
 import type { EventBus } from "../events/bus.js";
 import { readEventsAfter } from "../events/outbox.js";
 import type { Scheduler } from "../engine/scheduler.js";
@@ -155,16 +156,32 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       await modelRow(modelId);
       const r = await d.service.openPosition(modelId, input);
       const m = r.market;
-      const p = r.position ?? d.service.account(modelId).positions.get(m.symbol);
-      if (!p) throw notFound(`no ${m.symbol} position after the order`);
+      const p = r.position ?? d.service.account(modelId).positions.get(m.symbol) ?? null;
+      const [order] = await d.db.select().from(venueOrders).where(eq(venueOrders.clientOrderId, r.report.clientOrderId));
       return {
-        status: r.status === "filled" ? "filled" : "partial",
+        status: r.status,
         requestedQuantity: lotsToQuantity(m, r.requestedLots),
         filledQuantity: lotsToQuantity(m, r.filledLots),
         averagePrice: r.filledLots > 0 ? averagePrice(m, r.notional, BigInt(r.filledLots)) : "0",
         fees: formatUsd(r.fees),
-        position: positionView(m, p, mid(m.symbol)),
+        position: p ? positionView(m, p, mid(m.symbol)) : null,
+        order: orderView(order!),
       };
+    },
+    orders: async (modelId, limit, open) => {
+      if (modelId !== undefined) await modelRow(modelId);
+      const conditions = [modelId ? eq(venueOrders.modelId, modelId) : undefined, open ? inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED"]) : undefined];
+      const rows = await d.db.select().from(venueOrders).where(and(...conditions)).orderBy(desc(venueOrders.createdAt), desc(venueOrders.id)).limit(limit);
+      return rows.map(orderView);
+    },
+    cancelOrder: async (modelId, clientOrderId) => {
+      await modelRow(modelId);
+      const [order] = await d.db.select().from(venueOrders).where(and(eq(venueOrders.modelId, modelId), eq(venueOrders.clientOrderId, clientOrderId)));
+      if (!order) throw notFound(`${modelId} has no order ${clientOrderId}`);
+      if (order.status !== "OPEN" && order.status !== "PARTIALLY_FILLED") throw conflict("order_not_open", `order ${clientOrderId} is ${order.status}, not resting`);
+      await d.service.cancelOrder(modelId, clientOrderId);
+      const [after] = await d.db.select().from(venueOrders).where(eq(venueOrders.id, order.id));
+      return orderView(after!);
     },
     closePositions: async (modelId, symbols) => {
       await modelRow(modelId);

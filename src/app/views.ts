@@ -6,10 +6,7 @@ export { positionView } from "../trading/position-view.js";
 
 /** Wire shapes of ../shared/API.md from domain state: decimal strings, ISO timestamps. */
 
-/** Trims a NUMERIC string's trailing zeros: "1.5000000000" -> "1.5". */
-export function trimDecimal(v: string): string {
-  return v.includes(".") ? v.replace(/0+$/, "").replace(/\.$/, "") : v;
-}
+import { trimZeros } from "../core/decimal.js";
 
 export function tradeView(r: typeof orders.$inferSelect): TradeView {
   return {
@@ -17,12 +14,12 @@ export function tradeView(r: typeof orders.$inferSelect): TradeView {
     modelId: r.modelId,
     symbol: r.symbol,
     side: r.side,
-    quantity: trimDecimal(r.quantity),
-    leverage: trimDecimal(r.leverage),
-    entryPrice: trimDecimal(r.entryPrice),
-    exitPrice: trimDecimal(r.exitPrice ?? "0"),
-    realizedPnl: trimDecimal(r.realizedPnl ?? "0"),
-    fees: trimDecimal(r.fees),
+    quantity: trimZeros(r.quantity),
+    leverage: trimZeros(r.leverage),
+    entryPrice: trimZeros(r.entryPrice),
+    exitPrice: trimZeros(r.exitPrice ?? "0"),
+    realizedPnl: trimZeros(r.realizedPnl ?? "0"),
+    fees: trimZeros(r.fees),
     closeTrigger: (r.closeTrigger as CloseTrigger | null) ?? null,
     openedAt: r.openedAt.toISOString(),
     closedAt: (r.closedAt ?? r.updatedAt).toISOString(),

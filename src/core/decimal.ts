@@ -122,3 +122,8 @@ export function maxBig(a: bigint, b: bigint): bigint {
 export function absBig(a: bigint): bigint {
   return a < 0n ? -a : a;
 }
+
+/** Trims a NUMERIC column's trailing zeros for the wire: "1.5000000000" -> "1.5", "2900.000" -> "2900". */
+export function trimZeros(v: string): string {
+  return v.includes(".") ? v.replace(/0+$/, "").replace(/\.$/, "") : v;
+}

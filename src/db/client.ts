@@ -70,6 +70,8 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server ends (a restart, an admin) must not crash the process: the pool replaces it.
+  pool.on("error", (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
   // Fail fast with a clear message instead of on the first query.
   const probe = await pool.connect();
   probe.release();

@@ -13,6 +13,7 @@ import { positionRoutes } from "./routes/positions.js";
 import { schedulerRoutes } from "./routes/scheduler.js";
 import { simRoutes } from "./routes/sim.js";
 import { tradeRoutes } from "./routes/trades.js";
+import { orderRoutes } from "./routes/orders.js";
 import type { AppServices } from "./services.js";
 
 export interface CreateAppOptions {
@@ -58,6 +59,7 @@ export function createApp(options: CreateAppOptions) {
     .route("/", modelRoutes(services))
     .route("/", positionRoutes(services))
     .route("/", tradeRoutes(services))
+    .route("/", orderRoutes(services))
     .route("/", invocationRoutes(services))
     .route("/", schedulerRoutes(services))
     .route("/", simRoutes(services))

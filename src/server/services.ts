@@ -21,6 +21,9 @@ export interface AppServices {
   positions(modelId?: string): Promise<PositionView[]>;
   trades(modelId: string | undefined, limit: number): Promise<TradeView[]>;
   openPosition(modelId: string, input: OpenPositionInput): Promise<OpenPositionView>;
+  /** Orders as sent to the venue, newest first; `open` keeps the resting ones. */
+  orders(modelId: string | undefined, limit: number, open: boolean): Promise<OrderView[]>;
+  cancelOrder(modelId: string, clientOrderId: string): Promise<OrderView>; // 404 unknown order
   closePositions(modelId: string, symbols: string[]): Promise<ClosePositionsView>;
   updateExitPlan(modelId: string, symbol: string, patch: ExitPlanInput): Promise<PositionView>;
 
@@ -180,15 +183,42 @@ export interface OpenPositionInput {
   quantity: string;
   leverage?: string;
   exitPlan?: ExitPlanInput;
+  /** LIMIT rests at `price` (GTC, GTT until expiresAt) or trades now only (IOC, FOK); MARKET is the default. */
+  type?: "MARKET" | "LIMIT";
+  price?: string;
+  timeInForce?: "GTC" | "GTT" | "IOC" | "FOK";
+  postOnly?: boolean;
+  expiresAt?: string;
 }
 
 export interface OpenPositionView {
-  status: "filled" | "partial";
+  /** "resting": a limit order on the book, nothing filled yet (HTTP 202). */
+  status: "filled" | "partial" | "resting";
   requestedQuantity: string;
   filledQuantity: string;
   averagePrice: string;
   fees: string;
-  position: PositionView;
+  position: PositionView | null;
+  order: OrderView;
+}
+
+export interface OrderView {
+  id: string;
+  clientOrderId: string;
+  modelId: string;
+  venue: string;
+  symbol: string;
+  side: "BUY" | "SELL";
+  type: "MARKET" | "LIMIT";
+  timeInForce: string;
+  price: string | null;
+  quantity: string;
+  filledQuantity: string;
+  status: string;
+  reason: string | null;
+  purpose: "OPEN" | "CLOSE";
+  closeTrigger: string | null;
+  createdAt: string;
 }
 
 export interface ClosePositionsView {

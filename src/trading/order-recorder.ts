@@ -4,7 +4,7 @@ import type { Tx } from "../db/client.js";
 import { fills, ledger, orders, venueOrders } from "../db/schema.js";
 import type { UnitContext } from "../db/unit-of-work.js";
 import { formatLeverage } from "../core/leverage.js";
-import { parseScaled } from "../core/decimal.js";
+import { parseScaled, trimZeros } from "../core/decimal.js";
 import { lotsToQuantity, notional, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { formatUsd, type Micro } from "../core/money.js";
 import { applyEntryFill, applyExitFill, averagePrice, mergeSlices, type ClosedSlice, type PositionState } from "../core/position.js";
@@ -234,9 +234,9 @@ export function orderView(o: VenueOrderRow) {
     side: o.side,
     type: o.type,
     timeInForce: o.timeInForce,
-    price: o.price,
-    quantity: o.quantity,
-    filledQuantity: o.filledQuantity,
+    price: o.price === null ? null : trimZeros(o.price),
+    quantity: trimZeros(o.quantity),
+    filledQuantity: trimZeros(o.filledQuantity),
     status: o.status,
     reason: o.reason,
     purpose: o.purpose,

@@ -2,7 +2,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { ledger, models, orders, venueOrders } from "../db/schema.js";
 import { parseScaled } from "../core/decimal.js";
-import { findMarket, type MarketSpec } from "../core/market.js";
+import { findMarket, notional, priceToTicks, type MarketSpec } from "../core/market.js";
+import { initialMargin } from "../core/leverage.js";
 import { usd, type Micro } from "../core/money.js";
 import { ModelAccount } from "./account.js";
 import { planFromJson } from "./exit-plan.js";
@@ -76,9 +77,18 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[]): P
   }
 
   const live = await db.select().from(venueOrders).where(inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED", "PENDING", "UNKNOWN"]));
+  const resting = live.filter((o) => (o.status === "OPEN" || o.status === "PARTIALLY_FILLED") && o.type === "LIMIT");
+  for (const o of resting) {
+    const market = findMarket(markets, o.symbol);
+    const account = accounts.get(o.modelId);
+    if (!market || !account || o.purpose !== "OPEN" || !o.price) continue;
+    // Resting entry orders hold margin, as they did before the restart.
+    const rest = parseScaled(o.quantity, market.sizeDecimals) - parseScaled(o.filledQuantity, market.sizeDecimals);
+    account.orderMargin.set(o.clientOrderId, initialMargin(notional(market, priceToTicks(market, o.price), rest), Number(parseScaled(o.leverage, 2))));
+  }
   return {
     accounts,
-    restingOrders: live.filter((o) => (o.status === "OPEN" || o.status === "PARTIALLY_FILLED") && o.type === "LIMIT"),
+    restingOrders: resting,
     unacknowledged: live.filter((o) => o.status === "PENDING" || o.status === "UNKNOWN"),
   };
 }

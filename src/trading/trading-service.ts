@@ -276,6 +276,14 @@ export class TradingService {
     return updated;
   }
 
+  /** Cancels a resting order of the model; the venue's answer is recorded like any other. */
+  async cancelOrder(modelId: string, clientOrderId: string): Promise<void> {
+    this.account(modelId);
+    const report = await this.deps.venue.cancelOrder(modelId, clientOrderId);
+    if (report.status === "REJECTED" && report.reason === "unknown_order") throw notFound(`${modelId} has no order ${clientOrderId} on the venue`);
+    await this.onVenueUpdate(report);
+  }
+
   /** Records a report the venue sent on its own (a resting order filled or expired). */
   async onVenueUpdate(report: OrderReport): Promise<void> {
     const account = this.deps.accounts.get(report.accountId);

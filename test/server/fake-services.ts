@@ -8,6 +8,7 @@ import type {
   MarketView,
   ModelView,
   OpenPositionInput,
+  OrderView,
   PositionView,
   TradeView,
 } from "../../src/server/services.js";
@@ -144,7 +145,34 @@ export class FakeServices implements AppServices {
     };
     this.openPositions.push(position);
     const { quantity } = input;
-    return { status: "filled" as const, requestedQuantity: quantity, filledQuantity: quantity, averagePrice: "100000.5", fees: "0.05", position };
+    const order = this.orderFor(modelId, input, quantity);
+    return { status: "filled" as const, requestedQuantity: quantity, filledQuantity: quantity, averagePrice: "100000.5", fees: "0.05", position, order };
+  }
+
+  readonly placedOrders: OrderView[] = [];
+
+  private orderFor(modelId: string, input: OpenPositionInput, filled: string): OrderView {
+    const order: OrderView = {
+      id: `o${this.placedOrders.length + 1}`, clientOrderId: `c${this.placedOrders.length + 1}`, modelId, venue: "sim", symbol: input.symbol,
+      side: input.side === "LONG" ? "BUY" : "SELL", type: input.type ?? "MARKET", timeInForce: input.timeInForce ?? "IOC", price: input.price ?? null,
+      quantity: input.quantity, filledQuantity: filled, status: "FILLED", reason: null, purpose: "OPEN", closeTrigger: null, createdAt: NOW,
+    };
+    this.placedOrders.unshift(order);
+    return order;
+  }
+
+  async orders(modelId: string | undefined, limit: number, open: boolean) {
+    this.record("orders", modelId, limit, open);
+    return this.placedOrders.filter((o) => (modelId === undefined || o.modelId === modelId) && (!open || o.status === "OPEN")).slice(0, limit);
+  }
+
+  async cancelOrder(modelId: string, clientOrderId: string) {
+    this.record("cancelOrder", modelId, clientOrderId);
+    this.requireModel(modelId);
+    const order = this.placedOrders.find((o) => o.modelId === modelId && o.clientOrderId === clientOrderId);
+    if (!order) throw notFound(`order ${clientOrderId} does not exist`);
+    order.status = "CANCELED";
+    return order;
   }
 
   async closePositions(modelId: string, symbols: string[]) {

@@ -33,13 +33,30 @@ const exitPlanPatch = exitPlan.refine((plan) => Object.values(plan).some((v) => 
   error: "must set at least one exit-plan field",
 });
 
-const openPositionBody = z.strictObject({
-  symbol: symbol(),
-  side: oneOf(["LONG", "SHORT"]),
-  quantity: positiveDecimal(),
-  leverage: leverage().optional(),
-  exitPlan: exitPlan.optional(),
-});
+const openPositionBody = z
+  .strictObject({
+    symbol: symbol(),
+    side: oneOf(["LONG", "SHORT"]),
+    quantity: positiveDecimal(),
+    leverage: leverage().optional(),
+    exitPlan: exitPlan.optional(),
+    type: oneOf(["MARKET", "LIMIT"]).optional(),
+    price: positiveDecimal().optional(),
+    timeInForce: oneOf(["GTC", "GTT", "IOC", "FOK"]).optional(),
+    postOnly: z.boolean({ error: "must be true or false" }).optional(),
+    expiresAt: timestamp().optional(),
+  })
+  .superRefine((b, ctx) => {
+    const limit = b.type === "LIMIT";
+    if (limit && b.price === undefined) ctx.addIssue({ code: "custom", path: ["price"], message: "a LIMIT order needs a price" });
+    if (!limit && (b.price !== undefined || b.timeInForce !== undefined || b.postOnly !== undefined || b.expiresAt !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["type"], message: "price, timeInForce, postOnly and expiresAt need type LIMIT" });
+    }
+    if (b.timeInForce === "GTT" && b.expiresAt === undefined) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "a GTT order needs expiresAt" });
+    if (b.postOnly && b.timeInForce !== undefined && b.timeInForce !== "GTC" && b.timeInForce !== "GTT") {
+      ctx.addIssue({ code: "custom", path: ["postOnly"], message: "post-only orders rest: use GTC or GTT" });
+    }
+  });
 
 /** Each symbol once: closing BTC twice in one request means closing it. */
 const closeBody = z.strictObject({
@@ -58,9 +75,10 @@ export function positionRoutes(services: AppServices) {
     .get("/positions", queryOf(z.object(optionalModelIdQuery)), async (c) =>
       c.json(await services.positions(c.req.valid("query").modelId)),
     )
-    .post("/models/:id/positions", paramsOf(modelIdParam), jsonBody(openPositionBody), async (c) =>
-      c.json(await services.openPosition(c.req.valid("param").id, c.req.valid("json")), 201),
-    )
+    .post("/models/:id/positions", paramsOf(modelIdParam), jsonBody(openPositionBody), async (c) => {
+      const result = await services.openPosition(c.req.valid("param").id, c.req.valid("json"));
+      return c.json(result, result.status === "resting" ? 202 : 201);
+    })
     .post("/models/:id/positions/close", paramsOf(modelIdParam), jsonBody(closeBody), async (c) =>
       c.json(await services.closePositions(c.req.valid("param").id, c.req.valid("json").symbols)),
     )
