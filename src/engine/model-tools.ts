@@ -9,7 +9,7 @@ import type { UnitOfWork } from "../db/unit-of-work.js";
 import type { ClosePositionArgs, CreatePositionArgs, HoldingArgs, ToolName, ToolResult, TradingTools, UpdateExitPlanArgs } from "../agents/tools.js";
 import { TOOL_CALL_TYPES, parseToolArgs, toolError } from "../agents/tools.js";
 import type { ExitPlanInput } from "../server/services.js";
-import type { TradingService } from "../trading/trading-service.js";
+import type { OrderOrigin, TradingService } from "../trading/trading-service.js";
 
 export interface ModelToolsOptions {
   service: TradingService;
@@ -31,7 +31,11 @@ export class ModelTools implements TradingTools {
   held: string | null = null;
   readonly calls: Array<{ tool: ToolName; args: unknown; result: ToolResult }> = [];
 
-  constructor(private readonly opts: ModelToolsOptions) {}
+  private readonly origin: OrderOrigin;
+
+  constructor(private readonly opts: ModelToolsOptions) {
+    this.origin = { source: "model", runId: opts.invocationId };
+  }
 
   async createPosition(raw: CreatePositionArgs): Promise<ToolResult> {
     return this.call("createPosition", raw, async (args) => {
@@ -55,6 +59,7 @@ export class ModelTools implements TradingTools {
             this.opts.modelId,
             { symbol: d.symbol.toUpperCase(), side: d.side, quantity: String(d.quantity), leverage: String(d.leverage), exitPlan },
             `${this.opts.invocationId}:${this.seq}:${i}`,
+            this.origin,
           );
           results.push({
             symbol: r.market.symbol,
@@ -96,7 +101,7 @@ export class ModelTools implements TradingTools {
           if (u.profitTarget != null) patch.target = String(u.profitTarget);
           if (u.invalidationPrice != null) patch.invalidationPrice = String(u.invalidationPrice);
           if (u.timeExitMinutes != null) patch.timeExit = new Date(this.opts.now() + u.timeExitMinutes * 60_000).toISOString();
-          await this.opts.service.updateExitPlan(this.opts.modelId, u.symbol, patch);
+          await this.opts.service.updateExitPlan(this.opts.modelId, u.symbol, patch, this.origin);
           results.push({ symbol: u.symbol.toUpperCase(), status: "updated" });
         } catch (error) {
           results.push({ symbol: u.symbol, status: "rejected", ...reason(error) });

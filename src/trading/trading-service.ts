@@ -62,6 +62,15 @@ export interface OpenResult {
   report: OrderReport;
 }
 
+/** Who asks: a model's run (the risk engine limits actions per run) or a person through the API. */
+export interface OrderOrigin {
+  source: "model" | "manual";
+  /** The invocation id of a model's run. */
+  runId?: string;
+}
+
+export const MANUAL: OrderOrigin = { source: "manual" };
+
 export interface CloseResult {
   status: "closed" | "partial" | "rejected";
   exitPrice?: string;
@@ -103,7 +112,7 @@ export class TradingService {
     return this.closing.has(positionId);
   }
 
-  async openPosition(modelId: string, req: OpenRequest, clientOrderId = `open-${randomUUID()}`): Promise<OpenResult> {
+  async openPosition(modelId: string, req: OpenRequest, clientOrderId = `open-${randomUUID()}`, origin: OrderOrigin = MANUAL): Promise<OpenResult> {
     const account = this.account(modelId);
     const market = this.market(req.symbol);
     const lots = parseLots(market, req.quantity);
@@ -255,7 +264,7 @@ export class TradingService {
     return account;
   }
 
-  async updateExitPlan(modelId: string, symbol: string, input: ExitPlanInput): Promise<OpenPosition> {
+  async updateExitPlan(modelId: string, symbol: string, input: ExitPlanInput, origin: OrderOrigin = MANUAL): Promise<OpenPosition> {
     const account = this.account(modelId);
     const market = this.market(symbol);
     const pos = account.positions.get(market.symbol);
