@@ -97,7 +97,8 @@ export const cappedCount = (defaultValue: number, cap: number) =>
     });
 
 export const modelIdParam = z.object({ id: modelId() });
-export const optionalModelIdQuery = { modelId: modelId().optional() };
+/** `?modelId=` with nothing after it means no filter, as it would in a form. */
+export const optionalModelIdQuery = { modelId: z.preprocess((v) => (v === "" ? undefined : v), modelId().optional()) };
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;

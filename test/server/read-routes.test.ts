@@ -92,3 +92,12 @@ describe("GET routes", () => {
     expect(await (await app.request("/api/scheduler")).json()).toEqual({ intervalMs: 300_000, enabled: true, cycleInProgress: false, lastCycle: null });
   });
 });
+
+describe("empty filters", () => {
+  it("treats ?modelId= with no value as no filter", async () => {
+    const { setup } = await import("./helpers.js");
+    const { app, services } = setup();
+    expect((await app.request("/api/positions?modelId=")).status).toBe(200);
+    expect(services.callsTo("positions").at(-1)?.args).toEqual([undefined]);
+  });
+});
