@@ -341,7 +341,7 @@ export class TradingService {
           updatedAt: now,
         })
         .returning();
-      ctx.emit({ type: "order", modelId: req.accountId, data: { action: "placed", order: { id: row!.id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, quantity: row!.quantity, purpose: meta.purpose, closeTrigger: meta.closeTrigger ?? null } } });
+      ctx.emit({ type: "order", modelId: req.accountId, data: { action: "placed", order: { id: row!.id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, quantity: lotsToQuantity(market, req.lots), purpose: meta.purpose, closeTrigger: meta.closeTrigger ?? null } } });
       return row!;
     });
     try {
