@@ -31,6 +31,7 @@ import { EventBus } from "../src/events/bus.js";
 import { defaultStartMid } from "../src/feeds/synthetic/index.js";
 import { ModelAccount } from "../src/trading/account.js";
 import { ExitEngine } from "../src/trading/exit-engine.js";
+import { RiskEngine } from "../src/trading/risk/risk-engine.js";
 import { TradingService } from "../src/trading/trading-service.js";
 import { SimVenue } from "../src/venues/sim/sim-venue.js";
 import { ADMIN_URL, openTestDatabase, type DriverName, type TestDatabase } from "../test/support/databases.js";
@@ -102,7 +103,9 @@ async function createRig(t: TestDatabase): Promise<Rig> {
     const b = venue.l2(symbol);
     return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.mid() } : undefined;
   };
-  const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue });
+  // Each model flips sides on a symbol from one sample to the next, seconds apart: no flip cooldown here.
+  const risk = new RiskEngine({ defaults: { flipCooldownMinutes: 0 } });
+  const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue, risk });
   const exits = new ExitEngine({ service, uow, markets: DEFAULT_MARKETS, now: () => clock.now(), retryInitialMs: 5, retryMaxMs: 50 });
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r));
 

@@ -2,6 +2,7 @@ import { initialMargin } from "../core/leverage.js";
 import type { MarketSpec } from "../core/market.js";
 import type { Micro } from "../core/money.js";
 import { unrealizedPnl, type PositionState } from "../core/position.js";
+import type { Side } from "../core/types.js";
 import type { ExitPlan } from "./exit-plan.js";
 
 export interface OpenPosition {
@@ -12,6 +13,13 @@ export interface OpenPosition {
   plan: ExitPlan;
   openedAt: number;
   entryClientOrderId: string | null;
+}
+
+/** An entry order resting on the venue: the margin it holds, and what it adds to the exposure when it fills. */
+export interface RestingEntry {
+  symbol: string;
+  notional: Micro;
+  margin: Micro;
 }
 
 export interface AccountFigures {
@@ -31,10 +39,14 @@ export interface AccountFigures {
  */
 export class ModelAccount {
   readonly positions = new Map<string, OpenPosition>();
-  /** Margin held by resting entry orders, by client order id. */
-  readonly orderMargin = new Map<string, Micro>();
+  /** Resting entry orders by client order id (they hold margin until they fill, expire or are canceled). */
+  readonly resting = new Map<string, RestingEntry>();
   /** No new position on a symbol before this time (epoch ms): the closed position's exit-plan cooldown. */
   readonly cooldowns = new Map<string, number>();
+  /** The side and time (epoch ms) of the last position closed on each symbol: the risk engine's flip cooldown. */
+  readonly lastClosed = new Map<string, { side: Side; closedAt: number }>();
+  /** Equity at the first look of a UTC day (day = epoch ms / 86,400,000): the daily loss breaker's reference. */
+  dayStart: { day: number; equity: Micro } | null = null;
 
   constructor(
     readonly modelId: string,
@@ -59,7 +71,7 @@ export class ModelAccount {
       if (m && px !== undefined) unrealized += unrealizedPnl(m, p.state, px);
       marginUsed += initialMargin(p.state.cost, p.state.leverage);
     }
-    for (const v of this.orderMargin.values()) marginUsed += v;
+    for (const r of this.resting.values()) marginUsed += r.margin;
     const cash = this.cash;
     const equity = cash + unrealized;
     return { cash, equity, unrealizedPnl: unrealized, realizedPnl: this.realizedPnl, fees: this.fees, marginUsed, available: equity - marginUsed };

@@ -11,7 +11,7 @@ import { applyEntryFill, applyExitFill, averagePrice, mergeSlices, type ClosedSl
 import type { CloseTrigger, Side } from "../core/types.js";
 import type { OrderReport } from "../venues/venue.js";
 import type { ModelAccount, OpenPosition } from "./account.js";
-import { planFromJson, planToJson } from "./exit-plan.js";
+import { planFromJson, planToJson, type ExitPlan } from "./exit-plan.js";
 import { positionView } from "./position-view.js";
 
 export type VenueOrderRow = typeof venueOrders.$inferSelect;
@@ -120,11 +120,11 @@ export async function recordReport(
   let position: OpenPosition | null = current;
   let closed: RecordOutcome["closed"] = null;
   if (newFills > 0 && order.purpose === "OPEN" && state) {
-    const plan = current?.plan ?? planFromJson(market, order.exitPlan);
+    const plan = current ? scaledPlan(side, current.plan, order.exitPlan ? planFromJson(market, order.exitPlan) : null) : planFromJson(market, order.exitPlan);
     position = { id: positionId, modelId: account.modelId, state, plan, openedAt: current?.openedAt ?? now.getTime(), entryClientOrderId: current?.entryClientOrderId ?? order.clientOrderId };
     const values = positionColumns(market, state);
     if (current) {
-      await tx.update(orders).set({ ...values, updatedAt: now }).where(eq(orders.id, positionId));
+      await tx.update(orders).set({ ...values, exitPlan: planToJson(market, plan), updatedAt: now }).where(eq(orders.id, positionId));
     } else {
       await tx.insert(orders).values({
         id: positionId,
@@ -199,9 +199,23 @@ export async function recordReport(
     else if (order.purpose === "CLOSE" && newFills > 0) {
       account.positions.delete(market.symbol);
       if (current?.plan.cooldownUntil) account.cooldowns.set(market.symbol, current.plan.cooldownUntil);
+      if (current) account.lastClosed.set(market.symbol, { side: current.state.side, closedAt: now.getTime() });
     }
   });
   return { order: updatedOrder!, newFills, filledLots, notional: notionalSum, fees, position: finalPosition, closed };
+}
+
+/**
+ * The plan of a scaled position: the scale-in order's (the position's plan with the order's
+ * changes, as merged when it was sent), except that the stop never loosens, should the position's
+ * stop have tightened while the order was resting.
+ */
+function scaledPlan(side: Side, current: ExitPlan, ordered: ExitPlan | null): ExitPlan {
+  if (!ordered) return current;
+  const a = current.stop;
+  const b = ordered.stop;
+  const stop = a === null ? b : b === null ? a : side === "LONG" ? Math.max(a, b) : Math.min(a, b);
+  return { ...ordered, stop };
 }
 
 export function positionColumns(m: MarketSpec, s: PositionState) {

@@ -1,12 +1,14 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { ledger, models, orders, venueOrders } from "../db/schema.js";
+import { equitySnapshots, ledger, models, orders, venueOrders } from "../db/schema.js";
 import { parseScaled } from "../core/decimal.js";
 import { findMarket, notional, priceToTicks, type MarketSpec } from "../core/market.js";
 import { initialMargin } from "../core/leverage.js";
 import { usd, type Micro } from "../core/money.js";
+import type { Side } from "../core/types.js";
 import { ModelAccount } from "./account.js";
 import { planFromJson } from "./exit-plan.js";
+import { utcDay } from "./risk/risk-engine.js";
 import type { VenueOrderRow } from "./order-recorder.js";
 
 export interface RestoredState {
@@ -67,13 +69,31 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[]): P
     });
   }
 
-  // Cooldowns still running: the latest closed position per model and symbol.
-  const cooling = await db.execute<{ model_id: string; symbol: string; until: string }>(sql`
-    select distinct on (model_id, symbol) model_id, symbol, exit_plan->>'cooldownUntil' as until
+  // The latest closed position per model and symbol: its exit-plan cooldown, and its side and
+  // time for the risk engine's flip cooldown.
+  const lastClosed = await db.execute(sql`
+    select distinct on (model_id, symbol) model_id, symbol, side, exit_plan->>'cooldownUntil' as until,
+      floor(extract(epoch from closed_at) * 1000)::text as closed_ms
     from ${orders} where status = 'CLOSED' and parent_id is null order by model_id, symbol, closed_at desc`);
-  for (const r of (cooling as unknown as { rows: Array<{ model_id: string; symbol: string; until: string | null }> }).rows) {
+  for (const r of rowsOf<{ model_id: string; symbol: string; side: Side; until: string | null; closed_ms: string | null }>(lastClosed)) {
+    const account = accounts.get(r.model_id);
     const until = r.until ? Date.parse(r.until) : NaN;
-    if (Number.isFinite(until)) accounts.get(r.model_id)?.cooldowns.set(r.symbol, until);
+    if (Number.isFinite(until)) account?.cooldowns.set(r.symbol, until);
+    if (r.closed_ms !== null) account?.lastClosed.set(r.symbol, { side: r.side, closedAt: Number(r.closed_ms) });
+  }
+
+  // The daily loss breaker's reference survives a restart: the first equity snapshot of the
+  // latest day with snapshots (after the last reset); the risk engine uses it only on that day.
+  const dayStarts = await db.execute(sql`
+    select distinct on (s.model_id) s.model_id, floor(extract(epoch from s.ts) * 1000)::text as ts_ms, s.equity::text as equity
+    from ${equitySnapshots} s
+    where s.resolution = '1m'
+      and s.ts >= (select date_trunc('day', max(x.ts) at time zone 'UTC') at time zone 'UTC' from ${equitySnapshots} x where x.model_id = s.model_id and x.resolution = '1m')
+      and s.ts > coalesce((select max(l.created_at) from ${ledger} l where l.model_id = s.model_id and l.kind = 'RESET'), '-infinity'::timestamptz)
+    order by s.model_id, s.ts asc`);
+  for (const r of rowsOf<{ model_id: string; ts_ms: string; equity: string }>(dayStarts)) {
+    const account = accounts.get(r.model_id);
+    if (account) account.dayStart = { day: utcDay(Number(r.ts_ms)), equity: usd(r.equity) };
   }
 
   const live = await db.select().from(venueOrders).where(inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED", "PENDING", "UNKNOWN"]));
@@ -84,13 +104,19 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[]): P
     if (!market || !account || o.purpose !== "OPEN" || !o.price) continue;
     // Resting entry orders hold margin, as they did before the restart.
     const rest = parseScaled(o.quantity, market.sizeDecimals) - parseScaled(o.filledQuantity, market.sizeDecimals);
-    account.orderMargin.set(o.clientOrderId, initialMargin(notional(market, priceToTicks(market, o.price), rest), Number(parseScaled(o.leverage, 2))));
+    const restNotional = notional(market, priceToTicks(market, o.price), rest);
+    account.resting.set(o.clientOrderId, { symbol: market.symbol, notional: restNotional, margin: initialMargin(restNotional, Number(parseScaled(o.leverage, 2))) });
   }
   return {
     accounts,
     restingOrders: resting,
     unacknowledged: live.filter((o) => o.status === "PENDING" || o.status === "UNKNOWN"),
   };
+}
+
+/** The rows of a raw query on either driver (both answer `{ rows }`). */
+function rowsOf<R>(result: unknown): R[] {
+  return (result as { rows: R[] }).rows;
 }
 
 /** Marks orders the venue never saw as canceled, with the reason; nothing is assumed filled. */

@@ -17,6 +17,8 @@ import type { OrderReport, PlaceOrder, Venue } from "../venues/venue.js";
 import { ModelAccount, type OpenPosition } from "./account.js";
 import { assertPlanSides, EMPTY_PLAN, mergePlan, parsePlanPatch, planToJson, type ExitPlan } from "./exit-plan.js";
 import { recordReport, type RecordOutcome, type VenueOrderRow } from "./order-recorder.js";
+import { RiskEngine } from "./risk/risk-engine.js";
+import type { RiskRejection } from "./risk/checks.js";
 
 export interface Quote {
   bid: number | undefined;
@@ -34,6 +36,8 @@ export interface TradingServiceDeps {
   paper?: { restoreAccount(accountId: string, cash: Micro, positions: PositionState[]): void };
   /** Taker fee the pre-trade margin check budgets for (the venue charges its own). */
   takerFeeBps?: number;
+  /** The risk limits every entry and exit-plan change passes; one with the default limits when absent. */
+  risk?: RiskEngine;
   logger?: Logger;
 }
 
@@ -87,9 +91,12 @@ export class TradingService {
   private readonly logger: Logger;
   /** Positions with a close in flight: a position is closed exactly once however triggers race. */
   private readonly closing = new Set<string>();
+  /** Nothing reaches the venue without passing it: set a model's limits with `risk.setLimits(modelId, config.risk)`. */
+  readonly risk: RiskEngine;
 
   constructor(private readonly deps: TradingServiceDeps) {
     this.logger = deps.logger ?? silentLogger;
+    this.risk = deps.risk ?? new RiskEngine();
   }
 
   get accounts(): Map<string, ModelAccount> {
@@ -137,17 +144,39 @@ export class TradingService {
     if (orderNotional < market.minNotional) {
       throw rejected("below_min_notional", `notional ${formatUsd(orderNotional)} is below the $${formatUsd(market.minNotional)} minimum`);
     }
-    const patch = parsePlanPatch(market, req.exitPlan ?? {});
+    // A scale-in's exit plan is a change to the position's: a field left null (as a model's tool
+    // call leaves what it does not restate) keeps the position's value, so the stop is inherited.
+    const patch = parsePlanPatch(market, existing ? withoutNulls(req.exitPlan ?? {}) : (req.exitPlan ?? {}));
     const plan: ExitPlan = existing ? mergePlan(market, req.side, existing.plan, patch) : { ...EMPTY_PLAN, ...patch };
     assertPlanSides(market, req.side, plan, type === "LIMIT" ? limitTicks! : exitPx);
-    const margin = initialMargin(orderNotional, leverage) + feeMicro(orderNotional, this.deps.takerFeeBps ?? 6);
-    const available = this.figures(account).available;
+    const takerFeeBps = this.deps.takerFeeBps ?? 6;
+    const margin = initialMargin(orderNotional, leverage) + feeMicro(orderNotional, takerFeeBps);
+    const figures = this.figures(account);
+    const available = figures.available;
     if (margin > available) {
       throw rejected("insufficient_margin", `needs ${formatUsd(margin)} of margin and fees, ${formatUsd(available < 0n ? 0n : available)} available`);
     }
     const tif: TimeInForce = type === "MARKET" ? "IOC" : (req.timeInForce ?? "GTC");
     const expiresAt = req.expiresAt !== undefined ? Date.parse(req.expiresAt) : undefined;
     if (tif === "GTT" && (expiresAt === undefined || !Number.isFinite(expiresAt))) throw invalid("expiresAt: a GTT order needs an ISO-8601 expiry");
+    // The risk engine is the last word before anything is written: a refusal leaves no trace but its log line.
+    const denied = this.risk.checkEntry({
+      account,
+      origin,
+      market,
+      side: req.side,
+      lots,
+      leverage,
+      entryTicks: refPx,
+      stopTicks: plan.stop,
+      now: this.deps.clock.now(),
+      figures,
+      markets: this.marketMap(),
+      mark: (s) => this.deps.quote(s)?.mid,
+      takerFeeBps,
+    });
+    if (denied) throw this.riskDenied(modelId, market.symbol, origin, denied);
+    this.risk.recordAction(origin, market.symbol);
 
     const placed: PlaceOrder = {
       clientOrderId,
@@ -257,7 +286,9 @@ export class TradingService {
       ctx.onCommit(() => {
         account.realizedPnl = 0n;
         account.fees = 0n;
-        account.orderMargin.clear();
+        account.resting.clear();
+        // The daily loss breaker starts over from the reset equity.
+        account.dayStart = null;
         this.deps.paper?.restoreAccount(modelId, account.initialCapital, []);
       });
     });
@@ -273,6 +304,9 @@ export class TradingService {
     const q = this.deps.quote(market.symbol);
     const exitPx = pos.state.side === "LONG" ? q?.bid : q?.ask;
     if (exitPx !== undefined) assertPlanSides(market, pos.state.side, { ...next, stop: input.stop === undefined ? null : next.stop, target: input.target === undefined ? null : next.target }, exitPx);
+    const denied = this.risk.checkExitPlanUpdate(modelId, market.symbol, origin);
+    if (denied) throw this.riskDenied(modelId, market.symbol, origin, denied);
+    this.risk.recordAction(origin, market.symbol);
     const updated: OpenPosition = { ...pos, plan: next };
     await this.deps.uow.run(async (tx, ctx) => {
       await tx.update(orders).set({ exitPlan: planToJson(market, next), updatedAt: new Date(this.deps.clock.now()) }).where(eq(orders.id, pos.id));
@@ -299,12 +333,22 @@ export class TradingService {
     const market = findMarket(this.deps.venue.markets(), report.symbol);
     if (!account || !market) return;
     await this.record(market, account, report);
-    if (report.status !== "OPEN" && report.status !== "PARTIALLY_FILLED") account.orderMargin.delete(report.clientOrderId);
+    if (report.status !== "OPEN" && report.status !== "PARTIALLY_FILLED") account.resting.delete(report.clientOrderId);
   }
 
   figures(account: ModelAccount) {
-    const markets = new Map(this.deps.venue.markets().map((m) => [m.symbol, m]));
-    return account.figures(markets, (s) => this.deps.quote(s)?.mid);
+    const f = account.figures(this.marketMap(), (s) => this.deps.quote(s)?.mid);
+    this.risk.observeEquity(account, this.deps.clock.now(), f.equity);
+    return f;
+  }
+
+  private marketMap(): Map<string, MarketSpec> {
+    return new Map(this.deps.venue.markets().map((m) => [m.symbol, m]));
+  }
+
+  private riskDenied(modelId: string, symbol: string, origin: OrderOrigin, denied: RiskRejection): AppError {
+    this.logger.info({ modelId, symbol, origin: origin.source, runId: origin.runId, code: denied.code }, `risk check refused: ${denied.message}`);
+    return rejected(denied.code, denied.message);
   }
 
   /** Writes the order before sending it; an exception from the venue leaves it UNKNOWN and reconciles. */
@@ -364,8 +408,14 @@ export class TradingService {
 
   private holdOrderMargin(account: ModelAccount, market: MarketSpec, req: PlaceOrder, filledLots: number): void {
     const rest = req.lots - filledLots;
-    if (rest > 0 && req.priceTicks !== undefined) account.orderMargin.set(req.clientOrderId, initialMargin(notional(market, req.priceTicks, rest), req.leverage));
+    if (rest <= 0 || req.priceTicks === undefined) return;
+    const restNotional = notional(market, req.priceTicks, rest);
+    account.resting.set(req.clientOrderId, { symbol: market.symbol, notional: restNotional, margin: initialMargin(restNotional, req.leverage) });
   }
+}
+
+function withoutNulls(plan: ExitPlanInput): ExitPlanInput {
+  return Object.fromEntries(Object.entries(plan).filter(([, v]) => v !== null)) as ExitPlanInput;
 }
 
 function parseLots(m: MarketSpec, quantity: string): number {

@@ -50,16 +50,17 @@ describe.each(DRIVERS)("HTTP API against the real application on %s", (driver) =
   it("opens, scales, updates the exit plan and closes a position; the trade adds up to the cent", async () => {
     const [model] = await get<ModelView[]>("/api/models");
     const id = model!.id;
-    const opened = await post(`/api/models/${id}/positions`, { symbol: "SOL", side: "LONG", quantity: "2", leverage: 2, exitPlan: { stop: "150" } });
+    // The stop keeps the risk of the whole position (the scale-in inherits it) within 2% of equity.
+    const opened = await post(`/api/models/${id}/positions`, { symbol: "SOL", side: "LONG", quantity: "2", leverage: 2, exitPlan: { stop: "200" } });
     expect(opened.status).toBe(201);
     const body = (await opened.json()) as { status: string; filledQuantity: string; position: PositionView };
     expect(body).toMatchObject({ status: "filled", filledQuantity: "2" });
-    expect(body.position.exitPlan?.stop).toBe("150");
+    expect(body.position.exitPlan?.stop).toBe("200");
     expect((await post(`/api/models/${id}/positions`, { symbol: "SOL", side: "LONG", quantity: 1 })).status).toBe(201);
     const widened = await sendJson(app, "PATCH", `/api/models/${id}/positions/SOL/exit-plan`, { stop: "140" }, auth);
     expect(widened.status).toBe(422);
     expect((await errorOf(widened)).code).toBe("stop_would_widen");
-    expect((await sendJson(app, "PATCH", `/api/models/${id}/positions/SOL/exit-plan`, { stop: "160" }, auth)).status).toBe(200);
+    expect((await sendJson(app, "PATCH", `/api/models/${id}/positions/SOL/exit-plan`, { stop: "210" }, auth)).status).toBe(200);
     const positions = await get<PositionView[]>(`/api/positions?modelId=${id}`);
     expect(positions).toHaveLength(1);
     expect(positions[0]).toMatchObject({ symbol: "SOL", side: "LONG", quantity: "3", leverage: "2" });
@@ -87,6 +88,9 @@ describe.each(DRIVERS)("HTTP API against the real application on %s", (driver) =
       [{ symbol: "XYZ", side: "LONG", quantity: "1" }, 400, "symbol"],
       [{ symbol: "BTC", side: "UP", quantity: "1" }, 400, "side"],
       [{ symbol: "BTC", side: "LONG", quantity: "0.01", exitPlan: { stop: "1000000" } }, 422, "stop"],
+      // Manual orders pass the same risk engine as the models' (default limits: a stop is required).
+      [{ symbol: "BTC", side: "LONG", quantity: "0.01" }, 422, "risk_stop_required"],
+      [{ symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 15, exitPlan: { stop: "90000" } }, 422, "risk_max_leverage"],
     ];
     for (const [body, status, needle] of cases) {
       const r = await post(`/api/models/${id}/positions`, body);
@@ -114,7 +118,7 @@ describe.each(DRIVERS)("HTTP API against the real application on %s", (driver) =
     while (!frame.id) frame = await reader.next();
     const firstId = Number(frame.id);
     await reader.cancel();
-    expect((await post(`/api/models/${id}/positions`, { symbol: "ETH", side: "SHORT", quantity: "0.05" })).status).toBe(201);
+    expect((await post(`/api/models/${id}/positions`, { symbol: "ETH", side: "SHORT", quantity: "0.05", exitPlan: { stop: "3600" } })).status).toBe(201);
     const resumed = new SseReader((await app.request("/api/events", { headers: { "Last-Event-ID": String(firstId) } })).body);
     const ids: number[] = [];
     const names: string[] = [];
@@ -155,7 +159,7 @@ describe.each(DRIVERS)("HTTP API against the real application on %s", (driver) =
     const m = (await moved.json()) as { mid: string };
     expect(Math.abs(Number(m.mid) - 80_000)).toBeLessThan(80);
     const [model] = await get<ModelView[]>("/api/models");
-    await post(`/api/models/${model!.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01" });
+    await post(`/api/models/${model!.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01", exitPlan: { stop: "78000" } });
     const reset = await post(`/api/sim/accounts/${model!.id}/reset`, {});
     expect(reset.status).toBe(200);
     expect(await reset.json()).toMatchObject({ cash: "10000", equity: "10000", realizedPnl: "0", fees: "0" });

@@ -53,11 +53,11 @@ describe.each(DRIVERS)("crash and restart on %s", (driver) => {
     const models = (await api<ModelView[]>(server.url, "GET", "/api/models")).body;
     expect(models).toHaveLength(3);
     const [a, b] = models;
-    const opened = await api(server.url, "POST", `/api/models/${a!.id}/positions`, { symbol: "ETH", side: "LONG", quantity: "0.5", leverage: 2 });
+    const opened = await api(server.url, "POST", `/api/models/${a!.id}/positions`, { symbol: "ETH", side: "LONG", quantity: "0.5", leverage: 2, exitPlan: { stop: "3200" } });
     expect(opened.status).toBe(201);
     const inFlight = [
-      api(server.url, "POST", `/api/models/${b!.id}/positions`, { symbol: "SOL", side: "SHORT", quantity: "3", leverage: 3 }),
-      api(server.url, "POST", `/api/models/${a!.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 5 }),
+      api(server.url, "POST", `/api/models/${b!.id}/positions`, { symbol: "SOL", side: "SHORT", quantity: "3", leverage: 3, exitPlan: { stop: "260" } }),
+      api(server.url, "POST", `/api/models/${a!.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 5, exitPlan: { stop: "94000" } }),
       api(server.url, "POST", `/api/models/${a!.id}/positions/close`, { symbols: ["ETH"] }),
     ].map((p) => p.catch(() => null));
     await new Promise((r) => setTimeout(r, 60));

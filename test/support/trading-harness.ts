@@ -7,6 +7,7 @@ import { UnitOfWork } from "../../src/db/unit-of-work.js";
 import { ModelAccount } from "../../src/trading/account.js";
 import { ExitEngine } from "../../src/trading/exit-engine.js";
 import { TradingService } from "../../src/trading/trading-service.js";
+import type { RiskLimits } from "../../src/trading/risk/limits.js";
 import { SimVenue } from "../../src/venues/sim/sim-venue.js";
 import type { SimOptions } from "../../src/venues/sim/options.js";
 import { openTestDatabase, type DriverName, type TestDatabase } from "./databases.js";
@@ -21,14 +22,36 @@ export interface Harness {
   exits: ExitEngine;
   uow: UnitOfWork;
   accounts: Map<string, ModelAccount>;
-  /** Creates a model with an account funded at `capital` dollars. */
-  model(capital?: string): Promise<string>;
+  /** Creates a model with an account funded at `capital` dollars, under `limits` (else the harness's, else the defaults). */
+  model(capital?: string, limits?: Partial<RiskLimits>): Promise<string>;
   /** Sets a full book: levels as [price, quantity] decimal strings, best first. */
   book(symbol: string, bids: Array<[string, string]>, asks: Array<[string, string]>): void;
   dispose(): Promise<void>;
 }
 
-export async function createHarness(driver: DriverName, sim: Partial<SimOptions> = {}): Promise<Harness> {
+/**
+ * Limits that never refuse an order: for tests about something else than risk (the risk engine
+ * has its own tests), so that what they check is what they always checked.
+ */
+export const PERMISSIVE_LIMITS: Readonly<RiskLimits> = Object.freeze({
+  maxLeverage: 100,
+  maxGrossExposure: 1000,
+  maxRiskPerTradePct: 100,
+  requireStop: false,
+  minCashReservePct: 0,
+  maxOpenPositions: 1000,
+  oneActionPerSymbolPerRun: false,
+  flipCooldownMinutes: 0,
+  maxDailyLossPct: 100,
+  maxTotalLossPct: 100,
+});
+
+export interface HarnessOptions {
+  /** Risk limits of every model the harness creates (the defaults when absent). */
+  limits?: Partial<RiskLimits>;
+}
+
+export async function createHarness(driver: DriverName, sim: Partial<SimOptions> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const t = await openTestDatabase(driver);
   const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
   const events: BusEvent[] = [];
@@ -41,7 +64,8 @@ export async function createHarness(driver: DriverName, sim: Partial<SimOptions>
     const b = venue.l2(symbol);
     return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.marketMid() } : undefined;
   };
-  const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue });
+  // The service budgets the venue's own taker fee, so risk checks on a fee-free venue are exact.
+  const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue, ...(sim.takerFeeBps !== undefined ? { takerFeeBps: sim.takerFeeBps } : {}) });
   const exits = new ExitEngine({ service, uow, markets: DEFAULT_MARKETS, now: () => clock.now(), retryInitialMs: 5, retryMaxMs: 20 });
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r));
   return {
@@ -53,9 +77,10 @@ export async function createHarness(driver: DriverName, sim: Partial<SimOptions>
     exits,
     uow,
     accounts,
-    model: async (capital = "10000") => {
+    model: async (capital = "10000", limits = options.limits) => {
       const id = randomUUID();
       await service.createAccount({ id, name: `m-${id.slice(0, 8)}`, kind: "rule", strategy: "manual", initialCapital: capital });
+      if (limits) service.risk.setLimits(id, limits);
       return id;
     },
     book: (symbol, bids, asks) => {

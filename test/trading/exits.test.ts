@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { ledger, orders, outbox, venueOrders } from "../../src/db/schema.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
+import type { RiskLimits } from "../../src/trading/risk/limits.js";
 
 async function closedRows(h: Harness) {
   return h.t.database.db.select().from(orders).where(eq(orders.status, "CLOSED"));
@@ -16,8 +17,8 @@ describe.each(DRIVERS)("exit plans on %s", (driver) => {
   let h: Harness;
   afterEach(async () => h?.dispose());
 
-  async function longBtc(plan: Record<string, string>, leverage = "2") {
-    const id = await h.model();
+  async function longBtc(plan: Record<string, string>, leverage = "2", limits?: Partial<RiskLimits>) {
+    const id = await h.model(undefined, limits);
     h.book("BTC", [["49990", "5"]], [["50000", "5"]]);
     await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.1", leverage, exitPlan: plan });
     return id;
@@ -48,7 +49,7 @@ describe.each(DRIVERS)("exit plans on %s", (driver) => {
 
   it("a target fires at the bid for a long; a short's stop fires on the ask", async () => {
     h = await createHarness(driver);
-    await longBtc({ target: "51000" });
+    await longBtc({ target: "51000", stop: "48500" });
     h.book("BTC", [["50999", "5"]], [["51001", "5"]]);
     await settle(h);
     expect(await closedRows(h)).toHaveLength(0);
@@ -68,7 +69,7 @@ describe.each(DRIVERS)("exit plans on %s", (driver) => {
 
   it("invalidation price and time exit close the position with their trigger", async () => {
     h = await createHarness(driver);
-    await longBtc({ invalidationPrice: "49500", timeExit: "2030-01-01T00:00:00Z" });
+    await longBtc({ invalidationPrice: "49500", stop: "49000", timeExit: "2030-01-01T00:00:00Z" });
     h.book("BTC", [["49500", "5"]], [["49510", "5"]]);
     await settle(h);
     expect((await closedRows(h))[0]!.closeTrigger).toBe("INVALIDATION");
@@ -76,7 +77,7 @@ describe.each(DRIVERS)("exit plans on %s", (driver) => {
     const id = await h.model();
     h.book("SOL", [["99.9", "1000"]], [["100", "1000"]]);
     const at = new Date(h.clock.now() + 60_000).toISOString();
-    await h.service.openPosition(id, { symbol: "SOL", side: "LONG", quantity: "1", exitPlan: { timeExit: at } });
+    await h.service.openPosition(id, { symbol: "SOL", side: "LONG", quantity: "1", exitPlan: { timeExit: at, stop: "95" } });
     h.clock.advance(60_000);
     h.book("SOL", [["99.9", "1000"]], [["100", "1000"]]);
     await settle(h);
@@ -85,7 +86,8 @@ describe.each(DRIVERS)("exit plans on %s", (driver) => {
 
   it("liquidates at maintenance margin", async () => {
     h = await createHarness(driver);
-    await longBtc({}, "20"); // 5% initial margin, 1.2% maintenance
+    // 20x and no stop: beyond the default risk limits, so this model's are raised.
+    await longBtc({}, "20", { maxLeverage: 20, requireStop: false }); // 5% initial margin, 1.2% maintenance
     h.book("BTC", [["48500", "5"]], [["48510", "5"]]); // -3%: still above maintenance
     await settle(h);
     expect(await closedRows(h)).toHaveLength(0);
@@ -132,16 +134,17 @@ describe.each(DRIVERS)("cooldown on %s", (driver) => {
 
   it("blocks a new position on the symbol until the closed position's cooldown ends", async () => {
     h = await createHarness(driver);
-    const id = await h.model();
+    // The exit plan's own cooldown is under test, not the risk engine's flip cooldown.
+    const id = await h.model(undefined, { flipCooldownMinutes: 0 });
     h.book("BTC", [["49990", "5"]], [["50000", "5"]]);
     const until = new Date(h.clock.now() + 10 * 60_000).toISOString();
-    await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.01", exitPlan: { cooldownUntil: until } });
+    await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.01", exitPlan: { cooldownUntil: until, stop: "49000" } });
     await h.service.closePosition(id, "BTC");
-    await expect(h.service.openPosition(id, { symbol: "BTC", side: "SHORT", quantity: "0.01" })).rejects.toMatchObject({ status: 422, code: "cooldown_active" });
+    await expect(h.service.openPosition(id, { symbol: "BTC", side: "SHORT", quantity: "0.01", exitPlan: { stop: "51000" } })).rejects.toMatchObject({ status: 422, code: "cooldown_active" });
     h.book("ETH", [["1999", "10"]], [["2000", "10"]]);
-    await h.service.openPosition(id, { symbol: "ETH", side: "LONG", quantity: "0.01" }); // other symbols are free
+    await h.service.openPosition(id, { symbol: "ETH", side: "LONG", quantity: "0.01", exitPlan: { stop: "1900" } }); // other symbols are free
     h.clock.advance(10 * 60_000);
-    const r = await h.service.openPosition(id, { symbol: "BTC", side: "SHORT", quantity: "0.01" });
+    const r = await h.service.openPosition(id, { symbol: "BTC", side: "SHORT", quantity: "0.01", exitPlan: { stop: "51000" } });
     expect(r.status).toBe("filled");
   });
 });

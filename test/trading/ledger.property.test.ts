@@ -6,7 +6,7 @@ import { parseScaled } from "../../src/core/decimal.js";
 import { DEFAULT_MARKETS, findMarket, notional, ticksToPrice } from "../../src/core/market.js";
 import { usd } from "../../src/core/money.js";
 import { DRIVERS } from "../support/databases.js";
-import { createHarness, type Harness } from "../support/trading-harness.js";
+import { createHarness, PERMISSIVE_LIMITS, type Harness } from "../support/trading-harness.js";
 
 type Action =
   | { kind: "open"; symbol: "BTC" | "ETH"; side: "LONG" | "SHORT"; units: number; leverage: number }
@@ -34,7 +34,8 @@ function setBook(h: Harness, symbol: string, mid: number, thin: boolean) {
 describe.each(DRIVERS)("ledger invariants on %s", (driver) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness(driver);
+    // Random leverage, sizes and no stops: the ledger is under test here, not the risk limits.
+    h = await createHarness(driver, {}, { limits: PERMISSIVE_LIMITS });
   });
   afterAll(async () => h.dispose());
 

@@ -18,9 +18,9 @@ describe.each(DRIVERS)("positions on %s", (driver) => {
     h = await createHarness(driver, { takerFeeBps: 0 });
     const id = await h.model("100000");
     h.book("BTC", [["49990", "5"]], [["50000", "5"]]);
-    await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "1", leverage: "5" });
+    await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "1", leverage: "5", exitPlan: { stop: "49500" } });
     h.book("BTC", [["50990", "5"]], [["51000", "5"]]);
-    const r = await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.5" });
+    const r = await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.5" }); // inherits the stop
     expect(r.status).toBe("filled");
     const [row] = await h.t.database.db.select().from(orders).where(eq(orders.status, "OPEN"));
     expect(row!.quantity).toBe("1.5000000000");
@@ -33,7 +33,7 @@ describe.each(DRIVERS)("positions on %s", (driver) => {
     h = await createHarness(driver); // 6 bps taker
     const id = await h.model();
     h.book("ETH", [["1999", "10"]], [["2000", "0.5"], ["2001", "0.5"], ["2005", "10"]]);
-    const r = await h.service.openPosition(id, { symbol: "ETH", side: "LONG", quantity: "1.2", leverage: "2" });
+    const r = await h.service.openPosition(id, { symbol: "ETH", side: "LONG", quantity: "1.2", leverage: "2", exitPlan: { stop: "1950" } });
     expect(r.filledLots).toBe(12000);
     const rows = await h.t.database.db.select().from(fills).orderBy(fills.id);
     expect(rows.map((f) => [f.price, f.quantity])).toEqual([
@@ -49,7 +49,7 @@ describe.each(DRIVERS)("positions on %s", (driver) => {
     h = await createHarness(driver);
     const id = await h.model();
     h.book("SOL", [["99.9", "1000"]], [["100", "1000"]]);
-    await h.service.openPosition(id, { symbol: "SOL", side: "SHORT", quantity: "10", leverage: "3" });
+    await h.service.openPosition(id, { symbol: "SOL", side: "SHORT", quantity: "10", leverage: "3", exitPlan: { stop: "105" } });
     h.book("SOL", [["95", "1000"]], [["95.1", "1000"]]);
     const res = await h.service.closePosition(id, "SOL");
     expect(res.status).toBe("closed");
@@ -67,7 +67,7 @@ describe.each(DRIVERS)("positions on %s", (driver) => {
     h = await createHarness(driver);
     const id = await h.model();
     h.book("BTC", [["49990", "5"]], [["50000", "5"]]);
-    await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.01" });
+    await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.01", exitPlan: { stop: "49000" } });
     const before = [await count(h, orders), await count(h, venueOrders), await count(h, ledger)];
     await expect(h.service.openPosition(id, { symbol: "BTC", side: "SHORT", quantity: "0.01" })).rejects.toMatchObject({ status: 422, code: "opposite_position_open" });
     expect([await count(h, orders), await count(h, venueOrders), await count(h, ledger)]).toEqual(before);
@@ -115,7 +115,7 @@ describe.each(DRIVERS)("positions on %s", (driver) => {
     h = await createHarness(driver);
     const id = await h.model();
     h.book("ETH", [["1999", "10"]], [["2000", "10"]]);
-    await h.service.openPosition(id, { symbol: "ETH", side: "LONG", quantity: "3", leverage: "2" });
+    await h.service.openPosition(id, { symbol: "ETH", side: "LONG", quantity: "3", leverage: "2", exitPlan: { stop: "1950" } });
     // only 1 ETH of bids within the bound: the close is partial
     h.book("ETH", [["2100", "1"]], [["2101", "10"]]);
     const r = await h.service.closePosition(id, "ETH");
