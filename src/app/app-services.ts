@@ -13,6 +13,7 @@ import { readEventsAfter } from "../events/outbox.js";
 import type { Scheduler } from "../engine/scheduler.js";
 import { equityHistory, figuresView } from "../engine/equity.js";
 import type { TradingService } from "../trading/trading-service.js";
+import { resolveLimits } from "../trading/risk/limits.js";
 import type { SimVenue } from "../venues/sim/sim-venue.js";
 import type * as S from "../server/services.js";
 import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";
@@ -79,6 +80,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       account: figuresView(d.service.figures(account), account.initialCapital),
       metrics,
       ...(llm ? { llm } : {}),
+      risk: { ...d.service.risk.limitsOf(row.id) },
       createdAt: row.createdAt.toISOString(),
     };
   };
@@ -112,6 +114,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         throw invalid(`strategy: unknown ${input.kind} strategy "${input.strategy}" (known: ${names.join(", ") || "none"})`);
       }
       if (input.kind === "llm" && !input.llm) throw invalid("llm: an llm model needs {baseUrl, model}");
+      resolveLimits(input.risk); // a bad limit is a 400 before anything is written
       const id = randomUUID();
       await d.service.createAccount({
         id,
@@ -119,13 +122,24 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         kind: input.kind,
         strategy: input.strategy,
         initialCapital: input.initialCapital ?? "10000",
-        config: input.llm ? { llm: input.llm } : {},
+        config: { ...(input.llm ? { llm: input.llm } : {}), ...(input.risk !== undefined ? { risk: input.risk } : {}) },
       });
+      d.service.risk.setLimits(id, input.risk);
       return modelView(await modelRow(id));
     },
     setModelStatus: async (id, status) => {
       await modelRow(id);
       await d.db.update(models).set({ status, updatedAt: new Date(d.now()) }).where(eq(models.id, id));
+      return modelView(await modelRow(id));
+    },
+    setRiskLimits: async (id, risk) => {
+      const row = await modelRow(id);
+      resolveLimits(risk);
+      const config = { ...(row.config as Record<string, unknown>) };
+      if (risk === null) delete config.risk;
+      else config.risk = risk;
+      await d.db.update(models).set({ config, updatedAt: new Date(d.now()) }).where(eq(models.id, id));
+      d.service.risk.setLimits(id, risk);
       return modelView(await modelRow(id));
     },
     equity: async (id, window) => {

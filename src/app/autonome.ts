@@ -91,6 +91,13 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update")));
   const exits = new ExitEngine({ service, uow, markets, now: () => marketClock.now(), logger });
 
+  for (const row of await db.select({ id: models.id, config: models.config }).from(models)) {
+    try {
+      service.risk.setLimits(row.id, (row.config as { risk?: unknown }).risk);
+    } catch (error) {
+      logger.error({ modelId: row.id, err: error }, "stored risk limits are invalid; the model keeps the defaults");
+    }
+  }
   if ((await db.select({ id: models.id }).from(models).limit(1)).length === 0) {
     for (const m of DEFAULT_MODELS) await service.createAccount({ id: randomUUID(), name: m.name, kind: "rule", strategy: m.strategy, initialCapital: "10000" });
     logger.info({ models: DEFAULT_MODELS.map((m) => m.name) }, "fresh database: created the built-in rule models");

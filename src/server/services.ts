@@ -15,6 +15,8 @@ export interface AppServices {
   getModel(id: string): Promise<ModelView>; // 404
   createModel(input: CreateModelInput): Promise<ModelView>; // 400 unknown strategy, 409/422 duplicate name
   setModelStatus(id: string, status: ModelStatus): Promise<ModelView>;
+  /** Replaces a model's risk overrides (`null` restores the defaults); 400 naming each bad limit. */
+  setRiskLimits(id: string, risk: unknown): Promise<ModelView>;
   equity(id: string, window: EquityWindow): Promise<EquityPoint[]>;
   strategies(): StrategyView[];
 
@@ -105,6 +107,8 @@ export interface ModelView {
   account: AccountView;
   metrics: MetricsView;
   llm?: { baseUrl: string; model: string; apiKeyEnv?: string; temperature?: number; maxSteps?: number };
+  /** The limits in force: the model's overrides over the defaults. */
+  risk: Record<string, number | boolean>;
   createdAt: string;
 }
 
@@ -113,6 +117,8 @@ export interface CreateModelInput {
   kind: ModelKind;
   strategy: string;
   initialCapital?: string;
+  /** Risk-limit overrides, validated by the trading layer (any subset of the limits). */
+  risk?: unknown;
   llm?: { baseUrl: string; model: string; apiKeyEnv?: string; temperature?: number; maxSteps?: number };
 }
 

@@ -102,6 +102,26 @@ describe.each(DRIVERS)("HTTP API against the real application on %s", (driver) =
     expect((await get<ModelView>(`/api/models/${id}`)).account.cash).toBe("10000");
   });
 
+  it("per-model risk limits: set, enforced on manual orders, validated, and restored to defaults", async () => {
+    const [, , model] = await get<ModelView[]>("/api/models");
+    const id = model!.id;
+    const patch = (body: unknown) => sendJson(app, "PATCH", `/api/models/${id}`, body, auth);
+    const set = await patch({ risk: { maxLeverage: 2 } });
+    expect(set.status).toBe(200);
+    expect(((await set.json()) as ModelView).risk).toMatchObject({ maxLeverage: 2, requireStop: true });
+    const book = await get<{ asks: string[][] }>("/api/markets/SOL/book?depth=1");
+    const stop = String(Math.floor(Number(book.asks[0]![0]) * 0.99));
+    const refused = await post(`/api/models/${id}/positions`, { symbol: "SOL", side: "LONG", quantity: "0.5", leverage: 3, exitPlan: { stop } });
+    expect(refused.status).toBe(422);
+    expect((await errorOf(refused)).code).toBe("risk_max_leverage");
+    const bad = await patch({ risk: { maxLeverage: "lots" } });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toContain("risk.maxLeverage");
+    expect((await get<ModelView>(`/api/models/${id}`)).risk.maxLeverage).toBe(2);
+    const reset = await patch({ risk: null });
+    expect(((await reset.json()) as ModelView).risk.maxLeverage).toBe(10);
+  });
+
   it("writes need the token; reads do not", async () => {
     const [model] = await get<ModelView[]>("/api/models");
     expect((await post(`/api/models/${model!.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01" }, {})).status).toBe(401);

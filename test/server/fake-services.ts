@@ -93,8 +93,9 @@ export class FakeServices implements AppServices {
     if ([...this.models.values()].some((m) => m.name === input.name)) {
       throw conflict("duplicate_name", `a model named ${input.name} exists`);
     }
-    const { initialCapital, ...rest } = input;
+    const { initialCapital, risk, ...rest } = input;
     const created: ModelView = { ...model(`m${this.models.size + 1}`, input.name), ...rest };
+    if (risk !== undefined) created.risk = { ...created.risk, ...(risk as Record<string, number | boolean>) };
     if (initialCapital !== undefined) created.initialCapital = initialCapital;
     this.models.set(created.id, created);
     return created;
@@ -104,6 +105,16 @@ export class FakeServices implements AppServices {
     this.record("setModelStatus", id, status);
     const found = this.requireModel(id);
     found.status = status;
+    return found;
+  }
+
+  async setRiskLimits(id: string, risk: unknown) {
+    this.record("setRiskLimits", id, risk);
+    const found = this.requireModel(id);
+    if (risk !== null && typeof (risk as { maxLeverage?: unknown }).maxLeverage === "number" && (risk as { maxLeverage: number }).maxLeverage > 100) {
+      throw invalid("risk.maxLeverage: must be a leverage from 1 to 100, with at most 2 decimals");
+    }
+    found.risk = risk === null ? { maxLeverage: 10 } : { ...found.risk, ...(risk as Record<string, number | boolean>) };
     return found;
   }
 
@@ -264,7 +275,7 @@ function plan(input: ExitPlanInput): ExitPlanView {
 
 function model(id: string, name: string): ModelView {
   return {
-    id, name, kind: "rule", strategy: "momentum", status: "active", initialCapital: "10000", createdAt: NOW,
+    id, name, kind: "rule", strategy: "momentum", status: "active", initialCapital: "10000", createdAt: NOW, risk: { maxLeverage: 10 },
     account: {
       cash: "10000.00", equity: "10000.00", unrealizedPnl: "0.00", realizedPnl: "0.00",
       fees: "0.00", marginUsed: "0.00", available: "10000.00", returnPct: 0,

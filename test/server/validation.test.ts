@@ -94,7 +94,8 @@ describe("request validation: 400 invalid_request naming the field", () => {
 
   it.each([
     ["PATCH", "/api/models/m1", { status: "sleeping" }, 'status: must be one of "active", "paused"'],
-    ["PATCH", "/api/models/m1", {}, "status: is required"],
+    ["PATCH", "/api/models/m1", {}, "must set status or risk"],
+    ["PATCH", "/api/models/m1", { risk: 5 }, "risk: must be an object of limits"],
     ["PATCH", "/api/models/m1/positions/BTC/exit-plan", {}, "body: must set at least one exit-plan field"],
     ["PATCH", "/api/models/m1/positions/BTC/exit-plan", { target: "0" }, "target: must be a positive decimal"],
     ["POST", "/api/models/m1/positions/close", { symbols: [] }, "symbols: must name at least one symbol"],

@@ -105,3 +105,19 @@ describe("state-changing routes", () => {
     expect((await errorOf(res)).code).toBe("duplicate_name");
   });
 });
+
+describe("risk limits on models", () => {
+  it("POST /api/models passes risk overrides through; PATCH replaces them and a bad limit changes nothing", async () => {
+    const { app, services } = setup();
+    const res = await sendJson(app, "POST", "/api/models", { name: "careful", kind: "rule", strategy: "momentum", risk: { maxLeverage: 3 } });
+    expect(res.status).toBe(201);
+    expect(services.callsTo("createModel")[0]?.args[0]).toMatchObject({ risk: { maxLeverage: 3 } });
+    const patched = await sendJson(app, "PATCH", "/api/models/m1", { risk: { maxOpenPositions: 1 }, status: "paused" });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ status: "paused", risk: { maxOpenPositions: 1 } });
+    const bad = await sendJson(app, "PATCH", "/api/models/m1", { risk: { maxLeverage: 500 }, status: "active" });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).message).toContain("risk.maxLeverage");
+    expect(services.callsTo("setModelStatus")).toHaveLength(1); // the bad request did not change the status
+  });
+});

@@ -36,6 +36,8 @@ const createModelBody = z
     strategy: z.string().trim().min(1, { error: "must not be empty" }).max(100),
     initialCapital: positiveDecimal().optional(),
     llm: llmSettings.optional(),
+    // Checked in full by the risk engine, which names each bad limit.
+    risk: z.record(z.string(), z.unknown(), { error: "must be an object of limits" }).optional(),
   })
   .superRefine((body, ctx) => {
     if (body.kind === "llm" && !body.llm) {
@@ -46,7 +48,12 @@ const createModelBody = z
     }
   });
 
-const statusBody = z.strictObject({ status: oneOf(["active", "paused"]) });
+const patchBody = z
+  .strictObject({
+    status: oneOf(["active", "paused"]).optional(),
+    risk: z.record(z.string(), z.unknown(), { error: "must be an object of limits" }).nullable().optional(),
+  })
+  .refine((b) => b.status !== undefined || b.risk !== undefined, { error: "must set status or risk" });
 
 const equityQuery = z.object({
   window: oneOf(["1h", "24h", "7d", "30d", "all"]).default("all"),
@@ -59,9 +66,14 @@ export function modelRoutes(services: AppServices) {
     .get("/models", async (c) => c.json(await services.listModels()))
     .post("/models", jsonBody(createModelBody), async (c) => c.json(await services.createModel(c.req.valid("json")), 201))
     .get("/models/:id", paramsOf(modelIdParam), async (c) => c.json(await services.getModel(c.req.valid("param").id)))
-    .patch("/models/:id", paramsOf(modelIdParam), jsonBody(statusBody), async (c) =>
-      c.json(await services.setModelStatus(c.req.valid("param").id, c.req.valid("json").status)),
-    )
+    .patch("/models/:id", paramsOf(modelIdParam), jsonBody(patchBody), async (c) => {
+      const { id } = c.req.valid("param");
+      const { status, risk } = c.req.valid("json");
+      // Risk first: a bad limit is a 400 and the status is not changed either.
+      let model = risk !== undefined ? await services.setRiskLimits(id, risk) : undefined;
+      if (status !== undefined) model = await services.setModelStatus(id, status);
+      return c.json(model!);
+    })
     .get("/models/:id/equity", paramsOf(modelIdParam), queryOf(equityQuery), async (c) =>
       c.json(await services.equity(c.req.valid("param").id, c.req.valid("query").window)),
     );
