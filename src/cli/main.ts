@@ -3,7 +3,7 @@ import { Command, CommanderError } from "commander";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "../app/config.js";
 import { serve } from "./serve.js";
-import { migrateCommand, modelsAdd, modelsList, modelsSetStatus } from "./models.js";
+import { migrateCommand, modelsAdd, modelsList, modelsSetStatus, type AddOptions } from "./models.js";
 
 /** The autonome command line: thin wrappers over the application, each with --help. */
 export function buildCli(): Command {
@@ -27,11 +27,17 @@ export function buildCli(): Command {
     .action(async (o: { json?: boolean }) => modelsList(loadConfig(), o.json === true));
   models
     .command("add")
-    .description("add a rule model (see GET /api/strategies for the strategies)")
+    .description("add a rule model, or with --llm an LLM model on any OpenAI-compatible endpoint (strategies: GET /api/strategies)")
     .requiredOption("--name <name>", "unique model name")
-    .requiredOption("--strategy <strategy>", "strategy name, e.g. trend-following")
+    .requiredOption("--strategy <strategy>", "rule strategy (e.g. trend-following) or, with --llm, prompt variant (e.g. capital-preservation)")
     .option("--capital <usd>", "initial capital in dollars", "10000")
-    .action(async (o: { name: string; strategy: string; capital: string }) => modelsAdd(loadConfig(), o));
+    .option("--llm", "an LLM model (needs --base-url and --model)")
+    .option("--base-url <url>", "OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama) or https://openrouter.ai/api/v1")
+    .option("--model <id>", "the provider's model id, e.g. qwen3:8b")
+    .option("--api-key-env <VAR>", "name of the environment variable holding the key (never the key itself)")
+    .option("--temperature <t>", "sampling temperature, 0-2")
+    .option("--max-steps <n>", "tool-call steps per run, default 10")
+    .action(async (o: AddOptions) => modelsAdd(loadConfig(), o));
   for (const [name, status] of [["pause", "paused"], ["resume", "active"]] as const) {
     models
       .command(`${name} <id>`)

@@ -3,7 +3,7 @@ import type { Config } from "../app/config.js";
 import { createAutonome, type Autonome } from "../app/autonome.js";
 import { openDatabase } from "../db/client.js";
 import { AppError } from "../core/errors.js";
-import type { ModelView } from "../server/services.js";
+import type { CreateModelInput, ModelView } from "../server/services.js";
 
 /**
  * Model commands. When a server answers on the configured port they go through its HTTP API
@@ -63,9 +63,53 @@ export async function modelsList(config: Config, json: boolean): Promise<void> {
   process.stdout.write(`${[line(head), ...rows.map(line)].join("\n")}\n`);
 }
 
-export async function modelsAdd(config: Config, o: { name: string; strategy: string; capital: string }): Promise<void> {
-  const body = { name: o.name, kind: "rule" as const, strategy: o.strategy, initialCapital: o.capital };
+export interface AddOptions {
+  name: string;
+  strategy: string;
+  capital: string;
+  llm?: boolean;
+  baseUrl?: string;
+  model?: string;
+  apiKeyEnv?: string;
+  temperature?: string;
+  maxSteps?: string;
+}
+
+function number(flag: string, text: string | undefined, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new AppError(400, "invalid_request", `${flag}: "${text}" must be a${integer ? " whole" : ""} number`);
+  return n;
+}
+
+/** The request body `models add` sends: the same validation as POST /api/models applies to it. */
+export function addBody(o: AddOptions): CreateModelInput {
   if (!/^\d+(\.\d{1,6})?$/.test(o.capital) || Number(o.capital) <= 0) throw new AppError(400, "invalid_request", `--capital: "${o.capital}" must be a positive amount of dollars`);
+  const llmFlags = [o.baseUrl, o.model, o.apiKeyEnv, o.temperature, o.maxSteps].some((v) => v !== undefined);
+  if (!o.llm) {
+    if (llmFlags) throw new AppError(400, "invalid_request", "--base-url, --model, --api-key-env, --temperature and --max-steps need --llm");
+    return { name: o.name, kind: "rule", strategy: o.strategy, initialCapital: o.capital };
+  }
+  if (!o.baseUrl || !o.model) throw new AppError(400, "invalid_request", "--llm needs --base-url and --model");
+  const temperature = number("--temperature", o.temperature, false);
+  const maxSteps = number("--max-steps", o.maxSteps, true);
+  return {
+    name: o.name,
+    kind: "llm",
+    strategy: o.strategy,
+    initialCapital: o.capital,
+    llm: {
+      baseUrl: o.baseUrl,
+      model: o.model,
+      ...(o.apiKeyEnv ? { apiKeyEnv: o.apiKeyEnv } : {}),
+      ...(temperature !== undefined ? { temperature } : {}),
+      ...(maxSteps !== undefined ? { maxSteps } : {}),
+    },
+  };
+}
+
+export async function modelsAdd(config: Config, o: AddOptions): Promise<void> {
+  const body = addBody(o);
   const url = await server(config);
   const m = url ? await call<ModelView>(config, url, "POST", "/api/models", body) : await withApp(config, (a) => a.services.createModel(body));
   process.stdout.write(`added ${m.name} (${m.id}) with ${m.account.cash} USD\n`);
