@@ -5,6 +5,7 @@
  *   npm run bench                                   all of them, full sizes (a few minutes)
  *   npm run bench -- --quick                        smaller sizes: a smoke run
  *   npm run bench -- --only matching,stop-latency   a subset, in the usual order
+ *   npm run bench -- --only scheduler-llm           one cycle of 100 mock LLM models
  *
  * Each benchmark runs in its own child process (same Node flags, plus --expose-gc): one
  * benchmark's heap and JIT state must not slow the next one down (the matching bench's streams
@@ -20,6 +21,7 @@ import { runBookUpdatesBench } from "./book-updates.js";
 import { runMatchingBench } from "./matching.js";
 import { int, verdict, type Figure } from "./report.js";
 import { runReplayBench } from "./replay.js";
+import { runSchedulerLlmBench, SCHEDULER_LLM_GOAL_PCT } from "./scheduler-llm.js";
 import { runStopLatencyBench } from "./stop-latency.js";
 
 interface Bench {
@@ -69,6 +71,12 @@ const BENCHES: Bench[] = [
     title: "Stop crossed by a book update -> close committed in the database",
     goals: ["p99 < 10 ms on PGlite and on PostgreSQL"],
     run: (quick) => runStopLatencyBench({ quick }),
+  },
+  {
+    name: "scheduler-llm",
+    title: "One scheduler cycle with 100 mock LLM models answering in 1 s each (in-memory PGlite)",
+    goals: [`cycle overhead above 1 s < ${SCHEDULER_LLM_GOAL_PCT}%`],
+    run: (quick) => runSchedulerLlmBench({ quick }),
   },
   {
     name: "replay",

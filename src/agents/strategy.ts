@@ -1,4 +1,5 @@
 import type { MarketSpec } from "../core/market.js";
+import type { ModelMetrics } from "../core/metrics.js";
 import type { Side } from "../core/types.js";
 import type { MarketIntelligence } from "./intelligence.js";
 import { breakout } from "./rules/breakout.js";
@@ -31,6 +32,46 @@ export interface PositionView {
   exitPlan: unknown;
 }
 
+/** The model's own performance: the metrics the API shows, plus its return since the start (or the last reset). */
+export interface PerformanceView extends ModelMetrics {
+  /** Percent: 2.5 means +2.5%. */
+  returnPct: number;
+}
+
+/** One competitor on the leaderboard; rank 1 has the highest return. */
+export interface Standing {
+  modelId: string;
+  name: string;
+  returnPct: number;
+  /** Decimal string, dollars. */
+  equity: string;
+  rank: number;
+}
+
+/** Where the model stands among all models (itself included), best first. */
+export interface CompetitionView {
+  rank: number;
+  of: number;
+  standings: Standing[];
+}
+
+/** How often the model acted on a symbol recently (fills, closes, exit-plan changes; rejected calls not counted). */
+export interface SymbolActivity {
+  symbol: string;
+  actions: number;
+  /** Epoch ms of the latest action, or null. */
+  lastActionAt: number | null;
+}
+
+export interface RecentActivity {
+  /** The window the counts cover, ending now. */
+  windowMinutes: number;
+  /** The model's runs in the window (this one not included). */
+  runs: number;
+  /** Symbols acted on, most active first. */
+  symbols: SymbolActivity[];
+}
+
 export interface DecisionContext {
   modelId: string;
   now: number;
@@ -39,6 +80,10 @@ export interface DecisionContext {
   portfolio: PortfolioView;
   /** Aborted when the run's time is up: stop before the next tool call. */
   signal: AbortSignal;
+  /** Optional extras the LLM prompts show (rule strategies ignore them). */
+  metrics?: PerformanceView;
+  competition?: CompetitionView;
+  recentActions?: RecentActivity;
 }
 
 export interface RuleStrategy {

@@ -167,6 +167,15 @@ export const invocations = pgTable(
     decisions: jsonb("decisions"),
     error: text("error"),
     durationMs: integer("duration_ms"),
+    /** Tokens of all the run's provider calls (LLM runs; null for rule runs). */
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    /** Per-step telemetry of an LLM run: attempts, latency, tokens, finish reason, text, tool calls. */
+    steps: jsonb("steps"),
+    /** Tool calls of the run, including those that never reached a tool (unknown tool, unparsable arguments). */
+    toolCallCount: integer("tool_call_count"),
+    /** Of those, the failed ones: invalid arguments, unknown tools, any action rejected. */
+    failedToolCalls: integer("failed_tool_calls"),
     createdAt: ts("created_at").notNull().defaultNow(),
     finishedAt: ts("finished_at"),
   },
@@ -183,7 +192,11 @@ export const toolCalls = pgTable(
     metadata: jsonb("metadata").notNull(),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("tool_calls_invocation_idx").on(t.invocationId)],
+  (t) => [
+    index("tool_calls_invocation_idx").on(t.invocationId),
+    // A model's recent calls (how often it acted on each symbol, shown in its prompt every run).
+    index("tool_calls_model_idx").on(t.modelId, t.createdAt),
+  ],
 );
 
 /** Equity every minute per model; older rows are rolled up to hourly, then daily. */

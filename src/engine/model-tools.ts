@@ -18,6 +18,8 @@ export interface ModelToolsOptions {
   invocationId: string;
   now: () => number;
   signal: AbortSignal;
+  /** Writes a tool-call row (the scheduler groups the rows of concurrent runs); default: its own transaction. */
+  record?: (row: typeof toolCalls.$inferInsert) => Promise<void>;
 }
 
 /**
@@ -30,6 +32,7 @@ export class ModelTools implements TradingTools {
   private seq = 0;
   held: string | null = null;
   readonly calls: Array<{ tool: ToolName; args: unknown; result: ToolResult }> = [];
+  private readonly inFlight = new Set<Promise<ToolResult>>();
 
   private readonly origin: OrderOrigin;
 
@@ -118,7 +121,27 @@ export class ModelTools implements TradingTools {
     });
   }
 
-  private async call<N extends ToolName>(tool: N, raw: unknown, run: (args: Parameters<TradingTools[N]>[0]) => Promise<ToolResult>): Promise<ToolResult> {
+  /**
+   * A call with an LLM's raw arguments, by tool name: validated with the tool's schema and
+   * recorded either way (what the LLM agent uses; the typed methods validate the same way).
+   */
+  callRaw(name: ToolName, raw: unknown): Promise<ToolResult> {
+    return this[name](raw as never);
+  }
+
+  /** Resolves when no call is in flight: a run that ended (timed out) mid-call is recorded only after its call. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private call<N extends ToolName>(tool: N, raw: unknown, run: (args: Parameters<TradingTools[N]>[0]) => Promise<ToolResult>): Promise<ToolResult> {
+    const pending = this.execute(tool, raw, run);
+    this.inFlight.add(pending);
+    void pending.finally(() => this.inFlight.delete(pending)).catch(() => undefined);
+    return pending;
+  }
+
+  private async execute<N extends ToolName>(tool: N, raw: unknown, run: (args: Parameters<TradingTools[N]>[0]) => Promise<ToolResult>): Promise<ToolResult> {
     this.seq++;
     let result: ToolResult;
     if (this.opts.signal.aborted) {
@@ -128,16 +151,16 @@ export class ModelTools implements TradingTools {
       result = parsed.ok ? await run(parsed.args).catch((e: unknown) => toolError("tool_failed", e instanceof Error ? e.message : String(e))) : parsed.result;
     }
     this.calls.push({ tool, args: raw, result });
-    await this.opts.uow.run(async (tx: Tx) => {
-      await tx.insert(toolCalls).values({
-        id: randomUUID(),
-        invocationId: this.opts.invocationId,
-        modelId: this.opts.modelId,
-        type: TOOL_CALL_TYPES[tool],
-        metadata: JSON.parse(JSON.stringify({ args: raw ?? null, result })),
-        createdAt: new Date(this.opts.now()),
-      });
-    });
+    const row = {
+      id: randomUUID(),
+      invocationId: this.opts.invocationId,
+      modelId: this.opts.modelId,
+      type: TOOL_CALL_TYPES[tool],
+      metadata: JSON.parse(JSON.stringify({ args: raw ?? null, result })) as unknown,
+      createdAt: new Date(this.opts.now()),
+    };
+    if (this.opts.record) await this.opts.record(row);
+    else await this.opts.uow.run(async (tx: Tx) => void (await tx.insert(toolCalls).values(row)));
     return result;
   }
 }

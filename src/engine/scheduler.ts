@@ -1,23 +1,43 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
-import { invocations } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import type { TradingTools } from "../agents/tools.js";
 import type { DecisionContext } from "../agents/strategy.js";
 import type { MarketIntelligence } from "../agents/intelligence.js";
 import type { TradingService } from "../trading/trading-service.js";
+import { InvocationLog, type RunStatus, type RunTelemetry } from "./invocation-log.js";
 import { ModelTools } from "./model-tools.js";
 
 export interface ScheduledModel {
   id: string;
   name: string;
   strategy: string;
+  /** Absent means "rule" (the models table's kind). */
+  kind?: "rule" | "llm";
+  /** An llm model's settings as stored in models.config.llm (validated when its run starts). */
+  llm?: unknown;
 }
 
-/** How a model decides: a rule strategy or (later) an LLM agent, behind one call. */
-export type Decider = (ctx: DecisionContext, tools: TradingTools) => Promise<void>;
+/**
+ * What a run tells the invocation row beyond its tool calls. The decider fills it as it goes, so
+ * a run that fails or times out still records the prompt, the steps so far and their tokens.
+ */
+export interface RunReport extends RunTelemetry {
+  /**
+   * Set by the scheduler: writes the prompt into the running invocation at once, so it is stored
+   * while the model thinks (and visible while the run is in progress) rather than after.
+   */
+  savePrompt?: (prompt: string) => void;
+  /** The model's own words (an LLM's text); without it the row keeps the holding reason or a summary of the calls. */
+  response?: string;
+}
+
+/** How a model decides: a rule strategy or an LLM agent, behind one call. */
+export type Decider = (ctx: DecisionContext, tools: TradingTools, report: RunReport) => Promise<void>;
+
+/** What the scheduler asks the application for, per model and run (metrics, competition, recentActions are optional). */
+export type ContextParts = Pick<DecisionContext, "portfolio" | "markets"> & Partial<Pick<DecisionContext, "metrics" | "competition" | "recentActions">>;
 
 export interface SchedulerOptions {
   intervalMs: number;
@@ -34,13 +54,20 @@ export interface SchedulerOptions {
   /** Computed once per cycle and shared by all models. */
   intelligence: (cycleId: string) => MarketIntelligence;
   endCycle?: () => void;
-  context: (modelId: string) => Pick<DecisionContext, "portfolio" | "markets">;
+  /** The model's view; `cycleId` lets a source compute what all models share (standings) once per cycle. */
+  context: (modelId: string, run: { cycleId: string; model: ScheduledModel }) => ContextParts | Promise<ContextParts>;
+  /** How long a timed-out run waits for a tool call in flight before it is recorded (default 5 s). */
+  toolGraceMs?: number;
 }
 
 interface Running {
   invocationId: string;
   startedAt: number;
   abort: AbortController;
+}
+
+interface Run extends Running {
+  model: ScheduledModel;
 }
 
 /**
@@ -54,9 +81,11 @@ export class Scheduler {
   private cycle: Promise<void> | null = null;
   private last: { startedAt: number; finishedAt: number | null; models: number } | null = null;
   private readonly logger: Logger;
+  private readonly log: InvocationLog;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.logger = opts.logger ?? silentLogger;
+    this.log = new InvocationLog(opts.uow, opts.now);
   }
 
   start(): void {
@@ -109,7 +138,9 @@ export class Scheduler {
     this.last = { startedAt, finishedAt: null, models: models.length };
     try {
       const intelligence = this.opts.intelligence(cycleId);
-      await Promise.allSettled(models.map((m) => this.runModel(m, intelligence)));
+      const runs: Run[] = models.map((model) => ({ model, invocationId: randomUUID(), startedAt: this.opts.now(), abort: new AbortController() }));
+      await this.begin(runs);
+      await Promise.allSettled(runs.map((r) => this.runModel(r, intelligence, cycleId)));
     } finally {
       this.opts.endCycle?.();
       this.last = { startedAt, finishedAt: this.opts.now(), models: models.length };
@@ -122,53 +153,89 @@ export class Scheduler {
       if (this.opts.now() - r.startedAt < limit) continue;
       r.abort.abort(new Error("stale run"));
       this.running.delete(modelId);
-      await this.finish(modelId, r.invocationId, r.startedAt, "error", null, "stale: still running after the stale limit; cleared").catch(() => undefined);
+      await this.log.finish({ modelId, invocationId: r.invocationId, startedAt: r.startedAt, status: "error", response: null, error: "stale: still running after the stale limit; cleared" }).catch(() => undefined);
     }
   }
 
-  private async runModel(model: ScheduledModel, intelligence: MarketIntelligence): Promise<void> {
+  /** The cycle's invocation rows, all "running", in one statement: every model starts at once. */
+  private async begin(runs: Run[]): Promise<void> {
+    if (runs.length === 0) return;
+    for (const r of runs) this.running.set(r.model.id, { invocationId: r.invocationId, startedAt: r.startedAt, abort: r.abort });
+    try {
+      await this.log.begin(runs.map((r) => ({ invocationId: r.invocationId, modelId: r.model.id, startedAt: r.startedAt })));
+    } catch (error) {
+      for (const r of runs) this.running.delete(r.model.id);
+      throw error;
+    }
+  }
+
+  private async runModel(run: Run, intelligence: MarketIntelligence, cycleId: string): Promise<void> {
+    const { model, invocationId, startedAt, abort } = run;
     const decide = this.opts.decider(model);
-    const invocationId = randomUUID();
-    const startedAt = this.opts.now();
-    const abort = new AbortController();
-    this.running.set(model.id, { invocationId, startedAt, abort });
-    await this.opts.uow.run(async (tx) => {
-      await tx.insert(invocations).values({ id: invocationId, modelId: model.id, status: "running", createdAt: new Date(startedAt) });
-    });
     const timeoutMs = this.opts.runTimeoutMs ?? 120_000;
     const timer = setTimeout(() => abort.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-    const tools = new ModelTools({ service: this.opts.service, uow: this.opts.uow, modelId: model.id, invocationId, now: this.opts.now, signal: abort.signal });
-    let status: "ok" | "error" | "timeout" = "ok";
+    const tools = new ModelTools({
+      service: this.opts.service,
+      uow: this.opts.uow,
+      modelId: model.id,
+      invocationId,
+      now: this.opts.now,
+      signal: abort.signal,
+      record: (row) => this.log.recordToolCall(row),
+    });
+    let promptSaved: Promise<boolean> = Promise.resolve(false);
+    const report: RunReport = {
+      savePrompt: (prompt) => {
+        promptSaved = this.log.savePrompt(invocationId, prompt).then(
+          () => true,
+          () => false,
+        );
+      },
+    };
+    let status: RunStatus = "ok";
     let error: string | null = null;
     try {
       if (!decide) throw new Error(`unknown strategy "${model.strategy}"`);
-      const ctx: DecisionContext = { modelId: model.id, now: this.opts.now(), intelligence, signal: abort.signal, ...this.opts.context(model.id) };
       const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true }));
-      await Promise.race([decide(ctx, tools), aborted]);
+      const run = async () => {
+        const parts = await this.opts.context(model.id, { cycleId, model });
+        const ctx: DecisionContext = { modelId: model.id, now: this.opts.now(), intelligence, signal: abort.signal, ...parts };
+        await decide(ctx, tools, report);
+      };
+      await Promise.race([run(), aborted]);
     } catch (e) {
-      status = abort.signal.aborted ? "timeout" : "error";
+      // The run's own deadline (an LLM agent's timeout) is a timeout too, not a failure of the model.
+      status = abort.signal.aborted || (e instanceof Error && e.name === "TimeoutError") ? "timeout" : "error";
       error = e instanceof Error ? e.message : String(e);
       this.logger.warn({ modelId: model.id, status, error }, "model run failed");
+      abort.abort(e);
     } finally {
       clearTimeout(timer);
     }
+    // A call already placing an order when time ran out is recorded with this run, not after it.
+    await within(tools.idle(), this.opts.toolGraceMs ?? 5_000);
     // A stale-cleared run was already finished by clearStale.
     if (this.running.get(model.id)?.invocationId !== invocationId) return;
     this.running.delete(model.id);
-    const response = tools.held ?? summarize(tools.calls);
-    await this.finish(model.id, invocationId, startedAt, status, response, error, tools.calls).catch((e: unknown) => this.logger.error({ err: e }, "could not record invocation"));
+    const response = nonEmpty(report.response) ?? tools.held ?? summarize(tools.calls);
+    // A prompt already stored is not written twice (it is the biggest field of the row).
+    if (await within(promptSaved, this.opts.toolGraceMs ?? 5_000)) delete report.prompt;
+    await this.log.finish({ modelId: model.id, invocationId, startedAt, status, response, error, calls: tools.calls, report }).catch((e: unknown) =>
+      this.logger.error({ err: e }, "could not record invocation"),
+    );
   }
+}
 
-  private async finish(modelId: string, invocationId: string, startedAt: number, status: "ok" | "error" | "timeout", response: string | null, error: string | null, calls: ModelTools["calls"] = []): Promise<void> {
-    const finishedAt = this.opts.now();
-    await this.opts.uow.run(async (tx, ctx) => {
-      await tx
-        .update(invocations)
-        .set({ status, response, error, durationMs: finishedAt - startedAt, finishedAt: new Date(finishedAt), decisions: JSON.parse(JSON.stringify(calls)) })
-        .where(eq(invocations.id, invocationId));
-      ctx.emit({ type: "invocation", modelId, data: { id: invocationId, modelId, status, durationMs: finishedAt - startedAt, response, error, toolCalls: calls.map((c) => c.tool) } });
-    });
-  }
+/** Waits for `work`, at most `ms` (then undefined). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([work, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
+  clearTimeout(timer);
+  return result;
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  return text !== undefined && text.trim() !== "" ? text : undefined;
 }
 
 function summarize(calls: ModelTools["calls"]): string {

@@ -1,0 +1,75 @@
+import { DEFAULT_MAX_STEPS, runLlmAgent, type LlmStep } from "../agents/llm/agent.js";
+import { parseLlmSettings, type ChatModel, type LlmSettings } from "../agents/llm/provider.js";
+import { findVariant, type LlmVariant } from "../agents/llm/variants.js";
+import { findRuleStrategy, type RuleStrategy } from "../agents/strategy.js";
+import type { Decider, RunReport, ScheduledModel } from "./scheduler.js";
+
+/**
+ * Deciders for the scheduler: a rule strategy's `decide`, or an LLM run that writes its prompt,
+ * steps, tokens and text into the run's report as it goes (so a failed or timed-out run keeps
+ * what happened before it failed). An LLM model's settings are validated when its run starts:
+ * bad stored settings or a missing key variable fail that run, with the reason, and nothing else.
+ */
+
+export interface LlmDeciderOptions {
+  /** Where key variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The agent's own deadline (default 120 s); the scheduler's run timeout applies as well. */
+  timeoutMs?: number;
+  maxRetries?: number;
+  stream?: boolean;
+  /** A model to run instead of the settings' server (tests, benchmarks). */
+  model?: (settings: LlmSettings, model: ScheduledModel) => ChatModel;
+}
+
+export interface DeciderOptions extends LlmDeciderOptions {
+  /** Rule strategies by name (default the built-in ones). */
+  rules?: (name: string) => RuleStrategy | undefined;
+}
+
+function addStep(report: RunReport, step: LlmStep): void {
+  (report.steps ??= []).push(step);
+  report.inputTokens = (report.inputTokens ?? 0) + (step.inputTokens ?? 0);
+  report.outputTokens = (report.outputTokens ?? 0) + (step.outputTokens ?? 0);
+  report.unexecutedToolCalls = (report.unexecutedToolCalls ?? 0) + step.toolCalls.filter((c) => !c.executed).length;
+}
+
+export function createLlmDecider(model: ScheduledModel, variant: LlmVariant, options: LlmDeciderOptions = {}): Decider {
+  return async (ctx, tools, report) => {
+    const settings = parseLlmSettings(model.llm);
+    report.steps = [];
+    const result = await runLlmAgent({
+      ctx,
+      tools,
+      settings,
+      variant,
+      ...(options.model ? { model: options.model(settings, model) } : {}),
+      ...(options.env ? { env: options.env } : {}),
+      signal: ctx.signal,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.stream !== undefined ? { stream: options.stream } : {}),
+      onPrompt: (p) => {
+        report.prompt = `SYSTEM:\n${p.system}\n\nUSER:\n${p.prompt}`;
+        report.savePrompt?.(report.prompt);
+      },
+      onStep: (step) => addStep(report, step),
+    });
+    const maxSteps = settings.maxSteps ?? DEFAULT_MAX_STEPS;
+    const cutOff = !result.held && result.steps.length >= maxSteps && (result.steps.at(-1)?.toolCalls.length ?? 0) > 0;
+    report.response = cutOff ? `${result.text}\n\n[stopped at the step limit of ${maxSteps} steps without calling holding]`.trim() : result.text;
+  };
+}
+
+/** `decider` for the Scheduler: rule models by strategy name, llm models by variant name; unknown names get none (a recorded error). */
+export function createDeciders(options: DeciderOptions = {}): (model: ScheduledModel) => Decider | undefined {
+  const rules = options.rules ?? findRuleStrategy;
+  return (model) => {
+    if (model.kind === "llm") {
+      const variant = findVariant(model.strategy);
+      return variant ? createLlmDecider(model, variant, options) : undefined;
+    }
+    const strategy = rules(model.strategy);
+    return strategy ? (ctx, tools) => strategy.decide(ctx, tools) : undefined;
+  };
+}
