@@ -14,6 +14,8 @@ import type { Scheduler } from "../engine/scheduler.js";
 import { equityHistory, figuresView } from "../engine/equity.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
+import { parseLlmSettings } from "../agents/llm/provider.js";
+import { modelRunStats } from "../engine/run-stats.js";
 import type { SimVenue } from "../venues/sim/sim-venue.js";
 import type * as S from "../server/services.js";
 import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";
@@ -81,6 +83,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       metrics,
       ...(llm ? { llm } : {}),
       risk: { ...d.service.risk.limitsOf(row.id) },
+      runs: await modelRunStats(d.db, row.id),
       createdAt: row.createdAt.toISOString(),
     };
   };
@@ -89,6 +92,23 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     const [row] = await d.db.select().from(models).where(eq(models.id, id));
     if (!row) throw notFound(`model ${id} does not exist`);
     return row;
+  };
+
+  const invocationViews = async (rows: Array<typeof invocations.$inferSelect>): Promise<S.InvocationView[]> => {
+    const ids = rows.map((r) => r.id);
+    const calls = ids.length ? await d.db.select().from(toolCalls).where(inArray(toolCalls.invocationId, ids)).orderBy(toolCalls.createdAt) : [];
+    return rows.map((r) => ({
+      id: r.id,
+      modelId: r.modelId,
+      createdAt: r.createdAt.toISOString(),
+      durationMs: r.durationMs,
+      status: r.status,
+      response: r.response ?? r.error,
+      error: r.error,
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      toolCalls: calls.filter((c) => c.invocationId === r.id).map((c) => ({ type: c.type, metadata: c.metadata, createdAt: c.createdAt.toISOString() })),
+    }));
   };
 
   const requireSimulation = () => {
@@ -114,6 +134,15 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         throw invalid(`strategy: unknown ${input.kind} strategy "${input.strategy}" (known: ${names.join(", ") || "none"})`);
       }
       if (input.kind === "llm" && !input.llm) throw invalid("llm: an llm model needs {baseUrl, model}");
+      if (input.kind === "rule" && input.llm) throw invalid("llm: only an llm model takes llm settings");
+      if (input.llm) {
+        // The CLI reaches here without the HTTP schema: validate the settings here too.
+        try {
+          parseLlmSettings(input.llm);
+        } catch (e) {
+          throw invalid(`llm: ${e instanceof Error ? e.message.replace(/^invalid LLM settings: /, "") : String(e)}`);
+        }
+      }
       resolveLimits(input.risk); // a bad limit is a 400 before anything is written
       const id = randomUUID();
       await d.service.createAccount({
@@ -214,17 +243,13 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     invocations: async (modelId, limit) => {
       if (modelId !== undefined) await modelRow(modelId);
       const rows = await d.db.select().from(invocations).where(modelId ? eq(invocations.modelId, modelId) : undefined).orderBy(desc(invocations.createdAt)).limit(limit);
-      const ids = rows.map((r) => r.id);
-      const calls = ids.length ? await d.db.select().from(toolCalls).where(inArray(toolCalls.invocationId, ids)).orderBy(toolCalls.createdAt) : [];
-      return rows.map((r) => ({
-        id: r.id,
-        modelId: r.modelId,
-        createdAt: r.createdAt.toISOString(),
-        durationMs: r.durationMs,
-        status: r.status,
-        response: r.response ?? r.error,
-        toolCalls: calls.filter((c) => c.invocationId === r.id).map((c) => ({ type: c.type, metadata: c.metadata, createdAt: c.createdAt.toISOString() })),
-      }));
+      return invocationViews(rows);
+    },
+    invocation: async (id) => {
+      const [row] = await d.db.select().from(invocations).where(eq(invocations.id, id));
+      if (!row) throw notFound(`invocation ${id} does not exist`);
+      const [view] = await invocationViews([row]);
+      return { ...view!, prompt: row.prompt, steps: row.steps ?? [] };
     },
     schedulerStatus: () => d.scheduler.status(),
     runSchedulerNow: () => void d.scheduler.runCycle(),

@@ -11,7 +11,10 @@ import { models } from "../db/schema.js";
 import { UnitOfWork } from "../db/unit-of-work.js";
 import { EventBus } from "../events/bus.js";
 import { computeIntelligence, IntelligenceCache } from "../agents/intelligence.js";
-import { RULE_STRATEGIES, findRuleStrategy, type PortfolioView } from "../agents/strategy.js";
+import { RULE_STRATEGIES, type PortfolioView } from "../agents/strategy.js";
+import { LLM_VARIANTS } from "../agents/llm/variants.js";
+import { createDeciders } from "../engine/llm-decider.js";
+import { DecisionExtras } from "../engine/decision-extras.js";
 import { CandleStore } from "../engine/candle-store.js";
 import { EquityRecorder } from "../engine/equity.js";
 import { Scheduler } from "../engine/scheduler.js";
@@ -124,20 +127,30 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
       }),
     };
   };
+  const extras = new DecisionExtras({ db, service, now: () => clock.now() });
   const scheduler = new Scheduler({
     intervalMs: config.tradeIntervalMs,
     uow,
     service,
     now: () => clock.now(),
     logger,
-    activeModels: async () => (await db.select().from(models).where(eq(models.status, "active"))).map((r) => ({ id: r.id, name: r.name, strategy: r.strategy })),
-    decider: (m) => {
-      const s = findRuleStrategy(m.strategy);
-      return s ? (ctx, tools) => s.decide(ctx, tools) : undefined;
-    },
+    activeModels: async () =>
+      (await db.select().from(models).where(eq(models.status, "active"))).map((r) => ({
+        id: r.id,
+        name: r.name,
+        strategy: r.strategy,
+        kind: r.kind,
+        llm: (r.config as { llm?: unknown }).llm,
+      })),
+    // Rule models by strategy name, LLM models by prompt variant; keys are read from the environment when a run starts.
+    decider: createDeciders(),
     intelligence: (cycleId) => intelligenceCache.get(cycleId, () => computeIntelligence({ markets: [...markets], candles: (s, i) => candles.get(s, i), now: marketClock.now() })),
     endCycle: () => intelligenceCache.invalidate(),
-    context: (modelId) => ({ portfolio: portfolio(modelId), markets }),
+    context: async (modelId, { cycleId, model }) => ({
+      portfolio: portfolio(modelId),
+      markets,
+      ...(model.kind === "llm" ? await extras.load(modelId, cycleId) : {}),
+    }),
   });
   const equity = new EquityRecorder(uow, service, () => clock.now());
 
@@ -165,7 +178,10 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
     scheduler,
     bus,
     now: () => clock.now(),
-    strategies: () => Object.values(RULE_STRATEGIES).map((s) => ({ name: s.name, kind: "rule" as const, description: s.description })),
+    strategies: () => [
+      ...Object.values(RULE_STRATEGIES).map((s) => ({ name: s.name, kind: "rule" as const, description: s.description })),
+      ...LLM_VARIANTS.map((v) => ({ name: v.name, kind: "llm" as const, description: v.description })),
+    ],
   });
 
   const lastTick = new Map<string, number>();

@@ -30,6 +30,8 @@ export interface AppServices {
   updateExitPlan(modelId: string, symbol: string, patch: ExitPlanInput): Promise<PositionView>;
 
   invocations(modelId: string | undefined, limit: number): Promise<InvocationView[]>;
+  /** One run in full: with its prompt and every step (tokens, latency, tool calls). */
+  invocation(id: string): Promise<InvocationDetailView>; // 404
   schedulerStatus(): SchedulerView;
   runSchedulerNow(): void;
 
@@ -109,6 +111,8 @@ export interface ModelView {
   llm?: { baseUrl: string; model: string; apiKeyEnv?: string; temperature?: number; maxSteps?: number };
   /** The limits in force: the model's overrides over the defaults. */
   risk: Record<string, number | boolean>;
+  /** Scheduler runs and tool calls, with how many failed. */
+  runs: { runs: number; failedRuns: number; toolCalls: number; failedToolCalls: number };
   createdAt: string;
 }
 
@@ -238,7 +242,17 @@ export interface InvocationView {
   durationMs: number | null;
   status: "ok" | "error" | "timeout" | "running";
   response: string | null;
+  /** Why the run failed, when it did. */
+  error: string | null;
+  /** Provider tokens of an LLM run (null for rule runs). */
+  inputTokens: number | null;
+  outputTokens: number | null;
   toolCalls: Array<{ type: string; metadata: unknown; createdAt: string }>;
+}
+
+export interface InvocationDetailView extends InvocationView {
+  prompt: string | null;
+  steps: unknown;
 }
 
 export interface SchedulerView {

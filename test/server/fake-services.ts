@@ -216,7 +216,14 @@ export class FakeServices implements AppServices {
   async invocations(modelId: string | undefined, limit: number) {
     this.record("invocations", modelId, limit);
     const toolCalls = [{ type: "HOLDING", metadata: {}, createdAt: NOW }];
-    return [{ id: "i1", modelId: "m1", createdAt: NOW, durationMs: 12, status: "ok" as const, response: "hold", toolCalls }];
+    return [{ id: "i1", modelId: "m1", createdAt: NOW, durationMs: 12, status: "ok" as const, response: "hold", error: null, inputTokens: null, outputTokens: null, toolCalls }];
+  }
+
+  async invocation(id: string) {
+    this.record("invocation", id);
+    const [found] = await this.invocations(undefined, 1);
+    if (id !== found!.id) throw notFound(`invocation ${id} does not exist`);
+    return { ...found!, prompt: "the prompt", steps: [] };
   }
 
   schedulerStatus() {
@@ -276,6 +283,7 @@ function plan(input: ExitPlanInput): ExitPlanView {
 function model(id: string, name: string): ModelView {
   return {
     id, name, kind: "rule", strategy: "momentum", status: "active", initialCapital: "10000", createdAt: NOW, risk: { maxLeverage: 10 },
+    runs: { runs: 0, failedRuns: 0, toolCalls: 0, failedToolCalls: 0 },
     account: {
       cash: "10000.00", equity: "10000.00", unrealizedPnl: "0.00", realizedPnl: "0.00",
       fees: "0.00", marginUsed: "0.00", available: "10000.00", returnPct: 0,

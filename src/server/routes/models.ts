@@ -1,32 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { modelIdParam, oneOf, positiveDecimal } from "../fields.js";
+import { llmSettingsSchema } from "../../agents/llm/provider.js";
 import type { AppServices } from "../services.js";
 import { jsonBody, paramsOf, queryOf } from "../validation.js";
-
-/**
- * Connection settings of an LLM model. Strict, so a client that sends `apiKey` is told keys are
- * not accepted here instead of having a secret silently dropped (or, worse, stored).
- */
-const llmSettings = z.strictObject(
-  {
-    baseUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:11434/v1" }),
-    model: z.string().min(1, { error: "must not be empty" }).max(200),
-    apiKeyEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { error: "must be the name of an environment variable" })
-      .optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    maxSteps: z.int().min(1).max(100).optional(),
-  },
-  {
-    error: (iss) =>
-      iss.code === "unrecognized_keys"
-        ? `unknown field ${iss.keys.join(", ")}: keys are never sent to the API, ` +
-          "name their environment variable in apiKeyEnv"
-        : "must be an object",
-  },
-);
 
 /** Unknown top-level fields are ignored: API.md lets model bodies grow ("..."). */
 const createModelBody = z
@@ -35,7 +12,8 @@ const createModelBody = z
     kind: oneOf(["rule", "llm"]),
     strategy: z.string().trim().min(1, { error: "must not be empty" }).max(100),
     initialCapital: positiveDecimal().optional(),
-    llm: llmSettings.optional(),
+    // The same schema the agent parses stored settings with: base URL, model id, key variable, temperature, steps.
+    llm: llmSettingsSchema.optional(),
     // Checked in full by the risk engine, which names each bad limit.
     risk: z.record(z.string(), z.unknown(), { error: "must be an object of limits" }).optional(),
   })
