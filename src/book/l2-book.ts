@@ -1,4 +1,5 @@
 import { type BookSnapshot, type BookUpdate, type Level, midTicks } from "../core/book.js";
+import { searchKey } from "./search.js";
 
 /**
  * The aggregated (L2) book of one market as a feed maintains it: the external liquidity the
@@ -39,19 +40,9 @@ class L2Side {
     readonly sign: 1 | -1,
   ) {}
 
-  /** Index of the level with this key, or -(insertion point) - 1 when absent. */
+  /** Index of the level with exactly this key, or -(insertion point) - 1 when absent. */
   search(key: number): number {
-    const levels = this.levels;
-    let lo = 0;
-    let hi = levels.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = levels[mid]!.key;
-      if (k < key) lo = mid + 1;
-      else if (k > key) hi = mid - 1;
-      else return mid;
-    }
-    return -lo - 1;
+    return searchKey(this.levels, key);
   }
 
   /** Delta semantics: absolute size, 0 removes; either way the feed has refreshed the price. */

@@ -15,6 +15,8 @@
  *   is always "larger key" and one code path serves both sides without comparator callbacks.
  */
 
+import { searchKey } from "./search.js";
+
 export type BookSide = "BUY" | "SELL";
 
 /**
@@ -104,17 +106,7 @@ export class SideLevels {
 
   /** Index of the level with exactly this key, or -(insertion point) - 1 when absent. */
   search(key: number): number {
-    const levels = this.levels;
-    let lo = 0;
-    let hi = levels.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = levels[mid]!.key;
-      if (k < key) lo = mid + 1;
-      else if (k > key) hi = mid - 1;
-      else return mid;
-    }
-    return -lo - 1;
+    return searchKey(this.levels, key);
   }
 
   /** The level at `price`, created in place when the side has none there yet. */
