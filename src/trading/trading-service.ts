@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { DecimalError } from "../core/decimal.js";
 import { AppError, invalid, notFound, rejected } from "../core/errors.js";
-import { formatLeverage, initialMargin, parseLeverage } from "../core/leverage.js";
+import { formatLeverage, initialMargin } from "../core/leverage.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
-import { findMarket, lotsToQuantity, notional, priceToTicks, quantityToLots, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { findMarket, lotsToQuantity, notional, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { feeMicro, formatUsd, usd, type Micro } from "../core/money.js";
 import { averagePrice, type PositionState } from "../core/position.js";
 import { entrySide, exitSide, type CloseTrigger, type Side, type TimeInForce } from "../core/types.js";
@@ -17,6 +16,7 @@ import type { OrderReport, PlaceOrder, Venue } from "../venues/venue.js";
 import { ModelAccount, type OpenPosition } from "./account.js";
 import { assertPlanSides, EMPTY_PLAN, mergePlan, parsePlanPatch, planToJson, type ExitPlan } from "./exit-plan.js";
 import { recordReport, type RecordOutcome, type VenueOrderRow } from "./order-recorder.js";
+import { parseLeverageField, parseLots, parsePrice, withoutNulls } from "./order-input.js";
 import { RiskEngine } from "./risk/risk-engine.js";
 import type { RiskRejection } from "./risk/checks.js";
 
@@ -411,37 +411,5 @@ export class TradingService {
     if (rest <= 0 || req.priceTicks === undefined) return;
     const restNotional = notional(market, req.priceTicks, rest);
     account.resting.set(req.clientOrderId, { symbol: market.symbol, notional: restNotional, margin: initialMargin(restNotional, req.leverage) });
-  }
-}
-
-function withoutNulls(plan: ExitPlanInput): ExitPlanInput {
-  return Object.fromEntries(Object.entries(plan).filter(([, v]) => v !== null)) as ExitPlanInput;
-}
-
-function parseLots(m: MarketSpec, quantity: string): number {
-  let lots: number;
-  try {
-    lots = quantityToLots(m, quantity);
-  } catch (e) {
-    throw invalid(`quantity: ${e instanceof DecimalError ? e.message : "not a decimal"} (${m.symbol} allows ${m.sizeDecimals} decimals)`);
-  }
-  if (!(lots > 0)) throw invalid(`quantity: must be positive, got ${quantity}`);
-  if (lots < m.minBaseLots) throw rejected("below_min_size", `quantity ${quantity} is below the ${m.symbol} minimum of ${lotsToQuantity(m, m.minBaseLots)}`);
-  return lots;
-}
-
-function parseLeverageField(input: string, max: number): number {
-  try {
-    return parseLeverage(input, max);
-  } catch (e) {
-    throw invalid(`leverage: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-function parsePrice(m: MarketSpec, field: string, v: string): number {
-  try {
-    return priceToTicks(m, v, "half-up");
-  } catch {
-    throw invalid(`${field}: "${v}" is not a positive price`);
   }
 }

@@ -1,0 +1,39 @@
+import { DecimalError } from "../core/decimal.js";
+import { invalid, rejected } from "../core/errors.js";
+import { parseLeverage } from "../core/leverage.js";
+import { lotsToQuantity, priceToTicks, quantityToLots, type MarketSpec } from "../core/market.js";
+import type { ExitPlanInput } from "../server/services.js";
+
+/** Order input from the API or a model's tool call, turned into ticks and lots with errors that name the field. */
+
+export function withoutNulls(plan: ExitPlanInput): ExitPlanInput {
+  return Object.fromEntries(Object.entries(plan).filter(([, v]) => v !== null)) as ExitPlanInput;
+}
+
+export function parseLots(m: MarketSpec, quantity: string): number {
+  let lots: number;
+  try {
+    lots = quantityToLots(m, quantity);
+  } catch (e) {
+    throw invalid(`quantity: ${e instanceof DecimalError ? e.message : "not a decimal"} (${m.symbol} allows ${m.sizeDecimals} decimals)`);
+  }
+  if (!(lots > 0)) throw invalid(`quantity: must be positive, got ${quantity}`);
+  if (lots < m.minBaseLots) throw rejected("below_min_size", `quantity ${quantity} is below the ${m.symbol} minimum of ${lotsToQuantity(m, m.minBaseLots)}`);
+  return lots;
+}
+
+export function parseLeverageField(input: string, max: number): number {
+  try {
+    return parseLeverage(input, max);
+  } catch (e) {
+    throw invalid(`leverage: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export function parsePrice(m: MarketSpec, field: string, v: string): number {
+  try {
+    return priceToTicks(m, v, "half-up");
+  } catch {
+    throw invalid(`${field}: "${v}" is not a positive price`);
+  }
+}
