@@ -32,6 +32,8 @@ export interface AppServicesDeps {
   bus: EventBus;
   strategies: () => S.StrategyView[];
   now: () => number;
+  /** Takes this minute's equity snapshot of every account: a new model's curve starts when it is created. */
+  snapshotEquity?: () => Promise<void>;
 }
 
 const WEEK = 7 * 86_400_000;
@@ -154,6 +156,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         config: { ...(input.llm ? { llm: input.llm } : {}), ...(input.risk !== undefined ? { risk: input.risk } : {}) },
       });
       d.service.risk.setLimits(id, input.risk);
+      await d.snapshotEquity?.();
       return modelView(await modelRow(id));
     },
     setModelStatus: async (id, status) => {

@@ -178,6 +178,7 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
     scheduler,
     bus,
     now: () => clock.now(),
+    snapshotEquity: () => equity.snapshot(),
     strategies: () => [
       ...Object.values(RULE_STRATEGIES).map((s) => ({ name: s.name, kind: "rule" as const, description: s.description })),
       ...LLM_VARIANTS.map((v) => ({ name: v.name, kind: "llm" as const, description: v.description })),

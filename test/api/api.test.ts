@@ -122,6 +122,15 @@ describe.each(DRIVERS)("HTTP API against the real application on %s", (driver) =
     expect(((await reset.json()) as ModelView).risk.maxLeverage).toBe(10);
   });
 
+  it("a new model's equity curve starts when it is created", async () => {
+    const res = await post("/api/models", { name: "Fresh", kind: "rule", strategy: "breakout", initialCapital: "2500" });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as ModelView;
+    const curve = await get<Array<{ ts: string; equity: string }>>(`/api/models/${id}/equity?window=1h`);
+    expect(curve).toHaveLength(1);
+    expect(curve[0]!.equity).toBe("2500");
+  });
+
   it("writes need the token; reads do not", async () => {
     const [model] = await get<ModelView[]>("/api/models");
     expect((await post(`/api/models/${model!.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01" }, {})).status).toBe(401);
