@@ -10,7 +10,8 @@ import { averagePrice, type PositionState } from "../core/position.js";
 import { entrySide, exitSide, type CloseTrigger, type Side, type TimeInForce } from "../core/types.js";
 import type { Clock } from "../core/clock.js";
 import { ledger, models, orders, venueOrders } from "../db/schema.js";
-import type { UnitOfWork } from "../db/unit-of-work.js";
+import type { UnitContext, UnitOfWork } from "../db/unit-of-work.js";
+import type { Tx } from "../db/client.js";
 import type { ExitPlanInput } from "../server/services.js";
 import type { OrderReport, PlaceOrder, Venue } from "../venues/venue.js";
 import { ModelAccount, type OpenPosition } from "./account.js";
@@ -74,6 +75,14 @@ export interface OrderOrigin {
 }
 
 export const MANUAL: OrderOrigin = { source: "manual" };
+
+/** Why an order exists, written on its row. */
+interface OrderMeta {
+  purpose: "OPEN" | "CLOSE";
+  positionId: string;
+  exitPlan?: ExitPlan;
+  closeTrigger?: CloseTrigger;
+}
 
 export interface CloseResult {
   status: "closed" | "partial" | "rejected";
@@ -191,8 +200,7 @@ export class TradingService {
       ...(req.postOnly ? { postOnly: true } : {}),
       ...(expiresAt !== undefined ? { expiresAt } : {}),
     };
-    const { report, row } = await this.send(placed, { purpose: "OPEN", positionId: existing?.id ?? randomUUID(), exitPlan: plan, market });
-    const outcome = await this.record(market, account, report, row);
+    const { report, outcome } = await this.execute(market, account, placed, { purpose: "OPEN", positionId: existing?.id ?? randomUUID(), exitPlan: plan });
     const resting = report.status === "OPEN" || report.status === "PARTIALLY_FILLED";
     if (resting && type === "LIMIT") this.holdOrderMargin(account, market, placed, outcome?.filledLots ?? 0);
     if (!outcome || outcome.newFills === 0) {
@@ -219,7 +227,9 @@ export class TradingService {
     if (this.closing.has(pos.id)) return { status: "rejected", reason: "close_in_progress" };
     this.closing.add(pos.id);
     try {
-      const { report, row } = await this.send(
+      const { report, outcome } = await this.execute(
+        market,
+        account,
         {
           clientOrderId: clientOrderId ?? `close-${pos.id}-${randomUUID().slice(0, 8)}`,
           accountId: modelId,
@@ -231,9 +241,8 @@ export class TradingService {
           reduceOnly: true,
           leverage: pos.state.leverage,
         },
-        { purpose: "CLOSE", positionId: pos.id, closeTrigger: trigger, market },
+        { purpose: "CLOSE", positionId: pos.id, closeTrigger: trigger },
       );
-      const outcome = await this.record(market, account, report, row);
       if (!outcome?.closed) return { status: "rejected", reason: report.reason ?? "not_filled" };
       const s = outcome.closed.slice;
       return {
@@ -352,54 +361,71 @@ export class TradingService {
   }
 
   /** Writes the order before sending it; an exception from the venue leaves it UNKNOWN and reconciles. */
-  private async send(
-    req: PlaceOrder,
-    meta: { purpose: "OPEN" | "CLOSE"; positionId: string; market: MarketSpec; exitPlan?: ExitPlan; closeTrigger?: CloseTrigger },
-  ): Promise<{ report: OrderReport; row?: VenueOrderRow }> {
-    const { market } = meta;
-    const now = new Date(this.deps.clock.now());
-    const written = await this.deps.uow.run(async (tx, ctx) => {
-      const [row] = await tx
-        .insert(venueOrders)
-        .values({
-          id: randomUUID(),
-          clientOrderId: req.clientOrderId,
-          modelId: req.accountId,
-          positionId: meta.positionId,
-          venue: this.deps.venue.name,
-          symbol: req.symbol,
-          side: req.side,
-          type: req.type,
-          timeInForce: req.timeInForce,
-          price: req.priceTicks !== undefined ? ticksToPrice(market, req.priceTicks) : null,
-          quantity: lotsToQuantity(market, req.lots),
-          leverage: formatLeverage(req.leverage),
-          reduceOnly: req.reduceOnly ?? false,
-          postOnly: req.postOnly ?? false,
-          expiresAt: req.expiresAt !== undefined ? new Date(req.expiresAt) : null,
-          purpose: meta.purpose,
-          closeTrigger: meta.closeTrigger ?? null,
-          exitPlan: meta.exitPlan ? planToJson(market, meta.exitPlan) : null,
-          status: "PENDING",
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      ctx.emit({ type: "order", modelId: req.accountId, data: { action: "placed", order: { id: row!.id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, quantity: lotsToQuantity(market, req.lots), purpose: meta.purpose, closeTrigger: meta.closeTrigger ?? null } } });
-      return row!;
-    });
+  /**
+   * Sends an order and records the venue's answer. The order row (with its client id) is
+   * committed before the order leaves for a remote venue, and an exception leaves it UNKNOWN to
+   * reconcile. A venue that executes inside this process from state rebuilt out of the database
+   * (the simulator without latency) gets the row, the execution and its outcome in ONE
+   * transaction instead: a crash loses the order and the simulator's memory of it together, so
+   * nothing can be half-known, and a stop costs one durable commit rather than two.
+   */
+  private async execute(market: MarketSpec, account: ModelAccount, req: PlaceOrder, meta: OrderMeta): Promise<{ report: OrderReport; outcome: RecordOutcome | null }> {
+    const now = () => new Date(this.deps.clock.now());
+    if (this.deps.venue.executesInProcess) {
+      return this.deps.uow.run(async (tx, ctx) => {
+        const row = await this.writeOrder(tx, ctx, market, req, meta, now());
+        const report = await this.deps.venue.placeOrder(req);
+        return { report, outcome: await recordReport(tx, ctx, market, account, report, now(), row) };
+      });
+    }
+    const row = await this.deps.uow.run((tx, ctx) => this.writeOrder(tx, ctx, market, req, meta, now()));
+    let report: OrderReport;
+    let known: VenueOrderRow | undefined = row;
     try {
-      // The row as written is what recording the answer starts from: no need to read it back.
-      return { report: await this.deps.venue.placeOrder(req), row: written };
+      report = await this.deps.venue.placeOrder(req);
     } catch (error) {
       this.logger.warn({ err: error, clientOrderId: req.clientOrderId }, "order outcome unknown; reconciling with the venue");
       await this.deps.uow.run(async (tx) => {
-        await tx.update(venueOrders).set({ status: "UNKNOWN", reason: String(error), updatedAt: new Date(this.deps.clock.now()) }).where(eq(venueOrders.clientOrderId, req.clientOrderId));
+        await tx.update(venueOrders).set({ status: "UNKNOWN", reason: String(error), updatedAt: now() }).where(eq(venueOrders.clientOrderId, req.clientOrderId));
       });
       const found = await this.deps.venue.orderStatus(req.accountId, req.clientOrderId).catch(() => undefined);
-      if (found) return { report: found };
-      throw new AppError(503, "venue_unavailable", `the venue did not answer for order ${req.clientOrderId}; it stays UNKNOWN until reconciled`);
+      if (!found) throw new AppError(503, "venue_unavailable", `the venue did not answer for order ${req.clientOrderId}; it stays UNKNOWN until reconciled`);
+      report = found;
+      known = undefined; // its status changed since: read it back
     }
+    // The row as written is what recording the answer starts from: no need to read it back.
+    return { report, outcome: await this.record(market, account, report, known) };
+  }
+
+  private async writeOrder(tx: Tx, ctx: UnitContext, market: MarketSpec, req: PlaceOrder, meta: OrderMeta, now: Date): Promise<VenueOrderRow> {
+    const [row] = await tx
+      .insert(venueOrders)
+      .values({
+        id: randomUUID(),
+        clientOrderId: req.clientOrderId,
+        modelId: req.accountId,
+        positionId: meta.positionId,
+        venue: this.deps.venue.name,
+        symbol: req.symbol,
+        side: req.side,
+        type: req.type,
+        timeInForce: req.timeInForce,
+        price: req.priceTicks !== undefined ? ticksToPrice(market, req.priceTicks) : null,
+        quantity: lotsToQuantity(market, req.lots),
+        leverage: formatLeverage(req.leverage),
+        reduceOnly: req.reduceOnly ?? false,
+        postOnly: req.postOnly ?? false,
+        expiresAt: req.expiresAt !== undefined ? new Date(req.expiresAt) : null,
+        purpose: meta.purpose,
+        closeTrigger: meta.closeTrigger ?? null,
+        exitPlan: meta.exitPlan ? planToJson(market, meta.exitPlan) : null,
+        status: "PENDING",
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    ctx.emit({ type: "order", modelId: req.accountId, data: { action: "placed", order: { id: row!.id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, quantity: lotsToQuantity(market, req.lots), purpose: meta.purpose, closeTrigger: meta.closeTrigger ?? null } } });
+    return row!;
   }
 
   private record(market: MarketSpec, account: ModelAccount, report: OrderReport, row?: VenueOrderRow): Promise<RecordOutcome | null> {

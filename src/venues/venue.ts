@@ -11,6 +11,13 @@ import type { Liquidity, OrderSide, OrderType, Side, TimeInForce, VenueOrderStat
  */
 export interface Venue {
   readonly name: string;
+  /**
+   * True for a venue that executes synchronously inside this process from state rebuilt out of
+   * the database at start (the simulator without latency). The trading service may then write an
+   * order and its outcome in one transaction; every remote venue leaves this false, and each of
+   * its orders is committed before it is sent.
+   */
+  readonly executesInProcess?: boolean;
   markets(): readonly MarketSpec[];
   /** Current book, best levels first, at most `depth` levels a side. */
   book(symbol: string, depth: number): BookSnapshot | undefined;

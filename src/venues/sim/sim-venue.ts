@@ -55,6 +55,11 @@ export class SimVenue implements Venue {
     }
   }
 
+  /** Without simulated latency an order executes within the call, in this process. */
+  get executesInProcess(): boolean {
+    return this.opts.latency.maxMs <= 0;
+  }
+
   markets(): readonly MarketSpec[] {
     return this.opts.markets;
   }
