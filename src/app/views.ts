@@ -1,6 +1,7 @@
 import type { CloseTrigger } from "../core/types.js";
 import type { models, orders } from "../db/schema.js";
 import type { TradeView } from "../server/services.js";
+import type { LlmSettings } from "../agents/llm/provider.js";
 
 export { positionView } from "../trading/position-view.js";
 
@@ -28,13 +29,6 @@ export function tradeView(r: typeof orders.$inferSelect): TradeView {
 
 export type ModelRow = typeof models.$inferSelect;
 
-export interface LlmSettings {
-  baseUrl: string;
-  model: string;
-  apiKeyEnv?: string;
-  temperature?: number;
-  maxSteps?: number;
-}
 
 /** LLM settings as stored in the model's config: never a key, only the variable that holds it. */
 export function llmSettings(row: ModelRow): LlmSettings | undefined {

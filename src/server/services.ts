@@ -147,15 +147,8 @@ export interface ExitPlanView {
   cooldownUntil: string | null;
 }
 
-export interface ExitPlanInput {
-  stop?: string | null;
-  target?: string | null;
-  invalidation?: string | null;
-  invalidationPrice?: string | null;
-  confidence?: number | null;
-  timeExit?: string | null;
-  cooldownUntil?: string | null;
-}
+/** A patch of an exit plan: each field present is set (`null` clears it). */
+export type ExitPlanInput = Partial<ExitPlanView>;
 
 export interface PositionView {
   id: string;

@@ -7,12 +7,12 @@ import { silentLogger } from "../core/logger.js";
 import { findMarket, lotsToQuantity, notional, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { feeMicro, formatUsd, usd, type Micro } from "../core/money.js";
 import { averagePrice, type PositionState } from "../core/position.js";
-import { entrySide, exitSide, type CloseTrigger, type Side, type TimeInForce } from "../core/types.js";
+import { entrySide, exitSide, type CloseTrigger, type TimeInForce } from "../core/types.js";
 import type { Clock } from "../core/clock.js";
 import { ledger, models, orders, venueOrders } from "../db/schema.js";
 import type { UnitContext, UnitOfWork } from "../db/unit-of-work.js";
 import type { Tx } from "../db/client.js";
-import type { ExitPlanInput } from "../server/services.js";
+import type { ExitPlanInput, OpenPositionInput } from "../server/services.js";
 import type { OrderReport, PlaceOrder, Venue } from "../venues/venue.js";
 import { ModelAccount, type OpenPosition } from "./account.js";
 import { assertPlanSides, EMPTY_PLAN, mergePlan, parsePlanPatch, planToJson, type ExitPlan } from "./exit-plan.js";
@@ -42,19 +42,8 @@ export interface TradingServiceDeps {
   logger?: Logger;
 }
 
-export interface OpenRequest {
-  symbol: string;
-  side: Side;
-  quantity: string;
-  leverage?: string;
-  exitPlan?: ExitPlanInput;
-  /** LIMIT rests at `price` (GTC/GTT) or fills what it can now (IOC/FOK); MARKET (default) is IOC within the venue's bound. */
-  type?: "MARKET" | "LIMIT";
-  price?: string;
-  timeInForce?: TimeInForce;
-  postOnly?: boolean;
-  expiresAt?: string;
-}
+/** An entry as the API and the tools describe it (decimal strings; prices rounded to the tick). */
+export type OpenRequest = OpenPositionInput;
 
 export interface OpenResult {
   status: "filled" | "partial" | "resting";
