@@ -1,8 +1,9 @@
-import { z } from "zod";
+import { accessSync, constants, statSync } from "node:fs";
+import { ourSymbol, REPLAY_MARKETS } from "../feeds/replay/markets.js";
 
 /**
- * Configuration from the environment, validated once at start: a bad value stops the
- * process with a message that names the variable, before anything else happens.
+ * Configuration from the environment, validated once at start: a bad value stops the process
+ * with a message that names the variable, and every bad variable is reported at once.
  */
 export interface Config {
   port: number;
@@ -20,81 +21,192 @@ export interface Config {
   logLevel: string;
 }
 
+/**
+ * A configuration the process cannot start with. `problems` has one line per bad variable, each
+ * starting with the variable's name; the message is that line, or a count followed by the lines.
+ */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
+  readonly problems: readonly string[];
+
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === "string" ? [problems] : [...problems];
+    super(list.length === 1 ? list[0]! : `${list.length} bad variables:\n${list.map((p) => `  ${p}`).join("\n")}`);
+    this.problems = list;
+  }
 }
 
-/** "300000", "30s", "5m", "1h" -> milliseconds. */
+/** The longest delay Node's timers accept (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** "300000", "30s", "5m", "1h", "1d" -> milliseconds. */
 export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!m) throw new ConfigError(`"${text}" is not a duration (milliseconds, or like 30s, 5m, 1h)`);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!m) throw new ConfigError(`"${text}" is not a duration (milliseconds, or like 30s, 5m, 1h, 1d)`);
   const n = Number(m[1]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "ms") as "ms"];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? "ms") as "ms"];
   return Math.round(n * unit);
 }
 
-const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  AUTONOME_HOST: z.string().min(1).default("127.0.0.1"),
-  AUTONOME_API_TOKEN: z.string().min(1).optional(),
-  AUTONOME_DATA_DIR: z.string().min(1).default("./data"),
-  DATABASE_URL: z.string().min(1).optional(),
-  AUTONOME_FEED: z.enum(["synthetic", "replay"]).default("synthetic"),
-  AUTONOME_REPLAY_FILES: z.string().optional(),
-  AUTONOME_REPLAY_SPEED: z.string().default("1"),
-  AUTONOME_SEED: z.coerce.number().int().default(42),
-  AUTONOME_TRADE_INTERVAL: z.string().default("5m"),
-  AUTONOME_FEED_INTERVAL: z.string().default("500ms"),
-  TRADING_MODE: z.enum(["simulation", "live"]).optional(),
-  IS_SIMULATION_ENABLED: z.enum(["true", "false"]).optional(),
-  LOG_LEVEL: z.string().default("info"),
-});
+const quoted = (value: string) => JSON.stringify(value);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
-  }
-  const e = parsed.data;
-  const wrap = <T>(name: string, f: () => T): T => {
-    try {
-      return f();
-    } catch (err) {
-      throw new ConfigError(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+  const problems: string[] = [];
+  const bad = (name: string, message: string) => problems.push(`${name}: ${message}`);
+
+  /** The variable's value, or undefined when unset; an empty value is a mistake, not "unset". */
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    if (value === undefined) return undefined;
+    if (value.trim() === "") {
+      bad(name, "is set but empty: give it a value or unset it");
+      return undefined;
     }
+    return value;
   };
-  let mode: "simulation" | "live" = e.TRADING_MODE ?? (e.IS_SIMULATION_ENABLED === "false" ? "live" : "simulation");
-  if (e.TRADING_MODE && e.IS_SIMULATION_ENABLED && (e.TRADING_MODE === "live") !== (e.IS_SIMULATION_ENABLED === "false")) {
-    throw new ConfigError(`TRADING_MODE=${e.TRADING_MODE} contradicts IS_SIMULATION_ENABLED=${e.IS_SIMULATION_ENABLED}`);
+  const oneOf = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
+    const value = read(name);
+    if (value === undefined) return undefined;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    bad(name, `${quoted(value)} must be one of ${allowed.join(", ")}`);
+    return undefined;
+  };
+  const duration = (name: string, fallback: string, { allowZero }: { allowZero: boolean }): number => {
+    const text = read(name) ?? fallback;
+    let ms: number;
+    try {
+      ms = parseDuration(text);
+    } catch (error) {
+      bad(name, error instanceof Error ? error.message : String(error));
+      return 0;
+    }
+    if (ms > MAX_TIMER_MS) bad(name, `${quoted(text)} is longer than the maximum of ${MAX_TIMER_MS} ms (about 24.8 days, the longest timer Node.js can arm)`);
+    else if (ms === 0 && !allowZero) bad(name, `${quoted(text)} must be more than 0 (at least 1ms)`);
+    return ms;
+  };
+
+  const portText = read("PORT");
+  let port = 3000;
+  if (portText !== undefined) {
+    const n = /^\s*\d+\s*$/.test(portText) ? Number(portText) : Number.NaN;
+    // 0 would listen on a random port that nothing (the models commands, a proxy) could find.
+    if (!(Number.isInteger(n) && n >= 1 && n <= 65535)) bad("PORT", `${quoted(portText)} is not a port number (1-65535)`);
+    else port = n;
   }
-  const replayFiles = (e.AUTONOME_REPLAY_FILES ?? "")
+
+  const host = read("AUTONOME_HOST") ?? "127.0.0.1";
+  const apiToken = read("AUTONOME_API_TOKEN");
+  const dataDir = read("AUTONOME_DATA_DIR") ?? "./data";
+
+  const databaseUrl = read("DATABASE_URL")?.trim();
+  if (databaseUrl !== undefined) {
+    // Never echo the value: it usually holds a password.
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1];
+    if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+      bad("DATABASE_URL", `must be a postgres:// or postgresql:// URL${scheme ? ` (it starts with ${scheme}:)` : ""}, e.g. postgres://user:password@127.0.0.1:5432/autonome`);
+    } else if (!validPostgresUrl(databaseUrl)) {
+      bad("DATABASE_URL", "is not a valid URL (check the port, and percent-encode special characters in the user and password)");
+    }
+  }
+
+  const feed = oneOf("AUTONOME_FEED", ["synthetic", "replay"] as const) ?? "synthetic";
+  const replayFiles = replayFilesFrom(read("AUTONOME_REPLAY_FILES"), feed === "replay", bad);
+
+  const speedText = read("AUTONOME_REPLAY_SPEED") ?? "1";
+  let replaySpeed: number | "max" = 1;
+  if (speedText.trim() === "max") replaySpeed = "max";
+  else {
+    const n = /^\s*\d+(\.\d+)?\s*$/.test(speedText) ? Number(speedText) : Number.NaN;
+    if (!(Number.isFinite(n) && n > 0)) bad("AUTONOME_REPLAY_SPEED", `${quoted(speedText)} must be a positive number (1 = recorded pace) or "max"`);
+    else replaySpeed = n;
+  }
+
+  const seedText = read("AUTONOME_SEED");
+  let seed = 42;
+  if (seedText !== undefined) {
+    const n = /^\s*-?\d+\s*$/.test(seedText) ? Number(seedText) : Number.NaN;
+    if (!Number.isSafeInteger(n)) bad("AUTONOME_SEED", `${quoted(seedText)} must be an integer`);
+    else seed = n;
+  }
+
+  const tradeIntervalMs = duration("AUTONOME_TRADE_INTERVAL", "5m", { allowZero: true });
+  const feedIntervalMs = duration("AUTONOME_FEED_INTERVAL", "500ms", { allowZero: false });
+
+  const tradingMode = oneOf("TRADING_MODE", ["simulation", "live"] as const);
+  const simulation = oneOf("IS_SIMULATION_ENABLED", ["true", "false"] as const);
+  const mode: "simulation" | "live" = tradingMode ?? (simulation === "false" ? "live" : "simulation");
+  if (tradingMode && simulation && (tradingMode === "live") !== (simulation === "false")) {
+    bad("TRADING_MODE", `TRADING_MODE=${tradingMode} contradicts IS_SIMULATION_ENABLED=${simulation}: set one of them`);
+  }
+
+  const logLevel = oneOf("LOG_LEVEL", LOG_LEVELS) ?? "info";
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { port, host, apiToken, dataDir, databaseUrl, feed, replayFiles, replaySpeed, seed, tradeIntervalMs, feedIntervalMs, mode, logLevel };
+}
+
+/** Parses the way the pg driver does (it encodes spaces and stray % first, and allows an empty host). */
+function validPostgresUrl(url: string): boolean {
+  const text = / |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(url) ? encodeURI(url).replace(/%25(\d\d)/g, "%$1") : url;
+  for (const candidate of [text, text.replace("@/", "@localhost/")]) {
+    try {
+      new URL(candidate);
+      return true;
+    } catch {
+      // try the next form
+    }
+  }
+  return false;
+}
+
+/** `SYMBOL=path,SYMBOL=path`; when the replay feed is on, every file must exist and be readable now. */
+function replayFilesFrom(text: string | undefined, needed: boolean, bad: (name: string, message: string) => void): Array<{ path: string; symbol: string }> {
+  const NAME = "AUTONOME_REPLAY_FILES";
+  const files: Array<{ path: string; symbol: string }> = [];
+  const items = (text ?? "")
     .split(",")
     .map((s) => s.trim())
-    .filter(Boolean)
-    .map((item) => {
-      const [symbol, path] = item.includes("=") ? item.split("=", 2) : [undefined, item];
-      if (!symbol || !path) throw new ConfigError(`AUTONOME_REPLAY_FILES: "${item}" must be SYMBOL=path`);
-      return { symbol: symbol.toUpperCase(), path };
-    });
-  if (e.AUTONOME_FEED === "replay" && replayFiles.length === 0) {
-    throw new ConfigError("AUTONOME_REPLAY_FILES: the replay feed needs files, e.g. BTC=../shared/data/market/l2_binance_spot_btcusdt_20240808.csv");
+    .filter(Boolean);
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    const symbol = eq < 0 ? "" : item.slice(0, eq).trim();
+    const path = eq < 0 ? "" : item.slice(eq + 1).trim();
+    if (!symbol || !path) {
+      bad(NAME, `${quoted(item)} must be SYMBOL=path`);
+      continue;
+    }
+    files.push({ symbol: ourSymbol(symbol), path });
   }
-  const speed = e.AUTONOME_REPLAY_SPEED === "max" ? "max" : Number(e.AUTONOME_REPLAY_SPEED);
-  if (speed !== "max" && !(speed > 0)) throw new ConfigError(`AUTONOME_REPLAY_SPEED: "${e.AUTONOME_REPLAY_SPEED}" must be a positive number or "max"`);
-  return {
-    port: e.PORT,
-    host: e.AUTONOME_HOST,
-    apiToken: e.AUTONOME_API_TOKEN,
-    dataDir: e.AUTONOME_DATA_DIR,
-    databaseUrl: e.DATABASE_URL,
-    feed: e.AUTONOME_FEED,
-    replayFiles,
-    replaySpeed: speed,
-    seed: e.AUTONOME_SEED,
-    tradeIntervalMs: wrap("AUTONOME_TRADE_INTERVAL", () => parseDuration(e.AUTONOME_TRADE_INTERVAL)),
-    feedIntervalMs: wrap("AUTONOME_FEED_INTERVAL", () => parseDuration(e.AUTONOME_FEED_INTERVAL)),
-    mode,
-    logLevel: e.LOG_LEVEL,
-  };
+  if (!needed) return files;
+  if (items.length === 0) {
+    bad(NAME, "the replay feed (AUTONOME_FEED=replay) needs files, e.g. BTC=../shared/data/market/l2_binance_spot_btcusdt_20240808.csv");
+    return files;
+  }
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (!REPLAY_MARKETS.some((m) => m.symbol === f.symbol)) {
+      bad(NAME, `no market for ${f.symbol} (known: ${REPLAY_MARKETS.map((m) => m.symbol).join(", ")})`);
+    } else if (seen.has(f.symbol)) {
+      bad(NAME, `two files play into ${f.symbol}: give each symbol one file`);
+    }
+    seen.add(f.symbol);
+    const problem = unreadable(f.path);
+    if (problem) bad(NAME, `${f.path}: ${problem}`);
+  }
+  return files;
+}
+
+function unreadable(path: string): string | undefined {
+  try {
+    if (!statSync(path).isFile()) return "is not a file";
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return "no such file";
+    if (code === "EACCES") return "cannot be read (permission denied)";
+    return error instanceof Error ? error.message : String(error);
+  }
 }

@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import type { Config } from "../app/config.js";
+import { ConfigError, type Config } from "../app/config.js";
 import { createAutonome, VERSION } from "../app/autonome.js";
 import { createApp } from "../server/app.js";
 import { assertSafeListen, startHttpServer } from "../server/serve.js";
@@ -10,7 +10,10 @@ export async function serve(config: Config): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: "autonome" } });
   const autonome = await createAutonome(config, logger);
   const app = createApp({ services: autonome.services, ...(config.apiToken ? { apiToken: config.apiToken } : {}), logger });
-  const http = await startHttpServer({ app, host: config.host, port: config.port });
+  const http = await startHttpServer({ app, host: config.host, port: config.port }).catch(async (error: unknown) => {
+    await autonome.stop().catch(() => undefined);
+    throw listenConfigError(error);
+  });
   await autonome.start();
 
   const dbLabel = autonome.database.kind === "pglite" ? `embedded PGlite (${config.dataDir})` : "PostgreSQL (DATABASE_URL)";
@@ -45,4 +48,13 @@ export async function serve(config: Config): Promise<void> {
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+/** A listen failure names the variable to change: AUTONOME_HOST for an address problem, PORT otherwise. */
+function listenConfigError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) return error;
+  const variable = code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN" ? "AUTONOME_HOST" : "PORT";
+  return new ConfigError(`${variable}: ${error.message}`);
 }

@@ -68,13 +68,23 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
   };
 }
 
+/** How long the first connection may take before start-up gives up on the server. */
+const CONNECT_TIMEOUT_MS = 15_000;
+
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle connection the server ends (a restart, an admin) must not crash the process: the pool replaces it.
   pool.on("error", (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
-  // Fail fast with a clear message instead of on the first query.
-  const probe = await pool.connect();
-  probe.release();
+  // Fail fast with a clear message instead of on the first query (or never, when packets to the server vanish).
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  try {
+    await probe.connect();
+    await probe.end();
+  } catch (error) {
+    await probe.end().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    throw new Error(`DATABASE_URL: cannot connect to PostgreSQL at ${describeServer(url)}: ${connectFailure(error)}`, { cause: error });
+  }
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const listeners: pg.PoolClient[] = [];
   return {
@@ -101,4 +111,25 @@ async function openPostgres(url: string): Promise<Database> {
       await pool.end();
     },
   };
+}
+
+/** host:port/database of a connection string, never its user or password. */
+function describeServer(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || "localhost"}:${u.port || "5432"}${u.pathname.length > 1 ? u.pathname : ""}`;
+  } catch {
+    return "the configured server";
+  }
+}
+
+/** Why a connection failed; a refused connection to several addresses is an AggregateError with an empty message. */
+function connectFailure(error: unknown): string {
+  if (error instanceof AggregateError) {
+    const first = error.errors[0] as unknown;
+    const code = (error as NodeJS.ErrnoException).code;
+    return error.message || (first instanceof Error ? first.message : undefined) || code || "connection failed";
+  }
+  if (error instanceof Error) return error.message || (error as NodeJS.ErrnoException).code || error.name;
+  return String(error);
 }

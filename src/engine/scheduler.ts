@@ -90,6 +90,8 @@ export class Scheduler {
 
   start(): void {
     if (this.timer || this.opts.intervalMs <= 0) return;
+    // Node fires a longer (or NaN) interval every millisecond: a hot loop of cycles.
+    if (!(this.opts.intervalMs <= 2 ** 31 - 1)) throw new RangeError(`the scheduler interval must be at most ${2 ** 31 - 1} ms (Node's timer limit), got ${this.opts.intervalMs}`);
     this.timer = setInterval(() => void this.tick().catch((e: unknown) => this.logger.error({ err: e }, "scheduler tick failed")), this.opts.intervalMs);
     this.timer.unref?.();
   }

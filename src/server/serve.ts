@@ -39,14 +39,29 @@ export function assertSafeListen(host: string, token: string | undefined): void 
 
 const urlHost = (host: string) => (host.includes(":") && !host.startsWith("[") ? `[${host}]` : host);
 
+/** Why listen failed, in words, keeping the system error's code (EADDRINUSE, EACCES, …) in the message and on `code`. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): NodeJS.ErrnoException {
+  const where = `${urlHost(host)}:${port}`;
+  const text: Record<string, string> = {
+    EADDRINUSE: `port ${port} is already in use on ${host} (EADDRINUSE): stop the other process or choose another port`,
+    EACCES: `no permission to listen on port ${port} (EACCES): ports below 1024 need privileges, choose another port`,
+    EADDRNOTAVAIL: `${host} is not an address of this machine (EADDRNOTAVAIL)`,
+    ENOTFOUND: `${host} does not resolve to an address (ENOTFOUND)`,
+  };
+  const wrapped: NodeJS.ErrnoException = new Error(text[error.code ?? ""] ?? `cannot listen on ${where}: ${error.message}`, { cause: error });
+  if (error.code !== undefined) wrapped.code = error.code;
+  return wrapped;
+}
+
 /** Listens with @hono/node-server; resolves once the port is bound (port 0 picks a free one). */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const server = createAdaptorServer({ fetch: options.app.fetch, createServer });
   if (!(server instanceof Server)) throw new Error("expected a node:http server");
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, options.host, options.port));
+    server.once("error", failed);
     server.listen(options.port, options.host, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });

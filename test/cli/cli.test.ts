@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../support/server-process.js";
 
@@ -21,6 +21,10 @@ function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 describe("autonome CLI", () => {
+  // PORT=0 is refused by the configuration: every test, even one run alone, needs a real port.
+  beforeAll(async () => {
+    port = await freePort();
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("every command has --help", async () => {

@@ -48,6 +48,9 @@ describe("startHttpServer (over a real socket)", () => {
     running = await startHttpServer({ app, host: "127.0.0.1", port: 0 });
     const port = Number(new URL(running.url).port);
     await expect(startHttpServer({ app, host: "127.0.0.1", port })).rejects.toThrow(/EADDRINUSE/);
+    // The message says which port, in words; the system error's code stays on the error.
+    const failure = await startHttpServer({ app, host: "127.0.0.1", port }).catch((e: unknown) => e as NodeJS.ErrnoException);
+    expect(failure).toMatchObject({ code: "EADDRINUSE", message: expect.stringContaining(`port ${port} is already in use on 127.0.0.1`) });
   });
 });
 

@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, MAX_TIMER_MS } from "../../src/app/config.js";
+import { Scheduler, type SchedulerOptions } from "../../src/engine/scheduler.js";
+
+const dir = mkdtempSync(join(tmpdir(), "autonome-config-"));
+const replayFile = join(dir, "btc.csv");
+writeFileSync(replayFile, "exchange_ts_ms,update_id,is_snapshot,side,price,qty\n");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The ConfigError loadConfig throws for env (fails the test when it does not throw one). */
+function problemsOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe("loadConfig", () => {
+  it("starts from the documented defaults", () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: "127.0.0.1",
+      apiToken: undefined,
+      dataDir: "./data",
+      databaseUrl: undefined,
+      feed: "synthetic",
+      replayFiles: [],
+      replaySpeed: 1,
+      seed: 42,
+      tradeIntervalMs: 300_000,
+      feedIntervalMs: 500,
+      mode: "simulation",
+      logLevel: "info",
+    });
+  });
+
+  it("accepts intervals up to Node's timer limit and 0 (disabled) for the scheduler", () => {
+    expect(MAX_TIMER_MS).toBe(2_147_483_647);
+    const c = loadConfig({ AUTONOME_TRADE_INTERVAL: String(MAX_TIMER_MS), AUTONOME_FEED_INTERVAL: String(MAX_TIMER_MS) });
+    expect(c.tradeIntervalMs).toBe(MAX_TIMER_MS);
+    expect(c.feedIntervalMs).toBe(MAX_TIMER_MS);
+    expect(loadConfig({ AUTONOME_TRADE_INTERVAL: "0" }).tradeIntervalMs).toBe(0);
+    expect(loadConfig({ AUTONOME_TRADE_INTERVAL: "24d" }).tradeIntervalMs).toBe(24 * 86_400_000);
+  });
+
+  it.each(["2147483648", "600h", "35792m", "25d"])("rejects AUTONOME_TRADE_INTERVAL=%s beyond the timer limit, naming the variable and the maximum", (value) => {
+    const e = problemsOf({ AUTONOME_TRADE_INTERVAL: value });
+    expect(e.problems).toHaveLength(1);
+    expect(e.message).toMatch(/^AUTONOME_TRADE_INTERVAL: /);
+    expect(e.message).toContain("2147483647 ms");
+  });
+
+  it("rejects AUTONOME_FEED_INTERVAL beyond the timer limit or 0, naming the variable", () => {
+    expect(problemsOf({ AUTONOME_FEED_INTERVAL: "1000h" }).message).toMatch(/^AUTONOME_FEED_INTERVAL: .*maximum of 2147483647 ms/);
+    expect(problemsOf({ AUTONOME_FEED_INTERVAL: "0" }).message).toMatch(/^AUTONOME_FEED_INTERVAL: "0" must be more than 0/);
+    expect(problemsOf({ AUTONOME_FEED_INTERVAL: "0.2ms" }).message).toMatch(/^AUTONOME_FEED_INTERVAL: /);
+    expect(problemsOf({ AUTONOME_FEED_INTERVAL: "soon" }).message).toMatch(/^AUTONOME_FEED_INTERVAL: "soon" is not a duration/);
+  });
+
+  it.each([
+    ["PORT", "", /is set but empty/],
+    ["PORT", "0", /"0" is not a port number \(1-65535\)/],
+    ["PORT", "65536", /is not a port number/],
+    ["PORT", "80a", /is not a port number/],
+    ["PORT", "3000.5", /is not a port number/],
+    ["LOG_LEVEL", "verbose", /"verbose" must be one of fatal, error, warn, info, debug, trace, silent/],
+    ["LOG_LEVEL", "INFO", /must be one of fatal, error, warn, info, debug, trace, silent/],
+    ["AUTONOME_SEED", "1.5", /"1.5" must be an integer/],
+    ["AUTONOME_SEED", "seven", /must be an integer/],
+    ["AUTONOME_SEED", "", /is set but empty/],
+    ["AUTONOME_REPLAY_SPEED", "fast", /must be a positive number .* or "max"/],
+    ["AUTONOME_REPLAY_SPEED", "0", /must be a positive number/],
+    ["AUTONOME_REPLAY_SPEED", "Infinity", /must be a positive number/],
+    ["TRADING_MODE", "paper", /"paper" must be one of simulation, live/],
+    ["IS_SIMULATION_ENABLED", "yes", /must be one of true, false/],
+    ["AUTONOME_FEED", "live", /must be one of synthetic, replay/],
+    ["AUTONOME_API_TOKEN", "", /is set but empty/],
+    ["AUTONOME_HOST", " ", /is set but empty/],
+    ["DATABASE_URL", "", /is set but empty/],
+  ])("%s=%j is rejected with a message naming it", (name, value, message) => {
+    const e = problemsOf({ [name]: value });
+    expect(e.problems).toHaveLength(1);
+    expect(e.message.startsWith(`${name}: `)).toBe(true);
+    expect(e.message).toMatch(message);
+  });
+
+  it("names both variables when TRADING_MODE contradicts IS_SIMULATION_ENABLED", () => {
+    expect(problemsOf({ TRADING_MODE: "simulation", IS_SIMULATION_ENABLED: "false" }).message).toMatch(/^TRADING_MODE: .*IS_SIMULATION_ENABLED=false/);
+  });
+
+  it("DATABASE_URL must be a postgres:// or postgresql:// URL, and the message never echoes it", () => {
+    for (const url of ["mysql://root:hunter2@db/app", "127.0.0.1:5432", "hunter2"]) {
+      const e = problemsOf({ DATABASE_URL: url });
+      expect(e.message).toMatch(/^DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+      expect(e.message).not.toContain("hunter2");
+    }
+    expect(problemsOf({ DATABASE_URL: "postgres://u:hunter2@db:99999/app" }).message).toMatch(/^DATABASE_URL: is not a valid URL/);
+    for (const url of ["postgres://postgres@127.0.0.1:5432/postgres", "postgresql://u:p%40ss@db.example.com/app?sslmode=require", "postgres://u:pa ss@localhost/app"]) {
+      expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    }
+  });
+
+  it("replay files must exist and be readable when the replay feed is on, named with their path", () => {
+    const missing = join(dir, "nope.csv");
+    const e = problemsOf({ AUTONOME_FEED: "replay", AUTONOME_REPLAY_FILES: `BTC=${replayFile},ETH=${missing},SOL=${dir}` });
+    expect(e.problems).toEqual([`AUTONOME_REPLAY_FILES: ${missing}: no such file`, `AUTONOME_REPLAY_FILES: ${dir}: is not a file`]);
+    expect(problemsOf({ AUTONOME_FEED: "replay" }).message).toMatch(/^AUTONOME_REPLAY_FILES: the replay feed .* needs files/);
+    expect(problemsOf({ AUTONOME_FEED: "replay", AUTONOME_REPLAY_FILES: "DOGE=" + replayFile }).message).toMatch(/^AUTONOME_REPLAY_FILES: no market for DOGE \(known: BTC, ETH, SOL, XRP\)/);
+    expect(problemsOf({ AUTONOME_FEED: "replay", AUTONOME_REPLAY_FILES: replayFile }).message).toMatch(/^AUTONOME_REPLAY_FILES: ".*" must be SYMBOL=path/);
+    // The synthetic feed does not read them.
+    expect(loadConfig({ AUTONOME_REPLAY_FILES: `BTC=${missing}` }).feed).toBe("synthetic");
+  });
+
+  it("a venue symbol in AUTONOME_REPLAY_FILES becomes ours, so the markets and the feed agree", () => {
+    const c = loadConfig({ AUTONOME_FEED: "replay", AUTONOME_REPLAY_FILES: `BTCUSDT=${replayFile}`, AUTONOME_REPLAY_SPEED: "max" });
+    expect(c.replayFiles).toEqual([{ symbol: "BTC", path: replayFile }]);
+    expect(c.replaySpeed).toBe("max");
+  });
+
+  it("reports every bad variable at once, one line each, each line starting with its name", () => {
+    const e = problemsOf({
+      PORT: "",
+      LOG_LEVEL: "loud",
+      DATABASE_URL: "mysql://x",
+      AUTONOME_FEED_INTERVAL: "0",
+      AUTONOME_TRADE_INTERVAL: "9999h",
+      AUTONOME_SEED: "x",
+      AUTONOME_REPLAY_SPEED: "-1",
+      TRADING_MODE: "paper",
+      AUTONOME_FEED: "replay",
+      AUTONOME_REPLAY_FILES: "BTC=/no/such/file.csv",
+    });
+    const names = e.problems.map((p) => p.split(":")[0]);
+    expect(names.sort()).toEqual(
+      ["PORT", "LOG_LEVEL", "DATABASE_URL", "AUTONOME_FEED_INTERVAL", "AUTONOME_TRADE_INTERVAL", "AUTONOME_SEED", "AUTONOME_REPLAY_SPEED", "TRADING_MODE", "AUTONOME_REPLAY_FILES"].sort(),
+    );
+    const lines = e.message.split("\n");
+    expect(lines[0]).toBe("9 bad variables:");
+    expect(lines.slice(1).map((l) => l.trim())).toEqual(e.problems);
+    expect(e.message).toContain("AUTONOME_REPLAY_FILES: /no/such/file.csv: no such file");
+  });
+});
+
+describe("Scheduler timer", () => {
+  const scheduler = (intervalMs: number) => new Scheduler({ intervalMs } as unknown as SchedulerOptions);
+
+  it.each([MAX_TIMER_MS + 1, Number.NaN, Number.POSITIVE_INFINITY])("refuses to arm an interval of %s ms, which Node would fire every millisecond", (ms) => {
+    const s = scheduler(ms);
+    expect(() => s.start()).toThrow(/at most 2147483647 ms/);
+    expect(s.status().enabled).toBe(false);
+  });
+
+  it("arms the longest interval Node allows, and none for 0", async () => {
+    const s = scheduler(MAX_TIMER_MS);
+    s.start();
+    expect(s.status().enabled).toBe(true);
+    await s.stop();
+    const off = scheduler(0);
+    off.start();
+    expect(off.status().enabled).toBe(false);
+  });
+});
