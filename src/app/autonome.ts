@@ -22,7 +22,7 @@ import { backfillCandles, createSyntheticFeed, defaultStartMid, type SyntheticFe
 import { createReplayFeed, REPLAY_MARKETS, type ReplayFeed } from "../feeds/replay/index.js";
 import type { AppServices } from "../server/services.js";
 import { ExitEngine } from "../trading/exit-engine.js";
-import { closeUnacknowledged, restoreAccounts } from "../trading/restore.js";
+import { restoreAccounts } from "../trading/restore.js";
 import { TradingService } from "../trading/trading-service.js";
 import { SimVenue } from "../venues/sim/sim-venue.js";
 import { createAppServices } from "./app-services.js";
@@ -77,8 +77,6 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
 
   const restored = await restoreAccounts(db, markets);
   for (const a of restored.accounts.values()) venue.restoreAccount(a.modelId, a.cash, [...a.positions.values()].map((p) => p.state));
-  // The simulator's in-memory orders died with the last process: an order never acknowledged was never executed.
-  await closeUnacknowledged(db, restored.unacknowledged.map((o) => o.id), "lost_before_execution");
 
   const quote = (symbol: string) => {
     const b = venue.l2(symbol);
@@ -90,6 +88,13 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
     if (!m) continue;
     const placed = placeOrderFromRow(m, o);
     venue.restoreRestingOrder(placed.req, placed.filledLots, o.venueOrderId ?? undefined);
+  }
+  // Orders written but never acknowledged (the last process died in between) are settled from
+  // the venue's own answer, through the unit of work and with an event: the simulator, rebuilt
+  // from the database, answers that they never happened.
+  for (const o of restored.unacknowledged) {
+    const outcome = await service.reconcileOrder(o);
+    logger.info({ clientOrderId: o.clientOrderId, outcome }, "reconciled an unacknowledged order");
   }
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update")));
   const exits = new ExitEngine({ service, uow, markets, now: () => marketClock.now(), logger });

@@ -61,8 +61,7 @@ export class ModelTools implements TradingTools {
           const r = await this.opts.service.openPosition(
             this.opts.modelId,
             { symbol: d.symbol.toUpperCase(), side: d.side, quantity: String(d.quantity), leverage: String(d.leverage), exitPlan },
-            `${this.opts.invocationId}:${this.seq}:${i}`,
-            this.origin,
+            { clientOrderId: `${this.opts.invocationId}:${this.seq}:${i}`, origin: this.origin },
           );
           results.push({
             symbol: r.market.symbol,

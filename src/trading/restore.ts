@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { equitySnapshots, ledger, models, orders, venueOrders } from "../db/schema.js";
 import { parseScaled } from "../core/decimal.js";
@@ -117,10 +117,4 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[]): P
 /** The rows of a raw query on either driver (both answer `{ rows }`). */
 function rowsOf<R>(result: unknown): R[] {
   return (result as { rows: R[] }).rows;
-}
-
-/** Marks orders the venue never saw as canceled, with the reason; nothing is assumed filled. */
-export async function closeUnacknowledged(db: Db, ids: string[], reason: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db.update(venueOrders).set({ status: "CANCELED", reason, updatedAt: new Date() }).where(and(inArray(venueOrders.id, ids), inArray(venueOrders.status, ["PENDING", "UNKNOWN"])));
 }

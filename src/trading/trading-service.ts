@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { AppError, invalid, notFound, rejected } from "../core/errors.js";
 import { formatLeverage, initialMargin } from "../core/leverage.js";
 import type { Logger } from "../core/logger.js";
@@ -16,7 +16,8 @@ import type { ExitPlanInput, OpenPositionInput } from "../server/services.js";
 import type { OrderReport, PlaceOrder, Venue } from "../venues/venue.js";
 import { ModelAccount, type OpenPosition } from "./account.js";
 import { assertPlanSides, EMPTY_PLAN, mergePlan, parsePlanPatch, planToJson, type ExitPlan } from "./exit-plan.js";
-import { recordReport, type RecordOutcome, type VenueOrderRow } from "./order-recorder.js";
+import { orderView, recordReport, type RecordOutcome, type VenueOrderRow } from "./order-recorder.js";
+import { AccountLock } from "./account-lock.js";
 import { parseLeverageField, parseLots, parsePrice, withoutNulls } from "./order-input.js";
 import { RiskEngine } from "./risk/risk-engine.js";
 import type { RiskRejection } from "./risk/checks.js";
@@ -65,6 +66,12 @@ export interface OrderOrigin {
 
 export const MANUAL: OrderOrigin = { source: "manual" };
 
+export interface OpenOptions {
+  /** Deterministic for a model's orders (derived from its run), so a retried send never double-places; fresh otherwise. */
+  clientOrderId?: string;
+  origin?: OrderOrigin;
+}
+
 /** Why an order exists, written on its row. */
 interface OrderMeta {
   purpose: "OPEN" | "CLOSE";
@@ -89,6 +96,7 @@ export class TradingService {
   private readonly logger: Logger;
   /** Positions with a close in flight: a position is closed exactly once however triggers race. */
   private readonly closing = new Set<string>();
+  private readonly lock = new AccountLock();
   /** Nothing reaches the venue without passing it: set a model's limits with `risk.setLimits(modelId, config.risk)`. */
   readonly risk: RiskEngine;
 
@@ -117,8 +125,17 @@ export class TradingService {
     return this.closing.has(positionId);
   }
 
-  async openPosition(modelId: string, req: OpenRequest, clientOrderId = `open-${randomUUID()}`, origin: OrderOrigin = MANUAL): Promise<OpenResult> {
+  /**
+   * Opens or scales a position. Checks and the write run under the account's lock, so every
+   * request is decided against what the ones before it committed.
+   */
+  openPosition(modelId: string, req: OpenRequest, options: OpenOptions = {}): Promise<OpenResult> {
     const account = this.account(modelId);
+    return this.lock.run(modelId, () => this.open(account, req, options.clientOrderId ?? `open-${randomUUID()}`, options.origin ?? MANUAL));
+  }
+
+  private async open(account: ModelAccount, req: OpenRequest, clientOrderId: string, origin: OrderOrigin): Promise<OpenResult> {
+    const modelId = account.modelId;
     const market = this.market(req.symbol);
     const lots = parseLots(market, req.quantity);
     const existing = account.positions.get(market.symbol) ?? null;
@@ -208,9 +225,14 @@ export class TradingService {
     };
   }
 
-  async closePosition(modelId: string, symbol: string, trigger: CloseTrigger = "MANUAL", clientOrderId?: string): Promise<CloseResult> {
+  closePosition(modelId: string, symbol: string, trigger: CloseTrigger = "MANUAL", clientOrderId?: string): Promise<CloseResult> {
     const account = this.account(modelId);
     const market = this.market(symbol);
+    return this.lock.run(modelId, () => this.close(account, market, trigger, clientOrderId));
+  }
+
+  private async close(account: ModelAccount, market: MarketSpec, trigger: CloseTrigger, clientOrderId?: string): Promise<CloseResult> {
+    const modelId = account.modelId;
     const pos = account.positions.get(market.symbol);
     if (!pos) return { status: "rejected", reason: "no_position" };
     if (this.closing.has(pos.id)) return { status: "rejected", reason: "close_in_progress" };
@@ -267,14 +289,19 @@ export class TradingService {
    * Closes every position at the market, cancels resting orders and books a RESET entry that
    * brings cash back to the initial capital. History (trades, fills) is kept.
    */
-  async resetAccount(modelId: string): Promise<ModelAccount> {
+  resetAccount(modelId: string): Promise<ModelAccount> {
     const account = this.account(modelId);
+    return this.lock.run(modelId, () => this.reset(account));
+  }
+
+  private async reset(account: ModelAccount): Promise<ModelAccount> {
+    const modelId = account.modelId;
     for (const o of await this.deps.venue.openOrders(modelId)) {
       const r = await this.deps.venue.cancelOrder(modelId, o.clientOrderId);
-      await this.onVenueUpdate(r);
+      await this.recordUpdate(r);
     }
     for (const symbol of [...account.positions.keys()]) {
-      const r = await this.closePosition(modelId, symbol, "MANUAL");
+      const r = await this.close(account, this.market(symbol), "MANUAL");
       if (r.status !== "closed") throw rejected("reset_failed", `could not close ${symbol}: ${r.reason ?? r.status}`);
     }
     await this.deps.uow.run(async (tx, ctx) => {
@@ -293,9 +320,15 @@ export class TradingService {
     return account;
   }
 
-  async updateExitPlan(modelId: string, symbol: string, input: ExitPlanInput, origin: OrderOrigin = MANUAL): Promise<OpenPosition> {
+  /** Changes a position's exit plan; under the account's lock, so a stop only tightens whatever the interleaving. */
+  updateExitPlan(modelId: string, symbol: string, input: ExitPlanInput, origin: OrderOrigin = MANUAL): Promise<OpenPosition> {
     const account = this.account(modelId);
     const market = this.market(symbol);
+    return this.lock.run(modelId, () => this.changeExitPlan(account, market, input, origin));
+  }
+
+  private async changeExitPlan(account: ModelAccount, market: MarketSpec, input: ExitPlanInput, origin: OrderOrigin): Promise<OpenPosition> {
+    const modelId = account.modelId;
     const pos = account.positions.get(market.symbol);
     if (!pos) throw notFound(`${modelId} has no open ${market.symbol} position`);
     const next = mergePlan(market, pos.state.side, pos.plan, parsePlanPatch(market, input));
@@ -318,15 +351,54 @@ export class TradingService {
   }
 
   /** Cancels a resting order of the model; the venue's answer is recorded like any other. */
-  async cancelOrder(modelId: string, clientOrderId: string): Promise<void> {
+  cancelOrder(modelId: string, clientOrderId: string): Promise<void> {
     this.account(modelId);
-    const report = await this.deps.venue.cancelOrder(modelId, clientOrderId);
-    if (report.status === "REJECTED" && report.reason === "unknown_order") throw notFound(`${modelId} has no order ${clientOrderId} on the venue`);
-    await this.onVenueUpdate(report);
+    return this.lock.run(modelId, async () => {
+      const report = await this.deps.venue.cancelOrder(modelId, clientOrderId);
+      if (report.status === "REJECTED" && report.reason === "unknown_order") throw notFound(`${modelId} has no order ${clientOrderId} on the venue`);
+      await this.recordUpdate(report);
+    });
   }
 
   /** Records a report the venue sent on its own (a resting order filled or expired). */
-  async onVenueUpdate(report: OrderReport): Promise<void> {
+  onVenueUpdate(report: OrderReport): Promise<void> {
+    return this.lock.run(report.accountId, () => this.recordUpdate(report));
+  }
+
+  /**
+   * Settles an order written but never acknowledged (the process died between writing it and
+   * recording the answer) from the venue's own answer. Only a venue that knows every order
+   * (the simulator, rebuilt from the database) may answer that it never happened; an order a
+   * remote venue cannot find, or asked while it is down, stays UNKNOWN for a later look.
+   */
+  reconcileOrder(row: VenueOrderRow): Promise<"recorded" | "never_happened" | "unknown"> {
+    return this.lock.run(row.modelId, async () => {
+      let report: OrderReport | undefined;
+      try {
+        report = await this.deps.venue.orderStatus(row.modelId, row.clientOrderId);
+      } catch (error) {
+        this.logger.warn({ err: error, clientOrderId: row.clientOrderId }, "the venue did not answer; the order stays UNKNOWN");
+        return "unknown";
+      }
+      if (report) {
+        await this.recordUpdate(report);
+        return "recorded";
+      }
+      if (!this.deps.venue.knowsEveryOrder) return "unknown";
+      await this.deps.uow.run(async (tx, ctx) => {
+        const now = new Date(this.deps.clock.now());
+        const [updated] = await tx
+          .update(venueOrders)
+          .set({ status: "CANCELED", reason: "lost_before_execution", updatedAt: now })
+          .where(and(eq(venueOrders.id, row.id), inArray(venueOrders.status, ["PENDING", "UNKNOWN"])))
+          .returning();
+        if (updated) ctx.emit({ type: "order", modelId: row.modelId, data: { action: "canceled", order: orderView(updated) } });
+      });
+      return "never_happened";
+    });
+  }
+
+  private async recordUpdate(report: OrderReport): Promise<void> {
     const account = this.deps.accounts.get(report.accountId);
     const market = findMarket(this.deps.venue.markets(), report.symbol);
     if (!account || !market) return;
@@ -361,11 +433,22 @@ export class TradingService {
   private async execute(market: MarketSpec, account: ModelAccount, req: PlaceOrder, meta: OrderMeta): Promise<{ report: OrderReport; outcome: RecordOutcome | null }> {
     const now = () => new Date(this.deps.clock.now());
     if (this.deps.venue.executesInProcess) {
-      return this.deps.uow.run(async (tx, ctx) => {
-        const row = await this.writeOrder(tx, ctx, market, req, meta, now());
-        const report = await this.deps.venue.placeOrder(req);
-        return { report, outcome: await recordReport(tx, ctx, market, account, report, now(), row) };
-      });
+      let sent = false;
+      try {
+        return await this.deps.uow.run(async (tx, ctx) => {
+          const row = await this.writeOrder(tx, ctx, market, req, meta, now());
+          sent = true;
+          const report = await this.deps.venue.placeOrder(req);
+          return { report, outcome: await recordReport(tx, ctx, market, account, report, now(), row) };
+        });
+      } catch (error) {
+        // The database rolled the order back: the venue must not keep what the database does not,
+        // or the position it opened could never be closed nor its stop executed.
+        if (sent && this.deps.venue.revertOrder?.(req.accountId, req.clientOrderId) === false) {
+          this.logger.error({ accountId: req.accountId, clientOrderId: req.clientOrderId }, "the venue could not undo an order the database refused; restart to rebuild it from the database");
+        }
+        throw error;
+      }
     }
     const row = await this.deps.uow.run((tx, ctx) => this.writeOrder(tx, ctx, market, req, meta, now()));
     let report: OrderReport;

@@ -18,6 +18,19 @@ export interface Venue {
    * its orders is committed before it is sent.
    */
   readonly executesInProcess?: boolean;
+  /**
+   * True for a venue that knows every order ever sent to it in this database's life (the
+   * simulator, whose memory is rebuilt from the database): an order it cannot find never
+   * happened. A remote venue leaves this unset, and an order it cannot find stays UNKNOWN.
+   */
+  readonly knowsEveryOrder?: boolean;
+  /**
+   * In-process venues only: the database transaction that recorded this order (the last one of
+   * the account) failed, so the venue forgets it and undoes what it did to the account. The
+   * venue must never hold what the database does not. False when it could not undo it exactly
+   * (the account then needs rebuilding from the database).
+   */
+  revertOrder?(accountId: string, clientOrderId: string): boolean;
   markets(): readonly MarketSpec[];
   /** Current book, best levels first, at most `depth` levels a side. */
   book(symbol: string, depth: number): BookSnapshot | undefined;
@@ -25,7 +38,11 @@ export interface Venue {
   cancelOrder(accountId: string, clientOrderId: string): Promise<OrderReport>;
   /** Resting orders of an account. */
   openOrders(accountId: string): Promise<OrderReport[]>;
-  /** Looks an order up by its client id: reconciliation of UNKNOWN orders. */
+  /**
+   * Looks an order up by its client id: reconciliation of UNKNOWN orders. The report carries
+   * every fill of the order so far (recording is idempotent on trade ids), so a lost answer
+   * is recovered in full.
+   */
   orderStatus(accountId: string, clientOrderId: string): Promise<OrderReport | undefined>;
   positions(accountId: string): Promise<VenuePosition[]>;
   /**

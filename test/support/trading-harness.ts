@@ -10,6 +10,7 @@ import { TradingService } from "../../src/trading/trading-service.js";
 import type { RiskLimits } from "../../src/trading/risk/limits.js";
 import { SimVenue } from "../../src/venues/sim/sim-venue.js";
 import type { SimOptions } from "../../src/venues/sim/options.js";
+import type { Venue } from "../../src/venues/venue.js";
 import { openTestDatabase, type DriverName, type TestDatabase } from "./databases.js";
 
 /** A trading service on a simulator whose book the test sets level by level. */
@@ -49,6 +50,8 @@ export const PERMISSIVE_LIMITS: Readonly<RiskLimits> = Object.freeze({
 export interface HarnessOptions {
   /** Risk limits of every model the harness creates (the defaults when absent). */
   limits?: Partial<RiskLimits>;
+  /** The venue the trading service talks to, built around the simulator (a faulty or slow one); the simulator itself when absent. */
+  venue?: (sim: SimVenue) => Venue;
 }
 
 export async function createHarness(driver: DriverName, sim: Partial<SimOptions> = {}, options: HarnessOptions = {}): Promise<Harness> {
@@ -65,7 +68,7 @@ export async function createHarness(driver: DriverName, sim: Partial<SimOptions>
     return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.marketMid() } : undefined;
   };
   // The service budgets the venue's own taker fee, so risk checks on a fee-free venue are exact.
-  const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue, ...(sim.takerFeeBps !== undefined ? { takerFeeBps: sim.takerFeeBps } : {}) });
+  const service = new TradingService({ uow, venue: options.venue ? options.venue(venue) : venue, clock, accounts, quote, paper: venue, ...(sim.takerFeeBps !== undefined ? { takerFeeBps: sim.takerFeeBps } : {}) });
   const exits = new ExitEngine({ service, uow, markets: DEFAULT_MARKETS, now: () => clock.now(), retryInitialMs: 5, retryMaxMs: 20 });
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r));
   return {

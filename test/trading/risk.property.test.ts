@@ -200,7 +200,7 @@ describe.each(DRIVERS)("risk limits hold after every accepted order on %s", (dri
           const origin = i % 2 === 0 ? { source: "model" as const, runId } : undefined;
           const lots = aimedLots(st, l, before, m, mid, stop === undefined ? null : Number(parseScaled(stop, m.priceDecimals))) ?? st.units * UNIT_LOTS[st.symbol];
           const req = { symbol: st.symbol, side: st.side, quantity: lotsToQuantity(m, lots), leverage: String(st.leverage), ...(stop ? { exitPlan: { stop } } : {}) };
-          const result = await h.service.openPosition(modelId, req, undefined, origin).catch((e: unknown) => e);
+          const result = await h.service.openPosition(modelId, req, origin ? { origin } : {}).catch((e: unknown) => e);
           await h.exits.idle();
           if (result instanceof AppError) {
             if (result.code.startsWith("risk_")) {

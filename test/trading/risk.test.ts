@@ -22,7 +22,7 @@ async function footprint(h: Harness) {
 async function refused(h: Harness, modelId: string, req: OpenRequest, code: string, says?: string, origin?: OrderOrigin) {
   const before = await footprint(h);
   const positions = JSON.stringify([...h.accounts.get(modelId)!.positions.values()], (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-  const err = await h.service.openPosition(modelId, req, undefined, origin).then(
+  const err = await h.service.openPosition(modelId, req, origin ? { origin } : {}).then(
     () => null,
     (e: unknown) => e,
   );
@@ -33,7 +33,7 @@ async function refused(h: Harness, modelId: string, req: OpenRequest, code: stri
 }
 
 async function accepted(h: Harness, modelId: string, req: OpenRequest, origin?: OrderOrigin) {
-  const r = await h.service.openPosition(modelId, req, undefined, origin);
+  const r = await h.service.openPosition(modelId, req, origin ? { origin } : {});
   expect(r.status).not.toBe("partial");
   return r;
 }

@@ -15,12 +15,26 @@ interface SimOrder {
   req: PlaceOrder;
   venueOrderId: string;
   filledLots: number;
+  /** Every fill so far, for reconciliation. */
+  fills: VenueFill[];
   status: OrderReport["status"];
   reason?: string;
   ts: number;
 }
 
 const FEED_OWNER = "__feed__";
+
+/** What an account looked like before its latest order, and the fills of others since: enough to undo that order exactly. */
+interface Checkpoint {
+  clientOrderId: string;
+  cash: Micro;
+  positions: PositionState[];
+  /** Fills of the account's other orders since the checkpoint, replayed on top of it by an undo. */
+  since: Array<{ clientOrderId: string; market: MarketSpec; side: OrderSide; leverage: number; fill: { priceTicks: number; lots: number; fee: Micro } }>;
+}
+
+/** Beyond this many later fills a checkpoint is dropped: an undo comes within one transaction, never that late. */
+const CHECKPOINT_MAX_FILLS = 1000;
 
 /**
  * The exchange simulator. Accounts trade against the market feed's book, never against each
@@ -40,6 +54,7 @@ export class SimVenue implements Venue {
   private readonly gttOrders = new Set<string>();
   private readonly accounts = new Map<string, SimAccount>();
   private readonly listeners = new Set<(report: OrderReport) => void>();
+  private readonly checkpoints = new Map<string, Checkpoint>();
   private readonly rng: Rng;
   private feedSeq = 0;
   private orderSeq = 0;
@@ -58,6 +73,32 @@ export class SimVenue implements Venue {
   /** Without simulated latency an order executes within the call, in this process. */
   get executesInProcess(): boolean {
     return this.opts.latency.maxMs <= 0;
+  }
+
+  /** Its memory is rebuilt from the database at start: an order it does not know never reached it. */
+  readonly knowsEveryOrder = true;
+
+  /**
+   * Undoes the account's latest order after the database refused it: the order is forgotten
+   * (its resting remainder leaves the book) and the account is what it was before it, plus
+   * whatever the account's other orders filled since. Liquidity the order took from the book
+   * stays taken until the feed refreshes it (the conservative side).
+   */
+  revertOrder(accountId: string, clientOrderId: string): boolean {
+    const order = this.orders.get(clientOrderId);
+    if (!order || order.req.accountId !== accountId) return true;
+    if (order.status === "OPEN" || order.status === "PARTIALLY_FILLED") this.unrest(order, "CANCELED", "reverted");
+    this.orders.delete(clientOrderId);
+    const cp = this.checkpoints.get(accountId);
+    const account = this.accounts.get(accountId);
+    if (!account) return true;
+    if (!cp || cp.clientOrderId !== clientOrderId) return order.fills.length === 0;
+    this.checkpoints.delete(accountId);
+    account.cash = cp.cash;
+    account.positions.clear();
+    for (const p of cp.positions) account.positions.set(p.symbol, p);
+    for (const f of cp.since) if (f.clientOrderId !== clientOrderId) account.applyFill(f.market, f.side, f.leverage, f.fill);
+    return true;
   }
 
   markets(): readonly MarketSpec[] {
@@ -100,7 +141,7 @@ export class SimVenue implements Venue {
     const market = this.marketMap.get(req.symbol);
     const account = this.accounts.get(req.accountId);
     if (!market || !account || req.priceTicks === undefined) return;
-    const order: SimOrder = { req, venueOrderId: venueOrderId ?? this.nextVenueOrderId(), filledLots, status: filledLots > 0 ? "PARTIALLY_FILLED" : "OPEN", ts: this.opts.clock.now() };
+    const order: SimOrder = { req, venueOrderId: venueOrderId ?? this.nextVenueOrderId(), filledLots, fills: [], status: filledLots > 0 ? "PARTIALLY_FILLED" : "OPEN", ts: this.opts.clock.now() };
     this.orders.set(req.clientOrderId, order);
     this.rest(market, account, order);
   }
@@ -130,7 +171,7 @@ export class SimVenue implements Venue {
 
   async orderStatus(accountId: string, clientOrderId: string): Promise<OrderReport | undefined> {
     const o = this.orders.get(clientOrderId);
-    return o && o.req.accountId === accountId ? this.report(o, []) : undefined;
+    return o && o.req.accountId === accountId ? this.report(o, [...o.fills]) : undefined;
   }
 
   async positions(accountId: string): Promise<VenuePosition[]> {
@@ -161,15 +202,16 @@ export class SimVenue implements Venue {
     const existing = this.orders.get(req.clientOrderId);
     if (existing && existing.req.accountId !== req.accountId) {
       // Client ids are global here: another account's order must never be reported as this one (nor stored).
-      const refused: SimOrder = { req, venueOrderId: "", filledLots: 0, status: "REJECTED", reason: "duplicate_client_order_id", ts: this.opts.clock.now() };
+      const refused: SimOrder = { req, venueOrderId: "", filledLots: 0, fills: [], status: "REJECTED", reason: "duplicate_client_order_id", ts: this.opts.clock.now() };
       return this.report(refused, []);
     }
     if (existing) return this.report(existing, []); // a retried send never places twice
-    const order: SimOrder = { req, venueOrderId: this.nextVenueOrderId(), filledLots: 0, status: "OPEN", ts: this.opts.clock.now() };
+    const order: SimOrder = { req, venueOrderId: this.nextVenueOrderId(), filledLots: 0, fills: [], status: "OPEN", ts: this.opts.clock.now() };
     this.orders.set(req.clientOrderId, order);
     const market = this.marketMap.get(req.symbol);
     const book = this.books.get(req.symbol);
     const account = this.accounts.get(req.accountId);
+    if (account) this.checkpoints.set(account.id, { clientOrderId: req.clientOrderId, cash: account.cash, positions: [...account.positions.values()], since: [] });
     if (!market || !book) return this.finish(order, "REJECTED", "unknown_symbol");
     if (!account) return this.finish(order, "REJECTED", "unknown_account");
     if (!Number.isSafeInteger(req.lots) || req.lots <= 0) return this.finish(order, "REJECTED", "invalid_quantity");
@@ -227,9 +269,14 @@ export class SimVenue implements Venue {
   private fill(market: MarketSpec, account: SimAccount, order: SimOrder, priceTicks: number, lots: number, liquidity: Liquidity): VenueFill {
     const fee = feeMicro(notional(market, priceTicks, lots), liquidity === "MAKER" ? this.opts.makerFeeBps : this.opts.takerFeeBps);
     account.applyFill(market, order.req.side, order.req.leverage, { priceTicks, lots, fee });
+    const cp = this.checkpoints.get(account.id);
+    if (cp) {
+      cp.since.push({ clientOrderId: order.req.clientOrderId, market, side: order.req.side, leverage: order.req.leverage, fill: { priceTicks, lots, fee } });
+      if (cp.since.length > CHECKPOINT_MAX_FILLS) this.checkpoints.delete(account.id);
+    }
     const tradeId = `${order.req.clientOrderId}:${order.filledLots}`;
     order.filledLots += lots;
-    return {
+    const fill: VenueFill = {
       venue: this.name,
       accountId: account.id,
       clientOrderId: order.req.clientOrderId,
@@ -242,6 +289,8 @@ export class SimVenue implements Venue {
       liquidity,
       ts: this.opts.clock.now(),
     };
+    order.fills.push(fill);
+    return fill;
   }
 
   private rest(market: MarketSpec, account: SimAccount, order: SimOrder): void {
@@ -352,6 +401,7 @@ export class SimVenue implements Venue {
       req: { clientOrderId, accountId, symbol: "", side: "BUY", type: "LIMIT", lots: 0, timeInForce: "GTC", leverage: 100 },
       venueOrderId: "",
       filledLots: 0,
+      fills: [],
       status: "REJECTED",
       ts: this.opts.clock.now(),
     };
