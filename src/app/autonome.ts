@@ -56,7 +56,7 @@ export interface Autonome {
  * The composition root: one kernel wired from configuration. Everything in memory is derived
  * from the database here, before the feed starts, so stops keep firing after a restart.
  */
-export async function createAutonome(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Autonome> {
+export async function createAutonome(config: Config, logger: Logger, wall: Clock = systemClock): Promise<Autonome> {
   if (config.mode === "live") {
     throw new ConfigError("TRADING_MODE=live: no live venue is configured in this version (the Lighter adapter is planned); run with TRADING_MODE=simulation");
   }
@@ -71,9 +71,11 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
   const feed =
     config.feed === "replay"
       ? createReplayFeed({ files: config.replayFiles, speed: config.replaySpeed, loop: true })
-      : createSyntheticFeed({ markets, seed: config.seed, clock, intervalMs: config.feedIntervalMs, startMids: saved.mids, states: saved.states });
-  const marketClock: Clock = feed.kind === "replay" ? feed.clock : clock;
-  const venue = new SimVenue({ markets, clock: marketClock, seed: config.seed });
+      : createSyntheticFeed({ markets, seed: config.seed, clock: wall, intervalMs: config.feedIntervalMs, startMids: saved.mids, states: saved.states });
+  // One clock for the domain: wall time on a live or synthetic market, recorded time on a replay,
+  // so the scheduler, cooldowns, time exits and the exit engine never disagree.
+  const clock: Clock = feed.kind === "replay" ? feed.clock : wall;
+  const venue = new SimVenue({ markets, clock: clock, seed: config.seed });
 
   const restored = await restoreAccounts(db, markets);
   for (const a of restored.accounts.values()) venue.restoreAccount(a.modelId, a.cash, [...a.positions.values()].map((p) => p.state));
@@ -82,7 +84,7 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
     const b = venue.l2(symbol);
     return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.marketMid() } : undefined;
   };
-  const service = new TradingService({ uow, venue, clock: marketClock, accounts: restored.accounts, quote, paper: venue, logger });
+  const service = new TradingService({ uow, venue, clock: clock, accounts: restored.accounts, quote, paper: venue, logger });
   for (const o of restored.restingOrders) {
     const m = markets.find((x) => x.symbol === o.symbol);
     if (!m) continue;
@@ -97,7 +99,7 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
     logger.info({ clientOrderId: o.clientOrderId, outcome }, "reconciled an unacknowledged order");
   }
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update")));
-  const exits = new ExitEngine({ service, uow, markets, now: () => marketClock.now(), logger });
+  const exits = new ExitEngine({ service, uow, markets, now: () => clock.now(), logger });
 
   for (const row of await db.select({ id: models.id, config: models.config }).from(models)) {
     try {
@@ -112,8 +114,8 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
   }
 
   const candles = new CandleStore(db, markets, logger);
-  await candles.load(marketClock.now(), (m) =>
-    feed.kind === "synthetic" ? backfillCandles({ market: m, seed: config.seed, endMid: feed.mid(m.symbol) ?? defaultStartMid(m), endTime: marketClock.now() }) : null,
+  await candles.load(clock.now(), (m) =>
+    feed.kind === "synthetic" ? backfillCandles({ market: m, seed: config.seed, endMid: feed.mid(m.symbol) ?? defaultStartMid(m), endTime: clock.now() }) : null,
   );
 
   const intelligenceCache = new IntelligenceCache();
@@ -149,7 +151,7 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
       })),
     // Rule models by strategy name, LLM models by prompt variant; keys are read from the environment when a run starts.
     decider: createDeciders(),
-    intelligence: (cycleId) => intelligenceCache.get(cycleId, () => computeIntelligence({ markets: [...markets], candles: (s, i) => candles.get(s, i), now: marketClock.now() })),
+    intelligence: (cycleId) => intelligenceCache.get(cycleId, () => computeIntelligence({ markets: [...markets], candles: (s, i) => candles.get(s, i), now: clock.now() })),
     endCycle: () => intelligenceCache.invalidate(),
     context: async (modelId, { cycleId, model }) => ({
       portfolio: portfolio(modelId),
@@ -160,7 +162,7 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
   const equity = new EquityRecorder(uow, service, () => clock.now());
 
   const movable = feed.kind === "synthetic" ? feed : undefined;
-  const persistMarkets = () => saveMarketState(db, markets, (s) => venue.mid(s), movable ? movable.state() : {});
+  const persistMarkets = () => saveMarketState(db, markets, (s) => venue.mid(s), movable ? movable.state() : {}, new Date(clock.now()));
   const services = createAppServices({
     db,
     dbKind: database.kind,
@@ -191,7 +193,7 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
   });
 
   const lastTick = new Map<string, number>();
-  const timers: NodeJS.Timeout[] = [];
+  const timers: Array<() => void> = [];
   const onBook = (u: Parameters<SimVenue["applyBookUpdate"]>[0]) => {
     venue.applyBookUpdate(u);
     const b = venue.l2(u.symbol)!;
@@ -222,19 +224,18 @@ export async function createAutonome(config: Config, logger: Logger, clock: Cloc
       started = true;
       feed.start(onBook, (t) => candles.add(t.symbol, t.ts, t.priceTicks, t.sizeLots));
       scheduler.start();
+      // Periodic jobs run on the domain clock (a replay snapshots equity in recorded time); none dies on a failure.
       const every = (ms: number, f: () => Promise<void>) => {
-        const t = setInterval(() => void f().catch((e: unknown) => logger.warn({ err: e }, "periodic job failed")), ms);
-        t.unref();
-        timers.push(t);
+        timers.push(clock.every(ms, () => void f().catch((e: unknown) => logger.warn({ err: e }, "periodic job failed"))));
       };
       every(60_000, () => equity.snapshot());
       every(3_600_000, () => equity.rollUp());
       every(5_000, persistMarkets);
-      every(10_000, async () => candles.closeUpTo(marketClock.now()));
+      every(10_000, async () => candles.closeUpTo(clock.now()));
       await equity.snapshot();
     },
     async stop() {
-      for (const t of timers.splice(0)) clearInterval(t);
+      for (const cancel of timers.splice(0)) cancel();
       await scheduler.stop();
       feed.stop();
       exits.stop();

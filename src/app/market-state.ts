@@ -17,10 +17,10 @@ export async function loadMarketState(db: Db, markets: readonly MarketSpec[]): P
   return { mids, states };
 }
 
-export async function saveMarketState(db: Db, markets: readonly MarketSpec[], mid: (symbol: string) => number | undefined, states: Record<string, unknown>): Promise<void> {
+export async function saveMarketState(db: Db, markets: readonly MarketSpec[], mid: (symbol: string) => number | undefined, states: Record<string, unknown>, now: Date): Promise<void> {
   const rows = markets.flatMap((m) => {
     const px = mid(m.symbol);
-    return px === undefined ? [] : [{ symbol: m.symbol, mid: ticksToPrice(m, px), feedState: (states[m.symbol] ?? null) as object | null, updatedAt: new Date() }];
+    return px === undefined ? [] : [{ symbol: m.symbol, mid: ticksToPrice(m, px), feedState: (states[m.symbol] ?? null) as object | null, updatedAt: now }];
   });
   if (rows.length === 0) return;
   await db

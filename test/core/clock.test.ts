@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { ManualClock, MAX_TIMER_MS, systemClock } from "../../src/core/clock.js";
+
+describe("the clock port", () => {
+  it("a manual clock fires timers that fall due, in due order, at the clock's own time", () => {
+    const clock = new ManualClock(1_000);
+    const fired: Array<[string, number]> = [];
+    clock.after(300, () => fired.push(["b", clock.now()]));
+    clock.after(100, () => fired.push(["a", clock.now()]));
+    clock.every(250, () => fired.push(["tick", clock.now()]));
+    clock.advance(99);
+    expect(fired).toEqual([]);
+    clock.advance(1);
+    expect(fired).toEqual([["a", 1_100]]);
+    clock.set(1_300);
+    expect(fired).toEqual([["a", 1_100], ["tick", 1_300], ["b", 1_300]]);
+  });
+
+  it("a jump over many periods fires a repeating timer once, then on its period", () => {
+    const clock = new ManualClock(0);
+    let n = 0;
+    clock.every(60_000, () => n++);
+    clock.set(3_600_000); // an hour of recorded time in one step
+    expect(n).toBe(1);
+    clock.advance(59_999);
+    expect(n).toBe(1);
+    clock.advance(1);
+    expect(n).toBe(2);
+  });
+
+  it("canceled timers never fire, and one-shot timers fire once", () => {
+    const clock = new ManualClock(0);
+    let a = 0;
+    let b = 0;
+    const cancel = clock.every(10, () => a++);
+    clock.after(5, () => b++);
+    clock.advance(10);
+    cancel();
+    clock.advance(100);
+    expect(a).toBe(1);
+    expect(b).toBe(1);
+    expect(clock.pending).toBe(0);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, MAX_TIMER_MS + 1, 30 * 86_400_000])("refuses a timer of %s ms instead of looping hot", (ms) => {
+    expect(() => systemClock.every(ms, () => undefined)).toThrow(RangeError);
+    expect(() => new ManualClock().after(ms, () => undefined)).toThrow(/whole number of milliseconds/);
+  });
+});
