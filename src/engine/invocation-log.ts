@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
+import { cleanText, cleanValue, noRedaction, type Redact } from "../agents/llm/model-output.js";
 import type { Tx } from "../db/client.js";
 import { invocations, toolCalls } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
@@ -11,6 +12,13 @@ import type { ModelTools } from "./model-tools.js";
  * statement, the prompt as soon as it is built, tool-call rows, and the finished row with its
  * `invocation` event. Runs of one cycle start and end together, so their rows are written in
  * groups (GroupCommit): a hundred models cost a handful of transactions, not hundreds.
+ *
+ * What a model wrote is untrusted: every string written here (prompt, response, error, tool
+ * arguments and results, steps) is cleaned first (its run's key redacted, NUL and lone surrogates
+ * replaced; see model-output.ts), so no answer can make a record unwritable. And a run always
+ * ends with a status: when its finished row cannot be written, `fail` marks it "error" with a
+ * short reason, and `failAbandoned` ends rows left "running" past the stale limit (a process
+ * that stopped mid-run, a database that was down when the run ended).
  */
 
 export type RunStatus = "ok" | "error" | "timeout";
@@ -23,6 +31,8 @@ export interface RunTelemetry {
   steps?: unknown[];
   /** Tool calls that never reached the tools: counted, all as failed. */
   unexecutedToolCalls?: number;
+  /** Removes the run's secrets (its API key) from everything recorded; set by the LLM decider. */
+  redact?: Redact;
 }
 
 export interface FinishedRun {
@@ -110,56 +120,138 @@ export class InvocationLog {
     });
   }
 
-  savePrompt(invocationId: string, prompt: string): Promise<void> {
-    return this.prompts.add({ id: invocationId, prompt });
+  savePrompt(invocationId: string, prompt: string, redact: Redact = noRedaction): Promise<void> {
+    return this.prompts.add({ id: invocationId, prompt: cleanText(prompt, redact) });
   }
 
-  recordToolCall(row: typeof toolCalls.$inferInsert): Promise<void> {
-    return this.toolCallRows.add(row);
+  /** A tool-call row; its metadata (the model's arguments, the result) is cleaned. */
+  recordToolCall(row: typeof toolCalls.$inferInsert, redact: Redact = noRedaction): Promise<void> {
+    return this.toolCallRows.add({ ...row, metadata: cleanValue(row.metadata, redact) });
   }
 
   /** The finished row and its `invocation` event (status, tokens, steps, failed tool calls), in one transaction. */
-  finish(f: FinishedRun): Promise<void> {
+  async finish(f: FinishedRun): Promise<void> {
     const finishedAt = this.now();
-    const calls = f.calls ?? [];
     const report = f.report ?? {};
-    const unexecuted = report.unexecutedToolCalls ?? 0;
-    const toolCallCount = calls.length + unexecuted;
-    const failedToolCalls = calls.filter((c) => !c.result.ok).length + unexecuted;
-    const tokens = { inputTokens: report.inputTokens ?? null, outputTokens: report.outputTokens ?? null };
-    const durationMs = finishedAt - f.startedAt;
+    const redact = report.redact ?? noRedaction;
+    const text = (value: string | null) => (value === null ? null : cleanText(value, redact));
+    const calls = cleanValue(f.calls ?? [], redact);
+    const summary = summarizeRun({ ...f, calls }, finishedAt);
+    const response = text(f.response);
+    const error = text(f.error);
     return this.finishes.add({
       row: {
         id: f.invocationId,
         status: f.status,
-        prompt: report.prompt ?? null,
-        response: f.response,
-        error: f.error,
-        durationMs,
+        prompt: text(report.prompt ?? null),
+        response,
+        error,
+        durationMs: summary.durationMs,
         finishedAt: new Date(finishedAt),
         decisions: calls,
-        ...tokens,
-        steps: report.steps ?? null,
-        toolCallCount,
-        failedToolCalls,
+        inputTokens: summary.inputTokens,
+        outputTokens: summary.outputTokens,
+        steps: cleanValue(report.steps ?? null, redact),
+        toolCallCount: summary.toolCallCount,
+        failedToolCalls: summary.failedToolCalls,
       },
-      event: {
-        type: "invocation",
-        modelId: f.modelId,
-        data: {
-          id: f.invocationId,
-          modelId: f.modelId,
-          status: f.status,
-          durationMs,
-          response: f.response,
-          error: f.error,
-          toolCalls: calls.map((c) => c.tool),
-          ...tokens,
-          steps: report.steps?.length ?? null,
-          toolCallCount,
-          failedToolCalls,
-        },
-      },
+      event: invocationEvent(f, summary, f.status, response, error),
     });
   }
+
+  /**
+   * Ends a run whose finished row could not be written: status "error" with `reason` (one
+   * readable line; the details belong in the log), its duration, tokens and tool-call counts, and
+   * its `invocation` event. Numbers and the short reason only, so this write succeeds whenever
+   * the database takes writes at all. A row that is no longer "running" is left as it is.
+   */
+  async fail(f: FinishedRun, reason: string): Promise<void> {
+    const finishedAt = this.now();
+    const summary = summarizeRun(f, finishedAt);
+    const error = cleanText(reason, f.report?.redact);
+    await this.uow.run(async (tx, ctx) => {
+      const ended = await tx
+        .update(invocations)
+        .set({
+          status: "error",
+          error,
+          durationMs: summary.durationMs,
+          finishedAt: new Date(finishedAt),
+          inputTokens: summary.inputTokens,
+          outputTokens: summary.outputTokens,
+          toolCallCount: summary.toolCallCount,
+          failedToolCalls: summary.failedToolCalls,
+        })
+        .where(and(eq(invocations.id, f.invocationId), eq(invocations.status, "running")))
+        .returning({ id: invocations.id });
+      if (ended.length > 0) ctx.emit(invocationEvent(f, summary, "error", null, error));
+    });
+  }
+
+  /**
+   * Ends every row still "running" that started before `startedBefore` (runs no process will
+   * finish: the process stopped mid-run, or the run's record and its fallback both failed) as
+   * "error" with `reason`, each with its `invocation` event. Returns how many it ended.
+   */
+  async failAbandoned(startedBefore: number, reason: string): Promise<number> {
+    const finishedAt = new Date(this.now());
+    const error = cleanText(reason);
+    return this.uow.run(async (tx, ctx) => {
+      const ended = await tx
+        .update(invocations)
+        .set({ status: "error", error, finishedAt })
+        .where(and(eq(invocations.status, "running"), lt(invocations.createdAt, new Date(startedBefore))))
+        .returning({ id: invocations.id, modelId: invocations.modelId });
+      for (const r of ended) {
+        ctx.emit({
+          type: "invocation",
+          modelId: r.modelId,
+          data: { id: r.id, modelId: r.modelId, status: "error", durationMs: null, response: null, error, toolCalls: [], inputTokens: null, outputTokens: null, steps: null, toolCallCount: null, failedToolCalls: null },
+        });
+      }
+      return ended.length;
+    });
+  }
+}
+
+interface RunSummary {
+  durationMs: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  toolCallCount: number;
+  failedToolCalls: number;
+}
+
+function summarizeRun(f: FinishedRun, finishedAt: number): RunSummary {
+  const calls = f.calls ?? [];
+  const report = f.report ?? {};
+  const unexecuted = report.unexecutedToolCalls ?? 0;
+  return {
+    durationMs: finishedAt - f.startedAt,
+    inputTokens: report.inputTokens ?? null,
+    outputTokens: report.outputTokens ?? null,
+    toolCallCount: calls.length + unexecuted,
+    failedToolCalls: calls.filter((c) => !c.result.ok).length + unexecuted,
+  };
+}
+
+function invocationEvent(f: FinishedRun, s: RunSummary, status: RunStatus, response: string | null, error: string | null): PendingEvent {
+  return {
+    type: "invocation",
+    modelId: f.modelId,
+    data: {
+      id: f.invocationId,
+      modelId: f.modelId,
+      status,
+      durationMs: s.durationMs,
+      response,
+      error,
+      toolCalls: (f.calls ?? []).map((c) => c.tool),
+      inputTokens: s.inputTokens,
+      outputTokens: s.outputTokens,
+      steps: f.report?.steps?.length ?? null,
+      toolCallCount: s.toolCallCount,
+      failedToolCalls: s.failedToolCalls,
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_STEPS, runLlmAgent, type LlmStep } from "../agents/llm/agent.js";
+import { cleanText, keyRedactor } from "../agents/llm/model-output.js";
 import { parseLlmSettings, type ChatModel, type LlmSettings } from "../agents/llm/provider.js";
 import { findVariant, type LlmVariant } from "../agents/llm/variants.js";
 import { findRuleStrategy, type RuleStrategy } from "../agents/strategy.js";
@@ -9,6 +10,8 @@ import type { Decider, RunReport, ScheduledModel } from "./scheduler.js";
  * steps, tokens and text into the run's report as it goes (so a failed or timed-out run keeps
  * what happened before it failed). An LLM model's settings are validated when its run starts:
  * bad stored settings or a missing key variable fail that run, with the reason, and nothing else.
+ * The run's key is redacted from whatever the run records (the agent cleans the model's output;
+ * the report's `redact` makes the invocation log do the same to everything else it writes).
  */
 
 export interface LlmDeciderOptions {
@@ -37,6 +40,7 @@ function addStep(report: RunReport, step: LlmStep): void {
 export function createLlmDecider(model: ScheduledModel, variant: LlmVariant, options: LlmDeciderOptions = {}): Decider {
   return async (ctx, tools, report) => {
     const settings = parseLlmSettings(model.llm);
+    report.redact = keyRedactor(settings, options.env);
     report.steps = [];
     const result = await runLlmAgent({
       ctx,
@@ -57,7 +61,8 @@ export function createLlmDecider(model: ScheduledModel, variant: LlmVariant, opt
     });
     const maxSteps = settings.maxSteps ?? DEFAULT_MAX_STEPS;
     const cutOff = !result.held && result.steps.length >= maxSteps && (result.steps.at(-1)?.toolCalls.length ?? 0) > 0;
-    report.response = cutOff ? `${result.text}\n\n[stopped at the step limit of ${maxSteps} steps without calling holding]`.trim() : result.text;
+    const text = cleanText(result.text, report.redact);
+    report.response = cutOff ? `${text}\n\n[stopped at the step limit of ${maxSteps} steps without calling holding]`.trim() : text;
   };
 }
 

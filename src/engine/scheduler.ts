@@ -6,7 +6,8 @@ import type { TradingTools } from "../agents/tools.js";
 import type { DecisionContext } from "../agents/strategy.js";
 import type { MarketIntelligence } from "../agents/intelligence.js";
 import type { TradingService } from "../trading/trading-service.js";
-import { InvocationLog, type RunStatus, type RunTelemetry } from "./invocation-log.js";
+import { cleanText } from "../agents/llm/model-output.js";
+import { InvocationLog, type FinishedRun, type RunStatus, type RunTelemetry } from "./invocation-log.js";
 import { ModelTools } from "./model-tools.js";
 
 export interface ScheduledModel {
@@ -82,6 +83,8 @@ export class Scheduler {
   private last: { startedAt: number; finishedAt: number | null; models: number } | null = null;
   private readonly logger: Logger;
   private readonly log: InvocationLog;
+  /** When rows left "running" in the database were last looked for (null: not yet). */
+  private lastSweep: number | null = null;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.logger = opts.logger ?? silentLogger;
@@ -155,8 +158,28 @@ export class Scheduler {
       if (this.opts.now() - r.startedAt < limit) continue;
       r.abort.abort(new Error("stale run"));
       this.running.delete(modelId);
-      await this.log.finish({ modelId, invocationId: r.invocationId, startedAt: r.startedAt, status: "error", response: null, error: "stale: still running after the stale limit; cleared" }).catch(() => undefined);
+      await this.record({ modelId, invocationId: r.invocationId, startedAt: r.startedAt, status: "error", response: null, error: "stale: still running after the stale limit; cleared" });
     }
+    await this.sweepAbandoned(limit);
+  }
+
+  /**
+   * Rows still "running" in the database past the stale limit that no run of this process holds
+   * (a process that stopped mid-run, a record that could not be written even as a failure) are
+   * ended as errors, so every run ends with a status and counts. At most once per stale limit.
+   */
+  private async sweepAbandoned(limit: number): Promise<void> {
+    const now = this.opts.now();
+    if (this.lastSweep !== null && now - this.lastSweep < limit) return;
+    this.lastSweep = now;
+    // Runs of this process that are younger are not touched: they started after this limit.
+    const ended = await this.log
+      .failAbandoned(now - limit, "abandoned: still running after the stale limit with no run to finish it (the process stopped, or its record could not be written); cleared")
+      .catch((e: unknown) => {
+        this.logger.error({ err: e }, "could not clear abandoned invocations");
+        return 0;
+      });
+    if (ended > 0) this.logger.warn({ count: ended }, "cleared abandoned invocations");
   }
 
   /** The cycle's invocation rows, all "running", in one statement: every model starts at once. */
@@ -176,6 +199,15 @@ export class Scheduler {
     const decide = this.opts.decider(model);
     const timeoutMs = this.opts.runTimeoutMs ?? 120_000;
     const timer = setTimeout(() => abort.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    let promptSaved: Promise<boolean> = Promise.resolve(false);
+    const report: RunReport = {
+      savePrompt: (prompt) => {
+        promptSaved = this.log.savePrompt(invocationId, prompt, report.redact).then(
+          () => true,
+          () => false,
+        );
+      },
+    };
     const tools = new ModelTools({
       service: this.opts.service,
       uow: this.opts.uow,
@@ -183,17 +215,8 @@ export class Scheduler {
       invocationId,
       now: this.opts.now,
       signal: abort.signal,
-      record: (row) => this.log.recordToolCall(row),
+      record: (row) => this.log.recordToolCall(row, report.redact),
     });
-    let promptSaved: Promise<boolean> = Promise.resolve(false);
-    const report: RunReport = {
-      savePrompt: (prompt) => {
-        promptSaved = this.log.savePrompt(invocationId, prompt).then(
-          () => true,
-          () => false,
-        );
-      },
-    };
     let status: RunStatus = "ok";
     let error: string | null = null;
     try {
@@ -208,7 +231,7 @@ export class Scheduler {
     } catch (e) {
       // The run's own deadline (an LLM agent's timeout) is a timeout too, not a failure of the model.
       status = abort.signal.aborted || (e instanceof Error && e.name === "TimeoutError") ? "timeout" : "error";
-      error = e instanceof Error ? e.message : String(e);
+      error = cleanText(e instanceof Error ? e.message : String(e), report.redact);
       this.logger.warn({ modelId: model.id, status, error }, "model run failed");
       abort.abort(e);
     } finally {
@@ -222,10 +245,33 @@ export class Scheduler {
     const response = nonEmpty(report.response) ?? tools.held ?? summarize(tools.calls);
     // A prompt already stored is not written twice (it is the biggest field of the row).
     if (await within(promptSaved, this.opts.toolGraceMs ?? 5_000)) delete report.prompt;
-    await this.log.finish({ modelId: model.id, invocationId, startedAt, status, response, error, calls: tools.calls, report }).catch((e: unknown) =>
-      this.logger.error({ err: e }, "could not record invocation"),
-    );
+    await this.record({ modelId: model.id, invocationId, startedAt, status, response, error, calls: tools.calls, report });
   }
+
+  /**
+   * The run's finished row; when it cannot be written, the run still ends: marked "error" with
+   * a short reason (counted as a failed run), the details in the log. Should that fail too (the
+   * database is down), the row is ended by the sweep of abandoned runs once it is past the limit.
+   */
+  private async record(run: FinishedRun): Promise<void> {
+    try {
+      await this.log.finish(run);
+    } catch (e) {
+      this.logger.error({ err: e, modelId: run.modelId, invocationId: run.invocationId }, "could not record invocation; marking it failed");
+      const cause = databaseErrorCode(e);
+      const reason = `the run ended (${run.status}) but its record could not be written (${cause ? `database error ${cause}` : "error"}; details in the log)`;
+      await this.log.fail(run, reason).catch((e2: unknown) => this.logger.error({ err: e2, modelId: run.modelId, invocationId: run.invocationId }, "could not mark the invocation failed"));
+    }
+  }
+}
+
+/** The SQLSTATE of a database error (drizzle wraps the driver's error as its cause), if there is one. */
+function databaseErrorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 /** Waits for `work`, at most `ms` (then undefined). */

@@ -2,6 +2,7 @@ import { AISDKError, APICallError, RetryError, generateText, jsonSchema, stepCou
 import { z } from "zod";
 import type { DecisionContext } from "../strategy.js";
 import { TOOL_DEFINITIONS, parseToolArgs, toolError, type ToolName, type ToolResult, type TradingTools } from "../tools.js";
+import { cleanText, cleanValue, keyRedactor, type Redact } from "./model-output.js";
 import { buildPrompt, type LlmPrompt } from "./prompt.js";
 import { createLlmModel, type ChatModel, type LlmSettings } from "./provider.js";
 import type { LlmVariant } from "./variants.js";
@@ -16,6 +17,10 @@ import type { LlmVariant } from "./variants.js";
  * Provider calls are retried (2 retries by default, exponential backoff honouring Retry-After)
  * on 5xx, 429 and network errors by the SDK; the run's AbortSignal (its own timeout joined with
  * the caller's) reaches the HTTP request. Per step: attempts, latency, tokens, tool calls.
+ *
+ * Everything the model returns is cleaned before the tools, the steps or the result see it (see
+ * model-output.ts): the run's API key redacted, NUL and lone surrogates replaced, so a tool never
+ * acts on the key and a run's record can always be written.
  */
 
 export const DEFAULT_MAX_STEPS = 10;
@@ -138,7 +143,7 @@ function toolParameters(name: ToolName): JsonSchema {
  * those same schemas (and record a malformed call) and the model reads our field-by-field message
  * rather than a dump of zod issues. Calls run one at a time, in the order the model made them.
  */
-function sdkTools(tools: TradingTools): ToolSet {
+function sdkTools(tools: TradingTools, redact: Redact): ToolSet {
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
     const next = queue.then(work);
@@ -153,7 +158,7 @@ function sdkTools(tools: TradingTools): ToolSet {
       inputSchema: jsonSchema<unknown>(toolParameters(name), {
         validate: (value) => ({ success: true, value }),
       }),
-      execute: (input: unknown) => serial(() => invokeTool(tools, name, input)),
+      execute: (input: unknown) => serial(() => invokeTool(tools, name, cleanValue(input, redact))),
     });
   }
   return set;
@@ -172,18 +177,19 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : typeof error === "string" ? error : JSON.stringify(error);
 }
 
-function toolCallRecords(content: readonly ContentPart[]): LlmToolCallRecord[] {
+/** The step's tool calls as recorded; names, arguments and errors come from the model, so they are cleaned. */
+function toolCallRecords(content: readonly ContentPart[], redact: Redact): LlmToolCallRecord[] {
   const records: LlmToolCallRecord[] = [];
   for (const call of content) {
     if (call.type !== "tool-call") continue;
     const outcome = content.find((p) => (p.type === "tool-result" || p.type === "tool-error") && p.toolCallId === call.toolCallId);
-    const record: LlmToolCallRecord = { tool: call.toolName ?? "?", args: call.input ?? null, ok: false, executed: outcome?.type === "tool-result" };
+    const record: LlmToolCallRecord = { tool: cleanText(call.toolName ?? "?", redact), args: cleanValue(call.input ?? null, redact), ok: false, executed: outcome?.type === "tool-result" };
     if (outcome?.type === "tool-result") {
       const result = outcome.output as Partial<ToolResult> | undefined;
       record.ok = result?.ok === true;
-      if (!record.ok) record.error = result?.error?.message ?? "some actions were rejected (see the results)";
+      if (!record.ok) record.error = cleanText(result?.error?.message ?? "some actions were rejected (see the results)", redact);
     } else {
-      record.error = outcome ? errorText(outcome.error) : "not executed";
+      record.error = outcome ? cleanText(errorText(outcome.error), redact) : "not executed";
     }
     records.push(record);
   }
@@ -266,6 +272,7 @@ export async function runLlmAgent(options: RunLlmAgentOptions): Promise<LlmRunRe
 
   // A missing key fails here, before any request, with a message naming its variable.
   const { wrapped, meter } = instrument(options.model ?? createLlmModel(settings, options.env));
+  const redact = keyRedactor(settings, options.env);
   const steps: LlmStep[] = [];
 
   const timer = new AbortController();
@@ -278,9 +285,9 @@ export async function runLlmAgent(options: RunLlmAgentOptions): Promise<LlmRunRe
       latencyMs: Math.round(meter.latencyMs),
       inputTokens: tokens(step.usage.inputTokens),
       outputTokens: tokens(step.usage.outputTokens),
-      finishReason: step.finishReason,
-      text: step.text,
-      toolCalls: toolCallRecords(step.content as ContentPart[]),
+      finishReason: cleanText(step.finishReason),
+      text: cleanText(step.text, redact),
+      toolCalls: toolCallRecords(step.content as ContentPart[], redact),
     };
     meter.attempts = 0;
     meter.latencyMs = 0;
@@ -291,7 +298,7 @@ export async function runLlmAgent(options: RunLlmAgentOptions): Promise<LlmRunRe
     model: wrapped,
     system: prompt.system,
     prompt: prompt.prompt,
-    tools: sdkTools(options.tools),
+    tools: sdkTools(options.tools, redact),
     stopWhen: [stopOnHolding, stepCountIs(maxSteps)],
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     abortSignal: signal,
@@ -319,7 +326,7 @@ export async function runLlmAgent(options: RunLlmAgentOptions): Promise<LlmRunRe
     if (timer.signal.aborted) throw timer.signal.reason as LlmRunError;
     if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new LlmRunError("the run was canceled", "timeout");
     if (error instanceof LlmRunError) throw error;
-    throw new LlmRunError(describeLlmError(error), "provider");
+    throw new LlmRunError(cleanText(describeLlmError(error), redact), "provider");
   } finally {
     clearTimeout(timeout);
   }

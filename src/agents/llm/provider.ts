@@ -14,6 +14,16 @@ import { z } from "zod";
 /** A chat model object (AI SDK language model spec v3): what the agent runs; tests inject a MockLanguageModelV3. */
 export type ChatModel = ReturnType<typeof wrapLanguageModel>;
 
+/** A URL without a user name or password in it (`http://user:pass@host/v1` is refused). */
+function withoutCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username === "" && parsed.password === "";
+  } catch {
+    return true; // not a URL: z.url says so
+  }
+}
+
 /** An environment variable name: letters, digits and underscores, not starting with a digit. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
@@ -24,10 +34,16 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
  */
 export const llmSettingsSchema = z.strictObject(
   {
-    baseUrl: z.url({
-      protocol: /^https?$/,
-      error: "must be an http(s) URL of an OpenAI-compatible API, such as http://127.0.0.1:11434/v1 or https://openrouter.ai/api/v1",
-    }),
+    baseUrl: z
+      .url({
+        protocol: /^https?$/,
+        error: "must be an http(s) URL of an OpenAI-compatible API, such as http://127.0.0.1:11434/v1 or https://openrouter.ai/api/v1",
+      })
+      // Settings are stored and returned by the API: a user:password in the URL would be a secret in both.
+      .refine(withoutCredentials, {
+        error: "must not contain credentials (user:password@): the URL is stored and shown; put the key in an environment variable and name it in apiKeyEnv",
+        abort: true,
+      }),
     model: z
       .string({ error: "must be the model id as the server names it, such as gpt-4o-mini or llama3.1" })
       .trim()
