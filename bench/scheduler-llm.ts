@@ -1,3 +1,4 @@
+import { systemClock } from "../src/core/clock.js";
 /**
  * One scheduler cycle with 100 LLM models whose provider answers take 1 s each: the cycle's wall
  * time and its overhead above that second (goal: under 20%).
@@ -107,7 +108,7 @@ export async function runSchedulerLlmBench(options: SchedulerLlmOptions = {}): P
       runTimeoutMs: 60_000,
       uow,
       service,
-      now: () => Date.now(),
+      clock: systemClock,
       activeModels: async () => ids.map((id, i) => ({ id, name: `llm-${i}`, strategy: "regime-adaptive", kind: "llm" as const, llm: { baseUrl: "http://127.0.0.1:11434/v1", model: "mock" } })),
       decider: createDeciders({ model: () => model }),
       intelligence: () => intelligence,

@@ -139,7 +139,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     intervalMs: config.tradeIntervalMs,
     uow,
     service,
-    now: () => clock.now(),
+    clock,
     logger,
     activeModels: async () =>
       (await db.select().from(models).where(eq(models.status, "active"))).map((r) => ({
@@ -232,7 +232,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       every(3_600_000, () => equity.rollUp());
       every(5_000, persistMarkets);
       every(10_000, async () => candles.closeUpTo(clock.now()));
-      await equity.snapshot();
+      // A replay's clock stands still until its first update: its snapshots come in recorded time.
+      if (feed.kind !== "replay") await equity.snapshot();
     },
     async stop() {
       for (const cancel of timers.splice(0)) cancel();

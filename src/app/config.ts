@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from "../core/clock.js";
 import { accessSync, constants, statSync } from "node:fs";
 import { ourSymbol, REPLAY_MARKETS } from "../feeds/replay/markets.js";
 
@@ -37,7 +38,7 @@ export class ConfigError extends Error {
 }
 
 /** The longest delay Node's timers accept (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+export { MAX_TIMER_MS };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { MAX_TIMER_MS, type Cancel, type Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
@@ -48,7 +49,8 @@ export interface SchedulerOptions {
   staleAfterMs?: number;
   uow: UnitOfWork;
   service: TradingService;
-  now: () => number;
+  /** Domain time: the scheduler's cycles and every time it stamps (the replay's recorded time on a replay). */
+  clock: Clock;
   logger?: Logger;
   activeModels: () => Promise<ScheduledModel[]>;
   decider: (model: ScheduledModel) => Decider | undefined;
@@ -77,7 +79,7 @@ interface Run extends Running {
  * the stale limit is marked failed and cleared so the model runs again next cycle.
  */
 export class Scheduler {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Cancel | undefined;
   private readonly running = new Map<string, Running>();
   private cycle: Promise<void> | null = null;
   private last: { startedAt: number; finishedAt: number | null; models: number } | null = null;
@@ -88,19 +90,18 @@ export class Scheduler {
 
   constructor(private readonly opts: SchedulerOptions) {
     this.logger = opts.logger ?? silentLogger;
-    this.log = new InvocationLog(opts.uow, opts.now);
+    this.log = new InvocationLog(opts.uow, () => opts.clock.now());
   }
 
   start(): void {
     if (this.timer || this.opts.intervalMs <= 0) return;
     // Node fires a longer (or NaN) interval every millisecond: a hot loop of cycles.
-    if (!(this.opts.intervalMs <= 2 ** 31 - 1)) throw new RangeError(`the scheduler interval must be at most ${2 ** 31 - 1} ms (Node's timer limit), got ${this.opts.intervalMs}`);
-    this.timer = setInterval(() => void this.tick().catch((e: unknown) => this.logger.error({ err: e }, "scheduler tick failed")), this.opts.intervalMs);
-    this.timer.unref?.();
+    if (!(this.opts.intervalMs <= MAX_TIMER_MS)) throw new RangeError(`the scheduler interval must be at most ${MAX_TIMER_MS} ms (Node's timer limit), got ${this.opts.intervalMs}`);
+    this.timer = this.opts.clock.every(this.opts.intervalMs, () => void this.tick().catch((e: unknown) => this.logger.error({ err: e }, "scheduler tick failed")));
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.();
     this.timer = undefined;
     for (const r of this.running.values()) r.abort.abort(new Error("shutting down"));
     await this.cycle?.catch(() => undefined);
@@ -136,26 +137,26 @@ export class Scheduler {
   }
 
   private async cycleBody(): Promise<void> {
-    const startedAt = this.opts.now();
+    const startedAt = this.opts.clock.now();
     const cycleId = randomUUID();
     await this.clearStale();
     const models = (await this.opts.activeModels()).filter((m) => !this.running.has(m.id));
     this.last = { startedAt, finishedAt: null, models: models.length };
     try {
       const intelligence = this.opts.intelligence(cycleId);
-      const runs: Run[] = models.map((model) => ({ model, invocationId: randomUUID(), startedAt: this.opts.now(), abort: new AbortController() }));
+      const runs: Run[] = models.map((model) => ({ model, invocationId: randomUUID(), startedAt: this.opts.clock.now(), abort: new AbortController() }));
       await this.begin(runs);
       await Promise.allSettled(runs.map((r) => this.runModel(r, intelligence, cycleId)));
     } finally {
       this.opts.endCycle?.();
-      this.last = { startedAt, finishedAt: this.opts.now(), models: models.length };
+      this.last = { startedAt, finishedAt: this.opts.clock.now(), models: models.length };
     }
   }
 
   private async clearStale(): Promise<void> {
     const limit = this.opts.staleAfterMs ?? 10 * 60_000;
     for (const [modelId, r] of this.running) {
-      if (this.opts.now() - r.startedAt < limit) continue;
+      if (this.opts.clock.now() - r.startedAt < limit) continue;
       r.abort.abort(new Error("stale run"));
       this.running.delete(modelId);
       await this.record({ modelId, invocationId: r.invocationId, startedAt: r.startedAt, status: "error", response: null, error: "stale: still running after the stale limit; cleared" });
@@ -169,7 +170,7 @@ export class Scheduler {
    * ended as errors, so every run ends with a status and counts. At most once per stale limit.
    */
   private async sweepAbandoned(limit: number): Promise<void> {
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     if (this.lastSweep !== null && now - this.lastSweep < limit) return;
     this.lastSweep = now;
     // Runs of this process that are younger are not touched: they started after this limit.
@@ -213,7 +214,7 @@ export class Scheduler {
       uow: this.opts.uow,
       modelId: model.id,
       invocationId,
-      now: this.opts.now,
+      now: () => this.opts.clock.now(),
       signal: abort.signal,
       record: (row) => this.log.recordToolCall(row, report.redact),
     });
@@ -224,7 +225,7 @@ export class Scheduler {
       const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true }));
       const run = async () => {
         const parts = await this.opts.context(model.id, { cycleId, model });
-        const ctx: DecisionContext = { modelId: model.id, now: this.opts.now(), intelligence, signal: abort.signal, ...parts };
+        const ctx: DecisionContext = { modelId: model.id, now: this.opts.clock.now(), intelligence, signal: abort.signal, ...parts };
         await decide(ctx, tools, report);
       };
       await Promise.race([run(), aborted]);

@@ -1,3 +1,4 @@
+import { systemClock } from "../../src/core/clock.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -148,7 +149,7 @@ describe("loadConfig", () => {
 });
 
 describe("Scheduler timer", () => {
-  const scheduler = (intervalMs: number) => new Scheduler({ intervalMs } as unknown as SchedulerOptions);
+  const scheduler = (intervalMs: number) => new Scheduler({ intervalMs, clock: systemClock } as unknown as SchedulerOptions);
 
   it.each([MAX_TIMER_MS + 1, Number.NaN, Number.POSITIVE_INFINITY])("refuses to arm an interval of %s ms, which Node would fire every millisecond", (ms) => {
     const s = scheduler(ms);

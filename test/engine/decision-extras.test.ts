@@ -1,3 +1,4 @@
+import { systemClock } from "../../src/core/clock.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { MarketIntelligence } from "../../src/agents/intelligence.js";
 import { DEFAULT_MARKETS } from "../../src/core/market.js";
@@ -35,7 +36,7 @@ describe("decision extras (performance, standings, recent activity)", () => {
       intervalMs: 0,
       uow: h.uow,
       service: h.service,
-      now: () => Date.now(),
+      clock: systemClock,
       activeModels: async () => [{ id: winner, name: "Winner", strategy: "scripted" }],
       decider: () => actions,
       intelligence: () => EMPTY,

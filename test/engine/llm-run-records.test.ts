@@ -1,3 +1,4 @@
+import { systemClock } from "../../src/core/clock.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { computeIntelligence, type MarketIntelligence } from "../../src/agents/intelligence.js";
@@ -65,7 +66,7 @@ describe.each(DRIVERS)("run records on %s", (driver) => {
       intervalMs: 0,
       uow: h.uow,
       service: h.service,
-      now: options.now ?? (() => Date.now()),
+      clock: options.now ? { ...systemClock, now: options.now } : systemClock,
       ...(options.staleAfterMs !== undefined ? { staleAfterMs: options.staleAfterMs } : {}),
       activeModels: async () => models,
       decider: createDeciders({ ...(specs.some((s) => s.model) ? { model: (_s, m) => byId.get(m.id)! } : {}), ...options }),

@@ -1,3 +1,4 @@
+import { systemClock } from "../../src/core/clock.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { computeIntelligence, type MarketIntelligence } from "../../src/agents/intelligence.js";
@@ -65,7 +66,7 @@ describe("LLM models in the scheduler", () => {
       intervalMs: 0,
       uow: h.uow,
       service: h.service,
-      now: () => Date.now(),
+      clock: systemClock,
       ...(options.runTimeoutMs ? { runTimeoutMs: options.runTimeoutMs } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       activeModels: async () =>
@@ -340,7 +341,7 @@ describe("LLM models in the scheduler", () => {
         intervalMs: 0,
         uow: h.uow,
         service: h.service,
-        now: () => Date.now(),
+        clock: systemClock,
         logger,
         activeModels: async () => specs.map((s, i) => ({ id: s.id, name: `real-${i}`, kind: "llm" as const, strategy: "trend-only", llm: s.llm })),
         decider: createDeciders({ env: { AUTONOME_FAKE_KEY: KEY } }),
@@ -361,7 +362,7 @@ describe("LLM models in the scheduler", () => {
         intervalMs: 0,
         uow: h.uow,
         service: h.service,
-        now: () => Date.now(),
+        clock: systemClock,
         logger,
         activeModels: async () => [{ id: streamed, name: "streamed", kind: "llm" as const, strategy: "regime-adaptive", llm }],
         decider: createDeciders({ env: { AUTONOME_FAKE_KEY: KEY }, stream: true }),

@@ -1,3 +1,4 @@
+import { systemClock } from "../../src/core/clock.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { invocations, toolCalls } from "../../src/db/schema.js";
@@ -18,7 +19,7 @@ describe("scheduler", () => {
       intervalMs: 0,
       uow: h.uow,
       service: h.service,
-      now: extra.now ?? (() => Date.now()),
+      clock: extra.now ? { ...systemClock, now: extra.now } : systemClock,
       activeModels: async () => models,
       decider: (m) => deciders[m.strategy],
       intelligence: () => {

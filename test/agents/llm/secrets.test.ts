@@ -1,3 +1,4 @@
+import { systemClock } from "../../../src/core/clock.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pino } from "pino";
 import { computeIntelligence } from "../../../src/agents/intelligence.js";
@@ -146,7 +147,7 @@ describe("a streamed answer that echoes the key in pieces", () => {
       intervalMs: 0,
       uow: h.uow,
       service: h.service,
-      now: () => Date.now(),
+      clock: systemClock,
       activeModels: async () => [{ id, name: "streamed", kind: "llm", strategy: "trend-only", llm: { baseUrl: fake.baseUrl, model: "fake-model", apiKeyEnv: KEY_VAR } }],
       decider: createDeciders({ env: { [KEY_VAR]: KEY }, stream: true }),
       intelligence: () => intel,
