@@ -6,6 +6,7 @@
  *   npm run bench -- --quick                        smaller sizes: a smoke run
  *   npm run bench -- --only matching,stop-latency   a subset, in the usual order
  *   npm run bench -- --only scheduler-llm           one cycle of 100 mock LLM models
+ *   npm run bench -- --only model-listing           GET /api/models with 100 models
  *
  * Each benchmark runs in its own child process (same Node flags, plus --expose-gc): one
  * benchmark's heap and JIT state must not slow the next one down (the matching bench's streams
@@ -19,6 +20,7 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { runBookUpdatesBench } from "./book-updates.js";
 import { runMatchingBench } from "./matching.js";
+import { MODEL_LISTING_GOAL_MS, runModelListingBench } from "./model-listing.js";
 import { int, verdict, type Figure } from "./report.js";
 import { runReplayBench } from "./replay.js";
 import { runSchedulerLlmBench, SCHEDULER_LLM_GOAL_PCT } from "./scheduler-llm.js";
@@ -77,6 +79,12 @@ const BENCHES: Bench[] = [
     title: "One scheduler cycle with 100 mock LLM models answering in 1 s each (in-memory PGlite)",
     goals: [`cycle overhead above 1 s < ${SCHEDULER_LLM_GOAL_PCT}%`],
     run: (quick) => runSchedulerLlmBench({ quick }),
+  },
+  {
+    name: "model-listing",
+    title: "GET /api/models with 100 models and a month of history each (PGlite and PostgreSQL)",
+    goals: [`p99 < ${MODEL_LISTING_GOAL_MS} ms while pollers share the curve metrics; statements per listing independent of the number of models`],
+    run: (quick) => runModelListingBench({ quick }),
   },
   {
     name: "replay",

@@ -1,21 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, gte, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../core/errors.js";
 import { findMarket, lotsToQuantity, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { formatUsd, usd } from "../core/money.js";
 import { averagePrice } from "../core/position.js";
-import { modelMetrics } from "../core/metrics.js";
+import { tradeStatsOf, type TradeTotals } from "../core/metrics.js";
 import type { Db } from "../db/client.js";
-import { equitySnapshots, invocations, models, orders, toolCalls, venueOrders } from "../db/schema.js";
+import { invocations, models, orders, toolCalls, venueOrders } from "../db/schema.js";
 import { orderView } from "../trading/order-recorder.js";
 import type { EventBus } from "../events/bus.js";
-import { readEventsAfter } from "../events/outbox.js";
+import { lastEventId, readEventsAfter } from "../events/outbox.js";
 import type { Scheduler } from "../engine/scheduler.js";
-import { equityHistory, figuresView } from "../engine/equity.js";
+import { CurveMetricsReadModel, equityHistory, figuresView } from "../engine/equity.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
 import { parseLlmSettings } from "../agents/llm/provider.js";
-import { modelRunStats } from "../engine/run-stats.js";
+import { modelRunStats, runStatsByModel } from "../engine/run-stats.js";
 import type { SimVenue } from "../venues/sim/sim-venue.js";
 import type * as S from "../server/services.js";
 import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";
@@ -38,6 +38,29 @@ export interface AppServicesDeps {
 
 const WEEK = 7 * 86_400_000;
 
+/**
+ * The closed-trade totals of every model (or only `modelId`'s), summed exactly by the database in
+ * one query: one row per model however many trades it has.
+ */
+async function tradeTotalsByModel(db: Db, modelId?: string): Promise<Map<string, TradeTotals>> {
+  const pnl = sql`coalesce(${orders.realizedPnl}, 0)`;
+  const rows = await db
+    .select({
+      modelId: orders.modelId,
+      trades: sql<number>`count(*)`.mapWith(Number),
+      wins: sql<number>`count(*) filter (where ${pnl} > 0)`.mapWith(Number),
+      grossProfit: sql<string>`coalesce(sum(${pnl}) filter (where ${pnl} > 0), 0)::text`,
+      grossLoss: sql<string>`coalesce(-sum(${pnl}) filter (where ${pnl} < 0), 0)::text`,
+      total: sql<string>`coalesce(sum(${pnl}), 0)::text`,
+    })
+    .from(orders)
+    .where(and(eq(orders.status, "CLOSED"), modelId === undefined ? undefined : eq(orders.modelId, modelId)))
+    .groupBy(orders.modelId);
+  return new Map(rows.map((r) => [r.modelId, { trades: r.trades, wins: r.wins, grossProfit: usd(r.grossProfit), grossLoss: usd(r.grossLoss), total: usd(r.total) }]));
+}
+
+const NO_TRADES: TradeTotals = { trades: 0, wins: 0, grossProfit: 0n, grossLoss: 0n, total: 0n };
+
 /** The application behind the HTTP API: queries the database, acts through the trading service. */
 export function createAppServices(d: AppServicesDeps): S.AppServices {
   const market = (symbol: string): MarketSpec => {
@@ -46,6 +69,11 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     return m;
   };
   const mid = (s: string) => d.venue.mid(s);
+  // Every equity snapshot round emits `account` events: the curve metrics are then re-read.
+  const curveFigures = new CurveMetricsReadModel(d.db, WEEK);
+  d.bus.subscribe((e) => {
+    if (e.type === "account") curveFigures.invalidate();
+  });
 
   const marketView = (m: MarketSpec): S.MarketView => {
     const b = d.venue.l2(m.symbol);
@@ -62,33 +90,41 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     };
   };
 
-  const modelView = async (row: ModelRow): Promise<S.ModelView> => {
-    const account = d.service.account(row.id);
-    const since = new Date(d.now() - WEEK);
-    const [points, trades] = await Promise.all([
-      d.db.select({ ts: equitySnapshots.ts, equity: equitySnapshots.equity }).from(equitySnapshots).where(and(eq(equitySnapshots.modelId, row.id), gte(equitySnapshots.ts, since))),
-      d.db.select({ realizedPnl: orders.realizedPnl }).from(orders).where(and(eq(orders.modelId, row.id), eq(orders.status, "CLOSED"))),
+  /**
+   * Model views for the given rows in a constant number of queries, however many models there
+   * are: closed-trade totals and run counts are summed per model by the database (one query
+   * each), and the curve metrics come from a read model that reads every curve in one query at
+   * most once a minute. `only` narrows the reads to one model.
+   */
+  const modelViews = async (rows: readonly ModelRow[], only?: string): Promise<S.ModelView[]> => {
+    if (rows.length === 0) return [];
+    const now = d.now();
+    const [curves, trades, runs] = await Promise.all([
+      only === undefined ? curveFigures.all(now) : curveFigures.of(only, now).then((f) => new Map([[only, f]])),
+      tradeTotalsByModel(d.db, only),
+      only === undefined ? runStatsByModel(d.db) : modelRunStats(d.db, only).then((r) => new Map([[only, r]])),
     ]);
-    const metrics = modelMetrics(
-      points.map((p) => ({ ts: p.ts.getTime(), equity: Number(p.equity) })),
-      trades.map((t) => ({ realizedPnl: usd(t.realizedPnl ?? "0") })),
-    );
-    const llm = llmSettings(row);
-    return {
-      id: row.id,
-      name: row.name,
-      kind: row.kind,
-      strategy: row.strategy,
-      status: row.status,
-      initialCapital: formatUsd(usd(row.initialCapital)),
-      account: figuresView(d.service.figures(account), account.initialCapital),
-      metrics,
-      ...(llm ? { llm } : {}),
-      risk: { ...d.service.risk.limitsOf(row.id) },
-      runs: await modelRunStats(d.db, row.id),
-      createdAt: row.createdAt.toISOString(),
-    };
+    return rows.map((row) => {
+      const account = d.service.account(row.id);
+      const metrics = { ...(curves.get(row.id) ?? CurveMetricsReadModel.none), ...tradeStatsOf(trades.get(row.id) ?? NO_TRADES) };
+      const llm = llmSettings(row);
+      return {
+        id: row.id,
+        name: row.name,
+        kind: row.kind,
+        strategy: row.strategy,
+        status: row.status,
+        initialCapital: formatUsd(usd(row.initialCapital)),
+        account: figuresView(d.service.figures(account), account.initialCapital),
+        metrics,
+        ...(llm ? { llm } : {}),
+        risk: { ...d.service.risk.limitsOf(row.id) },
+        runs: runs.get(row.id) ?? { runs: 0, failedRuns: 0, toolCalls: 0, failedToolCalls: 0 },
+        createdAt: row.createdAt.toISOString(),
+      };
+    });
   };
+  const modelView = async (row: ModelRow): Promise<S.ModelView> => (await modelViews([row], row.id))[0]!;
 
   const modelRow = async (id: string): Promise<ModelRow> => {
     const [row] = await d.db.select().from(models).where(eq(models.id, id));
@@ -127,7 +163,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       return { symbol: m.symbol, bids: (b?.bids ?? []).map(lv), asks: (b?.asks ?? []).map(lv), ts: b && b.ts > 0 ? new Date(b.ts).toISOString() : null };
     },
 
-    listModels: async () => Promise.all((await d.db.select().from(models).orderBy(models.createdAt)).map(modelView)),
+    listModels: async () => modelViews(await d.db.select().from(models).orderBy(models.createdAt)),
     getModel: async (id) => modelView(await modelRow(id)),
     createModel: async (input) => {
       const known = d.strategies().find((s) => s.name === input.strategy);
@@ -277,6 +313,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       return figuresView(d.service.figures(a), a.initialCapital);
     },
 
+    lastEventId: async () => Math.max(await lastEventId(d.db), d.bus.lastPublishedId),
     subscribe: async (afterId, listener) => {
       let last = afterId ?? d.bus.lastPublishedId;
       let live = false;

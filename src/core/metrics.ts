@@ -123,34 +123,55 @@ export function maxDrawdown(points: readonly EquityPoint[]): number | null {
  * gross loss, null when nothing was lost (it would be infinite).
  */
 export function tradeStats(trades: readonly ClosedTrade[]): Pick<ModelMetrics, "winRate" | "profitFactor" | "expectancy" | "trades"> {
-  if (trades.length === 0) return { winRate: null, profitFactor: null, expectancy: null, trades: 0 };
-  let wins = 0;
-  let grossProfit = 0n;
-  let grossLoss = 0n;
-  let total = 0n;
+  return tradeStatsOf(tradeTotals(trades));
+}
+
+/**
+ * What the trade statistics need of the closed trades, exact: a database can sum these for
+ * every model at once instead of sending every trade.
+ */
+export interface TradeTotals {
+  trades: number;
+  wins: number;
+  /** Sum of the positive P&L. */
+  grossProfit: Micro;
+  /** Sum of the negative P&L, as a positive amount. */
+  grossLoss: Micro;
+  /** Sum of all P&L. */
+  total: Micro;
+}
+
+export function tradeTotals(trades: readonly ClosedTrade[]): TradeTotals {
+  const totals: TradeTotals = { trades: trades.length, wins: 0, grossProfit: 0n, grossLoss: 0n, total: 0n };
   for (const t of trades) {
-    total += t.realizedPnl;
+    totals.total += t.realizedPnl;
     if (t.realizedPnl > 0n) {
-      wins++;
-      grossProfit += t.realizedPnl;
+      totals.wins++;
+      totals.grossProfit += t.realizedPnl;
     } else if (t.realizedPnl < 0n) {
-      grossLoss -= t.realizedPnl;
+      totals.grossLoss -= t.realizedPnl;
     }
   }
+  return totals;
+}
+
+/** The trade statistics from their totals (see tradeStats). */
+export function tradeStatsOf(t: TradeTotals): Pick<ModelMetrics, "winRate" | "profitFactor" | "expectancy" | "trades"> {
+  if (t.trades === 0) return { winRate: null, profitFactor: null, expectancy: null, trades: 0 };
   return {
-    winRate: wins / trades.length,
+    winRate: t.wins / t.trades,
     // Sums stay exact as bigint; only the final ratio becomes a float.
-    profitFactor: grossLoss === 0n ? null : Number(grossProfit) / Number(grossLoss),
-    expectancy: formatRatio(total, BigInt(trades.length) * MICRO_PER_USD, 6),
-    trades: trades.length,
+    profitFactor: t.grossLoss === 0n ? null : Number(t.grossProfit) / Number(t.grossLoss),
+    expectancy: formatRatio(t.total, BigInt(t.trades) * MICRO_PER_USD, 6),
+    trades: t.trades,
   };
 }
 
+/** The metrics of the equity curve alone (see modelMetrics). */
+export function curveMetrics(points: readonly EquityPoint[]): Pick<ModelMetrics, "sharpe" | "sortino" | "maxDrawdown"> {
+  return { sharpe: sharpeRatio(points), sortino: sortinoRatio(points), maxDrawdown: maxDrawdown(points) };
+}
+
 export function modelMetrics(points: readonly EquityPoint[], trades: readonly ClosedTrade[]): ModelMetrics {
-  return {
-    sharpe: sharpeRatio(points),
-    sortino: sortinoRatio(points),
-    maxDrawdown: maxDrawdown(points),
-    ...tradeStats(trades),
-  };
+  return { ...curveMetrics(points), ...tradeStats(trades) };
 }

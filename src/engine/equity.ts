@@ -3,6 +3,7 @@ import type { Db } from "../db/client.js";
 import { equitySnapshots } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { formatUsd } from "../core/money.js";
+import { curveMetrics, type EquityPoint } from "../core/metrics.js";
 import type { TradingService } from "../trading/trading-service.js";
 import type { EquityWindow } from "../server/services.js";
 
@@ -67,6 +68,92 @@ export async function equityHistory(db: Db, modelId: string, window: EquityWindo
   const span = WINDOWS[window];
   const where = span === null ? eq(equitySnapshots.modelId, modelId) : and(eq(equitySnapshots.modelId, modelId), gte(equitySnapshots.ts, new Date(now - span)));
   return db.select({ ts: equitySnapshots.ts, equity: equitySnapshots.equity }).from(equitySnapshots).where(where).orderBy(asc(equitySnapshots.ts));
+}
+
+/**
+ * Every model's equity curve since `since` (or only `modelId`'s), oldest point first, in ONE
+ * query whatever the number of models: one row per model with its points aggregated as JSON.
+ * Equity stays the stored decimal text inside the JSON (a JSON number literal), so the floats the
+ * metrics see are exactly `Number(equity)`, as when the rows are read one by one.
+ */
+export async function equityCurves(db: Db, since: Date, modelId?: string): Promise<Map<string, EquityPoint[]>> {
+  const rows = await db
+    .select({
+      modelId: equitySnapshots.modelId,
+      ts: sql<unknown>`json_agg(floor(extract(epoch from ${equitySnapshots.ts}) * 1000)::bigint order by ${equitySnapshots.ts})`,
+      equity: sql<unknown>`json_agg(${equitySnapshots.equity} order by ${equitySnapshots.ts})`,
+    })
+    .from(equitySnapshots)
+    .where(and(gte(equitySnapshots.ts, since), modelId === undefined ? undefined : eq(equitySnapshots.modelId, modelId)))
+    .groupBy(equitySnapshots.modelId);
+  const out = new Map<string, EquityPoint[]>();
+  for (const row of rows) {
+    const ts = jsonValue(row.ts) as number[];
+    const equity = jsonValue(row.equity) as number[];
+    out.set(
+      row.modelId,
+      ts.map((t, i) => ({ ts: Number(t), equity: Number(equity[i]) })),
+    );
+  }
+  return out;
+}
+
+export type CurveFigures = ReturnType<typeof curveMetrics>;
+
+const NO_CURVE: CurveFigures = curveMetrics([]);
+
+/**
+ * A read model of every model's curve metrics (Sharpe, Sortino, max drawdown over the last
+ * `windowMs`): the curves are read for all models in one query and the figures kept until they
+ * can have changed, so a leaderboard polled by any number of clients reads the snapshot table at
+ * most once per minute rather than once per request. They change when a snapshot round is written
+ * (the composition root's recorder emits `account` events; call `invalidate`), and as the window
+ * slides and the hourly roll-up rewrites rows: figures are never reused into the next minute.
+ * Concurrent readers share one load; a failed load is not kept.
+ */
+export class CurveMetricsReadModel {
+  private version = 0;
+  private cached: { minute: number; version: number; figures: Promise<Map<string, CurveFigures>> } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly windowMs: number,
+  ) {}
+
+  /** The curves may have changed (a snapshot was written): the next read loads them again. */
+  invalidate(): void {
+    this.version += 1;
+  }
+
+  /** Every model's figures; a model without snapshots in the window is absent (see `of`). */
+  all(now: number): Promise<Map<string, CurveFigures>> {
+    const minute = Math.floor(now / MINUTE);
+    const c = this.cached;
+    if (c && c.minute === minute && c.version === this.version) return c.figures;
+    const figures = equityCurves(this.db, new Date(now - this.windowMs)).then((curves) => new Map([...curves].map(([id, points]) => [id, curveMetrics(points)])));
+    const entry = { minute, version: this.version, figures };
+    this.cached = entry;
+    figures.catch(() => {
+      if (this.cached === entry) this.cached = null;
+    });
+    return figures;
+  }
+
+  /** One model's figures: from the kept figures when they are current, else from its own curve only. */
+  async of(modelId: string, now: number): Promise<CurveFigures> {
+    const c = this.cached;
+    if (c && c.minute === Math.floor(now / MINUTE) && c.version === this.version) return (await c.figures).get(modelId) ?? NO_CURVE;
+    const curves = await equityCurves(this.db, new Date(now - this.windowMs), modelId);
+    return curveMetrics(curves.get(modelId) ?? []);
+  }
+
+  /** Figures of a model absent from `all` (no snapshot in the window). */
+  static readonly none: CurveFigures = NO_CURVE;
+}
+
+/** Both drivers parse `json` columns; a driver that hands back the text is parsed here. */
+function jsonValue(v: unknown): unknown {
+  return typeof v === "string" ? JSON.parse(v) : v;
 }
 
 export function figuresView(f: ReturnType<TradingService["figures"]>, initialCapital: bigint) {

@@ -19,7 +19,8 @@ const HTTP_EXCEPTION_CODES: Record<number, string> = {
 
 /**
  * Maps every thrown error to the wire shape. AppError carries its own status and code; anything
- * else is a bug, so the client gets a bare 500 and only the log sees the stack.
+ * else is a bug, so the client gets a bare 500 and only the log sees the stack. No 500 carries an
+ * error's own message (a driver's error holds the SQL and its parameters).
  */
 export function createErrorHandler(logger: ServerLogger): ErrorHandler {
   return (err, c) => {
@@ -27,7 +28,9 @@ export function createErrorHandler(logger: ServerLogger): ErrorHandler {
     if (err instanceof AppError) {
       if (err.status >= 500) logger.error({ ...where, code: err.code, err }, err.message);
       else logger.info({ ...where, status: err.status, code: err.code }, err.message);
-      return errorResponse(c, err.status, err.code, err.message);
+      // A 500 is our failure whatever its code: its message may describe internals (a query, a
+      // path), so the client gets the code and a generic message; the log has the rest.
+      return errorResponse(c, err.status, err.code, err.status === 500 ? "internal error" : err.message);
     }
     if (err instanceof HTTPException && err.status < 500) {
       // Hono's JSON validator throws this for a body that does not parse.

@@ -40,6 +40,8 @@ export interface AppServices {
 
   /** Events after `afterId` (exclusive) from the outbox, then live ones; returns an unsubscribe function. */
   subscribe(afterId: number | undefined, listener: (event: AppEvent) => void): Promise<() => void>;
+  /** The newest event id (the outbox's highest), 0 before the first event: where a resume may start at most. */
+  lastEventId(): Promise<number>;
 }
 
 export type EquityWindow = "1h" | "24h" | "7d" | "30d" | "all";

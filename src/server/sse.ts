@@ -3,6 +3,24 @@ import type { ServerLogger } from "./logger.js";
 import type { AppEvent } from "./services.js";
 
 /**
+ * Sent first, instead of a replay, to a client that resumes after an id the server never issued
+ * (its Last-Event-ID is ahead of the newest event: a database was reset or restored, or the id is
+ * made up). It carries the current newest id as its own id, so an EventSource resumes from there
+ * on its next reconnect; the client should reload its state, then the stream goes on live.
+ */
+export interface ResetEvent {
+  id: number;
+  type: "reset";
+  data: { lastEventId: number };
+}
+
+export type StreamEvent = AppEvent | ResetEvent;
+
+export function resetEvent(lastEventId: number): ResetEvent {
+  return { id: lastEventId, type: "reset", data: { lastEventId } };
+}
+
+/**
  * Events waiting for the one writer of an SSE connection, in arrival order. The services'
  * listener only pushes (it never waits for a slow client); the pump drains. Memory is bounded:
  * once `maxQueued` events wait, later ones are refused, the pump writes what it holds (an
@@ -10,7 +28,7 @@ import type { AppEvent } from "./services.js";
  * catches up from the outbox, so no event with an id is lost and a long replay still advances.
  */
 export class EventQueue {
-  private items: AppEvent[] = [];
+  private items: StreamEvent[] = [];
   private head = 0;
   private wake: (() => void) | undefined;
   private isClosed = false;
@@ -28,7 +46,7 @@ export class EventQueue {
     return this.isFull;
   }
 
-  push(event: AppEvent): void {
+  push(event: StreamEvent): void {
     if (this.isClosed || this.isFull) return; // late deliveries after an abort or overflow
     if (this.items.length - this.head >= this.maxQueued) {
       this.isFull = true;
@@ -43,7 +61,7 @@ export class EventQueue {
     this.wake?.();
   }
 
-  take(): AppEvent | undefined {
+  take(): StreamEvent | undefined {
     if (this.head >= this.items.length) return undefined;
     const event = this.items[this.head++];
     // Drop the consumed prefix now and then, so a long-lived stream does not keep every event.
@@ -78,7 +96,7 @@ export interface PumpOptions {
 /** bigint is not JSON; services should not hand one over, but a stray one must not kill the stream. */
 const jsonReplacer = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
-async function writeEvent(stream: SSEStreamingApi, event: AppEvent, logger: ServerLogger): Promise<void> {
+async function writeEvent(stream: SSEStreamingApi, event: StreamEvent, logger: ServerLogger): Promise<void> {
   let data: string;
   try {
     data = JSON.stringify(event.data, jsonReplacer) ?? "null";

@@ -1,4 +1,6 @@
+import { DrizzleQueryError } from "drizzle-orm";
 import pRetry, { AbortError } from "p-retry";
+import { AppError } from "../core/errors.js";
 import { initialMargin } from "../core/leverage.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
@@ -73,7 +75,7 @@ export class ExitEngine {
         const r = await this.opts.service.closePosition(modelId, symbol, trigger);
         if (r.status === "closed" || r.reason === "no_position" || !stillOpen()) return;
         // A partial close leaves the rest of a triggered position to close on the next attempt.
-        throw new Error(r.status === "partial" ? "partial_close" : (r.reason ?? "rejected"));
+        throw r.status === "partial" ? new Error("partial_close") : new CloseRejected(r.reason ?? "rejected");
       },
       {
         // Never give up while the position is open: after 20 growing waits, keep retrying at the cap.
@@ -86,8 +88,7 @@ export class ExitEngine {
         onFailedAttempt: async (error) => {
           if (error.message === "partial_close") return;
           const wait = Math.min((this.opts.retryInitialMs ?? 100) * 2 ** (error.attemptNumber - 1), this.opts.retryMaxMs ?? 30_000);
-          this.logger.warn({ modelId, symbol, trigger, attempt: error.attemptNumber, reason: error.message }, "triggered close failed; retrying");
-          await this.reportFailure(modelId, symbol, pos.id, trigger, error.attemptNumber, error.message, wait);
+          await this.reportFailure(modelId, symbol, pos.id, trigger, error.attemptNumber, error, wait);
         },
       },
     ).catch((error: unknown) => {
@@ -95,15 +96,69 @@ export class ExitEngine {
     });
   }
 
-  private async reportFailure(modelId: string, symbol: string, positionId: string, trigger: CloseTrigger, attempt: number, reason: string, retryInMs: number): Promise<void> {
+  /**
+   * Logs the failure in full and records a `close_failed` event that carries only a code and a
+   * readable message: the error's own text stays in the log, since a driver's error names the
+   * SQL and its parameters, and events reach every stream client.
+   */
+  private async reportFailure(modelId: string, symbol: string, positionId: string, trigger: CloseTrigger, attempt: number, error: unknown, retryInMs: number): Promise<void> {
+    const { reason, message } = closeFailure(error);
+    this.logger.warn({ err: error, modelId, symbol, trigger, attempt, reason }, "triggered close failed; retrying");
     try {
       await this.opts.uow.run(async (_tx, ctx) => {
-        ctx.emit({ type: "order", modelId, data: { action: "close_failed", positionId, symbol, closeTrigger: trigger, attempt, reason, retryInMs } });
+        ctx.emit({ type: "order", modelId, data: { action: "close_failed", positionId, symbol, closeTrigger: trigger, attempt, reason, message, retryInMs } });
       });
-    } catch (error) {
-      this.logger.error({ err: error, modelId, symbol }, "could not record a failed close");
+    } catch (err) {
+      this.logger.error({ err, modelId, symbol }, "could not record a failed close");
     }
   }
+}
+
+/** The trading service answered a close with a rejection (no exception): its reason is a code. */
+class CloseRejected extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+/** A snake_case code as the API uses, from any text (a venue's reason may be in its own style). */
+function codeOf(text: string): string {
+  const code = text
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 64);
+  return code || "unknown";
+}
+
+/** Drizzle wraps a failed statement (its message holds the SQL and parameters); both drivers' server errors carry a SQLSTATE. */
+function isDatabaseError(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof DrizzleQueryError) return true;
+    const fields = e as Error & { severity?: unknown; code?: unknown };
+    if (typeof fields.severity === "string" && typeof fields.code === "string") return true;
+  }
+  return false;
+}
+
+/**
+ * What a failed close says in its event: `reason`, a snake_case code (`rejected:<code>` when the
+ * venue or a rule refused it, `database_error`, `venue_unavailable`, ...), and a short message for
+ * people. Never the error's own message, which may hold SQL, parameters or a venue's raw answer.
+ */
+export function closeFailure(error: unknown): { reason: string; message: string } {
+  if (error instanceof CloseRejected) {
+    const code = codeOf(error.code);
+    return { reason: `rejected:${code}`, message: `the close was rejected (${code}); retrying` };
+  }
+  if (error instanceof AppError) {
+    if (error.status === 422 || error.status === 409) return { reason: `rejected:${codeOf(error.code)}`, message: `the close was rejected (${codeOf(error.code)}); retrying` };
+    if (error.code === "venue_unavailable") return { reason: "venue_unavailable", message: "the venue did not answer the close; retrying" };
+    return { reason: codeOf(error.code), message: "the close failed; retrying (details in the server log)" };
+  }
+  if (isDatabaseError(error)) return { reason: "database_error", message: "the database could not record the close; retrying" };
+  return { reason: "internal_error", message: "the close failed unexpectedly; retrying (details in the server log)" };
 }
 
 /**

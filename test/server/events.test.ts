@@ -45,6 +45,36 @@ describe("GET /api/events (server-sent events)", () => {
     await both.cancel();
   });
 
+  it("a Last-Event-ID ahead of the newest event gets a reset with the current id, then live events", async () => {
+    const { app, services } = setup();
+    services.events.push(order(1), order(2), order(3));
+    const sse = new SseReader((await app.request("/api/events", { headers: { "Last-Event-ID": "50" } })).body);
+    expect(await sse.nextEvent()).toEqual({ id: "3", event: "reset", data: '{"lastEventId":3}' });
+    // Resumed from the current id, not from the id in the future: the next event arrives.
+    services.publish(order(4));
+    expect(await sse.nextEvent()).toMatchObject({ id: "4", event: "order" });
+    expect(services.callsTo("subscribe")[0]?.args).toEqual([3]);
+    await sse.cancel();
+  });
+
+  it("a lastEventId query parameter ahead of the newest event gets the same reset; an empty outbox resets to 0", async () => {
+    const { app, services } = setup();
+    const empty = new SseReader((await app.request("/api/events?lastEventId=7")).body);
+    expect(await empty.nextEvent()).toEqual({ id: "0", event: "reset", data: '{"lastEventId":0}' });
+    services.publish(order(1));
+    expect(await empty.nextEvent()).toMatchObject({ id: "1", event: "order" });
+    await empty.cancel();
+  });
+
+  it("resuming at exactly the newest id is no reset: nothing is replayed and live events follow", async () => {
+    const { app, services } = setup();
+    services.events.push(order(1), order(2));
+    const sse = new SseReader((await app.request("/api/events", { headers: { "Last-Event-ID": "2" } })).body);
+    services.publish(order(3));
+    expect(await sse.nextEvent()).toMatchObject({ id: "3", event: "order" });
+    await sse.cancel();
+  });
+
   it("sends a ping comment every interval while idle", async () => {
     const { app } = setup({ ssePingIntervalMs: 20 });
     const sse = new SseReader((await app.request("/api/events")).body);

@@ -259,6 +259,11 @@ export class FakeServices implements AppServices {
     };
   }
 
+  async lastEventId() {
+    this.record("lastEventId");
+    return this.events.reduce((max, e) => Math.max(max, e.id ?? 0), 0);
+  }
+
   /** Appends to the outbox (market ticks excepted) and delivers to live subscribers. */
   publish(event: AppEvent): void {
     if (event.id !== undefined) this.events.push(event);

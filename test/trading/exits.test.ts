@@ -119,7 +119,7 @@ describe.each(DRIVERS)("exit plans on %s", (driver) => {
     await new Promise((r) => setTimeout(r, 60));
     const failures = (await h.t.database.db.select().from(outbox)).filter((e) => (e.payload as { action?: string }).action === "close_failed");
     expect(failures.length).toBeGreaterThanOrEqual(2);
-    expect((failures[0]!.payload as { reason: string }).reason).toBe("market_closed");
+    expect((failures[0]!.payload as { reason: string }).reason).toBe("rejected:market_closed");
     expect(await closedRows(h)).toHaveLength(0);
     h.book("BTC", [["48000", "5"]], [["48010", "5"]]);
     await settle(h);

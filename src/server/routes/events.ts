@@ -3,7 +3,7 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { ServerLogger } from "../logger.js";
 import type { AppServices } from "../services.js";
-import { EventQueue, pumpEvents } from "../sse.js";
+import { EventQueue, pumpEvents, resetEvent } from "../sse.js";
 import { parseOrThrow, queryOf } from "../validation.js";
 
 export interface EventStreamOptions {
@@ -33,10 +33,20 @@ function resumeAfter(header: string | undefined, query: string | undefined): num
 /** GET /events: the outbox after the resume point, then live events, as server-sent events. */
 export function eventRoutes(services: AppServices, options: EventStreamOptions) {
   return new Hono().get("/events", queryOf(z.object({ lastEventId: z.string().optional() })), async (c) => {
-    const afterId = resumeAfter(c.req.header("Last-Event-ID"), c.req.valid("query").lastEventId);
+    let afterId = resumeAfter(c.req.header("Last-Event-ID"), c.req.valid("query").lastEventId);
     // Subscribe before streaming: replayed events may arrive at once and wait in the queue, and a
     // failing subscription is still an ordinary JSON error response.
     const queue = new EventQueue(options.maxQueuedEvents);
+    if (afterId !== undefined) {
+      // An id ahead of the newest event would wait silently for ids that may never come (the
+      // database was reset or restored): say so with the current id, then go on live from it.
+      const newest = await services.lastEventId();
+      if (afterId > newest) {
+        options.logger.info({ lastEventId: afterId, newest }, "SSE resume ahead of the newest event; sent a reset");
+        queue.push(resetEvent(newest));
+        afterId = newest;
+      }
+    }
     const unsubscribe = await services.subscribe(afterId, (event) => queue.push(event));
     const signal = c.req.raw.signal;
     const stop = () => queue.close();
