@@ -40,7 +40,7 @@ export async function readEventsAfter(db: Db, afterId: number, limit = 500): Pro
 }
 
 export async function lastEventId(db: Db): Promise<number> {
-  const [row] = await db.select({ id: sql<number>`coalesce(max(${outbox.id}), 0)::int` }).from(outbox);
+  const [row] = await db.select({ id: sql<string>`coalesce(max(${outbox.id}), 0)::text` }).from(outbox);
   return Number(row?.id ?? 0);
 }
 

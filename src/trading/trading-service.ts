@@ -458,7 +458,7 @@ export class TradingService {
     } catch (error) {
       this.logger.warn({ err: error, clientOrderId: req.clientOrderId }, "order outcome unknown; reconciling with the venue");
       await this.deps.uow.run(async (tx) => {
-        await tx.update(venueOrders).set({ status: "UNKNOWN", reason: String(error), updatedAt: now() }).where(eq(venueOrders.clientOrderId, req.clientOrderId));
+        await tx.update(venueOrders).set({ status: "UNKNOWN", reason: "venue_no_answer", updatedAt: now() }).where(eq(venueOrders.clientOrderId, req.clientOrderId));
       });
       const found = await this.deps.venue.orderStatus(req.accountId, req.clientOrderId).catch(() => undefined);
       if (!found) throw new AppError(503, "venue_unavailable", `the venue did not answer for order ${req.clientOrderId}; it stays UNKNOWN until reconciled`);

@@ -99,6 +99,8 @@ describe.each(DRIVERS)("venue faults (%s)", (driver) => {
     await expect(h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.1", leverage: "2" })).rejects.toMatchObject({ status: 503, code: "venue_unavailable" });
     let [row] = await h.t.database.db.select().from(venueOrders);
     expect(row!.status).toBe("UNKNOWN");
+    // A code, never the driver's text: the reason reaches GET /api/orders and the event stream.
+    expect(row!.reason).toBe("venue_no_answer");
     expect(h.accounts.get(id)!.positions.size).toBe(0);
 
     // Still down: nothing is decided.

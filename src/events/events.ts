@@ -1,0 +1,198 @@
+/**
+ * What happened, as the outbox records it: one past-tense type per kind of change, one shape
+ * per type, each with a version so readers (the event stream, copy-trading workers) can rely on
+ * it. A change emits its events in the transaction that makes it (see db/unit-of-work).
+ *
+ * The event stream (`/api/events`, see API.md) shows them under five names, `order`,
+ * `position`, `account`, `invocation` and `market`, with an `action`: `toWire` is that mapping.
+ */
+import type { CloseTrigger } from "../core/types.js";
+
+/** An order as events carry it (decimal strings, ISO times). */
+export interface OrderSnapshot {
+  id: string;
+  clientOrderId: string;
+  modelId?: string;
+  venue?: string;
+  symbol: string;
+  side: string;
+  type: string;
+  timeInForce?: string;
+  price?: string | null;
+  quantity: string;
+  filledQuantity?: string;
+  status?: string;
+  reason?: string | null;
+  purpose: string;
+  closeTrigger: string | null;
+  createdAt?: string;
+}
+
+/** A position row as events carry it: the API's position view plus the close trigger. */
+export type PositionSnapshot = Record<string, unknown> & { id: string; modelId: string; symbol: string; side: string; closeTrigger: CloseTrigger | null };
+
+/** Account figures at a moment (decimal strings), as `GET /api/models` shows them. */
+export type AccountFigures = Record<string, unknown> & { cash: string; equity: string };
+
+export type OrderPlaced = { type: "OrderPlaced"; v: 1; modelId: string; order: OrderSnapshot };
+/** The venue's answer moved the order: resting, (partly) filled, canceled, rejected, expired, unknown. */
+export type OrderAccepted = { type: "OrderAccepted"; v: 1; modelId: string; order: OrderSnapshot };
+export type OrderFilled = { type: "OrderFilled"; v: 1; modelId: string; order: OrderSnapshot };
+export type OrderPartiallyFilled = { type: "OrderPartiallyFilled"; v: 1; modelId: string; order: OrderSnapshot };
+export type OrderCanceled = { type: "OrderCanceled"; v: 1; modelId: string; order: OrderSnapshot };
+export type OrderRejected = { type: "OrderRejected"; v: 1; modelId: string; order: OrderSnapshot };
+export type OrderExpired = { type: "OrderExpired"; v: 1; modelId: string; order: OrderSnapshot };
+export type OrderUnknown = { type: "OrderUnknown"; v: 1; modelId: string; order: OrderSnapshot };
+/** A triggered close failed and will be retried: a code and a readable message, never a driver's text. */
+export type CloseFailed = {
+  type: "CloseFailed";
+  v: 1;
+  modelId: string;
+  positionId: string;
+  symbol: string;
+  closeTrigger: CloseTrigger;
+  attempt: number;
+  reason: string;
+  message: string;
+  retryInMs: number;
+};
+export type PositionOpened = { type: "PositionOpened"; v: 1; modelId: string; position: PositionSnapshot };
+export type PositionScaled = { type: "PositionScaled"; v: 1; modelId: string; position: PositionSnapshot };
+export type PositionReduced = { type: "PositionReduced"; v: 1; modelId: string; position: PositionSnapshot };
+export type PositionClosed = { type: "PositionClosed"; v: 1; modelId: string; position: PositionSnapshot };
+export type ExitPlanUpdated = { type: "ExitPlanUpdated"; v: 1; modelId: string; position: PositionSnapshot };
+export type AccountCreated = { type: "AccountCreated"; v: 1; modelId: string; cash: string };
+export type AccountReset = { type: "AccountReset"; v: 1; modelId: string; cash: string };
+export type EquitySnapshotted = { type: "EquitySnapshotted"; v: 1; modelId: string; ts: string; figures: AccountFigures };
+export type InvocationFinished = { type: "InvocationFinished"; v: 1; modelId: string; invocation: Record<string, unknown> & { id: string; status: string } };
+
+export type DomainEvent =
+  | OrderPlaced
+  | OrderAccepted
+  | OrderFilled
+  | OrderPartiallyFilled
+  | OrderCanceled
+  | OrderRejected
+  | OrderExpired
+  | OrderUnknown
+  | CloseFailed
+  | PositionOpened
+  | PositionScaled
+  | PositionReduced
+  | PositionClosed
+  | ExitPlanUpdated
+  | AccountCreated
+  | AccountReset
+  | EquitySnapshotted
+  | InvocationFinished;
+
+export type DomainEventType = DomainEvent["type"];
+
+type Body<E extends DomainEvent> = Omit<E, "type" | "v">;
+
+/** One constructor per type: the only way events are made, so each type has one shape. */
+export const events = {
+  orderPlaced: (b: Body<OrderPlaced>): OrderPlaced => ({ type: "OrderPlaced", v: 1, ...b }),
+  closeFailed: (b: Body<CloseFailed>): CloseFailed => ({ type: "CloseFailed", v: 1, ...b }),
+  positionOpened: (b: Body<PositionOpened>): PositionOpened => ({ type: "PositionOpened", v: 1, ...b }),
+  positionScaled: (b: Body<PositionScaled>): PositionScaled => ({ type: "PositionScaled", v: 1, ...b }),
+  positionReduced: (b: Body<PositionReduced>): PositionReduced => ({ type: "PositionReduced", v: 1, ...b }),
+  positionClosed: (b: Body<PositionClosed>): PositionClosed => ({ type: "PositionClosed", v: 1, ...b }),
+  exitPlanUpdated: (b: Body<ExitPlanUpdated>): ExitPlanUpdated => ({ type: "ExitPlanUpdated", v: 1, ...b }),
+  accountCreated: (b: Body<AccountCreated>): AccountCreated => ({ type: "AccountCreated", v: 1, ...b }),
+  accountReset: (b: Body<AccountReset>): AccountReset => ({ type: "AccountReset", v: 1, ...b }),
+  equitySnapshotted: (b: Body<EquitySnapshotted>): EquitySnapshotted => ({ type: "EquitySnapshotted", v: 1, ...b }),
+  invocationFinished: (b: Body<InvocationFinished>): InvocationFinished => ({ type: "InvocationFinished", v: 1, ...b }),
+  /** The event for a venue's answer, by the order's new status. */
+  orderUpdated(status: string, filled: boolean, b: { modelId: string; order: OrderSnapshot }): DomainEvent {
+    if (filled) return status === "FILLED" ? { type: "OrderFilled", v: 1, ...b } : { type: "OrderPartiallyFilled", v: 1, ...b };
+    switch (status) {
+      case "FILLED":
+        return { type: "OrderFilled", v: 1, ...b };
+      case "PARTIALLY_FILLED":
+        return { type: "OrderPartiallyFilled", v: 1, ...b };
+      case "CANCELED":
+        return { type: "OrderCanceled", v: 1, ...b };
+      case "REJECTED":
+        return { type: "OrderRejected", v: 1, ...b };
+      case "EXPIRED":
+        return { type: "OrderExpired", v: 1, ...b };
+      case "UNKNOWN":
+        return { type: "OrderUnknown", v: 1, ...b };
+      default:
+        return { type: "OrderAccepted", v: 1, ...b };
+    }
+  },
+};
+
+/** The names of the event stream (API.md). */
+export type WireName = "order" | "position" | "account" | "invocation" | "market";
+
+/** How the event stream shows an event: its name and its data, as API.md documents them. */
+export function toWire(e: DomainEvent): { name: WireName; data: Record<string, unknown> } {
+  switch (e.type) {
+    case "OrderPlaced":
+      return { name: "order", data: { action: "placed", order: e.order } };
+    case "OrderAccepted":
+      return { name: "order", data: { action: "open", order: e.order } };
+    case "OrderFilled":
+      return { name: "order", data: { action: "filled", order: e.order } };
+    case "OrderPartiallyFilled":
+      return { name: "order", data: { action: "partially_filled", order: e.order } };
+    case "OrderCanceled":
+      return { name: "order", data: { action: "canceled", order: e.order } };
+    case "OrderRejected":
+      return { name: "order", data: { action: "rejected", order: e.order } };
+    case "OrderExpired":
+      return { name: "order", data: { action: "expired", order: e.order } };
+    case "OrderUnknown":
+      return { name: "order", data: { action: "unknown", order: e.order } };
+    case "CloseFailed": {
+      const { type: _t, v: _v, modelId: _m, ...rest } = e;
+      return { name: "order", data: { action: "close_failed", ...rest } };
+    }
+    case "PositionOpened":
+      return { name: "position", data: { action: "opened", position: e.position } };
+    case "PositionScaled":
+      return { name: "position", data: { action: "scaled", position: e.position } };
+    case "PositionReduced":
+      return { name: "position", data: { action: "reduced", position: e.position } };
+    case "PositionClosed":
+      return { name: "position", data: { action: "closed", position: e.position } };
+    case "ExitPlanUpdated":
+      return { name: "position", data: { action: "exit_plan_updated", position: e.position } };
+    case "AccountCreated":
+      return { name: "account", data: { modelId: e.modelId, action: "created", cash: e.cash } };
+    case "AccountReset":
+      return { name: "account", data: { modelId: e.modelId, action: "reset", cash: e.cash } };
+    case "EquitySnapshotted":
+      return { name: "account", data: { modelId: e.modelId, ts: e.ts, ...e.figures } };
+    case "InvocationFinished":
+      return { name: "invocation", data: e.invocation };
+  }
+}
+
+const TYPES: ReadonlySet<string> = new Set<DomainEventType>([
+  "OrderPlaced",
+  "OrderAccepted",
+  "OrderFilled",
+  "OrderPartiallyFilled",
+  "OrderCanceled",
+  "OrderRejected",
+  "OrderExpired",
+  "OrderUnknown",
+  "CloseFailed",
+  "PositionOpened",
+  "PositionScaled",
+  "PositionReduced",
+  "PositionClosed",
+  "ExitPlanUpdated",
+  "AccountCreated",
+  "AccountReset",
+  "EquitySnapshotted",
+  "InvocationFinished",
+]);
+
+export function isDomainEventType(type: string): type is DomainEventType {
+  return TYPES.has(type);
+}
