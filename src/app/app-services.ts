@@ -8,6 +8,7 @@ import { tradeStatsOf, type TradeTotals } from "../core/metrics.js";
 import type { Db } from "../db/client.js";
 import { invocations, models, orders, toolCalls, venueOrders } from "../db/schema.js";
 import { orderView } from "../trading/order-recorder.js";
+import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
 import { lastEventId, readEventsAfter } from "../events/outbox.js";
 import type { Scheduler } from "../engine/scheduler.js";
@@ -300,8 +301,9 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       let ticks: number;
       try {
         ticks = priceToTicks(m, price);
-      } catch {
-        throw invalid(`price: "${price}" is not a positive price`);
+      } catch (e) {
+        // Beyond MAX_PRICE_TICKS is refused, never rounded: the book and the feed stay exact.
+        throw invalid(`price: ${priceProblem(price, e)}`);
       }
       d.feed.move(m.symbol, ticks);
       return marketView(m);

@@ -7,7 +7,12 @@
  */
 
 export class DecimalError extends Error {
-  override readonly name = "DecimalError";
+  override readonly name: string = "DecimalError";
+}
+
+/** A well-formed number beyond what can be held exactly: refused, never rounded. Its message names the limit. */
+export class DecimalRangeError extends DecimalError {
+  override readonly name = "DecimalRangeError";
 }
 
 const DECIMAL_RE = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
@@ -31,6 +36,13 @@ function splitDecimal(text: string): { negative: boolean; digits: string; expone
 export type Rounding = "exact" | "half-up" | "floor" | "ceil";
 
 /**
+ * Bounds on a literal's size, so "1e999999999" (or 60,000 digits) is an error rather than a
+ * bigint that takes the process's memory and time: far beyond any price, size or amount here.
+ */
+const MAX_DIGITS = 1000;
+const MAX_EXPONENT = 1000;
+
+/**
  * Parses a decimal string or number into an integer scaled by 10^scale.
  * With rounding "exact" (the default) a value finer than the scale is an error.
  */
@@ -40,6 +52,9 @@ export function parseScaled(input: string | number | bigint, scale: number, roun
   const text = typeof input === "number" ? String(input) : input.trim();
   const parts = splitDecimal(text);
   if (!parts) throw new DecimalError(`"${text}" is not a decimal number`);
+  if (parts.digits.length > MAX_DIGITS || !(Math.abs(parts.exponent) <= MAX_EXPONENT)) {
+    throw new DecimalRangeError(`"${text.length > 40 ? `${text.slice(0, 40)}...` : text}" has too many digits or too large an exponent`);
+  }
   const shift = parts.exponent + scale;
   let value: bigint;
   if (shift >= 0) {

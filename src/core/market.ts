@@ -1,4 +1,4 @@
-import { DecimalError, formatScaled, parseScaled, type Rounding } from "./decimal.js";
+import { DecimalError, DecimalRangeError, formatScaled, parseScaled, type Rounding } from "./decimal.js";
 import { MICRO_DECIMALS, type Micro } from "./money.js";
 
 /**
@@ -29,6 +29,27 @@ export const DEFAULT_MARKETS: readonly MarketSpec[] = [
   { symbol: "SOL", marketId: 2, sizeDecimals: 3, priceDecimals: 3, minBaseLots: 100, minNotional: MIN_NOTIONAL_USD, maxLeverage: 20, maintenanceMarginBps: 150 },
 ];
 
+/**
+ * The largest price any market takes, in ticks: 2^50, about 1.1e15. Every integer up to 2^53 is
+ * exact in a double (and ticks are plain numbers in the book and the matching engine); the
+ * factor 8 of headroom keeps a book laid out around such a mid (spread, 25 levels, the synthetic
+ * walk's next steps) exact too. For BTC (1 price decimal) that is $112,589,990,684,262.4, far
+ * above any real asset, and it fits the price columns (NUMERIC(38,12): 26 integer digits).
+ */
+export const MAX_PRICE_TICKS = 2 ** 50;
+
+/** The largest quantity in lots: the largest integer a double holds exactly (2^53 - 1). */
+export const MAX_LOTS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Why MAX_PRICE_TICKS x MAX_LOTS fits the database: ticks x lots < 2^103 ≈ 1.02e31 units of
+ * 10^-(priceDecimals+sizeDecimals) dollars, and assertMarketSpec keeps priceDecimals + sizeDecimals
+ * ≤ 6, so any notional is below 1.02e31 x 10^6 micro-dollars = 1.02e31 dollars, inside the money
+ * columns (NUMERIC(38,6): 32 integer digits). Cash itself is bounded far lower by the initial
+ * capital the API accepts and the margin every order needs.
+ */
+export const MAX_NOTIONAL_MICRO: Micro = BigInt(MAX_PRICE_TICKS) * BigInt(MAX_LOTS) * 10n ** BigInt(MICRO_DECIMALS);
+
 export function findMarket(markets: readonly MarketSpec[], symbol: string): MarketSpec | undefined {
   const wanted = symbol.toUpperCase();
   return markets.find((m) => m.symbol === wanted);
@@ -38,12 +59,17 @@ export function findMarket(markets: readonly MarketSpec[], symbol: string): Mark
 export function priceToTicks(m: MarketSpec, price: string | number, rounding: Rounding = "half-up"): number {
   const ticks = parseScaled(price, m.priceDecimals, rounding);
   if (ticks <= 0n) throw new DecimalError(`price ${price} must be positive`);
+  // Above the bound the number would not even be exact: refuse rather than round it.
+  if (ticks > BigInt(MAX_PRICE_TICKS)) throw new DecimalRangeError(`${price} is above the largest ${m.symbol} price, ${ticksToPrice(m, MAX_PRICE_TICKS)}`);
   return Number(ticks);
 }
 
-/** Quantity to lots; a quantity finer than the market's size decimals is an error. */
+/** Quantity to lots; a quantity finer than the market's size decimals, or beyond MAX_LOTS, is an error. */
 export function quantityToLots(m: MarketSpec, quantity: string | number): number {
   const lots = parseScaled(quantity, m.sizeDecimals, "exact");
+  if (lots > BigInt(MAX_LOTS) || lots < -BigInt(MAX_LOTS)) {
+    throw new DecimalRangeError(`${quantity} is above the largest ${m.symbol} quantity, ${lotsToQuantity(m, MAX_LOTS)}`);
+  }
   return Number(lots);
 }
 

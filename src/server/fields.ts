@@ -31,20 +31,46 @@ function toDecimalString(value: string | number): string | undefined {
 
 const isZero = (decimal: string) => /^[0.]+$/.test(decimal);
 
-/** String or number in, decimal string out, with one message for every way it can be wrong. */
-function decimalField(problem: string, accept: (decimal: string) => boolean) {
+/**
+ * String or number in, decimal string out, with one message for every way it can be wrong;
+ * `accept` may instead return a message of its own for a decimal that is well formed but refused.
+ */
+function decimalField(problem: string, accept: (decimal: string) => boolean | string) {
   return z
     .union([z.string(), z.number()], { error: (iss) => (iss.input === undefined ? "is required" : problem) })
     .transform((value, ctx) => {
       const decimal = toDecimalString(value);
-      if (decimal !== undefined && accept(decimal)) return decimal;
-      ctx.issues.push({ code: "custom", message: problem, input: value });
+      const verdict = decimal === undefined ? false : accept(decimal);
+      if (verdict === true) return decimal!;
+      ctx.issues.push({ code: "custom", message: typeof verdict === "string" ? verdict : problem, input: value });
       return z.NEVER;
     });
 }
 
 /** Quantities, prices and capital: strictly greater than zero. */
 export const positiveDecimal = () => decimalField("must be a positive decimal", (d) => !isZero(d));
+
+/**
+ * The largest initial capital a model may have, in dollars: a trillion, far above any paper or
+ * live account. Cash is a bigint of micro-dollars, exact at any size, and the money columns
+ * (NUMERIC(38,6)) hold 32 integer digits; but equity curves, metrics and risk ratios read money
+ * as a double, which still resolves a cent below about 9e13 dollars. A trillion keeps them
+ * meaningful with room for any P&L on top.
+ */
+export const MAX_INITIAL_CAPITAL_USD = 1_000_000_000_000;
+
+/** Initial capital: dollars to the micro-dollar (at most 6 decimals), above zero, at most MAX_INITIAL_CAPITAL_USD. */
+export const capital = () =>
+  decimalField(`must be a positive decimal of dollars with at most 6 decimals, at most ${MAX_INITIAL_CAPITAL_USD}`, (d) => {
+    const m = /^(\d+)(?:\.(\d+))?$/.exec(d);
+    if (!m || isZero(d)) return false;
+    const frac = (m[2] ?? "").replace(/0+$/, "");
+    if (frac.length > 6) return "must have at most 6 decimals (micro-dollars are the unit)";
+    if (BigInt(m[1]!) > BigInt(MAX_INITIAL_CAPITAL_USD) || (BigInt(m[1]!) === BigInt(MAX_INITIAL_CAPITAL_USD) && frac !== "")) {
+      return `must be at most ${MAX_INITIAL_CAPITAL_USD} dollars`;
+    }
+    return true;
+  });
 
 /** Leverage in hundredths must be 1.00–20.00: at most two decimals, checked on the digits. */
 export const leverage = () =>

@@ -1,8 +1,10 @@
+import { parseScaled } from "../core/decimal.js";
 import { AppError, invalid, rejected } from "../core/errors.js";
-import { priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { MAX_PRICE_TICKS, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
 import type { CloseTrigger, Side } from "../core/types.js";
 import type { ExitPlanJson } from "../db/schema.js";
 import type { ExitPlanInput } from "../server/services.js";
+import { priceProblem } from "./order-input.js";
 
 /** An exit plan in integer ticks and epoch milliseconds. */
 export interface ExitPlan {
@@ -29,8 +31,8 @@ function price(m: MarketSpec, field: string, v: string | null | undefined): numb
   if (v === undefined || v === null) return v;
   try {
     return priceToTicks(m, v, "half-up");
-  } catch {
-    throw invalid(`exitPlan.${field}: "${v}" is not a positive price`);
+  } catch (e) {
+    throw invalid(`exitPlan.${field}: ${priceProblem(v, e)}`);
   }
 }
 
@@ -41,14 +43,30 @@ function time(field: string, v: string | null | undefined): number | null | unde
   return ms;
 }
 
+/**
+ * A price read back from the database: plans written before prices were bounded may hold one
+ * beyond MAX_PRICE_TICKS. It is clamped to the bound (a stop or target that far away never
+ * triggers either way) so restoring such a position cannot fail; new input is never clamped.
+ */
+function storedPrice(m: MarketSpec, field: string, v: string | null | undefined): number | null | undefined {
+  if (v === undefined || v === null) return v;
+  try {
+    const ticks = parseScaled(v, m.priceDecimals, "half-up");
+    if (ticks > 0n) return ticks > BigInt(MAX_PRICE_TICKS) ? MAX_PRICE_TICKS : Number(ticks);
+  } catch {
+    // reported below
+  }
+  throw invalid(`exitPlan.${field}: "${v}" is not a positive price`);
+}
+
 /** Converts wire input to ticks and ms; only the fields present in the input are returned. */
-export function parsePlanPatch(m: MarketSpec, input: ExitPlanInput): Partial<ExitPlan> {
+export function parsePlanPatch(m: MarketSpec, input: ExitPlanInput, readPrice = price): Partial<ExitPlan> {
   const out: Partial<ExitPlan> = {};
-  const stop = price(m, "stop", input.stop);
+  const stop = readPrice(m, "stop", input.stop);
   if (stop !== undefined) out.stop = stop;
-  const target = price(m, "target", input.target);
+  const target = readPrice(m, "target", input.target);
   if (target !== undefined) out.target = target;
-  const inv = price(m, "invalidationPrice", input.invalidationPrice);
+  const inv = readPrice(m, "invalidationPrice", input.invalidationPrice);
   if (inv !== undefined) out.invalidationPrice = inv;
   if (input.invalidation !== undefined) out.invalidation = input.invalidation;
   if (input.confidence !== undefined) {
@@ -63,7 +81,8 @@ export function parsePlanPatch(m: MarketSpec, input: ExitPlanInput): Partial<Exi
 }
 
 /**
- * A stop below (long) or above (short) the reference price, a target on the other side.
+ * A stop and an invalidation price below (long) or above (short) the reference price, a target
+ * on the other side.
  * The reference is the price the position would exit at now (bid for a long, ask for a short).
  */
 export function assertPlanSides(m: MarketSpec, side: Side, plan: ExitPlan, exitTicks: number): void {
@@ -74,6 +93,14 @@ export function assertPlanSides(m: MarketSpec, side: Side, plan: ExitPlan, exitT
   }
   if (plan.target !== null && (long ? plan.target <= exitTicks : plan.target >= exitTicks)) {
     throw rejected("target_wrong_side", `a ${side} target must be ${long ? "above" : "below"} the current exit price ${at}, got ${ticksToPrice(m, plan.target)}`);
+  }
+  // An invalidation price triggers at or beyond it (exitTrigger): on the wrong side it would close
+  // the position at the next book update, so it is refused like a wrong-side stop.
+  if (plan.invalidationPrice !== null && (long ? plan.invalidationPrice >= exitTicks : plan.invalidationPrice <= exitTicks)) {
+    throw rejected(
+      "invalidation_price_wrong_side",
+      `a ${side} invalidation price must be ${long ? "below" : "above"} the current exit price ${at}, got ${ticksToPrice(m, plan.invalidationPrice)}`,
+    );
   }
 }
 
@@ -121,5 +148,5 @@ export function planToJson(m: MarketSpec, p: ExitPlan): ExitPlanJson {
 
 export function planFromJson(m: MarketSpec, j: ExitPlanJson | null | undefined): ExitPlan {
   if (!j) return { ...EMPTY_PLAN };
-  return { ...EMPTY_PLAN, ...parsePlanPatch(m, j) };
+  return { ...EMPTY_PLAN, ...parsePlanPatch(m, j, storedPrice) };
 }

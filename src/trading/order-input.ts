@@ -1,4 +1,4 @@
-import { DecimalError } from "../core/decimal.js";
+import { DecimalError, DecimalRangeError } from "../core/decimal.js";
 import { invalid, rejected } from "../core/errors.js";
 import { parseLeverage } from "../core/leverage.js";
 import { lotsToQuantity, priceToTicks, quantityToLots, type MarketSpec } from "../core/market.js";
@@ -15,6 +15,7 @@ export function parseLots(m: MarketSpec, quantity: string): number {
   try {
     lots = quantityToLots(m, quantity);
   } catch (e) {
+    if (e instanceof DecimalRangeError) throw invalid(`quantity: ${e.message}`);
     throw invalid(`quantity: ${e instanceof DecimalError ? e.message : "not a decimal"} (${m.symbol} allows ${m.sizeDecimals} decimals)`);
   }
   if (!(lots > 0)) throw invalid(`quantity: must be positive, got ${quantity}`);
@@ -30,10 +31,17 @@ export function parseLeverageField(input: string, max: number): number {
   }
 }
 
+/** A request price rounded to the tick; one beyond what the market holds (MAX_PRICE_TICKS) is refused, never rounded. */
 export function parsePrice(m: MarketSpec, field: string, v: string): number {
   try {
     return priceToTicks(m, v, "half-up");
-  } catch {
-    throw invalid(`${field}: "${v}" is not a positive price`);
+  } catch (e) {
+    throw invalid(`${field}: ${priceProblem(v, e)}`);
   }
+}
+
+/** The reason a request price was refused, for a 400 naming the field. */
+export function priceProblem(v: unknown, e: unknown): string {
+  if (e instanceof DecimalRangeError) return e.message;
+  return `${JSON.stringify(v)} is not a positive price`;
 }

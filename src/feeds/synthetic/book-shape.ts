@@ -60,8 +60,9 @@ function side(best: number, direction: 1 | -1, gap: number, touchLots: number, p
   let price = best;
   let previous = 0;
   for (let i = 0; i < profile.levels; i++) {
-    // A mid pushed near zero by move() runs out of positive prices: stop rather than emit a bad level.
-    if (price < 1) break;
+    // A mid pushed near zero by move() runs out of positive prices, one near the top of the range
+    // out of exact ones: stop rather than emit a bad level.
+    if (price < 1 || price > Number.MAX_SAFE_INTEGER) break;
     const wanted = Math.round(touchLots * (1 + profile.depthGrowth * i) * (0.7 + 0.6 * rng()));
     const size = Math.max(previous + 1, wanted);
     levels.push([price, size]);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { BookUpdate } from "../../core/book.js";
-import type { MarketSpec } from "../../core/market.js";
+import { MAX_PRICE_TICKS, type MarketSpec } from "../../core/market.js";
 import { createRng, hashString, type Rng } from "../../core/rng.js";
 import { buildSyntheticBook } from "./book-shape.js";
 import { DEFAULT_PROFILE, REGIMES, type RegimeName, type SyntheticProfile } from "./profile.js";
@@ -88,6 +88,11 @@ function nextRegime(from: RegimeName, rng: Rng): RegimeName {
   return options[options.length - 1]![0];
 }
 
+/** A mid within [1, MAX_PRICE_TICKS]; NaN (which no step should produce) becomes 1 rather than spreading. */
+function clampMid(mid: number): number {
+  return mid >= 1 ? Math.min(mid, MAX_PRICE_TICKS) : 1;
+}
+
 export function createSyntheticMarket(options: SyntheticMarketOptions): SyntheticMarket {
   const { market } = options;
   const profile: SyntheticProfile = { ...DEFAULT_PROFILE, ...options.profile };
@@ -112,11 +117,13 @@ export function createSyntheticMarket(options: SyntheticMarketOptions): Syntheti
     state.shapeSeed = Math.floor(init.next() * 4294967296);
     state.rng = words(init);
   }
+  // A state saved before prices were bounded may sit beyond the bound: resume at the bound instead.
+  state.mid = clampMid(state.mid);
   const rng = createRng(seed, state.rng);
   const usdPerTick = 10 ** -market.priceDecimals;
   const lotsPerUnit = 10 ** market.sizeDecimals;
 
-  const mid = (): number => Math.max(1, Math.round(state.mid));
+  const mid = (): number => clampMid(Math.round(state.mid));
 
   const evolve = (dtMs: number): number => {
     if (!(dtMs > 0)) return 0;
@@ -128,7 +135,8 @@ export function createSyntheticMarket(options: SyntheticMarketOptions): Syntheti
     let logReturn = now.volPerMinute * Math.sqrt(minutes) * z;
     const jumped = rng.next() < (now.jumpsPerHour * minutes) / 60;
     if (jumped) logReturn += gauss(rng) * profile.jumpSd;
-    state.mid = Math.max(1, state.mid * Math.exp(logReturn));
+    // The walk stays within what a market holds, so every price it lays out is an exact integer.
+    state.mid = clampMid(state.mid * Math.exp(logReturn));
 
     // Ornstein–Uhlenbeck steps: the fraction k of the gap closes over dt, noise scales with sqrt(k).
     const k = 1 - Math.exp(-dtMs / profile.reversionMs);
@@ -160,8 +168,8 @@ export function createSyntheticMarket(options: SyntheticMarketOptions): Syntheti
       return { update: book(ts), volumeLots };
     },
     move(priceTicks) {
-      if (!Number.isInteger(priceTicks) || priceTicks <= 0) {
-        throw new RangeError(`${market.symbol}: move needs a positive integer of ticks, got ${priceTicks}`);
+      if (!Number.isInteger(priceTicks) || priceTicks <= 0 || priceTicks > MAX_PRICE_TICKS) {
+        throw new RangeError(`${market.symbol}: move needs a positive integer of ticks up to ${MAX_PRICE_TICKS}, got ${priceTicks}`);
       }
       state.mid = priceTicks;
     },

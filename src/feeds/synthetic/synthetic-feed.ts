@@ -1,5 +1,6 @@
 import type { BookUpdate } from "../../core/book.js";
 import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../core/logger.js";
 import { type MarketSpec, ticksToPrice } from "../../core/market.js";
 import type { MarketFeed, TradePrint } from "../feed.js";
 import { createSyntheticMarket, type SyntheticMarket, type SyntheticState } from "./process.js";
@@ -28,7 +29,16 @@ export interface SyntheticFeedOptions {
   states?: Record<string, unknown>;
   timers?: IntervalTimers;
   profile?: Partial<SyntheticProfile>;
+  /**
+   * Where a failure inside the feed's timer goes (a market's step, or a sink that threw on its
+   * update): logged, and the feed keeps running. Defaults to the console.
+   */
+  logger?: Pick<Logger, "error">;
 }
+
+const consoleLogger: Pick<Logger, "error"> = {
+  error: (obj, msg) => console.error(msg ?? "synthetic feed error", obj),
+};
 
 export interface SyntheticFeed extends MarketFeed {
   readonly kind: "synthetic";
@@ -52,6 +62,21 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
   const intervalMs = options.intervalMs ?? 500;
   if (!Number.isInteger(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs must be a positive integer, got ${intervalMs}`);
   const timers = options.timers ?? realTimers;
+  const logger = options.logger ?? consoleLogger;
+  /** Runs one piece of the feed's work; a throw is logged and the rest of the work goes on. */
+  const guarded = (what: string, symbol: string | undefined, work: () => void): boolean => {
+    try {
+      work();
+      return true;
+    } catch (err) {
+      try {
+        logger.error({ err, symbol }, `synthetic feed: ${what} failed; the feed keeps running`);
+      } catch {
+        // a logger that throws must not stop the feed either
+      }
+      return false;
+    }
+  };
   const processes = new Map<string, SyntheticMarket>();
   for (const market of markets) {
     const saved = options.states?.[market.symbol];
@@ -82,11 +107,17 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
     const out: BookUpdate[] = [];
     while (lastStep + intervalMs <= ms) {
       lastStep += intervalMs;
+      const ts = lastStep;
       for (const process of processes.values()) {
-        const { update, volumeLots } = process.step(intervalMs, lastStep);
+        // One market's failure (a bad step, a consumer that throws on its book) neither stops the
+        // other markets nor, through the timer, the process: it is logged and the next step comes.
+        const symbol = process.market.symbol;
+        let step: ReturnType<SyntheticMarket["step"]> | undefined;
+        if (!guarded("a market step", symbol, () => (step = process.step(intervalMs, ts))) || !step) continue;
+        const { update, volumeLots } = step;
         out.push(update);
-        sink?.(update);
-        if (volumeLots > 0) onTrade?.({ symbol: update.symbol, ts: lastStep, priceTicks: process.mid(), sizeLots: volumeLots });
+        if (sink) guarded("delivering a book update", symbol, () => sink?.(update));
+        if (volumeLots > 0 && onTrade) guarded("delivering a trade print", symbol, () => onTrade?.({ symbol, ts, priceTicks: process.mid(), sizeLots: volumeLots }));
       }
     }
     return out;
@@ -100,8 +131,9 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
       sink = newSink;
       onTrade = newOnTrade;
       // Deliver the current books at once so nobody waits an interval for a first snapshot.
-      for (const process of processes.values()) newSink(process.book(lastStep));
-      handle = timers.setInterval(() => advanceTo(clock.now()), intervalMs);
+      for (const process of processes.values()) guarded("delivering the first book", process.market.symbol, () => newSink(process.book(lastStep)));
+      // Nothing may escape the timer's callback: an uncaught throw there ends the whole process.
+      handle = timers.setInterval(() => void guarded("a feed step", undefined, () => advanceTo(clock.now())), intervalMs);
     },
     stop() {
       if (handle !== undefined) timers.clearInterval(handle);
@@ -121,8 +153,8 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
     }),
     move(symbol, ticks) {
       const process = processOf(symbol);
-      process.move(ticks);
-      sink?.(process.book(lastStep));
+      process.move(ticks); // a bad price throws here, before anything changed
+      if (sink) guarded("delivering a moved book", symbol, () => sink?.(process.book(lastStep)));
     },
     mid: (symbol) => processOf(symbol).mid(),
     book: (symbol) => processOf(symbol).book(lastStep),

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { modelIdParam, oneOf, positiveDecimal } from "../fields.js";
+import { capital, modelIdParam, oneOf } from "../fields.js";
 import { llmSettingsSchema } from "../../agents/llm/provider.js";
 import type { AppServices } from "../services.js";
 import { jsonBody, paramsOf, queryOf } from "../validation.js";
@@ -11,7 +11,8 @@ const createModelBody = z
     name: z.string().trim().min(1, { error: "must not be empty" }).max(100),
     kind: oneOf(["rule", "llm"]),
     strategy: z.string().trim().min(1, { error: "must not be empty" }).max(100),
-    initialCapital: positiveDecimal().optional(),
+    // Micro-dollars are the unit: at most 6 decimals, and at most MAX_INITIAL_CAPITAL_USD.
+    initialCapital: capital().optional(),
     // The same schema the agent parses stored settings with: base URL, model id, key variable, temperature, steps.
     llm: llmSettingsSchema.optional(),
     // Checked in full by the risk engine, which names each bad limit.
