@@ -216,7 +216,8 @@ export const equitySnapshots = pgTable(
 /** Events written in the same transaction as the change they describe; delivered after commit by id. */
 export const outbox = pgTable("outbox", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
-  type: text("type").$type<"order" | "position" | "account" | "invocation">().notNull(),
+  /** A DomainEventType (src/events/events.ts); rows from before typed events hold the stream name (order, position, ...). */
+  type: text("type").notNull(),
   modelId: text("model_id"),
   payload: jsonb("payload").notNull(),
   createdAt: ts("created_at").notNull().defaultNow(),

@@ -1,10 +1,11 @@
 import type { Db, Tx } from "./client.js";
 import type { BusEvent, EventBus } from "../events/bus.js";
-import { appendEvents, type PendingEvent } from "../events/outbox.js";
+import { appendEvents } from "../events/outbox.js";
+import type { DomainEvent } from "../events/events.js";
 
 export interface UnitContext {
   /** Records an event; it is written to the outbox in this transaction and published after commit. */
-  emit(event: PendingEvent): void;
+  emit(event: DomainEvent): void;
   /** Runs after commit, before the next unit starts: where in-memory state follows the database. */
   onCommit(fn: () => void): void;
 }
@@ -35,7 +36,7 @@ export class UnitOfWork {
     let published: BusEvent[] = [];
     const commits: Array<() => void> = [];
     const result = await this.db.transaction(async (tx) => {
-      const pending: PendingEvent[] = [];
+      const pending: DomainEvent[] = [];
       const value = await work(tx, { emit: (e) => pending.push(e), onCommit: (fn) => commits.push(fn) });
       published = await appendEvents(tx, pending, this.notify);
       return value;

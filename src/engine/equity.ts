@@ -6,6 +6,7 @@ import { formatUsd } from "../core/money.js";
 import { curveMetrics, type EquityPoint } from "../core/metrics.js";
 import type { TradingService } from "../trading/trading-service.js";
 import type { EquityWindow } from "../server/services.js";
+import { events } from "../events/events.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -33,7 +34,7 @@ export class EquityRecorder {
           .insert(equitySnapshots)
           .values(row)
           .onConflictDoUpdate({ target: [equitySnapshots.modelId, equitySnapshots.resolution, equitySnapshots.ts], set: { equity: row.equity, cash: row.cash, unrealizedPnl: row.unrealizedPnl } });
-        ctx.emit({ type: "account", modelId: account.modelId, data: { modelId: account.modelId, ts: ts.toISOString(), ...figuresView(f, account.initialCapital) } });
+        ctx.emit(events.equitySnapshotted({ modelId: account.modelId, ts: ts.toISOString(), figures: figuresView(f, account.initialCapital) }));
       }
     });
   }

@@ -3,7 +3,7 @@ import { cleanText, cleanValue, noRedaction, type Redact } from "../agents/llm/m
 import type { Tx } from "../db/client.js";
 import { invocations, toolCalls } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
-import type { PendingEvent } from "../events/outbox.js";
+import { events, type DomainEvent } from "../events/events.js";
 import { GroupCommit } from "./group-commit.js";
 import type { ModelTools } from "./model-tools.js";
 
@@ -89,7 +89,7 @@ async function finishRows(tx: Tx, rows: readonly FinishRow[]): Promise<void> {
 export class InvocationLog {
   private readonly toolCallRows: GroupCommit<typeof toolCalls.$inferInsert>;
   private readonly prompts: GroupCommit<{ id: string; prompt: string }>;
-  private readonly finishes: GroupCommit<{ row: FinishRow; event: PendingEvent }>;
+  private readonly finishes: GroupCommit<{ row: FinishRow; event: DomainEvent }>;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -203,11 +203,12 @@ export class InvocationLog {
         .where(and(eq(invocations.status, "running"), lt(invocations.createdAt, new Date(startedBefore))))
         .returning({ id: invocations.id, modelId: invocations.modelId });
       for (const r of ended) {
-        ctx.emit({
-          type: "invocation",
-          modelId: r.modelId,
-          data: { id: r.id, modelId: r.modelId, status: "error", durationMs: null, response: null, error, toolCalls: [], inputTokens: null, outputTokens: null, steps: null, toolCallCount: null, failedToolCalls: null },
-        });
+        ctx.emit(
+          events.invocationFinished({
+            modelId: r.modelId,
+            invocation: { id: r.id, modelId: r.modelId, status: "error", durationMs: null, response: null, error, toolCalls: [], inputTokens: null, outputTokens: null, steps: null, toolCallCount: null, failedToolCalls: null },
+          }),
+        );
       }
       return ended.length;
     });
@@ -235,11 +236,10 @@ function summarizeRun(f: FinishedRun, finishedAt: number): RunSummary {
   };
 }
 
-function invocationEvent(f: FinishedRun, s: RunSummary, status: RunStatus, response: string | null, error: string | null): PendingEvent {
-  return {
-    type: "invocation",
+function invocationEvent(f: FinishedRun, s: RunSummary, status: RunStatus, response: string | null, error: string | null): DomainEvent {
+  return events.invocationFinished({
     modelId: f.modelId,
-    data: {
+    invocation: {
       id: f.invocationId,
       modelId: f.modelId,
       status,
@@ -253,5 +253,5 @@ function invocationEvent(f: FinishedRun, s: RunSummary, status: RunStatus, respo
       toolCallCount: s.toolCallCount,
       failedToolCalls: s.failedToolCalls,
     },
-  };
+  });
 }

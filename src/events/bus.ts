@@ -1,3 +1,5 @@
+import type { DomainEvent, WireName } from "./events.js";
+
 /**
  * In-process delivery of events after commit. Listeners are called synchronously in publish
  * order; a throwing listener is isolated so it cannot break the others or the publisher.
@@ -5,9 +7,13 @@
 export interface BusEvent {
   /** Outbox id; absent for throttled market ticks, which are not stored. */
   id?: number;
-  type: "order" | "position" | "account" | "invocation" | "market";
+  /** The event stream's name for it (API.md). */
+  type: WireName;
   modelId?: string | null;
+  /** What the event stream shows. */
   data: unknown;
+  /** The typed event (absent for market ticks and for events stored before types existed). */
+  event?: DomainEvent;
 }
 
 export class EventBus {

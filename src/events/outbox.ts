@@ -2,14 +2,7 @@ import { asc, gt, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { outbox } from "../db/schema.js";
 import type { BusEvent } from "./bus.js";
-
-export type StoredEventType = "order" | "position" | "account" | "invocation";
-
-export interface PendingEvent {
-  type: StoredEventType;
-  modelId?: string | null;
-  data: unknown;
-}
+import { isDomainEventType, toWire, type DomainEvent, type WireName } from "./events.js";
 
 /** Channel of the NOTIFY wake-up other processes (copy-trading workers) listen on. */
 export const OUTBOX_CHANNEL = "autonome_outbox";
@@ -19,10 +12,10 @@ export const OUTBOX_CHANNEL = "autonome_outbox";
  * With `notify` the same statement sends the NOTIFY wake-up (delivered by PostgreSQL at commit),
  * so an event costs one round trip either way.
  */
-export async function appendEvents(tx: Tx, events: PendingEvent[], notify = true): Promise<BusEvent[]> {
+export async function appendEvents(tx: Tx, events: DomainEvent[], notify = true): Promise<BusEvent[]> {
   if (events.length === 0) return [];
   const values = sql.join(
-    events.map((e) => sql`(${e.type}, ${e.modelId ?? null}, ${JSON.stringify(toJson(e.data))}::jsonb)`),
+    events.map((e) => sql`(${e.type}, ${e.modelId}, ${JSON.stringify(toJson(e))}::jsonb)`),
     sql`, `,
   );
   const insert = sql`insert into ${outbox} (type, model_id, payload) values ${values} returning id`;
@@ -30,18 +23,26 @@ export async function appendEvents(tx: Tx, events: PendingEvent[], notify = true
     ? await tx.execute(sql`with ins as (${insert}) select id, pg_notify(${OUTBOX_CHANNEL}, id::text) from ins order by id`)
     : await tx.execute(sql`${insert}`);
   const ids = (result as unknown as { rows: Array<{ id: number | string }> }).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-  return events.map((e, i) => ({ id: ids[i]!, type: e.type, modelId: e.modelId ?? null, data: e.data }));
+  return events.map((e, i) => busEvent(ids[i]!, e));
 }
 
 /** Events after `afterId`, oldest first: how a listener that was down catches up. Never by time. */
 export async function readEventsAfter(db: Db, afterId: number, limit = 500): Promise<BusEvent[]> {
   const rows = await db.select().from(outbox).where(gt(outbox.id, afterId)).orderBy(asc(outbox.id)).limit(limit);
-  return rows.map((r) => ({ id: r.id, type: r.type, modelId: r.modelId, data: r.payload }));
+  return rows.map((r) =>
+    // Rows written before events had types carry the event stream's name and data as they are.
+    isDomainEventType(r.type) ? busEvent(r.id, r.payload as DomainEvent) : { id: r.id, type: r.type as WireName, modelId: r.modelId, data: r.payload },
+  );
 }
 
 export async function lastEventId(db: Db): Promise<number> {
   const [row] = await db.select({ id: sql<string>`coalesce(max(${outbox.id}), 0)::text` }).from(outbox);
   return Number(row?.id ?? 0);
+}
+
+function busEvent(id: number, e: DomainEvent): BusEvent {
+  const wire = toWire(e);
+  return { id, type: wire.name, modelId: e.modelId, data: wire.data, event: e };
 }
 
 /** Payloads go through JSON once so bigint never reaches the driver. */

@@ -11,6 +11,7 @@ import type { UnitOfWork } from "../db/unit-of-work.js";
 import type { OpenPosition } from "./account.js";
 import { exitTrigger } from "./exit-plan.js";
 import type { TradingService } from "./trading-service.js";
+import { events } from "../events/events.js";
 
 export interface ExitEngineOptions {
   service: TradingService;
@@ -106,7 +107,7 @@ export class ExitEngine {
     this.logger.warn({ err: error, modelId, symbol, trigger, attempt, reason }, "triggered close failed; retrying");
     try {
       await this.opts.uow.run(async (_tx, ctx) => {
-        ctx.emit({ type: "order", modelId, data: { action: "close_failed", positionId, symbol, closeTrigger: trigger, attempt, reason, message, retryInMs } });
+        ctx.emit(events.closeFailed({ modelId, positionId, symbol, closeTrigger: trigger, attempt, reason, message, retryInMs }));
       });
     } catch (err) {
       this.logger.error({ err, modelId, symbol }, "could not record a failed close");

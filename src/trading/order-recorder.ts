@@ -13,6 +13,7 @@ import type { OrderReport } from "../venues/venue.js";
 import type { ModelAccount, OpenPosition } from "./account.js";
 import { planFromJson, planToJson, type ExitPlan } from "./exit-plan.js";
 import { positionView } from "./position-view.js";
+import { events } from "../events/events.js";
 
 export type VenueOrderRow = typeof venueOrders.$inferSelect;
 
@@ -115,7 +116,7 @@ export async function recordReport(
     .set({ status: report.status, reason: report.reason ?? null, venueOrderId: report.venueOrderId || order.venueOrderId, filledQuantity: newOrderFilled, positionId, updatedAt: now })
     .where(eq(venueOrders.id, order.id))
     .returning();
-  ctx.emit({ type: "order", modelId: account.modelId, data: { action: orderAction(report), order: orderView(updatedOrder!) } });
+  ctx.emit(events.orderUpdated(report.status, report.fills.length > 0, { modelId: account.modelId, order: orderView(updatedOrder!) }));
 
   let position: OpenPosition | null = current;
   let closed: RecordOutcome["closed"] = null;
@@ -140,7 +141,8 @@ export async function recordReport(
         updatedAt: now,
       });
     }
-    ctx.emit({ type: "position", modelId: account.modelId, data: { action: current ? "scaled" : "opened", position: positionEvent(market, position, null) } });
+    const body = { modelId: account.modelId, position: positionEvent(market, position, null) };
+    ctx.emit(current ? events.positionScaled(body) : events.positionOpened(body));
   }
   if (newFills > 0 && order.purpose === "CLOSE" && current && slice) {
     const trigger = (order.closeTrigger as CloseTrigger | null) ?? "MANUAL";
@@ -184,11 +186,11 @@ export async function recordReport(
       position = { ...current, state };
     }
     closed = { rowId, slice, trigger };
-    ctx.emit({
-      type: "position",
+    const body = {
       modelId: account.modelId,
-      data: { action: state === null ? "closed" : "reduced", position: { ...positionEvent(market, { ...current, state: state ?? current.state }, trigger), closedRow: rowId, exitPrice: exit.exitPrice, realizedPnl: exit.realizedPnl, fees: exit.fees } },
-    });
+      position: { ...positionEvent(market, { ...current, state: state ?? current.state }, trigger), closedRow: rowId, exitPrice: exit.exitPrice, realizedPnl: exit.realizedPnl, fees: exit.fees },
+    };
+    ctx.emit(state === null ? events.positionClosed(body) : events.positionReduced(body));
   }
 
   const finalPosition = position;
@@ -233,10 +235,6 @@ function positionEvent(m: MarketSpec, p: OpenPosition, trigger: CloseTrigger | n
   return { ...positionView(m, p, undefined), closeTrigger: trigger };
 }
 
-function orderAction(r: OrderReport): string {
-  if (r.fills.length > 0) return r.status === "FILLED" ? "filled" : "partially_filled";
-  return r.status.toLowerCase();
-}
 
 export function orderView(o: VenueOrderRow) {
   return {

@@ -18,6 +18,7 @@ import { ModelAccount, type OpenPosition } from "./account.js";
 import { assertPlanSides, EMPTY_PLAN, mergePlan, parsePlanPatch, planToJson, type ExitPlan } from "./exit-plan.js";
 import { orderView, recordReport, type RecordOutcome, type VenueOrderRow } from "./order-recorder.js";
 import { AccountLock } from "./account-lock.js";
+import { events } from "../events/events.js";
 import { parseLeverageField, parseLots, parsePrice, withoutNulls } from "./order-input.js";
 import { RiskEngine } from "./risk/risk-engine.js";
 import type { RiskRejection } from "./risk/checks.js";
@@ -276,7 +277,7 @@ export class TradingService {
       if (taken.length > 0) throw new AppError(409, "name_taken", `a model named "${row.name}" already exists`);
       await tx.insert(models).values(row);
       await tx.insert(ledger).values({ modelId: row.id, kind: "DEPOSIT", amount: formatUsd(capital) });
-      ctx.emit({ type: "account", modelId: row.id, data: { modelId: row.id, action: "created", cash: formatUsd(capital) } });
+      ctx.emit(events.accountCreated({ modelId: row.id, cash: formatUsd(capital) }));
       ctx.onCommit(() => {
         this.deps.accounts.set(row.id, account);
         this.deps.paper?.restoreAccount(row.id, capital, []);
@@ -300,14 +301,23 @@ export class TradingService {
       const r = await this.deps.venue.cancelOrder(modelId, o.clientOrderId);
       await this.recordUpdate(r);
     }
+    const left: string[] = [];
     for (const symbol of [...account.positions.keys()]) {
-      const r = await this.close(account, this.market(symbol), "MANUAL");
-      if (r.status !== "closed") throw rejected("reset_failed", `could not close ${symbol}: ${r.reason ?? r.status}`);
+      const market = this.market(symbol);
+      // A close walks the book up to the price bound: a partial close goes on while it makes progress.
+      let r = await this.close(account, market, "MANUAL");
+      for (let tries = 1; r.status === "partial" && tries < 5; tries++) r = await this.close(account, market, "MANUAL");
+      const pos = account.positions.get(symbol);
+      if (pos) left.push(`${lotsToQuantity(market, pos.state.lots)} ${symbol} (${r.reason ?? r.status})`);
+    }
+    if (left.length > 0) {
+      // Closes that filled are real trades and stay; the reset itself is not booked.
+      throw rejected("reset_incomplete", `the account was not reset: ${left.join(", ")} could not be closed within the price bound; what did close stays closed; retry when the book refills`);
     }
     await this.deps.uow.run(async (tx, ctx) => {
       const delta = account.initialCapital - account.cash;
       await tx.insert(ledger).values({ modelId, kind: "RESET", amount: formatUsd(delta) });
-      ctx.emit({ type: "account", modelId, data: { modelId, action: "reset", cash: formatUsd(account.initialCapital) } });
+      ctx.emit(events.accountReset({ modelId, cash: formatUsd(account.initialCapital) }));
       ctx.onCommit(() => {
         account.realizedPnl = 0n;
         account.fees = 0n;
@@ -334,14 +344,18 @@ export class TradingService {
     const next = mergePlan(market, pos.state.side, pos.plan, parsePlanPatch(market, input));
     const q = this.deps.quote(market.symbol);
     const exitPx = pos.state.side === "LONG" ? q?.bid : q?.ask;
-    if (exitPx !== undefined) assertPlanSides(market, pos.state.side, { ...next, stop: input.stop === undefined ? null : next.stop, target: input.target === undefined ? null : next.target }, exitPx);
+    // Only what this patch sets is checked against the price: a level the market already crossed is the exit engine's to act on.
+    if (exitPx !== undefined) {
+      const changed = (v: number | null, given: unknown) => (given === undefined ? null : v);
+      assertPlanSides(market, pos.state.side, { ...next, stop: changed(next.stop, input.stop), target: changed(next.target, input.target), invalidationPrice: changed(next.invalidationPrice, input.invalidationPrice) }, exitPx);
+    }
     const denied = this.risk.checkExitPlanUpdate(modelId, market.symbol, origin);
     if (denied) throw this.riskDenied(modelId, market.symbol, origin, denied);
     this.risk.recordAction(origin, market.symbol);
     const updated: OpenPosition = { ...pos, plan: next };
     await this.deps.uow.run(async (tx, ctx) => {
       await tx.update(orders).set({ exitPlan: planToJson(market, next), updatedAt: new Date(this.deps.clock.now()) }).where(eq(orders.id, pos.id));
-      ctx.emit({ type: "position", modelId, data: { action: "exit_plan_updated", position: { id: pos.id, modelId, symbol: market.symbol, side: pos.state.side, exitPlan: planToJson(market, next), closeTrigger: null } } });
+      ctx.emit(events.exitPlanUpdated({ modelId, position: { id: pos.id, modelId, symbol: market.symbol, side: pos.state.side, exitPlan: planToJson(market, next), closeTrigger: null } }));
       ctx.onCommit(() => {
         const live = account.positions.get(market.symbol);
         if (live && live.id === pos.id) account.positions.set(market.symbol, { ...live, plan: next });
@@ -392,7 +406,7 @@ export class TradingService {
           .set({ status: "CANCELED", reason: "lost_before_execution", updatedAt: now })
           .where(and(eq(venueOrders.id, row.id), inArray(venueOrders.status, ["PENDING", "UNKNOWN"])))
           .returning();
-        if (updated) ctx.emit({ type: "order", modelId: row.modelId, data: { action: "canceled", order: orderView(updated) } });
+        if (updated) ctx.emit(events.orderUpdated("CANCELED", false, { modelId: row.modelId, order: orderView(updated) }));
       });
       return "never_happened";
     });
@@ -457,8 +471,9 @@ export class TradingService {
       report = await this.deps.venue.placeOrder(req);
     } catch (error) {
       this.logger.warn({ err: error, clientOrderId: req.clientOrderId }, "order outcome unknown; reconciling with the venue");
-      await this.deps.uow.run(async (tx) => {
-        await tx.update(venueOrders).set({ status: "UNKNOWN", reason: "venue_no_answer", updatedAt: now() }).where(eq(venueOrders.clientOrderId, req.clientOrderId));
+      await this.deps.uow.run(async (tx, ctx) => {
+        const [unknown] = await tx.update(venueOrders).set({ status: "UNKNOWN", reason: "venue_no_answer", updatedAt: now() }).where(eq(venueOrders.clientOrderId, req.clientOrderId)).returning();
+        if (unknown) ctx.emit(events.orderUpdated("UNKNOWN", false, { modelId: req.accountId, order: orderView(unknown) }));
       });
       const found = await this.deps.venue.orderStatus(req.accountId, req.clientOrderId).catch(() => undefined);
       if (!found) throw new AppError(503, "venue_unavailable", `the venue did not answer for order ${req.clientOrderId}; it stays UNKNOWN until reconciled`);
@@ -496,7 +511,7 @@ export class TradingService {
         updatedAt: now,
       })
       .returning();
-    ctx.emit({ type: "order", modelId: req.accountId, data: { action: "placed", order: { id: row!.id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, quantity: lotsToQuantity(market, req.lots), purpose: meta.purpose, closeTrigger: meta.closeTrigger ?? null } } });
+    ctx.emit(events.orderPlaced({ modelId: req.accountId, order: { id: row!.id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, quantity: lotsToQuantity(market, req.lots), purpose: meta.purpose, closeTrigger: meta.closeTrigger ?? null } }));
     return row!;
   }
 

@@ -8,6 +8,7 @@ import { createApp } from "../../src/server/app.js";
 import { SseReader } from "../server/helpers.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
+import { events } from "../../src/events/events.js";
 
 /**
  * Resuming the event stream from an id the outbox never issued, against the real outbox: as after
@@ -42,7 +43,7 @@ describe.each(DRIVERS)("SSE resume ahead of the outbox on %s", (driver) => {
     await h.dispose();
   });
 
-  const emit = (n: number) => uow.run(async (_tx, ctx) => ctx.emit({ type: "order", modelId: null, data: { n } }));
+  const emit = (n: number) => uow.run(async (_tx, ctx) => ctx.emit(events.accountCreated({ modelId: `m${n}`, cash: String(n) })));
 
   it("answers with a reset carrying the newest outbox id, then streams what comes next", async () => {
     await h.model(); // its account event is in the outbox, published on another process's bus
@@ -57,7 +58,7 @@ describe.each(DRIVERS)("SSE resume ahead of the outbox on %s", (driver) => {
     expect(Number(reset.id)).toBe(newest);
     await emit(3);
     const next = await sse.nextEvent(10_000);
-    expect(next).toMatchObject({ event: "order", data: '{"n":3}' });
+    expect(next).toMatchObject({ event: "account", data: '{"modelId":"m3","action":"created","cash":"3"}' });
     expect(Number(next.id)).toBeGreaterThan(newest);
     await sse.cancel();
   });
@@ -67,10 +68,10 @@ describe.each(DRIVERS)("SSE resume ahead of the outbox on %s", (driver) => {
     await emit(2);
     const newest = await lastEventId(h.t.database.db);
     const before = new SseReader((await app.request("/api/events", { headers: { "Last-Event-ID": String(newest - 1) } })).body);
-    expect(await before.nextEvent(10_000)).toMatchObject({ id: String(newest), event: "order", data: '{"n":2}' });
+    expect(await before.nextEvent(10_000)).toMatchObject({ id: String(newest), event: "account", data: '{"modelId":"m2","action":"created","cash":"2"}' });
     const at = new SseReader((await app.request(`/api/events?lastEventId=${newest}`)).body);
     await emit(3);
-    expect(await at.nextEvent(10_000)).toMatchObject({ id: String(newest + 1), event: "order", data: '{"n":3}' });
+    expect(await at.nextEvent(10_000)).toMatchObject({ id: String(newest + 1), event: "account", data: '{"modelId":"m3","action":"created","cash":"3"}' });
     await before.cancel();
     await at.cancel();
   });

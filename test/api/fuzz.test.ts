@@ -461,7 +461,8 @@ describe.each(DRIVERS)("fuzzed HTTP requests against the real application on %s"
             expect(Object.keys(body.error ?? {}).sort(), `${what} -> ${text}`).toEqual(["code", "message"]);
             expect(body.error!.code, `${what} -> ${text}`).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
             expect(typeof body.error!.message === "string" && body.error!.message.trim().length > 0, `${what} -> ${text}`).toBe(true);
-            expect(await snapshot(real.autonome), `a rejected request changed the state: ${what} -> ${text}`).toBe(before);
+            // A reset that could not close everything reports it: the closes that filled are real trades.
+            if (body.error!.code !== "reset_incomplete") expect(await snapshot(real.autonome), `a rejected request changed the state: ${what} -> ${text}`).toBe(before);
             const code = `${res.status} ${body.error!.code as string}`;
             tally.rejected.set(code, (tally.rejected.get(code) ?? 0) + 1);
           } else {

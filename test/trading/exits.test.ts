@@ -117,7 +117,7 @@ describe.each(DRIVERS)("exit plans on %s", (driver) => {
     // A crossing bid but no asks: the venue has no mid and rejects the close.
     h.book("BTC", [["48000", "5"]], []);
     await new Promise((r) => setTimeout(r, 60));
-    const failures = (await h.t.database.db.select().from(outbox)).filter((e) => (e.payload as { action?: string }).action === "close_failed");
+    const failures = (await h.t.database.db.select().from(outbox)).filter((e) => e.type === "CloseFailed");
     expect(failures.length).toBeGreaterThanOrEqual(2);
     expect((failures[0]!.payload as { reason: string }).reason).toBe("rejected:market_closed");
     expect(await closedRows(h)).toHaveLength(0);
