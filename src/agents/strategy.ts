@@ -2,9 +2,6 @@ import type { MarketSpec } from "../core/market.js";
 import type { ModelMetrics } from "../core/metrics.js";
 import type { Side } from "../core/types.js";
 import type { MarketIntelligence } from "./intelligence.js";
-import { breakout } from "./rules/breakout.js";
-import { meanReversion } from "./rules/mean-reversion.js";
-import { trendFollowing } from "./rules/trend-following.js";
 import type { TradingTools } from "./tools.js";
 
 /**
@@ -91,15 +88,4 @@ export interface RuleStrategy {
   kind: "rule";
   description: string;
   decide(ctx: DecisionContext, tools: TradingTools): Promise<void>;
-}
-
-/** The built-in rule strategies with their default options, keyed by name. */
-export const RULE_STRATEGIES: Record<string, RuleStrategy> = {
-  [trendFollowing.name]: trendFollowing,
-  [meanReversion.name]: meanReversion,
-  [breakout.name]: breakout,
-};
-
-export function findRuleStrategy(name: string): RuleStrategy | undefined {
-  return Object.hasOwn(RULE_STRATEGIES, name) ? RULE_STRATEGIES[name] : undefined;
 }

@@ -15,7 +15,7 @@ import type { Scheduler } from "../engine/scheduler.js";
 import { CurveMetricsReadModel, equityHistory, figuresView } from "../engine/equity.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
-import { parseLlmSettings } from "../agents/llm/provider.js";
+import { parseLlmSettings } from "../agents/llm/settings.js";
 import { modelRunStats, runStatsByModel } from "../engine/run-stats.js";
 import type { SimVenue } from "../venues/sim/sim-venue.js";
 import type * as S from "../server/services.js";

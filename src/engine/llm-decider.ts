@@ -1,8 +1,10 @@
 import { DEFAULT_MAX_STEPS, runLlmAgent, type LlmStep } from "../agents/llm/agent.js";
 import { cleanText, keyRedactor } from "../agents/llm/model-output.js";
-import { parseLlmSettings, type ChatModel, type LlmSettings } from "../agents/llm/provider.js";
+import type { ChatModel } from "../agents/llm/provider.js";
+import { parseLlmSettings, type LlmSettings } from "../agents/llm/settings.js";
 import { findVariant, type LlmVariant } from "../agents/llm/variants.js";
-import { findRuleStrategy, type RuleStrategy } from "../agents/strategy.js";
+import type { RuleStrategy } from "../agents/strategy.js";
+import { findRuleStrategy } from "../agents/rules/index.js";
 import type { Decider, RunReport, ScheduledModel } from "./scheduler.js";
 
 /**

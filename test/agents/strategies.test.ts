@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createBreakout } from "../../src/agents/rules/breakout.js";
-import { RULE_STRATEGIES, findRuleStrategy } from "../../src/agents/strategy.js";
+import { RULE_STRATEGIES, findRuleStrategy } from "../../src/agents/rules/index.js";
 import type { Decision } from "../../src/agents/tools.js";
 import { notional, priceToTicks, quantityToLots } from "../../src/core/market.js";
 import { BTC, SOL, candles, context, portfolio, position, ramp, rampTo, RecordingTools, type SeriesBySymbol } from "./fixtures.js";

@@ -4,7 +4,8 @@ import type { DecisionContext } from "../strategy.js";
 import { TOOL_DEFINITIONS, parseToolArgs, toolError, type ToolName, type ToolResult, type TradingTools } from "../tools.js";
 import { cleanText, cleanValue, keyRedactor, type Redact } from "./model-output.js";
 import { buildPrompt, type LlmPrompt } from "./prompt.js";
-import { createLlmModel, type ChatModel, type LlmSettings } from "./provider.js";
+import { createLlmModel, type ChatModel } from "./provider.js";
+import type { LlmSettings } from "./settings.js";
 import type { LlmVariant } from "./variants.js";
 
 /**

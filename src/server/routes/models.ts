@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { capital, modelIdParam, oneOf } from "../fields.js";
-import { llmSettingsSchema } from "../../agents/llm/provider.js";
+import { llmSettingsSchema } from "../../agents/llm/settings.js";
 import type { AppServices } from "../services.js";
 import { jsonBody, paramsOf, queryOf } from "../validation.js";
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { TIMEFRAMES, type MarketIntelligence } from "../../../src/agents/intelligence.js";
 import { buildPrompt } from "../../../src/agents/llm/prompt.js";
 import { LLM_VARIANTS, findVariant } from "../../../src/agents/llm/variants.js";
-import { RULE_STRATEGIES, type DecisionContext } from "../../../src/agents/strategy.js";
+import type { DecisionContext } from "../../../src/agents/strategy.js";
+import { RULE_STRATEGIES } from "../../../src/agents/rules/index.js";
 import { BTC, NOW, SOL, candles, context, portfolio, position, ramp } from "../fixtures.js";
 
 /** Long enough on every timeframe for every indicator to be defined (EMA50 needs 50, MACD 34). */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runLlmAgent } from "../../../src/agents/llm/agent.js";
-import { createLlmModel, llmSettingsSchema, parseLlmSettings } from "../../../src/agents/llm/provider.js";
+import { createLlmModel } from "../../../src/agents/llm/provider.js";
+import { llmSettingsSchema, parseLlmSettings } from "../../../src/agents/llm/settings.js";
 import { findVariant } from "../../../src/agents/llm/variants.js";
 import { startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.js";
 import { context } from "../fixtures.js";

@@ -2,7 +2,7 @@ import { systemClock } from "../../../src/core/clock.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pino } from "pino";
 import { computeIntelligence } from "../../../src/agents/intelligence.js";
-import { parseLlmSettings } from "../../../src/agents/llm/provider.js";
+import { parseLlmSettings } from "../../../src/agents/llm/settings.js";
 import { createAutonome, type Autonome } from "../../../src/app/autonome.js";
 import { loadConfig } from "../../../src/app/config.js";
 import { invocations, outbox, toolCalls } from "../../../src/db/schema.js";
