@@ -10,13 +10,13 @@ import { invocations, models, orders, toolCalls, venueOrders } from "../db/schem
 import { orderView } from "../trading/order-recorder.js";
 import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
-import { lastEventId, readEventsAfter } from "../events/outbox.js";
-import type { Scheduler } from "../engine/scheduler.js";
-import { CurveMetricsReadModel, equityHistory, figuresView } from "../engine/equity.js";
+import { lastEventId, readEventsAfter } from "../db/outbox.js";
+import type { Scheduler } from "../scheduler/scheduler.js";
+import { CurveMetricsReadModel, equityHistory, figuresView } from "../trading/equity.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
 import { parseLlmSettings } from "../agents/llm/settings.js";
-import { modelRunStats, runStatsByModel } from "../engine/run-stats.js";
+import { modelRunStats, runStatsByModel } from "../scheduler/run-stats.js";
 import type { SimVenue } from "../venues/sim/sim-venue.js";
 import type * as S from "../server/services.js";
 import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";

@@ -14,11 +14,11 @@ import { computeIntelligence, IntelligenceCache } from "../agents/intelligence.j
 import type { PortfolioView } from "../agents/strategy.js";
 import { RULE_STRATEGIES } from "../agents/rules/index.js";
 import { LLM_VARIANTS } from "../agents/llm/variants.js";
-import { createDeciders } from "../engine/llm-decider.js";
-import { DecisionExtras } from "../engine/decision-extras.js";
-import { CandleStore } from "../engine/candle-store.js";
-import { EquityRecorder } from "../engine/equity.js";
-import { Scheduler } from "../engine/scheduler.js";
+import { createDeciders } from "../scheduler/llm-decider.js";
+import { DecisionExtras } from "../scheduler/decision-extras.js";
+import { CandleStore } from "../market/candle-store.js";
+import { EquityRecorder } from "../trading/equity.js";
+import { Scheduler } from "../scheduler/scheduler.js";
 import { backfillCandles, createSyntheticFeed, defaultStartMid, type SyntheticFeed } from "../feeds/synthetic/index.js";
 import { createReplayFeed, REPLAY_MARKETS, type ReplayFeed } from "../feeds/replay/index.js";
 import type { AppServices } from "../server/services.js";

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "./client.js";
 import type { BusEvent, EventBus } from "../events/bus.js";
-import { appendEvents } from "../events/outbox.js";
+import { appendEvents } from "./outbox.js";
 import type { DomainEvent } from "../events/events.js";
 
 export interface UnitContext {

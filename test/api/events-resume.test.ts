@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAppServices } from "../../src/app/app-services.js";
 import { UnitOfWork } from "../../src/db/unit-of-work.js";
-import type { Scheduler } from "../../src/engine/scheduler.js";
+import type { Scheduler } from "../../src/scheduler/scheduler.js";
 import { EventBus } from "../../src/events/bus.js";
-import { lastEventId } from "../../src/events/outbox.js";
+import { lastEventId } from "../../src/db/outbox.js";
 import { createApp } from "../../src/server/app.js";
 import { SseReader } from "../server/helpers.js";
 import { DRIVERS } from "../support/databases.js";

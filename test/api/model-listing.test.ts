@@ -5,7 +5,7 @@ import { modelMetrics, type EquityPoint } from "../../src/core/metrics.js";
 import { usd } from "../../src/core/money.js";
 import type { Db } from "../../src/db/client.js";
 import { equitySnapshots, invocations, orders } from "../../src/db/schema.js";
-import type { Scheduler } from "../../src/engine/scheduler.js";
+import type { Scheduler } from "../../src/scheduler/scheduler.js";
 import { EventBus } from "../../src/events/bus.js";
 import type { AppServices } from "../../src/server/services.js";
 import { DRIVERS } from "../support/databases.js";

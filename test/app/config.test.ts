@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, MAX_TIMER_MS } from "../../src/app/config.js";
-import { Scheduler, type SchedulerOptions } from "../../src/engine/scheduler.js";
+import { Scheduler, type SchedulerOptions } from "../../src/scheduler/scheduler.js";
 
 const dir = mkdtempSync(join(tmpdir(), "autonome-config-"));
 const replayFile = join(dir, "btc.csv");

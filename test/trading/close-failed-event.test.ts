@@ -5,7 +5,7 @@ import { AppError } from "../../src/core/errors.js";
 import type { Logger } from "../../src/core/logger.js";
 import { DEFAULT_MARKETS, findMarket, priceToTicks, quantityToLots } from "../../src/core/market.js";
 import { orders } from "../../src/db/schema.js";
-import type { Scheduler } from "../../src/engine/scheduler.js";
+import type { Scheduler } from "../../src/scheduler/scheduler.js";
 import { EventBus } from "../../src/events/bus.js";
 import { createApp } from "../../src/server/app.js";
 import { closeFailure, ExitEngine } from "../../src/trading/exit-engine.js";

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { equitySnapshots, fills, invocations, ledger, orders, outbox, toolCalls, venueOrders } from "../../src/db/schema.js";
 import { DEFAULT_MARKETS } from "../../src/core/market.js";
-import { ModelTools } from "../../src/engine/model-tools.js";
+import { ModelTools } from "../../src/scheduler/model-tools.js";
 import { restoreAccounts } from "../../src/trading/restore.js";
 import { utcDay } from "../../src/trading/risk/risk-engine.js";
 import { TradingService, type OpenRequest, type OrderOrigin } from "../../src/trading/trading-service.js";

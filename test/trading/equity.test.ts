@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { equitySnapshots } from "../../src/db/schema.js";
-import { EquityRecorder, equityHistory } from "../../src/engine/equity.js";
+import { EquityRecorder, equityHistory } from "../../src/trading/equity.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
 

@@ -5,7 +5,7 @@ import type { Db } from "../db/client.js";
 import { equitySnapshots, invocations, models, orders, toolCalls } from "../db/schema.js";
 import type { CompetitionView, DecisionContext, PerformanceView, RecentActivity, Standing, SymbolActivity } from "../agents/strategy.js";
 import type { TradingService } from "../trading/trading-service.js";
-import { figuresView } from "./equity.js";
+import { figuresView } from "../trading/equity.js";
 
 /**
  * What an LLM prompt shows beyond the market and the account: the model's performance (the

@@ -2,7 +2,7 @@ import { systemClock } from "../../src/core/clock.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { invocations, toolCalls } from "../../src/db/schema.js";
-import { Scheduler, type Decider, type ScheduledModel } from "../../src/engine/scheduler.js";
+import { Scheduler, type Decider, type ScheduledModel } from "../../src/scheduler/scheduler.js";
 import type { MarketIntelligence } from "../../src/agents/intelligence.js";
 import { DEFAULT_MARKETS } from "../../src/core/market.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Tx } from "../../src/db/client.js";
 import type { UnitContext, UnitOfWork } from "../../src/db/unit-of-work.js";
-import { GroupCommit } from "../../src/engine/group-commit.js";
+import { GroupCommit } from "../../src/db/group-commit.js";
 
 /** A unit of work that runs one unit at a time, as the real one does, without a database. */
 function serialUow(): { uow: UnitOfWork; units: () => number } {

@@ -1,8 +1,8 @@
 import { asc, gt, sql } from "drizzle-orm";
-import type { Db, Tx } from "../db/client.js";
-import { outbox } from "../db/schema.js";
-import type { BusEvent } from "./bus.js";
-import { isDomainEventType, toWire, type DomainEvent, type WireName } from "./events.js";
+import type { Db, Tx } from "./client.js";
+import { outbox } from "./schema.js";
+import type { BusEvent } from "../events/bus.js";
+import { isDomainEventType, toWire, type DomainEvent, type WireName } from "../events/events.js";
 
 /** Channel of the NOTIFY wake-up other processes (copy-trading workers) listen on. */
 export const OUTBOX_CHANNEL = "autonome_outbox";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { computeIntelligence } from "../../src/agents/intelligence.js";
 import { DEFAULT_MARKETS } from "../../src/core/market.js";
-import { CandleStore } from "../../src/engine/candle-store.js";
+import { CandleStore } from "../../src/market/candle-store.js";
 import { backfillCandles, defaultStartMid } from "../../src/feeds/synthetic/index.js";
 import { DRIVERS, openTestDatabase, type TestDatabase } from "../support/databases.js";
 

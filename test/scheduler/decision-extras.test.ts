@@ -4,8 +4,8 @@ import type { MarketIntelligence } from "../../src/agents/intelligence.js";
 import { DEFAULT_MARKETS } from "../../src/core/market.js";
 import { models } from "../../src/db/schema.js";
 import { eq } from "drizzle-orm";
-import { DecisionExtras } from "../../src/engine/decision-extras.js";
-import { Scheduler, type Decider } from "../../src/engine/scheduler.js";
+import { DecisionExtras } from "../../src/scheduler/decision-extras.js";
+import { Scheduler, type Decider } from "../../src/scheduler/scheduler.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
 
 const EMPTY: MarketIntelligence = { generatedAt: 0, symbols: {} };

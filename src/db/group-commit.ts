@@ -1,5 +1,5 @@
-import type { Tx } from "../db/client.js";
-import type { UnitContext, UnitOfWork } from "../db/unit-of-work.js";
+import type { Tx } from "./client.js";
+import type { UnitContext, UnitOfWork } from "./unit-of-work.js";
 
 /**
  * Group commit for records that many runs write at once (tool-call rows, finished invocations):

@@ -4,7 +4,7 @@ import type { Tx } from "../db/client.js";
 import { invocations, toolCalls } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { events, type DomainEvent } from "../events/events.js";
-import { GroupCommit } from "./group-commit.js";
+import { GroupCommit } from "../db/group-commit.js";
 import type { ModelTools } from "./model-tools.js";
 
 /**

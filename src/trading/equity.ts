@@ -4,7 +4,7 @@ import { equitySnapshots } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { formatUsd } from "../core/money.js";
 import { curveMetrics, type EquityPoint } from "../core/metrics.js";
-import type { TradingService } from "../trading/trading-service.js";
+import type { TradingService } from "./trading-service.js";
 import type { EquityWindow } from "../server/services.js";
 import { events } from "../events/events.js";
 
