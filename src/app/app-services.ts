@@ -18,7 +18,7 @@ import { resolveLimits } from "../trading/risk/limits.js";
 import { parseLlmSettings } from "../agents/llm/settings.js";
 import { modelRunStats, runStatsByModel } from "../scheduler/run-stats.js";
 import type { SimVenue } from "../venues/sim/sim-venue.js";
-import type * as S from "../server/services.js";
+import type * as S from "./services.js";
 import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";
 
 export interface AppServicesDeps {

@@ -21,7 +21,7 @@ import { EquityRecorder } from "../trading/equity.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { backfillCandles, createSyntheticFeed, defaultStartMid, type SyntheticFeed } from "../feeds/synthetic/index.js";
 import { createReplayFeed, REPLAY_MARKETS, type ReplayFeed } from "../feeds/replay/index.js";
-import type { AppServices } from "../server/services.js";
+import type { AppServices } from "./services.js";
 import { ExitEngine } from "../trading/exit-engine.js";
 import { restoreAccounts } from "../trading/restore.js";
 import { TradingService } from "../trading/trading-service.js";

@@ -1,6 +1,6 @@
 import type { CloseTrigger } from "../core/types.js";
 import type { models, orders } from "../db/schema.js";
-import type { TradeView } from "../server/services.js";
+import type { TradeView } from "./services.js";
 import type { LlmSettings } from "../agents/llm/settings.js";
 
 export { positionView } from "../trading/position-view.js";

@@ -3,7 +3,7 @@ import type { Config } from "../app/config.js";
 import { createAutonome, type Autonome } from "../app/autonome.js";
 import { openDatabase } from "../db/client.js";
 import { AppError } from "../core/errors.js";
-import type { CreateModelInput, ModelView } from "../server/services.js";
+import type { CreateModelInput, ModelView } from "../app/services.js";
 
 /**
  * Model commands. When a server answers on the configured port they go through its HTTP API

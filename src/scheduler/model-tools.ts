@@ -8,7 +8,7 @@ import { toolCalls } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import type { ClosePositionArgs, CreatePositionArgs, HoldingArgs, ToolName, ToolResult, TradingTools, UpdateExitPlanArgs } from "../agents/tools.js";
 import { TOOL_CALL_TYPES, parseToolArgs, toolError } from "../agents/tools.js";
-import type { ExitPlanInput } from "../server/services.js";
+import type { ExitPlanInput } from "../trading/contracts.js";
 import type { OrderOrigin, TradingService } from "../trading/trading-service.js";
 
 export interface ModelToolsOptions {

@@ -14,7 +14,7 @@ import { schedulerRoutes } from "./routes/scheduler.js";
 import { simRoutes } from "./routes/sim.js";
 import { tradeRoutes } from "./routes/trades.js";
 import { orderRoutes } from "./routes/orders.js";
-import type { AppServices } from "./services.js";
+import type { AppServices } from "../app/services.js";
 
 export interface CreateAppOptions {
   services: AppServices;

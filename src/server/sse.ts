@@ -1,6 +1,6 @@
 import type { SSEStreamingApi } from "hono/streaming";
 import type { ServerLogger } from "./logger.js";
-import type { AppEvent } from "./services.js";
+import type { AppEvent } from "../app/services.js";
 
 /**
  * Sent first, instead of a replay, to a client that resumes after an id the server never issued
@@ -116,9 +116,10 @@ export async function pumpEvents(stream: SSEStreamingApi, queue: EventQueue, opt
   // An opening comment sends the headers and first bytes now, so clients and proxies see the
   // stream as established before the first event.
   await stream.write(": connected\n\n");
-  let nextPingAt = Date.now() + options.pingIntervalMs;
+  // Pings keep the connection alive in elapsed wall time (monotonic), whatever the domain clock says.
+  let nextPingAt = performance.now() + options.pingIntervalMs;
   while (!queue.closed && !stream.aborted) {
-    const now = Date.now();
+    const now = performance.now();
     if (now >= nextPingAt) {
       await stream.write(": ping\n\n");
       nextPingAt = now + options.pingIntervalMs;

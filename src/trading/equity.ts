@@ -5,7 +5,7 @@ import type { UnitOfWork } from "../db/unit-of-work.js";
 import { formatUsd } from "../core/money.js";
 import { curveMetrics, type EquityPoint } from "../core/metrics.js";
 import type { TradingService } from "./trading-service.js";
-import type { EquityWindow } from "../server/services.js";
+import type { EquityWindow } from "./contracts.js";
 import { events } from "../events/events.js";
 
 const MINUTE = 60_000;

@@ -3,7 +3,7 @@ import { AppError, invalid, rejected } from "../core/errors.js";
 import { MAX_PRICE_TICKS, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
 import type { CloseTrigger, Side } from "../core/types.js";
 import type { ExitPlanJson } from "../db/schema.js";
-import type { ExitPlanInput } from "../server/services.js";
+import type { ExitPlanInput } from "./contracts.js";
 import { priceProblem } from "./order-input.js";
 
 /** An exit plan in integer ticks and epoch milliseconds. */

@@ -2,7 +2,7 @@ import { DecimalError, DecimalRangeError } from "../core/decimal.js";
 import { invalid, rejected } from "../core/errors.js";
 import { parseLeverage } from "../core/leverage.js";
 import { lotsToQuantity, priceToTicks, quantityToLots, type MarketSpec } from "../core/market.js";
-import type { ExitPlanInput } from "../server/services.js";
+import type { ExitPlanInput } from "./contracts.js";
 
 /** Order input from the API or a model's tool call, turned into ticks and lots with errors that name the field. */
 

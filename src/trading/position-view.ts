@@ -2,7 +2,7 @@ import { formatLeverage } from "../core/leverage.js";
 import { lotsToQuantity, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { formatUsd } from "../core/money.js";
 import { averagePrice, unrealizedPnl } from "../core/position.js";
-import type { PositionView } from "../server/services.js";
+import type { PositionView } from "./contracts.js";
 import type { OpenPosition } from "./account.js";
 import { planToJson } from "./exit-plan.js";
 

@@ -12,7 +12,7 @@ import type { Clock } from "../core/clock.js";
 import { ledger, models, orders, venueOrders } from "../db/schema.js";
 import type { UnitContext, UnitOfWork } from "../db/unit-of-work.js";
 import type { Tx } from "../db/client.js";
-import type { ExitPlanInput, OpenPositionInput } from "../server/services.js";
+import type { ExitPlanInput, OpenPositionInput } from "./contracts.js";
 import type { OrderReport, PlaceOrder, Venue } from "../venues/venue.js";
 import { ModelAccount, type OpenPosition } from "./account.js";
 import { assertPlanSides, EMPTY_PLAN, mergePlan, parsePlanPatch, planToJson, type ExitPlan } from "./exit-plan.js";

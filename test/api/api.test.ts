@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { createAutonome, type Autonome } from "../../src/app/autonome.js";
 import { loadConfig } from "../../src/app/config.js";
 import { createApp } from "../../src/server/app.js";
-import type { ModelView, PositionView, TradeView, InvocationView } from "../../src/server/services.js";
+import type { ModelView, PositionView, TradeView, InvocationView } from "../../src/app/services.js";
 import { createPgDatabase, DRIVERS } from "../support/databases.js";
 import { errorOf, sendJson, SseReader } from "../server/helpers.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MarketView, ModelView, OrderView, PositionView } from "../../src/server/services.js";
+import type { MarketView, ModelView, OrderView, PositionView } from "../../src/app/services.js";
 import { DRIVERS } from "../support/databases.js";
 import { AUTH, ledgerProblems, settle, snapshot, startRealApp, type RealApp } from "./support/real-app.js";
 

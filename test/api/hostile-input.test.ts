@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MARKETS, MAX_PRICE_TICKS, ticksToPrice } from "../../src/core/market.js";
-import type { MarketView, ModelView, PositionView } from "../../src/server/services.js";
+import type { MarketView, ModelView, PositionView } from "../../src/app/services.js";
 import { DRIVERS } from "../support/databases.js";
 import { errorOf, sendJson } from "../server/helpers.js";
 import { AUTH, ledgerProblems, settle, snapshot, startRealApp, type RealApp } from "./support/real-app.js";

@@ -6,7 +6,7 @@ import { pino } from "pino";
 import { createAutonome, type Autonome } from "../../src/app/autonome.js";
 import { loadConfig } from "../../src/app/config.js";
 import { createApp } from "../../src/server/app.js";
-import type { MarketView, ModelView, OpenPositionView, OrderView, PositionView } from "../../src/server/services.js";
+import type { MarketView, ModelView, OpenPositionView, OrderView, PositionView } from "../../src/app/services.js";
 import { createPgDatabase, DRIVERS } from "../support/databases.js";
 import { errorOf, sendJson } from "../server/helpers.js";
 

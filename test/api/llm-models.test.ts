@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { createAutonome, type Autonome } from "../../src/app/autonome.js";
 import { loadConfig } from "../../src/app/config.js";
 import { createApp } from "../../src/server/app.js";
-import type { InvocationDetailView, ModelView, PositionView, StrategyView } from "../../src/server/services.js";
+import type { InvocationDetailView, ModelView, PositionView, StrategyView } from "../../src/app/services.js";
 import { errorOf, sendJson } from "../server/helpers.js";
 import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai.js";
 

@@ -7,7 +7,7 @@ import type { Db } from "../../src/db/client.js";
 import { equitySnapshots, invocations, orders } from "../../src/db/schema.js";
 import type { Scheduler } from "../../src/scheduler/scheduler.js";
 import { EventBus } from "../../src/events/bus.js";
-import type { AppServices } from "../../src/server/services.js";
+import type { AppServices } from "../../src/app/services.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
 

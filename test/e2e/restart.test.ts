@@ -6,7 +6,7 @@ import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgDatabase, DRIVERS } from "../support/databases.js";
 import { api, startServer, type ServerProcess } from "../support/server-process.js";
-import type { ModelView, PositionView, TradeView } from "../../src/server/services.js";
+import type { ModelView, PositionView, TradeView } from "../../src/app/services.js";
 
 type Query = (sql: string) => Promise<Array<Record<string, unknown>>>;
 

@@ -11,7 +11,7 @@ import type {
   OrderView,
   PositionView,
   TradeView,
-} from "../../src/server/services.js";
+} from "../../src/app/services.js";
 
 /**
  * An in-memory AppServices that records every call, so HTTP tests can check both what the server

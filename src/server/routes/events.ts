@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { ServerLogger } from "../logger.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../../app/services.js";
 import { EventQueue, pumpEvents, resetEvent } from "../sse.js";
 import { parseOrThrow, queryOf } from "../validation.js";
 

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { listQuery } from "../fields.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../../app/services.js";
 import { paramsOf, queryOf } from "../validation.js";
 
 const invocationParams = z.object({ id: z.string().regex(/^[\w.:-]{1,128}$/, { error: "must be an invocation id" }) });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { capital, modelIdParam, oneOf } from "../fields.js";
 import { llmSettingsSchema } from "../../agents/llm/settings.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../../app/services.js";
 import { jsonBody, paramsOf, queryOf } from "../validation.js";
 
 /** Unknown top-level fields are ignored: API.md lets model bodies grow ("..."). */

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { listQuery, modelId } from "../fields.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../../app/services.js";
 import { paramsOf, queryOf } from "../validation.js";
 
 const ordersQuery = listQuery.extend({

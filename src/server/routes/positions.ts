@@ -10,7 +10,7 @@ import {
   symbol,
   timestamp,
 } from "../fields.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../../app/services.js";
 import { jsonBody, paramsOf, queryOf } from "../validation.js";
 
 /**

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../../app/services.js";
 
 /** The scheduler's state, and a manual trigger that returns before the cycle runs. */
 export function schedulerRoutes(services: AppServices) {

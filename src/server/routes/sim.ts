@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { modelId, positiveDecimal, symbol } from "../fields.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../../app/services.js";
 import { jsonBody, paramsOf } from "../validation.js";
 
 /**

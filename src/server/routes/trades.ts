@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { listQuery } from "../fields.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../../app/services.js";
 import { queryOf } from "../validation.js";
 
 /** CLOSED rows of the orders table, newest first. */

@@ -9,7 +9,7 @@ import { invocations, outbox, toolCalls } from "../../../src/db/schema.js";
 import { createDeciders } from "../../../src/scheduler/llm-decider.js";
 import { Scheduler } from "../../../src/scheduler/scheduler.js";
 import { createApp } from "../../../src/server/app.js";
-import type { InvocationDetailView, ModelView, PositionView } from "../../../src/server/services.js";
+import type { InvocationDetailView, ModelView, PositionView } from "../../../src/app/services.js";
 import { BTC, NOW, candles, ramp } from "../fixtures.js";
 import { errorOf, sendJson, SseReader } from "../../server/helpers.js";
 import { startFakeOpenAi, type FakeOpenAi } from "../../support/fake-openai.js";

@@ -1,4 +1,7 @@
-import type { CloseTrigger, ModelKind, ModelStatus, Side } from "../core/types.js";
+import type { ModelKind, ModelStatus } from "../core/types.js";
+import type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView } from "../trading/contracts.js";
+
+export type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView };
 
 /**
  * What the HTTP layer needs from the application, in the wire shapes of ../shared/API.md
@@ -43,8 +46,6 @@ export interface AppServices {
   /** The newest event id (the outbox's highest), 0 before the first event: where a resume may start at most. */
   lastEventId(): Promise<number>;
 }
-
-export type EquityWindow = "1h" | "24h" | "7d" | "30d" | "all";
 
 export interface AppEvent {
   /** Outbox id; absent on throttled `market` ticks. */
@@ -132,68 +133,6 @@ export interface StrategyView {
   name: string;
   kind: ModelKind;
   description: string;
-}
-
-export interface EquityPoint {
-  ts: string;
-  equity: string;
-}
-
-export interface ExitPlanView {
-  stop: string | null;
-  target: string | null;
-  invalidation: string | null;
-  invalidationPrice: string | null;
-  confidence: number | null;
-  timeExit: string | null;
-  cooldownUntil: string | null;
-}
-
-/** A patch of an exit plan: each field present is set (`null` clears it). */
-export type ExitPlanInput = Partial<ExitPlanView>;
-
-export interface PositionView {
-  id: string;
-  modelId: string;
-  symbol: string;
-  side: Side;
-  quantity: string;
-  leverage: string;
-  entryPrice: string;
-  markPrice: string | null;
-  unrealizedPnl: string;
-  exitPlan: ExitPlanView | null;
-  openedAt: string;
-}
-
-export interface TradeView {
-  id: string;
-  modelId: string;
-  symbol: string;
-  side: Side;
-  quantity: string;
-  leverage: string;
-  entryPrice: string;
-  exitPrice: string;
-  realizedPnl: string;
-  fees: string;
-  closeTrigger: CloseTrigger | null;
-  openedAt: string;
-  closedAt: string;
-}
-
-export interface OpenPositionInput {
-  symbol: string;
-  side: Side;
-  quantity: string;
-  leverage?: string;
-  exitPlan?: ExitPlanInput;
-  /** LIMIT rests at `price` (GTC, GTT until expiresAt) or trades now only (IOC, FOK); MARKET is the default. */
-  type?: "MARKET" | "LIMIT";
-  price?: string;
-  timeInForce?: "GTC" | "GTT" | "IOC" | "FOK";
-  postOnly?: boolean;
-  expiresAt?: string;
 }
 
 export interface OpenPositionView {

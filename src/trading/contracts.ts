@@ -1,0 +1,71 @@
+import type { CloseTrigger, Side } from "../core/types.js";
+
+/**
+ * What trading takes and gives, in the wire shapes of the API (decimal strings, ISO times):
+ * owned here, so that the HTTP layer, the scheduler's tools and the CLI all depend inward on
+ * trading rather than trading on them.
+ */
+
+export type EquityWindow = "1h" | "24h" | "7d" | "30d" | "all";
+
+export interface EquityPoint {
+  ts: string;
+  equity: string;
+}
+
+export interface ExitPlanView {
+  stop: string | null;
+  target: string | null;
+  invalidation: string | null;
+  invalidationPrice: string | null;
+  confidence: number | null;
+  timeExit: string | null;
+  cooldownUntil: string | null;
+}
+
+/** A patch of an exit plan: each field present is set (`null` clears it). */
+export type ExitPlanInput = Partial<ExitPlanView>;
+
+export interface PositionView {
+  id: string;
+  modelId: string;
+  symbol: string;
+  side: Side;
+  quantity: string;
+  leverage: string;
+  entryPrice: string;
+  markPrice: string | null;
+  unrealizedPnl: string;
+  exitPlan: ExitPlanView | null;
+  openedAt: string;
+}
+
+export interface TradeView {
+  id: string;
+  modelId: string;
+  symbol: string;
+  side: Side;
+  quantity: string;
+  leverage: string;
+  entryPrice: string;
+  exitPrice: string;
+  realizedPnl: string;
+  fees: string;
+  closeTrigger: CloseTrigger | null;
+  openedAt: string;
+  closedAt: string;
+}
+
+export interface OpenPositionInput {
+  symbol: string;
+  side: Side;
+  quantity: string;
+  leverage?: string;
+  exitPlan?: ExitPlanInput;
+  /** LIMIT rests at `price` (GTC, GTT until expiresAt) or trades now only (IOC, FOK); MARKET is the default. */
+  type?: "MARKET" | "LIMIT";
+  price?: string;
+  timeInForce?: "GTC" | "GTT" | "IOC" | "FOK";
+  postOnly?: boolean;
+  expiresAt?: string;
+}
