@@ -283,7 +283,13 @@ async function runSynthetic(total: number): Promise<BookUpdatesRow[]> {
     if (v.rig.closesFired() > 0) throw new Error(`book-updates: ${v.rig.closesFired()} exits fired in "${v.name}": the measured path was not the check alone`);
   }
   const rows = variants.map((v) => ({ variant: v.name, updates: v.updates, levelsPerUpdate: v.levels / v.updates, perSecond: v.updates / (v.ns / 1e9), positions: v.positions }));
-  rows.push({ variant: "reference: exit check only (ExitEngine.onBook, 10 positions of the symbol)", updates: check.updates, levelsPerUpdate: 0, perSecond: check.updates / (check.ns / 1e9), positions: false });
+  rows.push({
+    variant: "reference: exit check only (ExitEngine.onBook, 10 positions of the symbol)",
+    updates: check.updates,
+    levelsPerUpdate: 0,
+    perSecond: check.updates / (check.ns / 1e9),
+    positions: false,
+  });
   return rows;
 }
 
@@ -345,7 +351,9 @@ function settleHeap(): void {
 export async function runBookUpdatesBench(options: BookUpdatesOptions = {}): Promise<Figure[]> {
   const total = options.updates ?? (options.quick ? 30_000 : 300_000);
   const passes = options.recordedPasses ?? (options.quick ? 2 : 10);
-  console.log(`${ACCOUNTS} accounts x ${MARKETS.map((m) => m.symbol).join("/")} positions (longs and shorts, 2x, plans ${PLAN_DISTANCE * 100}% away); SimVenue.applyBookUpdate + ExitEngine.onBook timed, generation not`);
+  console.log(
+    `${ACCOUNTS} accounts x ${MARKETS.map((m) => m.symbol).join("/")} positions (longs and shorts, 2x, plans ${PLAN_DISTANCE * 100}% away); SimVenue.applyBookUpdate + ExitEngine.onBook timed, generation not`,
+  );
   const rows = await runSynthetic(total);
   const recorded = await runRecorded(passes);
   if (typeof recorded === "string") console.log(recorded);

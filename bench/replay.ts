@@ -80,7 +80,9 @@ async function benchRecorded(newSink: () => BookSink): Promise<void> {
     return;
   }
   let found = 0;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith(".csv")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith(".csv"))
+    .sort()) {
     const path = dir + name;
     let layout;
     try {

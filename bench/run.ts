@@ -48,7 +48,13 @@ const BENCHES: Bench[] = [
       for (const r of results) {
         const cancelHeavy = r.stream.includes("cancel-heavy");
         if (cancelHeavy) {
-          figures.push({ benchmark: "matching", figure: `${r.stream}: ours`, measured: `${int(r.oursPerSecond)} orders/s`, goal: `>= ${int(MATCHING_GOAL)} orders/s`, met: r.oursPerSecond >= MATCHING_GOAL });
+          figures.push({
+            benchmark: "matching",
+            figure: `${r.stream}: ours`,
+            measured: `${int(r.oursPerSecond)} orders/s`,
+            goal: `>= ${int(MATCHING_GOAL)} orders/s`,
+            met: r.oursPerSecond >= MATCHING_GOAL,
+          });
         }
         figures.push({
           benchmark: "matching",
@@ -123,7 +129,12 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<string> | undefi
     else if (arg === "--only" || arg.startsWith("--only=")) {
       const value = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
       if (!value) usage("--only needs a comma-separated list");
-      only = new Set(value.split(",").map((s) => s.trim()).filter(Boolean));
+      only = new Set(
+        value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
       const unknown = [...only].filter((n) => !BENCHES.some((b) => b.name === n));
       if (unknown.length > 0) usage(`unknown benchmark ${unknown.join(", ")}`);
     } else if (arg === "--help" || arg === "-h") usage();
@@ -192,7 +203,9 @@ if (child !== undefined) {
 const selected = BENCHES.filter((b) => !only || only.has(b.name));
 console.log(
   `autonome benchmarks${quick ? " (--quick: smaller sizes, a smoke run)" : ""}: ${selected.map((b) => b.name).join(", ")}\n` +
-    `node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "unknown cpu"}), load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at start`,
+    `node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "unknown cpu"}), load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} at start`,
 );
 
 const summary: Figure[] = [];
@@ -213,7 +226,11 @@ for (const bench of selected) {
   console.log(`(${bench.name} took ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
-console.log(`\n${"=".repeat(100)}\nsummary (${((performance.now() - started) / 1000).toFixed(1)} s, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end)`);
+console.log(
+  `\n${"=".repeat(100)}\nsummary (${((performance.now() - started) / 1000).toFixed(1)} s, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} at the end)`,
+);
 console.table(summary.map((f) => ({ benchmark: f.benchmark, figure: f.figure, measured: f.measured, goal: f.goal, result: verdict(f.met) })));
 const missed = summary.filter((f) => f.met === false).length;
 const met = summary.filter((f) => f.met === true).length;

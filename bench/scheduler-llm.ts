@@ -23,9 +23,9 @@ import { ManualClock } from "../src/core/clock.js";
 import { DEFAULT_MARKETS, priceToTicks } from "../src/core/market.js";
 import { invocations } from "../src/db/schema.js";
 import { UnitOfWork } from "../src/db/unit-of-work.js";
-import { DecisionExtras } from "../src/engine/decision-extras.js";
-import { createDeciders } from "../src/engine/llm-decider.js";
-import { Scheduler } from "../src/engine/scheduler.js";
+import { DecisionExtras } from "../src/scheduler/decision-extras.js";
+import { createDeciders } from "../src/scheduler/llm-decider.js";
+import { Scheduler } from "../src/scheduler/scheduler.js";
 import { EventBus } from "../src/events/bus.js";
 import type { Candle, CandleInterval } from "../src/feeds/feed.js";
 import { INTERVAL_MS } from "../src/feeds/feed.js";
@@ -96,7 +96,14 @@ export async function runSchedulerLlmBench(options: SchedulerLlmOptions = {}): P
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const id = randomUUID();
-      await service.createAccount({ id, name: `llm-${i}`, kind: "llm", strategy: "regime-adaptive", initialCapital: "10000", config: { llm: { baseUrl: "http://127.0.0.1:11434/v1", model: "mock" } } });
+      await service.createAccount({
+        id,
+        name: `llm-${i}`,
+        kind: "llm",
+        strategy: "regime-adaptive",
+        initialCapital: "10000",
+        config: { llm: { baseUrl: "http://127.0.0.1:11434/v1", model: "mock" } },
+      });
       ids.push(id);
     }
     const now = Date.now();

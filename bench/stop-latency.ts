@@ -188,7 +188,8 @@ async function cross(rig: Rig, m: MarketSpec, side: Side, mid: number, positionI
 
 async function checkClosed(rig: Rig, positionId: string): Promise<void> {
   const [row] = await rig.t.database.db.select({ status: orders.status, trigger: orders.closeTrigger }).from(orders).where(eq(orders.id, positionId));
-  if (row?.status !== "CLOSED" || row.trigger !== "STOP") throw new Error(`stop-latency: position ${positionId} is ${row?.status ?? "missing"} (${row?.trigger ?? "no trigger"}), expected CLOSED by STOP`);
+  if (row?.status !== "CLOSED" || row.trigger !== "STOP")
+    throw new Error(`stop-latency: position ${positionId} is ${row?.status ?? "missing"} (${row?.trigger ?? "no trigger"}), expected CLOSED by STOP`);
 }
 
 const msBetween = (a: bigint, b: bigint): number => Number(b - a) / 1e6;

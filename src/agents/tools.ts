@@ -42,32 +42,21 @@ function minutes(field: string) {
     .nullish();
 }
 
-const symbol = z
-  .string({ error: "symbol must be a string like \"BTC\"" })
-  .regex(/^[A-Za-z0-9]{1,20}$/, { message: "symbol must be an asset name like \"BTC\"" });
+const symbol = z.string({ error: 'symbol must be a string like "BTC"' }).regex(/^[A-Za-z0-9]{1,20}$/, { message: 'symbol must be an asset name like "BTC"' });
 
 export const decisionSchema = z
   .object({
     symbol,
     side: z.enum(["LONG", "SHORT", "HOLD"], { error: "side must be LONG, SHORT or HOLD" }),
     quantity: decimal("quantity").optional(),
-    leverage: z
-      .number({ error: "leverage must be a number between 1 and 20" })
-      .min(1, { message: "leverage must be at least 1" })
-      .max(20, { message: "leverage must be at most 20" }),
+    leverage: z.number({ error: "leverage must be a number between 1 and 20" }).min(1, { message: "leverage must be at least 1" }).max(20, { message: "leverage must be at most 20" }),
     profitTarget: optionalPrice("profitTarget"),
     stopLoss: optionalPrice("stopLoss"),
-    invalidationCondition: z
-      .string({ error: "invalidationCondition must be text" })
-      .max(500, { message: "invalidationCondition must be at most 500 characters" })
-      .nullish(),
+    invalidationCondition: z.string({ error: "invalidationCondition must be text" }).max(500, { message: "invalidationCondition must be at most 500 characters" }).nullish(),
     invalidationPrice: optionalPrice("invalidationPrice"),
     timeExitMinutes: minutes("timeExitMinutes"),
     cooldownMinutes: minutes("cooldownMinutes"),
-    confidence: z
-      .number({ error: "confidence must be a number from 0 to 100" })
-      .min(0, { message: "confidence must be at least 0" })
-      .max(100, { message: "confidence must be at most 100" }),
+    confidence: z.number({ error: "confidence must be a number from 0 to 100" }).min(0, { message: "confidence must be at least 0" }).max(100, { message: "confidence must be at most 100" }),
   })
   .superRefine((d, ctx) => {
     const hasSize = d.quantity !== undefined && !isZero(d.quantity);
@@ -105,11 +94,7 @@ export const updateExitPlanSchema = z.object({
 });
 
 export const holdingSchema = z.object({
-  reason: z
-    .string({ error: "reason must be text" })
-    .trim()
-    .min(1, { message: "reason must not be empty" })
-    .max(1000, { message: "reason must be at most 1000 characters" }),
+  reason: z.string({ error: "reason must be text" }).trim().min(1, { message: "reason must not be empty" }).max(1000, { message: "reason must be at most 1000 characters" }),
 });
 
 export type Decision = z.infer<typeof decisionSchema>;
@@ -185,10 +170,7 @@ export function toolError(code: string, message: string): ToolResult {
 }
 
 /** Validates raw tool arguments (from an LLM) against the tool's schema; a failure is an `invalid_arguments` result. */
-export function parseToolArgs<N extends ToolName>(
-  name: N,
-  raw: unknown,
-): { ok: true; args: Parameters<TradingTools[N]>[0] } | { ok: false; result: ToolResult } {
+export function parseToolArgs<N extends ToolName>(name: N, raw: unknown): { ok: true; args: Parameters<TradingTools[N]>[0] } | { ok: false; result: ToolResult } {
   const parsed = TOOL_DEFINITIONS[name].schema.safeParse(raw);
   if (parsed.success) return { ok: true, args: parsed.data as Parameters<TradingTools[N]>[0] };
   return { ok: false, result: toolError("invalid_arguments", formatZodError(parsed.error)) };

@@ -169,7 +169,10 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     createModel: async (input) => {
       const known = d.strategies().find((s) => s.name === input.strategy);
       if (!known || known.kind !== input.kind) {
-        const names = d.strategies().filter((s) => s.kind === input.kind).map((s) => s.name);
+        const names = d
+          .strategies()
+          .filter((s) => s.kind === input.kind)
+          .map((s) => s.name);
         throw invalid(`strategy: unknown ${input.kind} strategy "${input.strategy}" (known: ${names.join(", ") || "none"})`);
       }
       if (input.kind === "llm" && !input.llm) throw invalid("llm: an llm model needs {baseUrl, model}");
@@ -198,7 +201,10 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     },
     setModelStatus: async (id, status) => {
       await modelRow(id);
-      await d.db.update(models).set({ status, updatedAt: new Date(d.now()) }).where(eq(models.id, id));
+      await d.db
+        .update(models)
+        .set({ status, updatedAt: new Date(d.now()) })
+        .where(eq(models.id, id));
       return modelView(await modelRow(id));
     },
     setRiskLimits: async (id, risk) => {
@@ -207,7 +213,10 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       const config = { ...(row.config as Record<string, unknown>) };
       if (risk === null) delete config.risk;
       else config.risk = risk;
-      await d.db.update(models).set({ config, updatedAt: new Date(d.now()) }).where(eq(models.id, id));
+      await d.db
+        .update(models)
+        .set({ config, updatedAt: new Date(d.now()) })
+        .where(eq(models.id, id));
       d.service.risk.setLimits(id, risk);
       return modelView(await modelRow(id));
     },
@@ -254,12 +263,20 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     orders: async (modelId, limit, open) => {
       if (modelId !== undefined) await modelRow(modelId);
       const conditions = [modelId ? eq(venueOrders.modelId, modelId) : undefined, open ? inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED"]) : undefined];
-      const rows = await d.db.select().from(venueOrders).where(and(...conditions)).orderBy(desc(venueOrders.createdAt), desc(venueOrders.id)).limit(limit);
+      const rows = await d.db
+        .select()
+        .from(venueOrders)
+        .where(and(...conditions))
+        .orderBy(desc(venueOrders.createdAt), desc(venueOrders.id))
+        .limit(limit);
       return rows.map(orderView);
     },
     cancelOrder: async (modelId, clientOrderId) => {
       await modelRow(modelId);
-      const [order] = await d.db.select().from(venueOrders).where(and(eq(venueOrders.modelId, modelId), eq(venueOrders.clientOrderId, clientOrderId)));
+      const [order] = await d.db
+        .select()
+        .from(venueOrders)
+        .where(and(eq(venueOrders.modelId, modelId), eq(venueOrders.clientOrderId, clientOrderId)));
       if (!order) throw notFound(`${modelId} has no order ${clientOrderId}`);
       if (order.status !== "OPEN" && order.status !== "PARTIALLY_FILLED") throw conflict("order_not_open", `order ${clientOrderId} is ${order.status}, not resting`);
       await d.service.cancelOrder(modelId, clientOrderId);
@@ -282,7 +299,12 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
 
     invocations: async (modelId, limit) => {
       if (modelId !== undefined) await modelRow(modelId);
-      const rows = await d.db.select().from(invocations).where(modelId ? eq(invocations.modelId, modelId) : undefined).orderBy(desc(invocations.createdAt)).limit(limit);
+      const rows = await d.db
+        .select()
+        .from(invocations)
+        .where(modelId ? eq(invocations.modelId, modelId) : undefined)
+        .orderBy(desc(invocations.createdAt))
+        .limit(limit);
       return invocationViews(rows);
     },
     invocation: async (id) => {
@@ -345,4 +367,3 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     },
   };
 }
-

@@ -79,7 +79,12 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const venue = new SimVenue({ markets, clock: clock, seed: config.seed });
 
   const restored = await restoreAccounts(db, markets);
-  for (const a of restored.accounts.values()) venue.restoreAccount(a.modelId, a.cash, [...a.positions.values()].map((p) => p.state));
+  for (const a of restored.accounts.values())
+    venue.restoreAccount(
+      a.modelId,
+      a.cash,
+      [...a.positions.values()].map((p) => p.state),
+    );
 
   const quote = (symbol: string) => {
     const b = venue.l2(symbol);
@@ -131,7 +136,15 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         const m = markets.find((x) => x.symbol === p.state.symbol)!;
         const mark = venue.mid(m.symbol);
         const v = positionView(m, p, mark);
-        return { symbol: v.symbol, side: v.side, quantity: v.quantity, entryPrice: v.entryPrice, markPrice: v.markPrice ?? v.entryPrice, unrealizedPnl: mark === undefined ? "0" : formatUsd(unrealizedPnl(m, p.state, mark)), exitPlan: v.exitPlan };
+        return {
+          symbol: v.symbol,
+          side: v.side,
+          quantity: v.quantity,
+          entryPrice: v.entryPrice,
+          markPrice: v.markPrice ?? v.entryPrice,
+          unrealizedPnl: mark === undefined ? "0" : formatUsd(unrealizedPnl(m, p.state, mark)),
+          exitPlan: v.exitPlan,
+        };
       }),
     };
   };
@@ -208,7 +221,16 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     if (now - (lastTick.get(u.symbol) ?? 0) >= 1000) {
       lastTick.set(u.symbol, now);
       const m = markets.find((x) => x.symbol === u.symbol)!;
-      bus.publish({ type: "market", data: { symbol: u.symbol, bid: bid === undefined ? null : ticksToPrice(m, bid), ask: ask === undefined ? null : ticksToPrice(m, ask), mid: ticksToPrice(m, mid), ts: new Date(u.ts).toISOString() } });
+      bus.publish({
+        type: "market",
+        data: {
+          symbol: u.symbol,
+          bid: bid === undefined ? null : ticksToPrice(m, bid),
+          ask: ask === undefined ? null : ticksToPrice(m, ask),
+          mid: ticksToPrice(m, mid),
+          ts: new Date(u.ts).toISOString(),
+        },
+      });
     }
   };
 
@@ -247,5 +269,3 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     },
   };
 }
-
-

@@ -29,7 +29,6 @@ export function tradeView(r: typeof orders.$inferSelect): TradeView {
 
 export type ModelRow = typeof models.$inferSelect;
 
-
 /** LLM settings as stored in the model's config: never a key, only the variable that holds it. */
 export function llmSettings(row: ModelRow): LlmSettings | undefined {
   const llm = (row.config as { llm?: LlmSettings }).llm;

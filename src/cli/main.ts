@@ -38,7 +38,10 @@ export function buildCli(): Command {
     .option("--temperature <t>", "sampling temperature, 0-2")
     .option("--max-steps <n>", "tool-call steps per run, default 10")
     .action(async (o: AddOptions) => modelsAdd(loadConfig(), o));
-  for (const [name, status] of [["pause", "paused"], ["resume", "active"]] as const) {
+  for (const [name, status] of [
+    ["pause", "paused"],
+    ["resume", "active"],
+  ] as const) {
     models
       .command(`${name} <id>`)
       .description(`${name} a model: the scheduler ${status === "paused" ? "skips" : "runs"} it`)

@@ -39,13 +39,7 @@ export interface ClosedSlice {
 }
 
 /** Opens a position or scales into it on the same side (weighted average entry). */
-export function applyEntryFill(
-  market: MarketSpec,
-  position: PositionState | null,
-  side: Side,
-  leverage: LeverageCenti,
-  fill: FillAmount,
-): PositionState {
+export function applyEntryFill(market: MarketSpec, position: PositionState | null, side: Side, leverage: LeverageCenti, fill: FillAmount): PositionState {
   if (position && position.side !== side) throw new Error(`cannot add a ${side} fill to a ${position.side} position`);
   const fillNotional = notional(market, fill.priceTicks, fill.lots);
   if (!position) {
@@ -64,11 +58,7 @@ export function applyEntryFill(
  * position in proportion to the lots closed (rounded to the micro-dollar, the rest stays),
  * so the sum of all slices equals what went in, exactly.
  */
-export function applyExitFill(
-  market: MarketSpec,
-  position: PositionState,
-  fill: FillAmount,
-): { position: PositionState | null; closed: ClosedSlice } {
+export function applyExitFill(market: MarketSpec, position: PositionState, fill: FillAmount): { position: PositionState | null; closed: ClosedSlice } {
   const lots = BigInt(fill.lots);
   if (lots <= 0n || lots > position.lots) throw new Error(`exit of ${fill.lots} lots does not fit a position of ${position.lots}`);
   const full = lots === position.lots;

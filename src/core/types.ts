@@ -20,12 +20,7 @@ export type VenueOrderStatus =
   | "REJECTED"
   | "UNKNOWN"; // sent, outcome unknown (timeout, lost response): reconcile, never assume
 
-export const TERMINAL_ORDER_STATUSES: ReadonlySet<VenueOrderStatus> = new Set([
-  "FILLED",
-  "CANCELED",
-  "EXPIRED",
-  "REJECTED",
-]);
+export const TERMINAL_ORDER_STATUSES: ReadonlySet<VenueOrderStatus> = new Set(["FILLED", "CANCELED", "EXPIRED", "REJECTED"]);
 
 export function entrySide(side: Side): OrderSide {
   return side === "LONG" ? "BUY" : "SELL";

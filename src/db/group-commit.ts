@@ -37,7 +37,11 @@ export class GroupCommit<T> {
           await this.uow.run(async (tx, ctx) => {
             // Taken when the transaction starts: records that arrived while it waited its turn join it.
             batch = this.queue.splice(0, this.maxBatch);
-            await this.write(tx, ctx, batch.map((b) => b.item));
+            await this.write(
+              tx,
+              ctx,
+              batch.map((b) => b.item),
+            );
           });
           for (const b of batch) b.resolve();
         } catch (error) {

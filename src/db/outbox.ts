@@ -19,9 +19,7 @@ export async function appendEvents(tx: Tx, events: DomainEvent[], notify = true)
     sql`, `,
   );
   const insert = sql`insert into ${outbox} (type, model_id, payload) values ${values} returning id`;
-  const result = notify
-    ? await tx.execute(sql`with ins as (${insert}) select id, pg_notify(${OUTBOX_CHANNEL}, id::text) from ins order by id`)
-    : await tx.execute(sql`${insert}`);
+  const result = notify ? await tx.execute(sql`with ins as (${insert}) select id, pg_notify(${OUTBOX_CHANNEL}, id::text) from ins order by id`) : await tx.execute(sql`${insert}`);
   const ids = (result as unknown as { rows: Array<{ id: number | string }> }).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   return events.map((e, i) => busEvent(ids[i]!, e));
 }

@@ -1,18 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  bigserial,
-  boolean,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /**
  * The database is the single source of truth. Money columns are NUMERIC read and written
@@ -52,7 +39,9 @@ export const orders = pgTable(
   "orders",
   {
     id: text("id").primaryKey(),
-    modelId: text("model_id").notNull().references(() => models.id),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
     venue: text("venue").notNull(),
     symbol: text("symbol").notNull(),
     side: text("side").$type<"LONG" | "SHORT">().notNull(),
@@ -83,7 +72,9 @@ export const orders = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("orders_one_open_per_symbol").on(t.modelId, t.symbol).where(sql`${t.status} = 'OPEN'`),
+    uniqueIndex("orders_one_open_per_symbol")
+      .on(t.modelId, t.symbol)
+      .where(sql`${t.status} = 'OPEN'`),
     index("orders_model_status_idx").on(t.modelId, t.status, t.closedAt),
   ],
 );
@@ -95,7 +86,9 @@ export const venueOrders = pgTable(
     id: text("id").primaryKey(),
     clientOrderId: text("client_order_id").notNull().unique(),
     venueOrderId: text("venue_order_id"),
-    modelId: text("model_id").notNull().references(() => models.id),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
     positionId: text("position_id"),
     venue: text("venue").notNull(),
     symbol: text("symbol").notNull(),
@@ -128,7 +121,9 @@ export const fills = pgTable(
     venue: text("venue").notNull(),
     tradeId: text("trade_id").notNull(),
     clientOrderId: text("client_order_id").notNull(),
-    modelId: text("model_id").notNull().references(() => models.id),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
     positionId: text("position_id"),
     symbol: text("symbol").notNull(),
     side: text("side").$type<"BUY" | "SELL">().notNull(),
@@ -146,7 +141,9 @@ export const ledger = pgTable(
   "ledger",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    modelId: text("model_id").notNull().references(() => models.id),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
     kind: text("kind").$type<"DEPOSIT" | "REALIZED_PNL" | "FEE" | "RESET">().notNull(),
     amount: money("amount").notNull(),
     positionId: text("position_id"),
@@ -160,7 +157,9 @@ export const invocations = pgTable(
   "invocations",
   {
     id: text("id").primaryKey(),
-    modelId: text("model_id").notNull().references(() => models.id),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
     status: text("status").$type<"running" | "ok" | "error" | "timeout">().notNull(),
     prompt: text("prompt"),
     response: text("response"),
@@ -187,7 +186,9 @@ export const toolCalls = pgTable(
   {
     id: text("id").primaryKey(),
     invocationId: text("invocation_id").references(() => invocations.id),
-    modelId: text("model_id").notNull().references(() => models.id),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
     type: text("type").$type<"CREATE_POSITION" | "CLOSE_POSITION" | "UPDATE_EXIT_PLAN" | "HOLDING">().notNull(),
     metadata: jsonb("metadata").notNull(),
     createdAt: ts("created_at").notNull().defaultNow(),
@@ -203,7 +204,9 @@ export const toolCalls = pgTable(
 export const equitySnapshots = pgTable(
   "equity_snapshots",
   {
-    modelId: text("model_id").notNull().references(() => models.id),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
     resolution: text("resolution").$type<"1m" | "1h" | "1d">().notNull(),
     ts: ts("ts").notNull(),
     equity: money("equity").notNull(),

@@ -206,7 +206,20 @@ export class InvocationLog {
         ctx.emit(
           events.invocationFinished({
             modelId: r.modelId,
-            invocation: { id: r.id, modelId: r.modelId, status: "error", durationMs: null, response: null, error, toolCalls: [], inputTokens: null, outputTokens: null, steps: null, toolCallCount: null, failedToolCalls: null },
+            invocation: {
+              id: r.id,
+              modelId: r.modelId,
+              status: "error",
+              durationMs: null,
+              response: null,
+              error,
+              toolCalls: [],
+              inputTokens: null,
+              outputTokens: null,
+              steps: null,
+              toolCallCount: null,
+              failedToolCalls: null,
+            },
           }),
         );
       }

@@ -22,7 +22,10 @@ const columns = {
   runs: sql<number>`count(*) filter (where ${invocations.status} <> 'running')`.mapWith(Number),
   failedRuns: sql<number>`count(*) filter (where ${invocations.status} in ('error', 'timeout'))`.mapWith(Number),
   toolCalls: sql<number>`coalesce(sum(coalesce(${invocations.toolCallCount}, (select count(*) from ${toolCalls} where ${toolCalls.invocationId} = ${invocations.id}))), 0)`.mapWith(Number),
-  failedToolCalls: sql<number>`coalesce(sum(coalesce(${invocations.failedToolCalls}, (select count(*) from ${toolCalls} where ${toolCalls.invocationId} = ${invocations.id} and ${toolCalls.metadata}->'result'->>'ok' = 'false'))), 0)`.mapWith(Number),
+  failedToolCalls:
+    sql<number>`coalesce(sum(coalesce(${invocations.failedToolCalls}, (select count(*) from ${toolCalls} where ${toolCalls.invocationId} = ${invocations.id} and ${toolCalls.metadata}->'result'->>'ok' = 'false'))), 0)`.mapWith(
+      Number,
+    ),
 };
 
 export async function modelRunStats(db: Db, modelId: string): Promise<ModelRunStats> {

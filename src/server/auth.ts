@@ -33,11 +33,6 @@ export function requireToken(apiToken: string | undefined, logger: ServerLogger)
     if (given !== undefined && sameToken(given, apiToken)) return next();
     logger.warn({ method: c.req.method, path: c.req.path, tokenSent: given !== undefined }, "unauthorized request");
     c.header("WWW-Authenticate", 'Bearer realm="autonome"');
-    return errorResponse(
-      c,
-      401,
-      "unauthorized",
-      given === undefined ? "missing Authorization: Bearer <token> header" : "invalid API token",
-    );
+    return errorResponse(c, 401, "unauthorized", given === undefined ? "missing Authorization: Bearer <token> header" : "invalid API token");
   };
 }

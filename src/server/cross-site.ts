@@ -11,8 +11,7 @@ import type { ServerLogger } from "./logger.js";
 
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
 
-const isLoopbackName = (host: string) =>
-  host === "localhost" || host === "[::1]" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+const isLoopbackName = (host: string) => host === "localhost" || host === "[::1]" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
 /** Host name without port; `[::1]:3000` keeps its brackets like URL.hostname does. */
 function hostnameOf(hostHeader: string): string {

@@ -36,15 +36,13 @@ const isZero = (decimal: string) => /^[0.]+$/.test(decimal);
  * `accept` may instead return a message of its own for a decimal that is well formed but refused.
  */
 function decimalField(problem: string, accept: (decimal: string) => boolean | string) {
-  return z
-    .union([z.string(), z.number()], { error: (iss) => (iss.input === undefined ? "is required" : problem) })
-    .transform((value, ctx) => {
-      const decimal = toDecimalString(value);
-      const verdict = decimal === undefined ? false : accept(decimal);
-      if (verdict === true) return decimal!;
-      ctx.issues.push({ code: "custom", message: typeof verdict === "string" ? verdict : problem, input: value });
-      return z.NEVER;
-    });
+  return z.union([z.string(), z.number()], { error: (iss) => (iss.input === undefined ? "is required" : problem) }).transform((value, ctx) => {
+    const decimal = toDecimalString(value);
+    const verdict = decimal === undefined ? false : accept(decimal);
+    if (verdict === true) return decimal!;
+    ctx.issues.push({ code: "custom", message: typeof verdict === "string" ? verdict : problem, input: value });
+    return z.NEVER;
+  });
 }
 
 /** Quantities, prices and capital: strictly greater than zero. */
@@ -98,10 +96,7 @@ export const symbol = () =>
 export const modelId = () => z.string().regex(/^[\w.:-]{1,128}$/, { error: "must be a model id" });
 
 /** An ISO-8601 timestamp with an offset (or Z), normalized to UTC. */
-export const timestamp = () =>
-  z.iso
-    .datetime({ offset: true, error: "must be an ISO-8601 timestamp such as 2025-01-01T00:00:00Z" })
-    .transform((s) => new Date(s).toISOString());
+export const timestamp = () => z.iso.datetime({ offset: true, error: "must be an ISO-8601 timestamp such as 2025-01-01T00:00:00Z" }).transform((s) => new Date(s).toISOString());
 
 /**
  * A positive integer query value with a default and a cap: values above the cap are clamped

@@ -43,5 +43,4 @@ export function createErrorHandler(logger: ServerLogger): ErrorHandler {
   };
 }
 
-export const notFoundHandler: NotFoundHandler = (c) =>
-  errorResponse(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`);
+export const notFoundHandler: NotFoundHandler = (c) => errorResponse(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`);

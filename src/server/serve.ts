@@ -19,7 +19,10 @@ export interface RunningHttpServer {
 const IPV4_LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
   if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
   const v4 = IPV4_LOOPBACK.exec(h.replace(/^::ffff:/, ""));
   return v4 !== null && v4.slice(1).every((octet) => Number(octet) <= 255);
@@ -31,10 +34,7 @@ export function isLoopbackHost(host: string): boolean {
  */
 export function assertSafeListen(host: string, token: string | undefined): void {
   if (isLoopbackHost(host) || (token !== undefined && token.trim() !== "")) return;
-  throw new Error(
-    `refusing to listen on ${host} without AUTONOME_API_TOKEN: set a token, or listen on a loopback address ` +
-      "(127.0.0.1, ::1 or localhost)",
-  );
+  throw new Error(`refusing to listen on ${host} without AUTONOME_API_TOKEN: set a token, or listen on a loopback address ` + "(127.0.0.1, ::1 or localhost)");
 }
 
 const urlHost = (host: string) => (host.includes(":") && !host.startsWith("[") ? `[${host}]` : host);

@@ -15,14 +15,11 @@ type Where = "body" | "query" | "path" | "header";
 /** `exitPlan.stop`, `symbols[0]`; the root of the input is named after where it came from. */
 function fieldName(where: Where, path: ReadonlyArray<PropertyKey>): string {
   if (path.length === 0) return where;
-  return path
-    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
-    .join("");
+  return path.map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`)).join("");
 }
 
 /** A missing field reads "is required" instead of zod's "expected string, received undefined". */
-const requiredMessage: z.core.$ZodErrorMap = (issue) =>
-  issue.code === "invalid_type" && issue.input === undefined ? "is required" : undefined;
+const requiredMessage: z.core.$ZodErrorMap = (issue) => (issue.code === "invalid_type" && issue.input === undefined ? "is required" : undefined);
 
 const NUL = "\u0000";
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
@@ -168,8 +165,6 @@ export const jsonBody = <S extends z.ZodType>(schema: S) =>
     return parseOrThrow(schema, value, "body");
   });
 
-export const queryOf = <S extends z.ZodType>(schema: S) =>
-  validator("query", (value) => parseOrThrow(schema, value, "query"));
+export const queryOf = <S extends z.ZodType>(schema: S) => validator("query", (value) => parseOrThrow(schema, value, "query"));
 
-export const paramsOf = <S extends z.ZodType>(schema: S) =>
-  validator("param", (value) => parseOrThrow(schema, value, "path"));
+export const paramsOf = <S extends z.ZodType>(schema: S) => validator("param", (value) => parseOrThrow(schema, value, "path"));

@@ -97,10 +97,7 @@ export function assertPlanSides(m: MarketSpec, side: Side, plan: ExitPlan, exitT
   // An invalidation price triggers at or beyond it (exitTrigger): on the wrong side it would close
   // the position at the next book update, so it is refused like a wrong-side stop.
   if (plan.invalidationPrice !== null && (long ? plan.invalidationPrice >= exitTicks : plan.invalidationPrice <= exitTicks)) {
-    throw rejected(
-      "invalidation_price_wrong_side",
-      `a ${side} invalidation price must be ${long ? "below" : "above"} the current exit price ${at}, got ${ticksToPrice(m, plan.invalidationPrice)}`,
-    );
+    throw rejected("invalidation_price_wrong_side", `a ${side} invalidation price must be ${long ? "below" : "above"} the current exit price ${at}, got ${ticksToPrice(m, plan.invalidationPrice)}`);
   }
 }
 

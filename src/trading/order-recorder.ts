@@ -125,7 +125,10 @@ export async function recordReport(
     position = { id: positionId, modelId: account.modelId, state, plan, openedAt: current?.openedAt ?? now.getTime(), entryClientOrderId: current?.entryClientOrderId ?? order.clientOrderId };
     const values = positionColumns(market, state);
     if (current) {
-      await tx.update(orders).set({ ...values, exitPlan: planToJson(market, plan), updatedAt: now }).where(eq(orders.id, positionId));
+      await tx
+        .update(orders)
+        .set({ ...values, exitPlan: planToJson(market, plan), updatedAt: now })
+        .where(eq(orders.id, positionId));
     } else {
       await tx.insert(orders).values({
         id: positionId,
@@ -163,7 +166,11 @@ export async function recordReport(
     let rowId = current.id;
     if (state === null) {
       // Closing exactly once: only an OPEN row can become CLOSED.
-      const done = await tx.update(orders).set(exit).where(sql`${orders.id} = ${current.id} and ${orders.status} = 'OPEN'`).returning({ id: orders.id });
+      const done = await tx
+        .update(orders)
+        .set(exit)
+        .where(sql`${orders.id} = ${current.id} and ${orders.status} = 'OPEN'`)
+        .returning({ id: orders.id });
       if (done.length === 0) throw new Error(`position ${current.id} was already closed`);
       position = null;
     } else {
@@ -182,7 +189,10 @@ export async function recordReport(
         openedAt: new Date(current.openedAt),
         ...exit,
       });
-      await tx.update(orders).set({ ...positionColumns(market, state), updatedAt: now }).where(eq(orders.id, current.id));
+      await tx
+        .update(orders)
+        .set({ ...positionColumns(market, state), updatedAt: now })
+        .where(eq(orders.id, current.id));
       position = { ...current, state };
     }
     closed = { rowId, slice, trigger };
@@ -234,7 +244,6 @@ export function positionColumns(m: MarketSpec, s: PositionState) {
 function positionEvent(m: MarketSpec, p: OpenPosition, trigger: CloseTrigger | null) {
   return { ...positionView(m, p, undefined), closeTrigger: trigger };
 }
-
 
 export function orderView(o: VenueOrderRow) {
   return {

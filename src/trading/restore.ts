@@ -96,7 +96,10 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[]): P
     if (account) account.dayStart = { day: utcDay(Number(r.ts_ms)), equity: usd(r.equity) };
   }
 
-  const live = await db.select().from(venueOrders).where(inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED", "PENDING", "UNKNOWN"]));
+  const live = await db
+    .select()
+    .from(venueOrders)
+    .where(inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED", "PENDING", "UNKNOWN"]));
   const resting = live.filter((o) => (o.status === "OPEN" || o.status === "PARTIALLY_FILLED") && o.type === "LIMIT");
   for (const o of resting) {
     const market = findMarket(markets, o.symbol);

@@ -112,7 +112,13 @@ export class TradingService {
 
   market(symbol: string): MarketSpec {
     const m = findMarket(this.deps.venue.markets(), String(symbol));
-    if (!m) throw invalid(`symbol: unknown market "${symbol}" (known: ${this.deps.venue.markets().map((x) => x.symbol).join(", ")})`);
+    if (!m)
+      throw invalid(
+        `symbol: unknown market "${symbol}" (known: ${this.deps.venue
+          .markets()
+          .map((x) => x.symbol)
+          .join(", ")})`,
+      );
     return m;
   }
 
@@ -347,14 +353,22 @@ export class TradingService {
     // Only what this patch sets is checked against the price: a level the market already crossed is the exit engine's to act on.
     if (exitPx !== undefined) {
       const changed = (v: number | null, given: unknown) => (given === undefined ? null : v);
-      assertPlanSides(market, pos.state.side, { ...next, stop: changed(next.stop, input.stop), target: changed(next.target, input.target), invalidationPrice: changed(next.invalidationPrice, input.invalidationPrice) }, exitPx);
+      assertPlanSides(
+        market,
+        pos.state.side,
+        { ...next, stop: changed(next.stop, input.stop), target: changed(next.target, input.target), invalidationPrice: changed(next.invalidationPrice, input.invalidationPrice) },
+        exitPx,
+      );
     }
     const denied = this.risk.checkExitPlanUpdate(modelId, market.symbol, origin);
     if (denied) throw this.riskDenied(modelId, market.symbol, origin, denied);
     this.risk.recordAction(origin, market.symbol);
     const updated: OpenPosition = { ...pos, plan: next };
     await this.deps.uow.run(async (tx, ctx) => {
-      await tx.update(orders).set({ exitPlan: planToJson(market, next), updatedAt: new Date(this.deps.clock.now()) }).where(eq(orders.id, pos.id));
+      await tx
+        .update(orders)
+        .set({ exitPlan: planToJson(market, next), updatedAt: new Date(this.deps.clock.now()) })
+        .where(eq(orders.id, pos.id));
       ctx.emit(events.exitPlanUpdated({ modelId, position: { id: pos.id, modelId, symbol: market.symbol, side: pos.state.side, exitPlan: planToJson(market, next), closeTrigger: null } }));
       ctx.onCommit(() => {
         const live = account.positions.get(market.symbol);
@@ -511,7 +525,21 @@ export class TradingService {
         updatedAt: now,
       })
       .returning();
-    ctx.emit(events.orderPlaced({ modelId: req.accountId, order: { id: row!.id, clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, type: req.type, quantity: lotsToQuantity(market, req.lots), purpose: meta.purpose, closeTrigger: meta.closeTrigger ?? null } }));
+    ctx.emit(
+      events.orderPlaced({
+        modelId: req.accountId,
+        order: {
+          id: row!.id,
+          clientOrderId: req.clientOrderId,
+          symbol: req.symbol,
+          side: req.side,
+          type: req.type,
+          quantity: lotsToQuantity(market, req.lots),
+          purpose: meta.purpose,
+          closeTrigger: meta.closeTrigger ?? null,
+        },
+      }),
+    );
     return row!;
   }
 

@@ -47,7 +47,12 @@ function rangeBreak(volume = 5): SeriesBySymbol {
     BTC: {
       "1m": candles(BTC, "1m", rampTo(50_400, 10, 30), 5),
       "5m": candles(BTC, "5m", [...range, breakBar]),
-      "1h": candles(BTC, "1h", Array.from({ length: 30 }, () => 50_000), 100),
+      "1h": candles(
+        BTC,
+        "1h",
+        Array.from({ length: 30 }, () => 50_000),
+        100,
+      ),
     },
   };
 }

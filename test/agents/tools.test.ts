@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  closePositionSchema,
-  createPositionSchema,
-  formatZodError,
-  holdingSchema,
-  parseToolArgs,
-  TOOL_DEFINITIONS,
-  updateExitPlanSchema,
-} from "../../src/agents/tools.js";
+import { closePositionSchema, createPositionSchema, formatZodError, holdingSchema, parseToolArgs, TOOL_DEFINITIONS, updateExitPlanSchema } from "../../src/agents/tools.js";
 
 const long = { symbol: "BTC", side: "LONG", quantity: "0.015", leverage: 3, stopLoss: 49_000, profitTarget: "52000.5", confidence: 70 };
 
@@ -31,9 +23,7 @@ describe("createPosition schema", () => {
   });
 
   it("rejects a HOLD with a size and a LONG without one, naming the field", () => {
-    expect(errorOf(createPositionSchema, { decisions: [{ ...long, side: "HOLD" }] })).toBe(
-      "decisions[0].quantity: a HOLD decision must have no quantity (or 0)",
-    );
+    expect(errorOf(createPositionSchema, { decisions: [{ ...long, side: "HOLD" }] })).toBe("decisions[0].quantity: a HOLD decision must have no quantity (or 0)");
     const { quantity: _q, ...noSize } = long;
     expect(errorOf(createPositionSchema, { decisions: [noSize] })).toBe("decisions[0].quantity: a LONG decision needs a quantity above 0");
   });
@@ -43,7 +33,7 @@ describe("createPosition schema", () => {
     ["leverage 0", { leverage: 0 }, "decisions[0].leverage: leverage must be at least 1"],
     ["leverage as text", { leverage: "high" }, "decisions[0].leverage: leverage must be a number between 1 and 20"],
     ["NaN quantity", { quantity: Number.NaN }, "decisions[0].quantity: quantity must be a number or a decimal string"],
-    ["\"NaN\" quantity", { quantity: "NaN" }, "decisions[0].quantity: quantity must be a non-negative decimal"],
+    ['"NaN" quantity', { quantity: "NaN" }, "decisions[0].quantity: quantity must be a non-negative decimal"],
     ["negative quantity", { quantity: "-1" }, "decisions[0].quantity: quantity must be a non-negative decimal"],
     ["text quantity", { quantity: "a lot" }, "decisions[0].quantity: quantity must be a non-negative decimal"],
     ["boolean quantity", { quantity: true }, "decisions[0].quantity: quantity must be a number or a decimal string"],

@@ -50,8 +50,19 @@ const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCh
 
 /** What the database or the integer units cannot hold: text with NUL or unpaired surrogates, numbers past 2^53, too many decimals. */
 const poison = fc.constantFrom(
-  "\u0000", "a\u0000b", "\ud800", "x\udc00", "\udc00\ud800", "ok\ud83d",
-  "123456789012345678901", "9007199254740993", "1.1234567", "0.0000000000000000001", "99999999999999999999999.999999", "1e400", "-1",
+  "\u0000",
+  "a\u0000b",
+  "\ud800",
+  "x\udc00",
+  "\udc00\ud800",
+  "ok\ud83d",
+  "123456789012345678901",
+  "9007199254740993",
+  "1.1234567",
+  "0.0000000000000000001",
+  "99999999999999999999999.999999",
+  "1e400",
+  "-1",
 );
 
 const hostileString = fc.oneof(
@@ -59,10 +70,51 @@ const hostileString = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.constantFrom(
-      "", " ", "🚀", "模型", "\u202e", "e\u0301", "%00", "%ZZ", "../..", "null", "NaN", "Infinity", "-Infinity", "0", "-0", "0.0",
-      "1e-400", "1e3", "1E+2", "1,5", " 1", "1 ", "+1", ".5", "5.", "0x10", "١٢٣", "Ⅻ", "BTC", "btc", "LONG", "SHORT", "MARKET",
-      "LIMIT", "GTT", "2025-01-01T00:00:00Z", "2025-02-30T00:00:00Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "tomorrow",
-      "<script>alert(1)</script>", "' OR 1=1 --", "a".repeat(1500), "9".repeat(40), `0.${"0".repeat(30)}1`,
+      "",
+      " ",
+      "🚀",
+      "模型",
+      "\u202e",
+      "e\u0301",
+      "%00",
+      "%ZZ",
+      "../..",
+      "null",
+      "NaN",
+      "Infinity",
+      "-Infinity",
+      "0",
+      "-0",
+      "0.0",
+      "1e-400",
+      "1e3",
+      "1E+2",
+      "1,5",
+      " 1",
+      "1 ",
+      "+1",
+      ".5",
+      "5.",
+      "0x10",
+      "١٢٣",
+      "Ⅻ",
+      "BTC",
+      "btc",
+      "LONG",
+      "SHORT",
+      "MARKET",
+      "LIMIT",
+      "GTT",
+      "2025-01-01T00:00:00Z",
+      "2025-02-30T00:00:00Z",
+      "9999-12-31T23:59:59Z",
+      "0000-01-01T00:00:00Z",
+      "tomorrow",
+      "<script>alert(1)</script>",
+      "' OR 1=1 --",
+      "a".repeat(1500),
+      "9".repeat(40),
+      `0.${"0".repeat(30)}1`,
     ),
   },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
@@ -96,7 +148,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** A whole body that is not what any route wants. */
 const junkBody = fc.oneof(
-  fc.constantFrom("", "{", "{not json", "[]", "null", "0", '"text"', "{}", '{"a":}', "\u0000", "{\"price\":1e400}", "[".repeat(3000) + "]".repeat(3000), '{"__proto__":{"x":1}}'),
+  fc.constantFrom("", "{", "{not json", "[]", "null", "0", '"text"', "{}", '{"a":}', "\u0000", '{"price":1e400}', "[".repeat(3000) + "]".repeat(3000), '{"__proto__":{"x":1}}'),
   hostileValue.map(jsonText),
 );
 
@@ -150,22 +202,68 @@ const WRITES: Array<[string, number]> = [
 type Kind = "text" | "decimal" | "other";
 const FIELDS: Record<string, Array<[Kind, string[]]>> = {
   createModel: [
-    ["text", ["name"]], ["other", ["kind"]], ["text", ["strategy"]], ["decimal", ["initialCapital"]], ["other", ["risk"]], ["other", ["risk", "maxLeverage"]],
-    ["other", ["risk", "requireStop"]], ["other", ["llm"]], ["text", ["llm", "baseUrl"]], ["text", ["llm", "model"]], ["other", ["llm", "temperature"]], ["other", ["extra"]],
+    ["text", ["name"]],
+    ["other", ["kind"]],
+    ["text", ["strategy"]],
+    ["decimal", ["initialCapital"]],
+    ["other", ["risk"]],
+    ["other", ["risk", "maxLeverage"]],
+    ["other", ["risk", "requireStop"]],
+    ["other", ["llm"]],
+    ["text", ["llm", "baseUrl"]],
+    ["text", ["llm", "model"]],
+    ["other", ["llm", "temperature"]],
+    ["other", ["extra"]],
   ],
-  patchModel: [["other", ["status"]], ["other", ["risk"]], ["other", ["risk", "maxLeverage"]], ["other", ["risk", "maxOpenPositions"]], ["text", ["risk", "bogus"]], ["other", ["extra"]]],
+  patchModel: [
+    ["other", ["status"]],
+    ["other", ["risk"]],
+    ["other", ["risk", "maxLeverage"]],
+    ["other", ["risk", "maxOpenPositions"]],
+    ["text", ["risk", "bogus"]],
+    ["other", ["extra"]],
+  ],
   open: [
-    ["text", ["symbol"]], ["other", ["side"]], ["decimal", ["quantity"]], ["decimal", ["leverage"]], ["other", ["type"]], ["decimal", ["price"]], ["other", ["timeInForce"]],
-    ["other", ["postOnly"]], ["other", ["expiresAt"]], ["other", ["exitPlan"]], ["decimal", ["exitPlan", "stop"]], ["decimal", ["exitPlan", "target"]],
-    ["text", ["exitPlan", "invalidation"]], ["decimal", ["exitPlan", "invalidationPrice"]], ["other", ["exitPlan", "confidence"]], ["other", ["exitPlan", "timeExit"]],
-    ["other", ["exitPlan", "cooldownUntil"]], ["other", ["exitPlan", "stopp"]], ["other", ["extra"]],
+    ["text", ["symbol"]],
+    ["other", ["side"]],
+    ["decimal", ["quantity"]],
+    ["decimal", ["leverage"]],
+    ["other", ["type"]],
+    ["decimal", ["price"]],
+    ["other", ["timeInForce"]],
+    ["other", ["postOnly"]],
+    ["other", ["expiresAt"]],
+    ["other", ["exitPlan"]],
+    ["decimal", ["exitPlan", "stop"]],
+    ["decimal", ["exitPlan", "target"]],
+    ["text", ["exitPlan", "invalidation"]],
+    ["decimal", ["exitPlan", "invalidationPrice"]],
+    ["other", ["exitPlan", "confidence"]],
+    ["other", ["exitPlan", "timeExit"]],
+    ["other", ["exitPlan", "cooldownUntil"]],
+    ["other", ["exitPlan", "stopp"]],
+    ["other", ["extra"]],
   ],
-  close: [["other", ["symbols"]], ["text", ["symbols", "0"]], ["text", ["symbols", "1"]], ["other", ["extra"]]],
+  close: [
+    ["other", ["symbols"]],
+    ["text", ["symbols", "0"]],
+    ["text", ["symbols", "1"]],
+    ["other", ["extra"]],
+  ],
   exitPlan: [
-    ["decimal", ["stop"]], ["decimal", ["target"]], ["text", ["invalidation"]], ["decimal", ["invalidationPrice"]], ["other", ["confidence"]], ["other", ["timeExit"]],
-    ["other", ["cooldownUntil"]], ["other", ["extra"]],
+    ["decimal", ["stop"]],
+    ["decimal", ["target"]],
+    ["text", ["invalidation"]],
+    ["decimal", ["invalidationPrice"]],
+    ["other", ["confidence"]],
+    ["other", ["timeExit"]],
+    ["other", ["cooldownUntil"]],
+    ["other", ["extra"]],
   ],
-  move: [["decimal", ["price"]], ["other", ["extra"]]],
+  move: [
+    ["decimal", ["price"]],
+    ["other", ["extra"]],
+  ],
   cancel: [["other", ["extra"]]],
   reset: [["other", ["extra"]]],
   schedulerRun: [["other", ["extra"]]],
@@ -215,33 +313,31 @@ const queryPair: fc.Arbitrary<[string, string]> = fc.tuple(
   fc.oneof(junkSegment, fc.constantFrom("", "0", "1", "-1", "2.5", "1000000", "99999999999999999999", "open", "all", "24h", "1y")),
 );
 
-const plan: fc.Arbitrary<Plan> = fc
-  .oneof({ weight: 4, arbitrary: fc.constantFrom(...READS) }, ...WRITES.map(([route, weight]) => ({ weight, arbitrary: fc.constant(route) })))
-  .chain((route) =>
-    fc.record({
-      route: fc.constant(route),
-      model: modelRef,
-      symbol: symbolRef,
-      side: fc.constantFrom("LONG" as const, "SHORT" as const),
-      units: fc.integer({ min: 1, max: 4 }),
-      permille: fc.integer({ min: 3, max: 18 }),
-      flag: fc.boolean(),
-      // No mutation is a valid request: about two in five.
-      // Mostly one thing broken in an otherwise valid request, so the breakage reaches the service.
-      mutations: fc.oneof(
-        { weight: 2, arbitrary: fc.constant<Mutation[]>([]) },
-        { weight: 3, arbitrary: fc.array(mutationFor(route), { minLength: 1, maxLength: 1 }) },
-        { weight: 1, arbitrary: fc.array(mutationFor(route), { minLength: 2, maxLength: 3 }) },
-      ),
-      query: fc.array(queryPair, { maxLength: 2 }),
-      segment: fc.oneof(junkSegment, fc.constantFrom("open-00000000-0000-4000-8000-000000000000", "x")),
-      auth: fc.oneof({ weight: 14, arbitrary: fc.constant("ok" as const) }, { weight: 1, arbitrary: fc.constantFrom("none" as const, "wrong" as const) }),
-      contentType: fc.oneof(
-        { weight: 14, arbitrary: fc.constantFrom("application/json", "application/json; charset=utf-8", "application/vnd.api+json") },
-        { weight: 1, arbitrary: fc.constantFrom("text/plain", "", "application/x-www-form-urlencoded") },
-      ),
-    }),
-  );
+const plan: fc.Arbitrary<Plan> = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...READS) }, ...WRITES.map(([route, weight]) => ({ weight, arbitrary: fc.constant(route) }))).chain((route) =>
+  fc.record({
+    route: fc.constant(route),
+    model: modelRef,
+    symbol: symbolRef,
+    side: fc.constantFrom("LONG" as const, "SHORT" as const),
+    units: fc.integer({ min: 1, max: 4 }),
+    permille: fc.integer({ min: 3, max: 18 }),
+    flag: fc.boolean(),
+    // No mutation is a valid request: about two in five.
+    // Mostly one thing broken in an otherwise valid request, so the breakage reaches the service.
+    mutations: fc.oneof(
+      { weight: 2, arbitrary: fc.constant<Mutation[]>([]) },
+      { weight: 3, arbitrary: fc.array(mutationFor(route), { minLength: 1, maxLength: 1 }) },
+      { weight: 1, arbitrary: fc.array(mutationFor(route), { minLength: 2, maxLength: 3 }) },
+    ),
+    query: fc.array(queryPair, { maxLength: 2 }),
+    segment: fc.oneof(junkSegment, fc.constantFrom("open-00000000-0000-4000-8000-000000000000", "x")),
+    auth: fc.oneof({ weight: 14, arbitrary: fc.constant("ok" as const) }, { weight: 1, arbitrary: fc.constantFrom("none" as const, "wrong" as const) }),
+    contentType: fc.oneof(
+      { weight: 14, arbitrary: fc.constantFrom("application/json", "application/json; charset=utf-8", "application/vnd.api+json") },
+      { weight: 1, arbitrary: fc.constantFrom("text/plain", "", "application/x-www-form-urlencoded") },
+    ),
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Making a plan concrete against the live state

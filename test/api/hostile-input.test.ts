@@ -65,7 +65,7 @@ describe.each(DRIVERS)("hostile input against the real application on %s", (driv
     const top = ticksToPrice(DEFAULT_MARKETS[0]!, MAX_PRICE_TICKS);
     const moved = await send("POST", "/api/sim/markets/BTC/move", { price: top });
     expect(moved.status).toBe(200);
-    expect(Number((await moved.json() as MarketView).mid)).toBeGreaterThan(1e14);
+    expect(Number(((await moved.json()) as MarketView).mid)).toBeGreaterThan(1e14);
     const book = await get<{ bids: string[][]; asks: string[][] }>("/api/markets/BTC/book?depth=100");
     expect(book.bids.length).toBeGreaterThan(0);
     expect((await send("POST", "/api/sim/markets/BTC/move", { price: "97000" })).status).toBe(200);
@@ -78,7 +78,14 @@ describe.each(DRIVERS)("hostile input against the real application on %s", (driv
     const id = ids[1]!;
     const sol = await market("SOL");
     const stop = (Number(sol.bid) * 0.99).toFixed(3);
-    await refused("POST", `/api/models/${id}/positions`, { symbol: "SOL", side: "LONG", quantity: "0.5", exitPlan: { stop, invalidation: "x\u0000" } }, 400, "invalid_request", "exitPlan.invalidation");
+    await refused(
+      "POST",
+      `/api/models/${id}/positions`,
+      { symbol: "SOL", side: "LONG", quantity: "0.5", exitPlan: { stop, invalidation: "x\u0000" } },
+      400,
+      "invalid_request",
+      "exitPlan.invalidation",
+    );
     expect((await send("POST", `/api/models/${id}/positions`, { symbol: "SOL", side: "LONG", quantity: "0.5", exitPlan: { stop } })).status).toBe(201);
     await refused("PATCH", `/api/models/${id}/positions/SOL/exit-plan`, { invalidation: "broke\u0000" }, 400, "invalid_request", "invalidation");
     await refused("PATCH", `/api/models/${id}/positions/SOL/exit-plan`, { invalidation: "\udc00" }, 400, "invalid_request", "invalidation");
@@ -91,8 +98,20 @@ describe.each(DRIVERS)("hostile input against the real application on %s", (driv
     const eth = await market("ETH");
     const longStop = (Number(eth.bid) * 0.99).toFixed(2);
     const above = (Number(eth.bid) * 1.01).toFixed(2);
-    await refused("POST", `/api/models/${id}/positions`, { symbol: "ETH", side: "LONG", quantity: "0.05", exitPlan: { stop: longStop, invalidationPrice: above } }, 422, "invalidation_price_wrong_side");
-    await refused("POST", `/api/models/${id}/positions`, { symbol: "ETH", side: "LONG", quantity: "0.05", exitPlan: { stop: longStop, invalidationPrice: eth.bid } }, 422, "invalidation_price_wrong_side");
+    await refused(
+      "POST",
+      `/api/models/${id}/positions`,
+      { symbol: "ETH", side: "LONG", quantity: "0.05", exitPlan: { stop: longStop, invalidationPrice: above } },
+      422,
+      "invalidation_price_wrong_side",
+    );
+    await refused(
+      "POST",
+      `/api/models/${id}/positions`,
+      { symbol: "ETH", side: "LONG", quantity: "0.05", exitPlan: { stop: longStop, invalidationPrice: eth.bid } },
+      422,
+      "invalidation_price_wrong_side",
+    );
     const opened = await send("POST", `/api/models/${id}/positions`, { symbol: "ETH", side: "LONG", quantity: "0.05", exitPlan: { stop: longStop } });
     expect(opened.status).toBe(201);
     await refused("PATCH", `/api/models/${id}/positions/ETH/exit-plan`, { invalidationPrice: above }, 422, "invalidation_price_wrong_side");
@@ -108,12 +127,25 @@ describe.each(DRIVERS)("hostile input against the real application on %s", (driv
     const btc = await market("BTC");
     const shortStop = (Number(btc.ask) * 1.01).toFixed(1);
     const underAsk = (Number(btc.ask) * 0.995).toFixed(1);
-    await refused("POST", `/api/models/${id}/positions`, { symbol: "BTC", side: "SHORT", quantity: "0.001", exitPlan: { stop: shortStop, invalidationPrice: underAsk } }, 422, "invalidation_price_wrong_side");
+    await refused(
+      "POST",
+      `/api/models/${id}/positions`,
+      { symbol: "BTC", side: "SHORT", quantity: "0.001", exitPlan: { stop: shortStop, invalidationPrice: underAsk } },
+      422,
+      "invalidation_price_wrong_side",
+    );
   });
 
   it("a LIMIT price beyond the market's range is a 400, not a comparison with a rounded price", async () => {
     const id = ids[0]!;
-    await refused("POST", `/api/models/${id}/positions`, { symbol: "SOL", side: "LONG", quantity: "0.5", type: "LIMIT", price: "123456789012345678901", exitPlan: { stop: "200" } }, 400, "invalid_request", "price");
+    await refused(
+      "POST",
+      `/api/models/${id}/positions`,
+      { symbol: "SOL", side: "LONG", quantity: "0.5", type: "LIMIT", price: "123456789012345678901", exitPlan: { stop: "200" } },
+      400,
+      "invalid_request",
+      "price",
+    );
     await refused("POST", `/api/models/${id}/positions`, { symbol: "SOL", side: "LONG", quantity: "123456789012345678", exitPlan: { stop: "200" } }, 400, "invalid_request", "quantity");
   });
 

@@ -43,15 +43,33 @@ describe.each(DRIVERS)("limit orders through the API on %s", (driver) => {
     const bad = await sendJson(node.app, "POST", `/api/models/${id}/positions`, { symbol: "ETH", side: "LONG", quantity: "1", type: "LIMIT" });
     expect(bad.status).toBe(400);
     expect((await errorOf(bad)).message).toContain("price");
-    const crossing = await sendJson(node.app, "POST", `/api/models/${id}/positions`, { symbol: "ETH", side: "LONG", quantity: "1", type: "LIMIT", price: "3100", postOnly: true, exitPlan: { stop: "2950" } });
+    const crossing = await sendJson(node.app, "POST", `/api/models/${id}/positions`, {
+      symbol: "ETH",
+      side: "LONG",
+      quantity: "1",
+      type: "LIMIT",
+      price: "3100",
+      postOnly: true,
+      exitPlan: { stop: "2950" },
+    });
     expect(crossing.status).toBe(422);
     expect((await errorOf(crossing)).code).toBe("post_only_would_cross");
 
-    const placed = await sendJson(node.app, "POST", `/api/models/${id}/positions`, { symbol: "ETH", side: "LONG", quantity: "1", leverage: 2, type: "LIMIT", price: "2900", exitPlan: { stop: "2800" } });
+    const placed = await sendJson(node.app, "POST", `/api/models/${id}/positions`, {
+      symbol: "ETH",
+      side: "LONG",
+      quantity: "1",
+      leverage: 2,
+      type: "LIMIT",
+      price: "2900",
+      exitPlan: { stop: "2800" },
+    });
     expect(placed.status).toBe(202);
     const body = (await placed.json()) as OpenPositionView;
     expect(body).toMatchObject({ status: "resting", filledQuantity: "0", position: null, order: { type: "LIMIT", status: "OPEN", price: "2900" } });
-    const other = (await (await sendJson(node.app, "POST", `/api/models/${id}/positions`, { symbol: "SOL", side: "SHORT", quantity: "1", type: "LIMIT", price: "400", exitPlan: { stop: "420" } })).json()) as OpenPositionView;
+    const other = (await (
+      await sendJson(node.app, "POST", `/api/models/${id}/positions`, { symbol: "SOL", side: "SHORT", quantity: "1", type: "LIMIT", price: "400", exitPlan: { stop: "420" } })
+    ).json()) as OpenPositionView;
     const margin = (await node.get<ModelView>(`/api/models/${id}`)).account.marginUsed;
     expect(Number(margin)).toBeGreaterThan(1400); // 2900 / 2 held for the resting order, and 400 for the other
 

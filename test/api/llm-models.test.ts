@@ -54,7 +54,12 @@ describe("LLM models through the API", () => {
 
   it("a cycle runs the agent: it reads the market, opens a position with a stop through its tools, and holds; everything is recorded, the key never shown", async () => {
     for (const m of await get<ModelView[]>("/api/models")) await sendJson(app, "PATCH", `/api/models/${m.id}`, { status: "paused" });
-    const created = await post("/api/models", { name: "Fake GPT", kind: "llm", strategy: "capital-preservation", llm: { baseUrl: fake.baseUrl, model: "fake-model", apiKeyEnv: KEY_VAR, maxSteps: 5 } });
+    const created = await post("/api/models", {
+      name: "Fake GPT",
+      kind: "llm",
+      strategy: "capital-preservation",
+      llm: { baseUrl: fake.baseUrl, model: "fake-model", apiKeyEnv: KEY_VAR, maxSteps: 5 },
+    });
     expect(created.status).toBe(201);
     const model = (await created.json()) as ModelView;
     expect(model.llm).toEqual({ baseUrl: fake.baseUrl, model: "fake-model", apiKeyEnv: KEY_VAR, maxSteps: 5 });
@@ -65,7 +70,12 @@ describe("LLM models through the API", () => {
       {
         kind: "tool-calls",
         text: "BTC looks constructive; small long with a tight stop.",
-        calls: [{ name: "createPosition", arguments: { decisions: [{ symbol: "BTC", side: "LONG", quantity: 0.01, leverage: 2, stopLoss: Math.floor(ask * 0.99), profitTarget: Math.ceil(ask * 1.03), confidence: 60 }] } }],
+        calls: [
+          {
+            name: "createPosition",
+            arguments: { decisions: [{ symbol: "BTC", side: "LONG", quantity: 0.01, leverage: 2, stopLoss: Math.floor(ask * 0.99), profitTarget: Math.ceil(ask * 1.03), confidence: 60 }] },
+          },
+        ],
       },
       { kind: "tool-calls", calls: [{ name: "holding", arguments: { reason: "position opened; waiting" } }] },
     );

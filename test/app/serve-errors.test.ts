@@ -47,7 +47,7 @@ describe("autonome serve stops at start with one line per bad variable", () => {
     expect(lines[0]).toBe("autonome: configuration: 6 bad variables:");
     const named = lines.slice(1).map((l) => l.trim().split(":")[0]);
     expect(named.sort()).toEqual(["AUTONOME_FEED_INTERVAL", "AUTONOME_SEED", "AUTONOME_TRADE_INTERVAL", "DATABASE_URL", "LOG_LEVEL", "PORT"]);
-    expect(r.err).toContain("AUTONOME_TRADE_INTERVAL: \"9999h\" is longer than the maximum of 2147483647 ms");
+    expect(r.err).toContain('AUTONOME_TRADE_INTERVAL: "9999h" is longer than the maximum of 2147483647 ms');
     expect(r.err).not.toContain("hunter2");
     expect(r.out).not.toContain("autonome 0."); // no banner: it never started
   }, 90_000);

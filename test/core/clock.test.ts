@@ -13,7 +13,11 @@ describe("the clock port", () => {
     clock.advance(1);
     expect(fired).toEqual([["a", 1_100]]);
     clock.set(1_300);
-    expect(fired).toEqual([["a", 1_100], ["tick", 1_300], ["b", 1_300]]);
+    expect(fired).toEqual([
+      ["a", 1_100],
+      ["tick", 1_300],
+      ["b", 1_300],
+    ]);
   });
 
   it("a jump over many periods fires a repeating timer once, then on its period", () => {

@@ -46,18 +46,14 @@ describe("Sharpe and Sortino", () => {
 
   it("are unchanged when equity is scaled by a constant (property)", () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 29, maxLength: 120 }),
-        fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
-        (returns, k) => {
-          const spread = Math.max(...returns) - Math.min(...returns);
-          fc.pre(spread > 1e-4 && returns.some((r) => r < -1e-4));
-          const base = curve(returns);
-          const scaled = base.map((p) => ({ ts: p.ts, equity: p.equity * k }));
-          expect(sharpeRatio(scaled)!).toBeCloseTo(sharpeRatio(base)!, 6);
-          expect(sortinoRatio(scaled)!).toBeCloseTo(sortinoRatio(base)!, 6);
-        },
-      ),
+      fc.property(fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 29, maxLength: 120 }), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), (returns, k) => {
+        const spread = Math.max(...returns) - Math.min(...returns);
+        fc.pre(spread > 1e-4 && returns.some((r) => r < -1e-4));
+        const base = curve(returns);
+        const scaled = base.map((p) => ({ ts: p.ts, equity: p.equity * k }));
+        expect(sharpeRatio(scaled)!).toBeCloseTo(sharpeRatio(base)!, 6);
+        expect(sortinoRatio(scaled)!).toBeCloseTo(sortinoRatio(base)!, 6);
+      }),
     );
   });
 });
@@ -68,7 +64,12 @@ describe("maxDrawdown", () => {
     expect(maxDrawdown(eq)).toBe(0.5);
     expect(maxDrawdown([{ ts: 0, equity: 100 }])).toBe(0);
     expect(maxDrawdown([])).toBeNull();
-    expect(maxDrawdown([{ ts: 0, equity: 100 }, { ts: 1, equity: -20 }])).toBe(1);
+    expect(
+      maxDrawdown([
+        { ts: 0, equity: 100 },
+        { ts: 1, equity: -20 },
+      ]),
+    ).toBe(1);
     // order of the input does not matter, the timestamps do
     expect(maxDrawdown(eq.slice().reverse())).toBe(0.5);
   });
@@ -99,13 +100,19 @@ describe("trade statistics", () => {
 
   it("win rate is in [0, 1] and profit factor is non-negative (property)", () => {
     fc.assert(
-      fc.property(fc.array(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }).map((realizedPnl) => ({ realizedPnl })), { minLength: 1 }), (trades) => {
-        const s = tradeStats(trades);
-        expect(s.winRate).toBeGreaterThanOrEqual(0);
-        expect(s.winRate).toBeLessThanOrEqual(1);
-        if (s.profitFactor !== null) expect(s.profitFactor).toBeGreaterThanOrEqual(0);
-        expect(s.trades).toBe(trades.length);
-      }),
+      fc.property(
+        fc.array(
+          fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }).map((realizedPnl) => ({ realizedPnl })),
+          { minLength: 1 },
+        ),
+        (trades) => {
+          const s = tradeStats(trades);
+          expect(s.winRate).toBeGreaterThanOrEqual(0);
+          expect(s.winRate).toBeLessThanOrEqual(1);
+          if (s.profitFactor !== null) expect(s.profitFactor).toBeGreaterThanOrEqual(0);
+          expect(s.trades).toBe(trades.length);
+        },
+      ),
     );
   });
 

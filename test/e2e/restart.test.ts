@@ -36,7 +36,8 @@ async function storage(driver: string): Promise<{ env: Record<string, string>; q
 }
 
 const positionsOf = (list: PositionView[]) => list.map((p) => ({ id: p.id, symbol: p.symbol, side: p.side, quantity: p.quantity, entryPrice: p.entryPrice, exitPlan: p.exitPlan }));
-const accountsOf = (list: ModelView[]) => list.map((m) => ({ id: m.id, cash: m.account.cash, realizedPnl: m.account.realizedPnl, fees: m.account.fees, marginUsed: m.account.marginUsed, equity: m.account.equity }));
+const accountsOf = (list: ModelView[]) =>
+  list.map((m) => ({ id: m.id, cash: m.account.cash, realizedPnl: m.account.realizedPnl, fees: m.account.fees, marginUsed: m.account.marginUsed, equity: m.account.equity }));
 
 describe.each(DRIVERS)("crash and restart on %s", (driver) => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -96,11 +97,17 @@ describe.each(DRIVERS)("crash and restart on %s", (driver) => {
     });
     expect(stop.status).toBe(201);
     await new Promise((r) => setTimeout(r, 5_500)); // the market state is saved every 5 s as well as on moves
-    const before = { accounts: accountsOf((await api<ModelView[]>(server.url, "GET", "/api/models")).body), positions: positionsOf((await api<PositionView[]>(server.url, "GET", "/api/positions")).body) };
+    const before = {
+      accounts: accountsOf((await api<ModelView[]>(server.url, "GET", "/api/models")).body),
+      positions: positionsOf((await api<PositionView[]>(server.url, "GET", "/api/positions")).body),
+    };
     await server.kill();
 
     server = await startServer({ ...store.env, AUTONOME_TRADE_INTERVAL: "0", AUTONOME_FEED_INTERVAL: "1h" });
-    const after = { accounts: accountsOf((await api<ModelView[]>(server.url, "GET", "/api/models")).body), positions: positionsOf((await api<PositionView[]>(server.url, "GET", "/api/positions")).body) };
+    const after = {
+      accounts: accountsOf((await api<ModelView[]>(server.url, "GET", "/api/models")).body),
+      positions: positionsOf((await api<PositionView[]>(server.url, "GET", "/api/positions")).body),
+    };
     expect(after).toEqual(before);
 
     // Stops keep firing after the restart: a gap through the stop closes at the market.

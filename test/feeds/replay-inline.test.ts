@@ -16,11 +16,17 @@ function file(name: string, lines: string[]): string {
   return path;
 }
 
-async function play(files: ReplayFileConfig[], extra: { loop?: boolean } = {}): Promise<{ updates: BookUpdate[]; trades: TradePrint[]; stats: Awaited<ReturnType<ReturnType<typeof createReplayFeed>["run"]>> }> {
+async function play(
+  files: ReplayFileConfig[],
+  extra: { loop?: boolean } = {},
+): Promise<{ updates: BookUpdate[]; trades: TradePrint[]; stats: Awaited<ReturnType<ReturnType<typeof createReplayFeed>["run"]>> }> {
   const feed = createReplayFeed({ files, speed: "max", ...extra });
   const updates: BookUpdate[] = [];
   const trades: TradePrint[] = [];
-  const stats = await feed.run((u) => updates.push(u), (t) => trades.push(t));
+  const stats = await feed.run(
+    (u) => updates.push(u),
+    (t) => trades.push(t),
+  );
   return { updates, trades, stats };
 }
 
@@ -41,20 +47,32 @@ describe("L2 replay", () => {
     ]);
     const { updates, stats } = await play([{ path, symbol: "BTC" }]);
     expect(updates).toEqual([
-      { symbol: "BTC", ts: 1000, kind: "snapshot", bids: [[1000, 150000], [999, 200000]], asks: [[1002, 100000]] },
-      { symbol: "BTC", ts: 1200, kind: "delta", bids: [[1001, 50000]], asks: [[1002, 0], [1003, 400000]] },
+      {
+        symbol: "BTC",
+        ts: 1000,
+        kind: "snapshot",
+        bids: [
+          [1000, 150000],
+          [999, 200000],
+        ],
+        asks: [[1002, 100000]],
+      },
+      {
+        symbol: "BTC",
+        ts: 1200,
+        kind: "delta",
+        bids: [[1001, 50000]],
+        asks: [
+          [1002, 0],
+          [1003, 400000],
+        ],
+      },
     ]);
     expect(stats[0]).toMatchObject({ layout: "binance-spot-l2", rows: 8, messages: 4, updates: 2, dropped: 2, sequenceErrors: 0, snapshotId: 100, firstApplied: { updateId: 103 } });
   });
 
   it("prices finer than the tick: bids round down, asks up, sizes in one tick add up", async () => {
-    const path = file("fine.csv", [
-      SPOT,
-      "1000,1,1,bid,61837.63,0.000014",
-      "1000,1,1,bid,61837.62,0.00001",
-      "1000,1,1,ask,61837.64,0.5",
-      "1100,2,0,bid,61837.63,0",
-    ]);
+    const path = file("fine.csv", [SPOT, "1000,1,1,bid,61837.63,0.000014", "1000,1,1,bid,61837.62,0.00001", "1000,1,1,ask,61837.64,0.5", "1100,2,0,bid,61837.63,0"]);
     const { updates } = await play([{ path, symbol: "BTCUSDT" }]);
     // Half-up would have put both sides on 618376: a locked book the venue never had.
     expect(updates[0]).toMatchObject({ bids: [[618376, 2]], asks: [[618377, 50000]] });
@@ -164,7 +182,14 @@ describe("replay feed", () => {
 
   it("merges files by time and sets the clock to each update's time before delivering it", async () => {
     const clock = new ManualClock(0);
-    const feed = createReplayFeed({ files: [{ path: a(), symbol: "ETH" }, { path: b(), symbol: "XRP", market: XRP_MARKET }], speed: "max", clock });
+    const feed = createReplayFeed({
+      files: [
+        { path: a(), symbol: "ETH" },
+        { path: b(), symbol: "XRP", market: XRP_MARKET },
+      ],
+      speed: "max",
+      clock,
+    });
     const seen: string[] = [];
     await feed.run((u) => seen.push(`${u.symbol}@${u.ts} clock=${clock.now()}`));
     expect(seen).toEqual(["ETH@1000 clock=1000", "XRP@2000 clock=2000", "XRP@2500 clock=2500", "ETH@3000 clock=3000"]);

@@ -60,8 +60,15 @@ describe("synthetic feed", () => {
     const feed = createSyntheticFeed({ markets: DEFAULT_MARKETS, seed: 9, clock, timers });
     const seen: BookUpdate[] = [];
     const trades: TradePrint[] = [];
-    feed.start((u) => seen.push(u), (t) => trades.push(t));
-    expect(seen.map((u) => [u.symbol, u.kind])).toEqual([["BTC", "snapshot"], ["ETH", "snapshot"], ["SOL", "snapshot"]]);
+    feed.start(
+      (u) => seen.push(u),
+      (t) => trades.push(t),
+    );
+    expect(seen.map((u) => [u.symbol, u.kind])).toEqual([
+      ["BTC", "snapshot"],
+      ["ETH", "snapshot"],
+      ["SOL", "snapshot"],
+    ]);
     clock.advance(1_000);
     timers.fire();
     expect(seen).toHaveLength(9);

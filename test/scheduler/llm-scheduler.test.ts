@@ -54,7 +54,15 @@ describe("LLM models in the scheduler", () => {
         const m = findMarket(DEFAULT_MARKETS, p.state.symbol)!;
         const mark = h.venue.mid(m.symbol);
         const v = positionView(m, p, mark);
-        return { symbol: v.symbol, side: v.side, quantity: v.quantity, entryPrice: v.entryPrice, markPrice: v.markPrice ?? v.entryPrice, unrealizedPnl: mark === undefined ? "0" : formatUsd(unrealizedPnl(m, p.state, mark)), exitPlan: v.exitPlan };
+        return {
+          symbol: v.symbol,
+          side: v.side,
+          quantity: v.quantity,
+          entryPrice: v.entryPrice,
+          markPrice: v.markPrice ?? v.entryPrice,
+          unrealizedPnl: mark === undefined ? "0" : formatUsd(unrealizedPnl(m, p.state, mark)),
+          exitPlan: v.exitPlan,
+        };
       }),
     };
   }

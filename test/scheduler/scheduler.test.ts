@@ -58,7 +58,10 @@ describe("scheduler", () => {
     expect(byModel.get(ids[0]!)!.status).toBe("timeout");
     expect(byModel.get(ids[1]!)!).toMatchObject({ status: "ok", response: "nothing to do" });
     expect(byModel.get(ids[2]!)!.status).toBe("ok");
-    const calls = await h.t.database.db.select().from(toolCalls).where(eq(toolCalls.invocationId, byModel.get(ids[1]!)!.id));
+    const calls = await h.t.database.db
+      .select()
+      .from(toolCalls)
+      .where(eq(toolCalls.invocationId, byModel.get(ids[1]!)!.id));
     expect(calls.map((c) => c.type)).toEqual(["HOLDING"]);
     expect(h.bus.filter((e) => e.type === "invocation")).toHaveLength(3);
   });

@@ -1,17 +1,5 @@
 import { conflict, invalid, notFound, rejected } from "../../src/core/errors.js";
-import type {
-  AppEvent,
-  AppServices,
-  CreateModelInput,
-  ExitPlanInput,
-  ExitPlanView,
-  MarketView,
-  ModelView,
-  OpenPositionInput,
-  OrderView,
-  PositionView,
-  TradeView,
-} from "../../src/app/services.js";
+import type { AppEvent, AppServices, CreateModelInput, ExitPlanInput, ExitPlanView, MarketView, ModelView, OpenPositionInput, OrderView, PositionView, TradeView } from "../../src/app/services.js";
 
 /**
  * An in-memory AppServices that records every call, so HTTP tests can check both what the server
@@ -150,9 +138,17 @@ export class FakeServices implements AppServices {
     }
     if (Number(input.quantity) >= 1000) throw rejected("insufficient_margin", "not enough margin for this order");
     const position: PositionView = {
-      id: `p${this.openPositions.length + 1}`, modelId, symbol: input.symbol, side: input.side, quantity: input.quantity,
-      leverage: input.leverage ?? "1", entryPrice: "100000.5", markPrice: "100000.0", unrealizedPnl: "0.00",
-      exitPlan: input.exitPlan ? plan(input.exitPlan) : null, openedAt: NOW,
+      id: `p${this.openPositions.length + 1}`,
+      modelId,
+      symbol: input.symbol,
+      side: input.side,
+      quantity: input.quantity,
+      leverage: input.leverage ?? "1",
+      entryPrice: "100000.5",
+      markPrice: "100000.0",
+      unrealizedPnl: "0.00",
+      exitPlan: input.exitPlan ? plan(input.exitPlan) : null,
+      openedAt: NOW,
     };
     this.openPositions.push(position);
     const { quantity } = input;
@@ -164,9 +160,22 @@ export class FakeServices implements AppServices {
 
   private orderFor(modelId: string, input: OpenPositionInput, filled: string): OrderView {
     const order: OrderView = {
-      id: `o${this.placedOrders.length + 1}`, clientOrderId: `c${this.placedOrders.length + 1}`, modelId, venue: "sim", symbol: input.symbol,
-      side: input.side === "LONG" ? "BUY" : "SELL", type: input.type ?? "MARKET", timeInForce: input.timeInForce ?? "IOC", price: input.price ?? null,
-      quantity: input.quantity, filledQuantity: filled, status: "FILLED", reason: null, purpose: "OPEN", closeTrigger: null, createdAt: NOW,
+      id: `o${this.placedOrders.length + 1}`,
+      clientOrderId: `c${this.placedOrders.length + 1}`,
+      modelId,
+      venue: "sim",
+      symbol: input.symbol,
+      side: input.side === "LONG" ? "BUY" : "SELL",
+      type: input.type ?? "MARKET",
+      timeInForce: input.timeInForce ?? "IOC",
+      price: input.price ?? null,
+      quantity: input.quantity,
+      filledQuantity: filled,
+      status: "FILLED",
+      reason: null,
+      purpose: "OPEN",
+      closeTrigger: null,
+      createdAt: NOW,
     };
     this.placedOrders.unshift(order);
     return order;
@@ -279,22 +288,45 @@ function market(symbol: string, mid: string): MarketView {
 
 function plan(input: ExitPlanInput): ExitPlanView {
   return {
-    stop: input.stop ?? null, target: input.target ?? null, invalidation: input.invalidation ?? null,
-    invalidationPrice: input.invalidationPrice ?? null, confidence: input.confidence ?? null,
-    timeExit: input.timeExit ?? null, cooldownUntil: input.cooldownUntil ?? null,
+    stop: input.stop ?? null,
+    target: input.target ?? null,
+    invalidation: input.invalidation ?? null,
+    invalidationPrice: input.invalidationPrice ?? null,
+    confidence: input.confidence ?? null,
+    timeExit: input.timeExit ?? null,
+    cooldownUntil: input.cooldownUntil ?? null,
   };
 }
 
 function model(id: string, name: string): ModelView {
   return {
-    id, name, kind: "rule", strategy: "momentum", status: "active", initialCapital: "10000", createdAt: NOW, risk: { maxLeverage: 10 },
+    id,
+    name,
+    kind: "rule",
+    strategy: "momentum",
+    status: "active",
+    initialCapital: "10000",
+    createdAt: NOW,
+    risk: { maxLeverage: 10 },
     runs: { runs: 0, failedRuns: 0, toolCalls: 0, failedToolCalls: 0 },
     account: {
-      cash: "10000.00", equity: "10000.00", unrealizedPnl: "0.00", realizedPnl: "0.00",
-      fees: "0.00", marginUsed: "0.00", available: "10000.00", returnPct: 0,
+      cash: "10000.00",
+      equity: "10000.00",
+      unrealizedPnl: "0.00",
+      realizedPnl: "0.00",
+      fees: "0.00",
+      marginUsed: "0.00",
+      available: "10000.00",
+      returnPct: 0,
     },
     metrics: {
-      sharpe: null, sortino: null, winRate: null, maxDrawdown: null, profitFactor: null, expectancy: null, trades: 0,
+      sharpe: null,
+      sortino: null,
+      winRate: null,
+      maxDrawdown: null,
+      profitFactor: null,
+      expectancy: null,
+      trades: 0,
     },
   };
 }

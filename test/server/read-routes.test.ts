@@ -51,7 +51,10 @@ describe("GET routes", () => {
     const { app, services } = setup();
     expect(await (await app.request("/api/models/m1/equity?window=7d")).json()).toEqual([{ ts: "2025-01-01T00:00:00.000Z", equity: "10000.00" }]);
     await app.request("/api/models/m1/equity");
-    expect(services.callsTo("equity").map((c) => c.args)).toEqual([["m1", "7d"], ["m1", "all"]]);
+    expect(services.callsTo("equity").map((c) => c.args)).toEqual([
+      ["m1", "7d"],
+      ["m1", "all"],
+    ]);
   });
 
   it("GET /api/positions filters by modelId when given", async () => {

@@ -60,13 +60,10 @@ describe("assertSafeListen", () => {
     expect(isLoopbackHost(host)).toBe(true);
   });
 
-  it.each(["0.0.0.0", "::", "192.168.1.10", "example.com", "127.0.0.1.example.com", "128.0.0.1", "127.0.0.256", ""])(
-    "refuses %j without a token, with a message that says what to do",
-    (host) => {
-      expect(() => assertSafeListen(host, undefined)).toThrow(/AUTONOME_API_TOKEN/);
-      expect(() => assertSafeListen(host, "  ")).toThrow(/loopback/);
-    },
-  );
+  it.each(["0.0.0.0", "::", "192.168.1.10", "example.com", "127.0.0.1.example.com", "128.0.0.1", "127.0.0.256", ""])("refuses %j without a token, with a message that says what to do", (host) => {
+    expect(() => assertSafeListen(host, undefined)).toThrow(/AUTONOME_API_TOKEN/);
+    expect(() => assertSafeListen(host, "  ")).toThrow(/loopback/);
+  });
 
   it("allows any host once a token is set", () => {
     expect(() => assertSafeListen("0.0.0.0", "a-long-random-token")).not.toThrow();

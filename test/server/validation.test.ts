@@ -3,10 +3,7 @@ import { numberToDecimalString } from "../../src/server/fields.js";
 import { errorOf, sendJson, setup } from "./helpers.js";
 
 /** Sends a request and expects a 400 invalid_request that names the field, with no service called. */
-async function expectInvalid(
-  request: (app: ReturnType<typeof setup>["app"]) => Response | Promise<Response>,
-  ...fragments: string[]
-): Promise<string> {
+async function expectInvalid(request: (app: ReturnType<typeof setup>["app"]) => Response | Promise<Response>, ...fragments: string[]): Promise<string> {
   const { app, services } = setup();
   const res = await request(app);
   const error = await errorOf(res);
@@ -65,10 +62,7 @@ describe("request validation: 400 invalid_request naming the field", () => {
   });
 
   it("rejects a body that is not sent as JSON", async () => {
-    await expectInvalid(
-      (app) => app.request("/api/models/m1/positions", { method: "POST", body: JSON.stringify(valid), headers: { "Content-Type": "text/plain" } }),
-      "body: must be JSON",
-    );
+    await expectInvalid((app) => app.request("/api/models/m1/positions", { method: "POST", body: JSON.stringify(valid), headers: { "Content-Type": "text/plain" } }), "body: must be JSON");
   });
 
   it.each<[unknown, ...string[]]>([
@@ -86,9 +80,7 @@ describe("request validation: 400 invalid_request naming the field", () => {
   });
 
   it("does not echo a secret sent as llm.apiKey", async () => {
-    const message = await expectInvalid((app) =>
-      sendJson(app, "POST", "/api/models", { name: "x", kind: "llm", strategy: "default", llm: { baseUrl: "http://x", model: "m", apiKey: "sk-secret" } }),
-    );
+    const message = await expectInvalid((app) => sendJson(app, "POST", "/api/models", { name: "x", kind: "llm", strategy: "default", llm: { baseUrl: "http://x", model: "m", apiKey: "sk-secret" } }));
     expect(message).not.toContain("sk-secret");
   });
 

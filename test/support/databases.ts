@@ -10,9 +10,7 @@ import { openDatabase, type Database } from "../../src/db/client.js";
 export const ADMIN_URL = process.env.AUTONOME_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export type DriverName = "pglite" | "postgres";
-export const DRIVERS: DriverName[] = process.env.AUTONOME_TEST_DRIVERS
-  ? (process.env.AUTONOME_TEST_DRIVERS.split(",") as DriverName[])
-  : ["pglite", "postgres"];
+export const DRIVERS: DriverName[] = process.env.AUTONOME_TEST_DRIVERS ? (process.env.AUTONOME_TEST_DRIVERS.split(",") as DriverName[]) : ["pglite", "postgres"];
 
 export interface TestDatabase {
   database: Database;

@@ -68,7 +68,15 @@ export async function createHarness(driver: DriverName, sim: Partial<SimOptions>
     return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.marketMid() } : undefined;
   };
   // The service budgets the venue's own taker fee, so risk checks on a fee-free venue are exact.
-  const service = new TradingService({ uow, venue: options.venue ? options.venue(venue) : venue, clock, accounts, quote, paper: venue, ...(sim.takerFeeBps !== undefined ? { takerFeeBps: sim.takerFeeBps } : {}) });
+  const service = new TradingService({
+    uow,
+    venue: options.venue ? options.venue(venue) : venue,
+    clock,
+    accounts,
+    quote,
+    paper: venue,
+    ...(sim.takerFeeBps !== undefined ? { takerFeeBps: sim.takerFeeBps } : {}),
+  });
   const exits = new ExitEngine({ service, uow, markets: DEFAULT_MARKETS, now: () => clock.now(), retryInitialMs: 5, retryMaxMs: 20 });
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r));
   return {

@@ -85,21 +85,27 @@ describe.each(DRIVERS)("concurrent requests on one account (%s)", (driver) => {
 
   it("a stop only tightens under any interleaving of 50 concurrent changes", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray(Array.from({ length: 50 }, (_, i) => 40_000 + i * 100), { minLength: 50, maxLength: 50 }), async (stops) => {
-        const x = await createHarness(driver, { takerFeeBps: 0 }, { limits: PERMISSIVE_LIMITS });
-        try {
-          deepBook(x);
-          const id = await x.model("100000");
-          await x.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: "2", exitPlan: { stop: "39000" } });
-          await settle(stops.map((s) => x.service.updateExitPlan(id, "BTC", { stop: String(s) })));
-          const tightest = Math.max(...stops);
-          expect(x.service.account(id).positions.get("BTC")!.plan.stop).toBe(tightest * 10 ** BTC.priceDecimals);
-          const rows = await x.t.database.db.execute(sql`select exit_plan->>'stop' as stop from orders where status = 'OPEN'`);
-          expect(Number((rows as unknown as { rows: Array<{ stop: string }> }).rows[0]!.stop)).toBe(tightest);
-        } finally {
-          await x.dispose();
-        }
-      }),
+      fc.asyncProperty(
+        fc.shuffledSubarray(
+          Array.from({ length: 50 }, (_, i) => 40_000 + i * 100),
+          { minLength: 50, maxLength: 50 },
+        ),
+        async (stops) => {
+          const x = await createHarness(driver, { takerFeeBps: 0 }, { limits: PERMISSIVE_LIMITS });
+          try {
+            deepBook(x);
+            const id = await x.model("100000");
+            await x.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: "2", exitPlan: { stop: "39000" } });
+            await settle(stops.map((s) => x.service.updateExitPlan(id, "BTC", { stop: String(s) })));
+            const tightest = Math.max(...stops);
+            expect(x.service.account(id).positions.get("BTC")!.plan.stop).toBe(tightest * 10 ** BTC.priceDecimals);
+            const rows = await x.t.database.db.execute(sql`select exit_plan->>'stop' as stop from orders where status = 'OPEN'`);
+            expect(Number((rows as unknown as { rows: Array<{ stop: string }> }).rows[0]!.stop)).toBe(tightest);
+          } finally {
+            await x.dispose();
+          }
+        },
+      ),
       { numRuns: 3, seed: 6 },
     );
   });

@@ -44,6 +44,11 @@ describe.each(DRIVERS)("equity history on %s", (driver) => {
     expect(lastHour.every((p) => p.ts.getTime() >= start + 2 * HOUR)).toBe(true);
     // rolling up again changes nothing
     await recorder.rollUp();
-    expect(await h.t.database.db.select().from(equitySnapshots).where(and(eq(equitySnapshots.modelId, id), eq(equitySnapshots.resolution, "1h")))).toHaveLength(2);
+    expect(
+      await h.t.database.db
+        .select()
+        .from(equitySnapshots)
+        .where(and(eq(equitySnapshots.modelId, id), eq(equitySnapshots.resolution, "1h"))),
+    ).toHaveLength(2);
   });
 });

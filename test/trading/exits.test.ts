@@ -27,7 +27,14 @@ describe.each(DRIVERS)("exit plans on %s", (driver) => {
   it("a long's stop fires on the bid and fills at the market", async () => {
     h = await createHarness(driver);
     await longBtc({ stop: "49000" });
-    h.book("BTC", [["49010", "5"]], [["48990", "0"], ["49020", "5"]]); // ask near the stop does not trigger a long
+    h.book(
+      "BTC",
+      [["49010", "5"]],
+      [
+        ["48990", "0"],
+        ["49020", "5"],
+      ],
+    ); // ask near the stop does not trigger a long
     await settle(h);
     expect(await closedRows(h)).toHaveLength(0);
     h.book("BTC", [["49000", "5"]], [["49010", "5"]]);
@@ -161,8 +168,20 @@ describe("a scale-in racing a stop", () => {
     const positionId = first.position!.id;
     // A scale-in order written while the position was open...
     await h.t.database.db.insert(venueOrders).values({
-      id: "vo-scale", clientOrderId: "scale-1", modelId: id, positionId, venue: "sim", symbol: "BTC", side: "BUY", type: "LIMIT",
-      timeInForce: "GTC", price: "48000", quantity: "0.02", leverage: "1", purpose: "OPEN", status: "OPEN",
+      id: "vo-scale",
+      clientOrderId: "scale-1",
+      modelId: id,
+      positionId,
+      venue: "sim",
+      symbol: "BTC",
+      side: "BUY",
+      type: "LIMIT",
+      timeInForce: "GTC",
+      price: "48000",
+      quantity: "0.02",
+      leverage: "1",
+      purpose: "OPEN",
+      status: "OPEN",
     });
     // ...then the stop closes the position...
     h.book("BTC", [["48990", "5"]], [["49000", "5"]]);
@@ -170,9 +189,21 @@ describe("a scale-in racing a stop", () => {
     expect((await closedRows(h)).map((r) => r.id)).toEqual([positionId]);
     // ...and only then the scale-in fills.
     await h.service.onVenueUpdate({
-      clientOrderId: "scale-1", venueOrderId: "v1", accountId: id, symbol: "BTC", side: "BUY", type: "LIMIT", timeInForce: "GTC",
-      priceTicks: 480000, lots: 2000, filledLots: 2000, status: "FILLED", ts: h.clock.now(),
-      fills: [{ venue: "sim", accountId: id, clientOrderId: "scale-1", tradeId: "scale-1:0", symbol: "BTC", side: "BUY", priceTicks: 480000, lots: 2000, fee: 0n, liquidity: "MAKER", ts: h.clock.now() }],
+      clientOrderId: "scale-1",
+      venueOrderId: "v1",
+      accountId: id,
+      symbol: "BTC",
+      side: "BUY",
+      type: "LIMIT",
+      timeInForce: "GTC",
+      priceTicks: 480000,
+      lots: 2000,
+      filledLots: 2000,
+      status: "FILLED",
+      ts: h.clock.now(),
+      fills: [
+        { venue: "sim", accountId: id, clientOrderId: "scale-1", tradeId: "scale-1:0", symbol: "BTC", side: "BUY", priceTicks: 480000, lots: 2000, fee: 0n, liquidity: "MAKER", ts: h.clock.now() },
+      ],
     });
     const rows = await h.t.database.db.select().from(orders);
     const open = rows.filter((o) => o.status === "OPEN");

@@ -17,7 +17,13 @@ const START: Record<string, number> = { BTC: 50_000, ETH: 2_000 };
 const UNIT: Record<string, string> = { BTC: "0.0137", ETH: "0.173" };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  fc.record({ kind: fc.constant("open" as const), symbol: fc.constantFrom("BTC" as const, "ETH" as const), side: fc.constantFrom("LONG" as const, "SHORT" as const), units: fc.integer({ min: 1, max: 9 }), leverage: fc.integer({ min: 1, max: 10 }) }),
+  fc.record({
+    kind: fc.constant("open" as const),
+    symbol: fc.constantFrom("BTC" as const, "ETH" as const),
+    side: fc.constantFrom("LONG" as const, "SHORT" as const),
+    units: fc.integer({ min: 1, max: 9 }),
+    leverage: fc.integer({ min: 1, max: 10 }),
+  }),
   fc.record({ kind: fc.constant("close" as const), symbol: fc.constantFrom("BTC" as const, "ETH" as const) }),
   fc.record({ kind: fc.constant("move" as const), symbol: fc.constantFrom("BTC" as const, "ETH" as const), pct: fc.integer({ min: -400, max: 400 }), thin: fc.boolean() }),
 );
@@ -72,8 +78,14 @@ async function checkInvariants(h: Harness, modelId: string) {
   const db = h.t.database.db;
   const account = h.accounts.get(modelId)!;
   const rows = await db.select().from(orders).where(eq(orders.modelId, modelId));
-  const [feeSum] = await db.select({ s: sql<string>`coalesce(sum(${fills.fee}), 0)::text` }).from(fills).where(eq(fills.modelId, modelId));
-  const [cashSum] = await db.select({ s: sql<string>`sum(${ledger.amount})::text` }).from(ledger).where(eq(ledger.modelId, modelId));
+  const [feeSum] = await db
+    .select({ s: sql<string>`coalesce(sum(${fills.fee}), 0)::text` })
+    .from(fills)
+    .where(eq(fills.modelId, modelId));
+  const [cashSum] = await db
+    .select({ s: sql<string>`sum(${ledger.amount})::text` })
+    .from(ledger)
+    .where(eq(ledger.modelId, modelId));
 
   // Fees: every fill's fee is in the account, the ledger and (allocated) the rows.
   const fees = usd(feeSum!.s);

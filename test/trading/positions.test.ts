@@ -32,7 +32,15 @@ describe.each(DRIVERS)("positions on %s", (driver) => {
   it("walks the book, records each fill and charges the taker fee on each", async () => {
     h = await createHarness(driver); // 6 bps taker
     const id = await h.model();
-    h.book("ETH", [["1999", "10"]], [["2000", "0.5"], ["2001", "0.5"], ["2005", "10"]]);
+    h.book(
+      "ETH",
+      [["1999", "10"]],
+      [
+        ["2000", "0.5"],
+        ["2001", "0.5"],
+        ["2005", "10"],
+      ],
+    );
     const r = await h.service.openPosition(id, { symbol: "ETH", side: "LONG", quantity: "1.2", leverage: "2", exitPlan: { stop: "1950" } });
     expect(r.filledLots).toBe(12000);
     const rows = await h.t.database.db.select().from(fills).orderBy(fills.id);
@@ -58,7 +66,10 @@ describe.each(DRIVERS)("positions on %s", (driver) => {
     expect(trade!.fees).toBe("1.170000");
     expect(trade!.realizedPnl).toBe("46.830000");
     expect(trade!.closeTrigger).toBe("MANUAL");
-    const [sum] = await h.t.database.db.select({ s: sql<string>`sum(${ledger.amount})::text` }).from(ledger).where(eq(ledger.modelId, id));
+    const [sum] = await h.t.database.db
+      .select({ s: sql<string>`sum(${ledger.amount})::text` })
+      .from(ledger)
+      .where(eq(ledger.modelId, id));
     expect(sum!.s).toBe("10046.830000");
     expect(h.accounts.get(id)!.cash).toBe(10_046_830_000n);
   });

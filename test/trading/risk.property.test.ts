@@ -88,8 +88,14 @@ interface Snapshot {
 /** The account from the database: cash from the ledger, positions from the OPEN rows, marked at the mids this test set. */
 async function snapshot(h: Harness, modelId: string, mids: Record<Sym, number>): Promise<Snapshot> {
   const db = h.t.database.db;
-  const [cash] = await db.select({ s: sql<string>`sum(${ledger.amount})::text` }).from(ledger).where(eq(ledger.modelId, modelId));
-  const rows = await db.select().from(orders).where(and(eq(orders.modelId, modelId), eq(orders.status, "OPEN")));
+  const [cash] = await db
+    .select({ s: sql<string>`sum(${ledger.amount})::text` })
+    .from(ledger)
+    .where(eq(ledger.modelId, modelId));
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.modelId, modelId), eq(orders.status, "OPEN")));
   let equity = usd(cash!.s);
   let exposure = 0n;
   let margin = 0n;
@@ -195,7 +201,10 @@ describe.each(DRIVERS)("risk limits hold after every accepted order on %s", (dri
           const mid = mids[st.symbol];
           const before = await snapshot(h, modelId, mids);
           const stop = st.stopBps === null ? undefined : ticksToPrice(m, Math.round((mid * (10_000 + (st.side === "LONG" ? -st.stopBps : st.stopBps))) / 10_000));
-          const [sent] = await h.t.database.db.select({ n: sql<number>`count(*)::int` }).from(venueOrders).where(eq(venueOrders.modelId, modelId));
+          const [sent] = await h.t.database.db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(venueOrders)
+            .where(eq(venueOrders.modelId, modelId));
           // Half the orders come from a model's run (one action per symbol applies), half from a person.
           const origin = i % 2 === 0 ? { source: "model" as const, runId } : undefined;
           const lots = aimedLots(st, l, before, m, mid, stop === undefined ? null : Number(parseScaled(stop, m.priceDecimals))) ?? st.units * UNIT_LOTS[st.symbol];
@@ -205,7 +214,10 @@ describe.each(DRIVERS)("risk limits hold after every accepted order on %s", (dri
           if (result instanceof AppError) {
             if (result.code.startsWith("risk_")) {
               outcomes.refusedByRisk.set(result.code, (outcomes.refusedByRisk.get(result.code) ?? 0) + 1);
-              const [after] = await h.t.database.db.select({ n: sql<number>`count(*)::int` }).from(venueOrders).where(eq(venueOrders.modelId, modelId));
+              const [after] = await h.t.database.db
+                .select({ n: sql<number>`count(*)::int` })
+                .from(venueOrders)
+                .where(eq(venueOrders.modelId, modelId));
               expect(after!.n, `${label}: a refused order is never sent`).toBe(sent!.n);
             }
             continue;

@@ -89,9 +89,7 @@ export type SimOp =
  * feed would: the invariants must hold anyway.
  */
 const levelsAround = (center: number, sign: 1 | -1): fc.Arbitrary<Level[]> =>
-  fc
-    .array(fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 60 })), { minLength: 1, maxLength: 6 })
-    .map((ls) => ls.map(([offset, size]) => [center + sign * offset, size] as const));
+  fc.array(fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 60 })), { minLength: 1, maxLength: 6 }).map((ls) => ls.map(([offset, size]) => [center + sign * offset, size] as const));
 
 const SYMBOLS = ["BTC", "ETH"] as const;
 

@@ -24,11 +24,16 @@ describe("SimVenue liquidity", () => {
   it("taken liquidity stays taken until the feed refreshes that price", async () => {
     const { venue, clock } = sim();
     funded(venue, "alice", "bob", "carol");
-    snapshot(venue, clock, [[100_000, 10]], [
-      [100_010, 5],
-      [100_020, 5],
-      [100_030, 5],
-    ]);
+    snapshot(
+      venue,
+      clock,
+      [[100_000, 10]],
+      [
+        [100_010, 5],
+        [100_020, 5],
+        [100_030, 5],
+      ],
+    );
 
     const a = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 5 }));
     expect(priceLots(a.fills)).toEqual([[100_010, 5]]);
@@ -53,10 +58,15 @@ describe("SimVenue liquidity", () => {
     expect(c.reason).toBe("ioc_remainder_canceled");
 
     // A snapshot refreshes everything.
-    snapshot(venue, clock, [[100_000, 10]], [
-      [100_010, 5],
-      [100_020, 5],
-    ]);
+    snapshot(
+      venue,
+      clock,
+      [[100_000, 10]],
+      [
+        [100_010, 5],
+        [100_020, 5],
+      ],
+    );
     const again = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 10 }));
     expect(priceLots(again.fills)).toEqual([
       [100_010, 5],
@@ -67,10 +77,15 @@ describe("SimVenue liquidity", () => {
   it("a partly taken level leaves its rest to the next taker", async () => {
     const { venue, clock } = sim();
     funded(venue, "alice", "bob");
-    snapshot(venue, clock, [[100_000, 10]], [
-      [100_010, 5],
-      [100_020, 5],
-    ]);
+    snapshot(
+      venue,
+      clock,
+      [[100_000, 10]],
+      [
+        [100_010, 5],
+        [100_020, 5],
+      ],
+    );
     await venue.placeOrder(order({ accountId: "alice", side: "SELL", lots: 4 }));
     const a = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 3 }));
     expect(priceLots(a.fills)).toEqual([[100_010, 3]]);
@@ -113,13 +128,18 @@ describe("SimVenue prices", () => {
   it("extra slippage is adverse on both sides, rounded to the tick against the trader", async () => {
     const { venue, clock } = sim({ extraSlippageBps: 10 });
     funded(venue, "alice", "bob");
-    snapshot(venue, clock, [
-      [100_005, 5],
-      [99_900, 50],
-    ], [
-      [100_015, 5],
-      [100_100, 50],
-    ]);
+    snapshot(
+      venue,
+      clock,
+      [
+        [100_005, 5],
+        [99_900, 50],
+      ],
+      [
+        [100_015, 5],
+        [100_100, 50],
+      ],
+    );
     const buy = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 5 }));
     const sell = await venue.placeOrder(order({ accountId: "bob", side: "SELL", lots: 5 }));
     // BUY:  100015 x 1.001 = 100115.015 -> up to 100116 (above the level)
@@ -169,11 +189,16 @@ describe("SimVenue prices", () => {
     const { venue, clock } = sim();
     funded(venue, "alice", "bob");
     // mid = floor((100000 + 100010) / 2) = 100005; BUY bound = floor(100005 x 1.01) = floor(101005.05) = 101005.
-    snapshot(venue, clock, [[100_000, 10]], [
-      [100_010, 5],
-      [100_500, 5],
-      [101_100, 5],
-    ]);
+    snapshot(
+      venue,
+      clock,
+      [[100_000, 10]],
+      [
+        [100_010, 5],
+        [100_500, 5],
+        [101_100, 5],
+      ],
+    );
     const buy = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 15 }));
     expect(priceLots(buy.fills)).toEqual([
       [100_010, 5],
@@ -183,11 +208,16 @@ describe("SimVenue prices", () => {
     expect(venue.book("BTC", 5)!.asks).toEqual([[101_100, 5]]);
 
     // SELL bound = ceil(100005 x 0.99) = ceil(99004.95) = 99005.
-    snapshot(venue, clock, [
-      [100_000, 5],
-      [99_500, 5],
-      [98_900, 5],
-    ], [[100_010, 10]]);
+    snapshot(
+      venue,
+      clock,
+      [
+        [100_000, 5],
+        [99_500, 5],
+        [98_900, 5],
+      ],
+      [[100_010, 10]],
+    );
     const sell = await venue.placeOrder(order({ accountId: "bob", side: "SELL", lots: 15 }));
     expect(priceLots(sell.fills)).toEqual([
       [100_000, 5],
@@ -212,10 +242,15 @@ describe("SimVenue prices", () => {
     const { venue, clock } = sim({ marketPriceBoundBps: 20 });
     funded(venue, "alice");
     // bound = floor(100005 x 1.002) = floor(100205.01) = 100205: only the first level.
-    snapshot(venue, clock, [[100_000, 10]], [
-      [100_010, 5],
-      [100_500, 5],
-    ]);
+    snapshot(
+      venue,
+      clock,
+      [[100_000, 10]],
+      [
+        [100_010, 5],
+        [100_500, 5],
+      ],
+    );
     const r = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 10 }));
     expect(priceLots(r.fills)).toEqual([[100_010, 5]]);
   });
@@ -225,10 +260,15 @@ describe("SimVenue fees", () => {
   it("makers pay 2 bp and takers 6 bp of the exact notional, rounded up to the micro-dollar", async () => {
     const { venue, clock, updates } = sim();
     funded(venue, "taker", "maker", "round");
-    snapshot(venue, clock, [[100_000, 10]], [
-      [100_013, 7],
-      [100_050, 10],
-    ]);
+    snapshot(
+      venue,
+      clock,
+      [[100_000, 10]],
+      [
+        [100_013, 7],
+        [100_050, 10],
+      ],
+    );
 
     // 7 x 100013 = 700091 micro; x 6 / 10000 = 420.0546 -> 421.
     const t = await venue.placeOrder(order({ accountId: "taker", side: "BUY", lots: 7 }));
@@ -238,10 +278,15 @@ describe("SimVenue fees", () => {
     // 7 x 100003 = 700021 micro; x 2 / 10000 = 140.0042 -> 141.
     const m = await venue.placeOrder(limit("maker", "BUY", 100_003, 7));
     expect(m.fills).toEqual([]);
-    snapshot(venue, clock, [[100_000, 10]], [
-      [100_003, 7],
-      [100_050, 10],
-    ]);
+    snapshot(
+      venue,
+      clock,
+      [[100_000, 10]],
+      [
+        [100_003, 7],
+        [100_050, 10],
+      ],
+    );
     expect(updates.flatMap((u) => u.fills).map((f) => [f.liquidity, f.priceTicks, f.fee])).toEqual([["MAKER", 100_003, 141n]]);
     expect(cashOf(venue, "maker")).toBe(CAPITAL - 141n);
 
@@ -256,10 +301,15 @@ describe("SimVenue positions and cash", () => {
   it("a same-side fill scales in at the weighted average; nothing is realized", async () => {
     const { venue, clock } = sim();
     funded(venue, "alice");
-    snapshot(venue, clock, [[100_000, 10]], [
-      [100_010, 5],
-      [100_020, 5],
-    ]);
+    snapshot(
+      venue,
+      clock,
+      [[100_000, 10]],
+      [
+        [100_010, 5],
+        [100_020, 5],
+      ],
+    );
     const first = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 5 }));
     const second = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 5 }));
     // cost 5 x 100010 + 5 x 100020 = 1000150; fees 6 bp: 300.03 -> 301 and 300.06 -> 301.
@@ -326,7 +376,16 @@ describe("SimVenue determinism", () => {
     const runs = [7, 7, 8].map((seed) => {
       const s = sim({ seed, latency: { minMs: 1, maxMs: 5 } });
       s.venue.restoreAccount("alice", CAPITAL);
-      snapshot(s.venue, s.clock, [[100_000, 100]], [[100_010, 3], [100_020, 3], [100_030, 100]]);
+      snapshot(
+        s.venue,
+        s.clock,
+        [[100_000, 100]],
+        [
+          [100_010, 3],
+          [100_020, 3],
+          [100_030, 100],
+        ],
+      );
       return s;
     });
     const first = await measuredDelays(runs[0]!.venue, 8);

@@ -319,7 +319,10 @@ export async function runLlmAgent(options: RunLlmAgentOptions): Promise<LlmRunRe
     } else {
       finishReason = (await generateText(call)).finishReason;
     }
-    const text = steps.map((s) => s.text.trim()).filter(Boolean).join("\n\n");
+    const text = steps
+      .map((s) => s.text.trim())
+      .filter(Boolean)
+      .join("\n\n");
     const acted = steps.some((s) => s.toolCalls.length > 0);
     if (!acted && text === "") throw new LlmRunError("the model returned an empty answer: no text and no tool call", "empty");
     return { text, steps, usage: sumUsage(steps), finishReason, held: steps.some((s) => s.toolCalls.some((c) => c.tool === "holding" && c.ok)) };

@@ -45,16 +45,8 @@ export const llmSettingsSchema = z.strictObject(
       .string({ error: "must be the name of the environment variable holding the key, such as OPENROUTER_API_KEY" })
       .regex(ENV_NAME, { error: "must be the name of an environment variable (letters, digits, _), such as OPENROUTER_API_KEY" })
       .optional(),
-    temperature: z
-      .number({ error: "must be a number from 0 to 2" })
-      .min(0, { error: "must be at least 0" })
-      .max(2, { error: "must be at most 2" })
-      .optional(),
-    maxSteps: z
-      .int({ error: "must be a whole number of steps from 1 to 50" })
-      .min(1, { error: "must be at least 1" })
-      .max(50, { error: "must be at most 50" })
-      .optional(),
+    temperature: z.number({ error: "must be a number from 0 to 2" }).min(0, { error: "must be at least 0" }).max(2, { error: "must be at most 2" }).optional(),
+    maxSteps: z.int({ error: "must be a whole number of steps from 1 to 50" }).min(1, { error: "must be at least 1" }).max(50, { error: "must be at most 50" }).optional(),
   },
   {
     error: (issue) =>

@@ -93,8 +93,7 @@ export function createBreakout(options: Partial<BreakoutOptions> = {}): RuleStra
   return {
     name: "breakout",
     kind: "rule",
-    description:
-      "Trades a 5m close beyond the 20-candle high/low on rising volume; stop at the other side of the range, measured-move target; risks 1% of equity per trade.",
+    description: "Trades a 5m close beyond the 20-candle high/low on rising volume; stop at the other side of the range, measured-move target; risks 1% of equity per trade.",
     decide: (ctx, tools) => runRules(ctx, tools, logic),
   };
 }

@@ -78,8 +78,7 @@ export function createMeanReversion(options: Partial<MeanReversionOptions> = {})
   return {
     name: "mean-reversion",
     kind: "rule",
-    description:
-      "Fades 5m RSI14 extremes (30/70, confirmed on 1m) back to the 5m EMA20; tight 1 ATR stop, 2 h time exit; risks 1% of equity per trade.",
+    description: "Fades 5m RSI14 extremes (30/70, confirmed on 1m) back to the 5m EMA20; tight 1 ATR stop, 2 h time exit; risks 1% of equity per trade.",
     decide: (ctx, tools) => runRules(ctx, tools, logic),
   };
 }

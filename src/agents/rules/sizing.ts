@@ -29,9 +29,7 @@ export interface SizingInput {
   options: SizingOptions;
 }
 
-export type SizingResult =
-  | { ok: true; quantity: string; lots: bigint; leverage: number; riskUsd: string; notionalUsd: string }
-  | { ok: false; reason: string };
+export type SizingResult = { ok: true; quantity: string; lots: bigint; leverage: number; riskUsd: string; notionalUsd: string } | { ok: false; reason: string };
 
 export function effectiveLeverage(market: MarketSpec, options: SizingOptions): number {
   return Math.max(1, Math.min(Math.floor(options.leverage), market.maxLeverage));
@@ -74,4 +72,3 @@ export function sizePosition(input: SizingInput): SizingResult {
     notionalUsd: formatUsd(positionNotional),
   };
 }
-

@@ -81,8 +81,7 @@ export function createTrendFollowing(options: Partial<TrendFollowingOptions> = {
   return {
     name: "trend-following",
     kind: "rule",
-    description:
-      "Trades the 5m EMA20/EMA50 cross when the 1h trend agrees; stop 2 ATR, target 3 ATR, trailing stop; risks 1% of equity per trade.",
+    description: "Trades the 5m EMA20/EMA50 cross when the 1h trend agrees; stop 2 ATR, target 3 ATR, trailing stop; risks 1% of equity per trade.",
     decide: (ctx, tools) => runRules(ctx, tools, logic),
   };
 }

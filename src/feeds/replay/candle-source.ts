@@ -39,14 +39,7 @@ const PATH_OFFSETS_MS = [0, 15_000, 30_000, 45_000];
  * at those points. Prices finer than the market's tick round half-up. The bid and ask sit one
  * tick either side of the path price, so midTicks(bid, ask) is the price itself.
  */
-export function createCandleSource(
-  path: string,
-  layout: CandleLayout,
-  market: MarketSpec,
-  stats: ReplayFileStats,
-  filter?: CandleFilter,
-  bookOptions: CandleBookOptions = {},
-): ReplaySource {
+export function createCandleSource(path: string, layout: CandleLayout, market: MarketSpec, stats: ReplayFileStats, filter?: CandleFilter, bookOptions: CandleBookOptions = {}): ReplaySource {
   if (layout === "lean-candles" && (!filter?.venue || !filter.symbol)) {
     throw new Error(`${path}: a LEAN candle file holds several instruments; give filter { venue, symbol, instrumentType? }`);
   }

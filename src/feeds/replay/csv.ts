@@ -6,13 +6,7 @@ import { parseScaled } from "../../core/decimal.js";
  * the replay accepts, recognised by their exact header, and a fast exact decimal parser.
  */
 
-export type CsvLayout =
-  | "binance-spot-l2"
-  | "binance-usdm-l2"
-  | "bybit-l2"
-  | "ftx-candles"
-  | "kraken-candles"
-  | "lean-candles";
+export type CsvLayout = "binance-spot-l2" | "binance-usdm-l2" | "bybit-l2" | "ftx-candles" | "kraken-candles" | "lean-candles";
 
 export const LAYOUT_HEADERS: Readonly<Record<CsvLayout, string>> = {
   "binance-spot-l2": "exchange_ts_ms,update_id,is_snapshot,side,price,qty",
@@ -28,11 +22,16 @@ export function isL2Layout(layout: CsvLayout): layout is "binance-spot-l2" | "bi
 }
 
 export function detectLayout(header: string, path: string): CsvLayout {
-  const clean = header.replace(/^\uFEFF/, "").trim().replace(/\s*,\s*/g, ",");
+  const clean = header
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .replace(/\s*,\s*/g, ",");
   for (const [layout, expected] of Object.entries(LAYOUT_HEADERS) as [CsvLayout, string][]) {
     if (clean === expected) return layout;
   }
-  const accepted = Object.values(LAYOUT_HEADERS).map((h) => `  ${h}`).join("\n");
+  const accepted = Object.values(LAYOUT_HEADERS)
+    .map((h) => `  ${h}`)
+    .join("\n");
   throw new Error(`${path}: unrecognised CSV header "${clean}"; accepted headers:\n${accepted}`);
 }
 

@@ -164,10 +164,7 @@ export function createReplayFeed(options: ReplayFeedOptions): ReplayFeed {
 }
 
 /** Reads a file's header and returns the matching source (L2 book or 1-minute candles). */
-export async function openReplaySource(
-  file: { path: string; symbol: string; market: MarketSpec; filter?: CandleFilter },
-  candleBook?: CandleBookOptions,
-): Promise<ReplaySource> {
+export async function openReplaySource(file: { path: string; symbol: string; market: MarketSpec; filter?: CandleFilter }, candleBook?: CandleBookOptions): Promise<ReplaySource> {
   const layout = detectLayout(await readHeader(file.path), file.path);
   const stats: ReplayFileStats = { path: file.path, symbol: file.symbol, layout, rows: 0, messages: 0, updates: 0, dropped: 0, sequenceErrors: 0 };
   if (isL2Layout(layout)) return createL2Source(file.path, layout, file.market, stats);

@@ -154,8 +154,7 @@ export function createSyntheticMarket(options: SyntheticMarketOptions): Syntheti
     return Math.round((usd / (state.mid * usdPerTick)) * lotsPerUnit);
   };
 
-  const book = (ts: number): BookUpdate =>
-    buildSyntheticBook({ market, mid: mid(), spreadBps: state.spreadBps, depth: state.depth, shapeSeed: state.shapeSeed, profile, ts });
+  const book = (ts: number): BookUpdate => buildSyntheticBook({ market, mid: mid(), spreadBps: state.spreadBps, depth: state.depth, shapeSeed: state.shapeSeed, profile, ts });
 
   return {
     market,

@@ -27,7 +27,10 @@ export const REGIMES: Record<RegimeName, Regime> = {
   calm: {
     volPerMinute: 0.0005,
     meanMinutes: 120,
-    next: [["normal", 0.85], ["volatile", 1]],
+    next: [
+      ["normal", 0.85],
+      ["volatile", 1],
+    ],
     jumpsPerHour: 0.05,
     spreadBps: 0.3,
     depth: 1.3,
@@ -36,7 +39,10 @@ export const REGIMES: Record<RegimeName, Regime> = {
   normal: {
     volPerMinute: 0.0009,
     meanMinutes: 180,
-    next: [["calm", 0.6], ["volatile", 1]],
+    next: [
+      ["calm", 0.6],
+      ["volatile", 1],
+    ],
     jumpsPerHour: 0.2,
     spreadBps: 0.5,
     depth: 1,
@@ -45,7 +51,10 @@ export const REGIMES: Record<RegimeName, Regime> = {
   volatile: {
     volPerMinute: 0.0015,
     meanMinutes: 30,
-    next: [["normal", 0.75], ["calm", 1]],
+    next: [
+      ["normal", 0.75],
+      ["calm", 1],
+    ],
     jumpsPerHour: 1,
     spreadBps: 1.2,
     depth: 0.6,

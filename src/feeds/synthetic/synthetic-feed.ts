@@ -147,9 +147,7 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
       intervalMs,
       running: handle !== undefined,
       lastStep,
-      markets: Object.fromEntries(
-        [...processes.values()].map((p) => [p.market.symbol, { mid: ticksToPrice(p.market, p.mid()), regime: p.regime() }]),
-      ),
+      markets: Object.fromEntries([...processes.values()].map((p) => [p.market.symbol, { mid: ticksToPrice(p.market, p.mid()), regime: p.regime() }])),
     }),
     move(symbol, ticks) {
       const process = processOf(symbol);

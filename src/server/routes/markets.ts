@@ -12,10 +12,7 @@ const MAX_DEPTH = 100;
 export function marketRoutes(services: AppServices) {
   return new Hono()
     .get("/markets", (c) => c.json(services.markets()))
-    .get(
-      "/markets/:symbol/book",
-      paramsOf(z.object({ symbol: symbol() })),
-      queryOf(z.object({ depth: cappedCount(DEFAULT_DEPTH, MAX_DEPTH) })),
-      (c) => c.json(services.book(c.req.valid("param").symbol, c.req.valid("query").depth)),
+    .get("/markets/:symbol/book", paramsOf(z.object({ symbol: symbol() })), queryOf(z.object({ depth: cappedCount(DEFAULT_DEPTH, MAX_DEPTH) })), (c) =>
+      c.json(services.book(c.req.valid("param").symbol, c.req.valid("query").depth)),
     );
 }

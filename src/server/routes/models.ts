@@ -53,7 +53,5 @@ export function modelRoutes(services: AppServices) {
       if (status !== undefined) model = await services.setModelStatus(id, status);
       return c.json(model!);
     })
-    .get("/models/:id/equity", paramsOf(modelIdParam), queryOf(equityQuery), async (c) =>
-      c.json(await services.equity(c.req.valid("param").id, c.req.valid("query").window)),
-    );
+    .get("/models/:id/equity", paramsOf(modelIdParam), queryOf(equityQuery), async (c) => c.json(await services.equity(c.req.valid("param").id, c.req.valid("query").window)));
 }

@@ -1,15 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import {
-  leverage,
-  modelId,
-  modelIdParam,
-  oneOf,
-  optionalModelIdQuery,
-  positiveDecimal,
-  symbol,
-  timestamp,
-} from "../fields.js";
+import { leverage, modelId, modelIdParam, oneOf, optionalModelIdQuery, positiveDecimal, symbol, timestamp } from "../fields.js";
 import type { AppServices } from "../../app/services.js";
 import { jsonBody, paramsOf, queryOf } from "../validation.js";
 
@@ -72,16 +63,12 @@ const positionParams = z.object({ id: modelId(), symbol: symbol() });
 /** OPEN rows of the orders table: list, open or scale in, close, and change exit plans. */
 export function positionRoutes(services: AppServices) {
   return new Hono()
-    .get("/positions", queryOf(z.object(optionalModelIdQuery)), async (c) =>
-      c.json(await services.positions(c.req.valid("query").modelId)),
-    )
+    .get("/positions", queryOf(z.object(optionalModelIdQuery)), async (c) => c.json(await services.positions(c.req.valid("query").modelId)))
     .post("/models/:id/positions", paramsOf(modelIdParam), jsonBody(openPositionBody), async (c) => {
       const result = await services.openPosition(c.req.valid("param").id, c.req.valid("json"));
       return c.json(result, result.status === "resting" ? 202 : 201);
     })
-    .post("/models/:id/positions/close", paramsOf(modelIdParam), jsonBody(closeBody), async (c) =>
-      c.json(await services.closePositions(c.req.valid("param").id, c.req.valid("json").symbols)),
-    )
+    .post("/models/:id/positions/close", paramsOf(modelIdParam), jsonBody(closeBody), async (c) => c.json(await services.closePositions(c.req.valid("param").id, c.req.valid("json").symbols)))
     .patch("/models/:id/positions/:symbol/exit-plan", paramsOf(positionParams), jsonBody(exitPlanPatch), async (c) => {
       const { id, symbol } = c.req.valid("param");
       return c.json(await services.updateExitPlan(id, symbol, c.req.valid("json")));

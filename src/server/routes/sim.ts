@@ -10,13 +10,8 @@ import { jsonBody, paramsOf } from "../validation.js";
  */
 export function simRoutes(services: AppServices) {
   return new Hono()
-    .post(
-      "/sim/markets/:symbol/move",
-      paramsOf(z.object({ symbol: symbol() })),
-      jsonBody(z.strictObject({ price: positiveDecimal() })),
-      async (c) => c.json(await services.moveMarket(c.req.valid("param").symbol, c.req.valid("json").price)),
+    .post("/sim/markets/:symbol/move", paramsOf(z.object({ symbol: symbol() })), jsonBody(z.strictObject({ price: positiveDecimal() })), async (c) =>
+      c.json(await services.moveMarket(c.req.valid("param").symbol, c.req.valid("json").price)),
     )
-    .post("/sim/accounts/:modelId/reset", paramsOf(z.object({ modelId: modelId() })), async (c) =>
-      c.json(await services.resetAccount(c.req.valid("param").modelId)),
-    );
+    .post("/sim/accounts/:modelId/reset", paramsOf(z.object({ modelId: modelId() })), async (c) => c.json(await services.resetAccount(c.req.valid("param").modelId)));
 }

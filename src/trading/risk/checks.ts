@@ -107,9 +107,7 @@ export const flipCooldown: RiskCheck<EntryContext> = (c) => {
 };
 
 export const maxLeverage: RiskCheck<EntryContext> = (c) =>
-  BigInt(c.leverage) > hundredths(c.limits.maxLeverage)
-    ? { code: "risk_max_leverage", message: `leverage ${formatLeverage(c.leverage)}x is above maxLeverage ${c.limits.maxLeverage}x` }
-    : null;
+  BigInt(c.leverage) > hundredths(c.limits.maxLeverage) ? { code: "risk_max_leverage", message: `leverage ${formatLeverage(c.leverage)}x is above maxLeverage ${c.limits.maxLeverage}x` } : null;
 
 export const stopRequired: RiskCheck<EntryContext> = (c) =>
   c.limits.requireStop && c.riskAtStop === null

@@ -57,9 +57,7 @@ function amount(what: string, min: number, max: number, minInclusive = true) {
   const range = `${minInclusive ? "from" : "above"} ${min} to ${max}`;
   const message = `must be ${what} ${range}, with at most 2 decimals`;
   const base = z.number({ error: message });
-  return (minInclusive ? base.min(min, { error: message }) : base.gt(min, { error: message }))
-    .max(max, { error: message })
-    .refine(hasTwoDecimals, { error: message });
+  return (minInclusive ? base.min(min, { error: message }) : base.gt(min, { error: message })).max(max, { error: message }).refine(hasTwoDecimals, { error: message });
 }
 
 function count(what: string, min: number, max: number) {

@@ -164,9 +164,7 @@ export class SimVenue implements Venue {
   }
 
   async openOrders(accountId: string): Promise<OrderReport[]> {
-    return [...this.orders.values()]
-      .filter((o) => o.req.accountId === accountId && (o.status === "OPEN" || o.status === "PARTIALLY_FILLED"))
-      .map((o) => this.report(o, []));
+    return [...this.orders.values()].filter((o) => o.req.accountId === accountId && (o.status === "OPEN" || o.status === "PARTIALLY_FILLED")).map((o) => this.report(o, []));
   }
 
   async orderStatus(accountId: string, clientOrderId: string): Promise<OrderReport | undefined> {

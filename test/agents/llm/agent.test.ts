@@ -17,7 +17,11 @@ function run(model: ReturnType<typeof scriptedModel>, extra: Partial<Parameters<
 
 describe("runLlmAgent", () => {
   it("acts through the tools, stops at a successful holding, and reports tokens, latency and tool calls per step", async () => {
-    const model = scriptedModel([toolCalls([["createPosition", OPEN_BTC]], { text: "BTC trend is up.", tokens: [300, 40] }), toolCalls([["holding", { reason: "done for now" }]], { tokens: [350, 12] }), text("never asked")]);
+    const model = scriptedModel([
+      toolCalls([["createPosition", OPEN_BTC]], { text: "BTC trend is up.", tokens: [300, 40] }),
+      toolCalls([["holding", { reason: "done for now" }]], { tokens: [350, 12] }),
+      text("never asked"),
+    ]);
     const { tools, steps, promise } = run(model);
     const result = await promise;
     expect(tools.calls.map((c) => c.tool)).toEqual(["createPosition", "holding"]);

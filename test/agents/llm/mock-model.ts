@@ -42,7 +42,14 @@ export function holding(reason = "nothing more to do"): GenerateResult {
 
 /** What a provider's HTTP failure looks like to the SDK; `retry-after-ms` keeps the backoff short in tests. */
 export function providerError(status: number, message = `provider error ${status}`): APICallError {
-  return new APICallError({ message, url: "http://provider.test/v1/chat/completions", requestBodyValues: {}, statusCode: status, responseHeaders: { "retry-after-ms": "1" }, isRetryable: status === 429 || status >= 500 });
+  return new APICallError({
+    message,
+    url: "http://provider.test/v1/chat/completions",
+    requestBodyValues: {},
+    statusCode: status,
+    responseHeaders: { "retry-after-ms": "1" },
+    isRetryable: status === 429 || status >= 500,
+  });
 }
 
 function waitForAbort(signal: AbortSignal | undefined): Promise<never> {

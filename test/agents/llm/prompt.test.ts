@@ -15,7 +15,20 @@ function fullContext(): DecisionContext {
   };
   const ctx = context(series, {
     markets: [BTC, SOL],
-    portfolio: portfolio([{ ...position("BTC", "LONG", { stop: "49000.0", target: "53000.0", invalidation: "1h close below EMA50", invalidationPrice: "49200.0", confidence: 70, timeExit: null, cooldownUntil: null }, "0.05"), unrealizedPnl: "-12.500000" }], "10250.5"),
+    portfolio: portfolio(
+      [
+        {
+          ...position(
+            "BTC",
+            "LONG",
+            { stop: "49000.0", target: "53000.0", invalidation: "1h close below EMA50", invalidationPrice: "49200.0", confidence: 70, timeExit: null, cooldownUntil: null },
+            "0.05",
+          ),
+          unrealizedPnl: "-12.500000",
+        },
+      ],
+      "10250.5",
+    ),
   });
   return {
     ...ctx,

@@ -28,7 +28,9 @@ describe("LLM settings", () => {
   });
 
   it("reject bad input with messages that say what to fix", () => {
-    expect(issues({ baseUrl: "localhost:11434", model: "x" })).toEqual(["baseUrl: must be an http(s) URL of an OpenAI-compatible API, such as http://127.0.0.1:11434/v1 or https://openrouter.ai/api/v1"]);
+    expect(issues({ baseUrl: "localhost:11434", model: "x" })).toEqual([
+      "baseUrl: must be an http(s) URL of an OpenAI-compatible API, such as http://127.0.0.1:11434/v1 or https://openrouter.ai/api/v1",
+    ]);
     expect(issues({ baseUrl: "ftp://example.com/v1", model: "x" })[0]).toMatch(/^baseUrl: must be an http\(s\) URL/);
     expect(issues({ baseUrl: "http://127.0.0.1:11434/v1", model: "  " })).toEqual(["model: must not be empty: the model id as the server names it, such as gpt-4o-mini or llama3.1"]);
     expect(issues({ baseUrl: "http://127.0.0.1:11434/v1" })[0]).toMatch(/^model: must be the model id/);
@@ -118,11 +120,15 @@ describe("the real provider against a local OpenAI-compatible server", () => {
   it("turns garbage, an empty body and a broken stream into readable errors", async () => {
     const settings = { baseUrl: server.baseUrl, model: "m" };
     server.reply({ kind: "garbage" });
-    await expect(runLlmAgent({ ctx: context({}), tools: new AcceptingTools(), settings, variant })).rejects.toThrow("the provider failed: the answer could not be read (HTTP 200): Invalid JSON response");
+    await expect(runLlmAgent({ ctx: context({}), tools: new AcceptingTools(), settings, variant })).rejects.toThrow(
+      "the provider failed: the answer could not be read (HTTP 200): Invalid JSON response",
+    );
     server.reply({ kind: "empty" });
     await expect(runLlmAgent({ ctx: context({}), tools: new AcceptingTools(), settings, variant })).rejects.toThrow(/could not be read \(HTTP 200\)/);
     server.reply({ kind: "garbage" });
-    await expect(runLlmAgent({ ctx: context({}), tools: new AcceptingTools(), settings, variant, stream: true })).rejects.toThrow("the provider's answer was unusable: Response stream ended without a finish reason.");
+    await expect(runLlmAgent({ ctx: context({}), tools: new AcceptingTools(), settings, variant, stream: true })).rejects.toThrow(
+      "the provider's answer was unusable: Response stream ended without a finish reason.",
+    );
     server.reply({ kind: "text", text: "" });
     await expect(runLlmAgent({ ctx: context({}), tools: new AcceptingTools(), settings, variant })).rejects.toThrow("the model returned an empty answer");
   });

@@ -59,7 +59,9 @@ describe("a provider that echoes the API key, through the API", () => {
         calls: [
           {
             name: "createPosition",
-            arguments: { decisions: [{ symbol: "BTC", side: "LONG", quantity: 0.01, leverage: 2, stopLoss: Math.floor(ask * 0.99), invalidationCondition: `abort if ${KEY} is revoked`, confidence: 60 }] },
+            arguments: {
+              decisions: [{ symbol: "BTC", side: "LONG", quantity: 0.01, leverage: 2, stopLoss: Math.floor(ask * 0.99), invalidationCondition: `abort if ${KEY} is revoked`, confidence: 60 }],
+            },
           },
           { name: `tool_${KEY}`, arguments: { key: KEY } },
           { name: "updateExitPlan", arguments: `{"updates": "${KEY}"` },

@@ -91,8 +91,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function settle(autonome: Autonome): Promise<void> {
   const busy = () =>
-    autonome.services.schedulerStatus().cycleInProgress ||
-    [...autonome.service.accounts.values()].some((a) => [...a.positions.values()].some((p) => autonome.service.isClosing(p.id)));
+    autonome.services.schedulerStatus().cycleInProgress || [...autonome.service.accounts.values()].some((a) => [...a.positions.values()].some((p) => autonome.service.isClosing(p.id)));
   for (let i = 0; i < 2000; i++) {
     if (busy()) {
       await sleep(10);
