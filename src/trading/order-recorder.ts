@@ -34,16 +34,16 @@ export interface RecordOutcome {
  * order's status, each new fill (idempotent on the venue's trade id), the position row it
  * opens, scales, reduces or closes, and the ledger. The in-memory account follows on commit.
  */
-export async function recordReport(
-  tx: Tx,
-  ctx: UnitContext,
-  market: MarketSpec,
-  account: ModelAccount,
-  report: OrderReport,
-  now: Date,
+export interface ReportToRecord {
+  market: MarketSpec;
+  account: ModelAccount;
+  report: OrderReport;
+  now: Date;
   /** The order's row when the caller has it (it just wrote it); read from the database otherwise. */
-  known?: VenueOrderRow,
-): Promise<RecordOutcome | null> {
+  known?: VenueOrderRow | undefined;
+}
+
+export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, report, now, known }: ReportToRecord): Promise<RecordOutcome | null> {
   const [order] = known ? [known] : await tx.select().from(venueOrders).where(eq(venueOrders.clientOrderId, report.clientOrderId));
   if (!order) return null;
   const side: Side = order.purpose === "OPEN" ? (order.side === "BUY" ? "LONG" : "SHORT") : order.side === "BUY" ? "SHORT" : "LONG";

@@ -21,6 +21,7 @@ import { AccountLock } from "./account-lock.js";
 import { events } from "../events/events.js";
 import { parseLeverageField, parseLots, parsePrice, withoutNulls } from "./order-input.js";
 import { RiskEngine } from "./risk/risk-engine.js";
+import { checkOrder } from "./risk/order-checks.js";
 import type { RiskRejection } from "./risk/checks.js";
 
 export interface Quote {
@@ -146,38 +147,35 @@ export class TradingService {
     const market = this.market(req.symbol);
     const lots = parseLots(market, req.quantity);
     const existing = account.positions.get(market.symbol) ?? null;
-    if (existing && existing.state.side !== req.side) {
-      throw rejected("opposite_position_open", `${modelId} holds a ${existing.state.side} ${market.symbol} position; close it before opening ${req.side}`);
-    }
     const leverage = existing ? existing.state.leverage : parseLeverageField(req.leverage ?? "1", market.maxLeverage);
-    const cooldown = account.cooldowns.get(market.symbol);
-    if (!existing && cooldown !== undefined && cooldown > this.deps.clock.now()) {
-      throw rejected("cooldown_active", `${market.symbol} is cooling down until ${new Date(cooldown).toISOString()} (the last position's exit-plan cooldown)`);
-    }
-    const q = this.deps.quote(market.symbol);
-    const entryPx = req.side === "LONG" ? q?.ask : q?.bid;
-    const exitPx = req.side === "LONG" ? q?.bid : q?.ask;
-    if (entryPx === undefined || exitPx === undefined) throw rejected("market_closed", `no book for ${market.symbol} yet`);
     const type = req.type ?? "MARKET";
     const limitTicks = req.price !== undefined ? parsePrice(market, "price", req.price) : undefined;
     if (type === "LIMIT" && limitTicks === undefined) throw invalid("price: a LIMIT order needs a price");
-    const refPx = type === "LIMIT" ? limitTicks! : entryPx;
-    const orderNotional = notional(market, refPx, lots);
-    if (orderNotional < market.minNotional) {
-      throw rejected("below_min_notional", `notional ${formatUsd(orderNotional)} is below the $${formatUsd(market.minNotional)} minimum`);
-    }
+    const q = this.deps.quote(market.symbol);
+    const entryPx = req.side === "LONG" ? q?.ask : q?.bid;
+    const exitPx = req.side === "LONG" ? q?.bid : q?.ask;
+    const refPx = type === "LIMIT" ? limitTicks : entryPx;
+    const orderNotional = refPx === undefined || exitPx === undefined ? null : notional(market, refPx, lots);
+    const takerFeeBps = this.deps.takerFeeBps ?? 6;
+    const figures = this.figures(account);
+    const unable = checkOrder({
+      modelId,
+      symbol: market.symbol,
+      side: req.side,
+      holding: existing?.state.side ?? null,
+      cooldownUntil: account.cooldowns.get(market.symbol) ?? null,
+      now: this.deps.clock.now(),
+      notional: orderNotional,
+      minNotional: market.minNotional,
+      marginNeeded: orderNotional === null ? 0n : initialMargin(orderNotional, leverage) + feeMicro(orderNotional, takerFeeBps),
+      available: figures.available,
+    });
+    if (unable) throw rejected(unable.code, unable.message);
     // A scale-in's exit plan is a change to the position's: a field left null (as a model's tool
     // call leaves what it does not restate) keeps the position's value, so the stop is inherited.
     const patch = parsePlanPatch(market, existing ? withoutNulls(req.exitPlan ?? {}) : (req.exitPlan ?? {}));
     const plan: ExitPlan = existing ? mergePlan(market, req.side, existing.plan, patch) : { ...EMPTY_PLAN, ...patch };
-    assertPlanSides(market, req.side, plan, type === "LIMIT" ? limitTicks! : exitPx);
-    const takerFeeBps = this.deps.takerFeeBps ?? 6;
-    const margin = initialMargin(orderNotional, leverage) + feeMicro(orderNotional, takerFeeBps);
-    const figures = this.figures(account);
-    const available = figures.available;
-    if (margin > available) {
-      throw rejected("insufficient_margin", `needs ${formatUsd(margin)} of margin and fees, ${formatUsd(available < 0n ? 0n : available)} available`);
-    }
+    assertPlanSides(market, req.side, plan, type === "LIMIT" ? limitTicks! : exitPx!);
     const tif: TimeInForce = type === "MARKET" ? "IOC" : (req.timeInForce ?? "GTC");
     const expiresAt = req.expiresAt !== undefined ? Date.parse(req.expiresAt) : undefined;
     if (tif === "GTT" && (expiresAt === undefined || !Number.isFinite(expiresAt))) throw invalid("expiresAt: a GTT order needs an ISO-8601 expiry");
@@ -189,7 +187,7 @@ export class TradingService {
       side: req.side,
       lots,
       leverage,
-      entryTicks: refPx,
+      entryTicks: refPx!,
       stopTicks: plan.stop,
       now: this.deps.clock.now(),
       figures,
@@ -467,7 +465,7 @@ export class TradingService {
           const row = await this.writeOrder(tx, ctx, market, req, meta, now());
           sent = true;
           const report = await this.deps.venue.placeOrder(req);
-          return { report, outcome: await recordReport(tx, ctx, market, account, report, now(), row) };
+          return { report, outcome: await recordReport(tx, ctx, { market, account, report, now: now(), known: row }) };
         });
       } catch (error) {
         // The database rolled the order back: the venue must not keep what the database does not,
@@ -544,7 +542,7 @@ export class TradingService {
   }
 
   private record(market: MarketSpec, account: ModelAccount, report: OrderReport, row?: VenueOrderRow): Promise<RecordOutcome | null> {
-    return this.deps.uow.run((tx, ctx) => recordReport(tx, ctx, market, account, report, new Date(this.deps.clock.now()), row));
+    return this.deps.uow.run((tx, ctx) => recordReport(tx, ctx, { market, account, report, now: new Date(this.deps.clock.now()), known: row }));
   }
 
   private holdOrderMargin(account: ModelAccount, market: MarketSpec, req: PlaceOrder, filledLots: number): void {
