@@ -26,3 +26,12 @@ export function feeMicro(notional: Micro, bps: number): Micro {
   const n = notional < 0n ? -notional : notional;
   return (n * scaledBps + 999_999n) / 1_000_000n;
 }
+
+/**
+ * The largest initial capital a model may have, in dollars: a trillion, far above any paper or
+ * live account. Cash is a bigint of micro-dollars, exact at any size, and the money columns
+ * (NUMERIC(38,6)) hold 32 integer digits; but equity curves, metrics and risk ratios read money
+ * as a double, which still resolves a cent below about 9e13 dollars. A trillion keeps them
+ * meaningful with room for any P&L on top.
+ */
+export const MAX_INITIAL_CAPITAL_USD = 1_000_000_000_000;

@@ -1,3 +1,4 @@
+import { MAX_INITIAL_CAPITAL_USD } from "../core/money.js";
 import { z } from "zod";
 
 /**
@@ -48,14 +49,7 @@ function decimalField(problem: string, accept: (decimal: string) => boolean | st
 /** Quantities, prices and capital: strictly greater than zero. */
 export const positiveDecimal = () => decimalField("must be a positive decimal", (d) => !isZero(d));
 
-/**
- * The largest initial capital a model may have, in dollars: a trillion, far above any paper or
- * live account. Cash is a bigint of micro-dollars, exact at any size, and the money columns
- * (NUMERIC(38,6)) hold 32 integer digits; but equity curves, metrics and risk ratios read money
- * as a double, which still resolves a cent below about 9e13 dollars. A trillion keeps them
- * meaningful with room for any P&L on top.
- */
-export const MAX_INITIAL_CAPITAL_USD = 1_000_000_000_000;
+export { MAX_INITIAL_CAPITAL_USD };
 
 /** Initial capital: dollars to the micro-dollar (at most 6 decimals), above zero, at most MAX_INITIAL_CAPITAL_USD. */
 export const capital = () =>

@@ -2,6 +2,9 @@ import type { Context } from "hono";
 import { validator } from "hono/validator";
 import type { z } from "zod";
 import { invalid } from "../core/errors.js";
+import { textProblem } from "../core/text.js";
+
+export { textProblem };
 
 /**
  * Request validation at the HTTP boundary: every path param, query and JSON body goes through a
@@ -20,21 +23,6 @@ function fieldName(where: Where, path: ReadonlyArray<PropertyKey>): string {
 
 /** A missing field reads "is required" instead of zod's "expected string, received undefined". */
 const requiredMessage: z.core.$ZodErrorMap = (issue) => (issue.code === "invalid_type" && issue.input === undefined ? "is required" : undefined);
-
-const NUL = "\u0000";
-/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * Why a text cannot be stored as sent: PostgreSQL refuses NUL in text and jsonb (a 500 once it
- * reached the database), and an unpaired surrogate is not Unicode at all (it would be stored as
- * U+FFFD, silently changed). Both are refused at the boundary rather than altered.
- */
-export function textProblem(text: string): string | undefined {
-  if (text.includes(NUL)) return "must not contain NUL characters (\\u0000)";
-  if (LONE_SURROGATE.test(text)) return "must not contain unpaired UTF-16 surrogates (text must be valid Unicode)";
-  return undefined;
-}
 
 /**
  * Every string in the input, keys included, checked with textProblem; at most a few reported.

@@ -5,7 +5,8 @@ import { formatLeverage, initialMargin } from "../core/leverage.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
 import { findMarket, lotsToQuantity, notional, ticksToPrice, type MarketSpec } from "../core/market.js";
-import { feeMicro, formatUsd, usd, type Micro } from "../core/money.js";
+import { feeMicro, formatUsd, MAX_INITIAL_CAPITAL_USD, usd, type Micro } from "../core/money.js";
+import { textProblem } from "../core/text.js";
 import { averagePrice, type PositionState } from "../core/position.js";
 import { entrySide, exitSide, type CloseTrigger, type TimeInForce } from "../core/types.js";
 import type { Clock } from "../core/clock.js";
@@ -273,8 +274,17 @@ export class TradingService {
 
   /** Creates a model's row and its opening deposit in one transaction. */
   async createAccount(row: typeof models.$inferInsert): Promise<ModelAccount> {
-    const capital = usd(row.initialCapital);
+    // The HTTP layer checks these too; the CLI and any other caller reach here without it.
+    const nameProblem = textProblem(row.name);
+    if (nameProblem) throw invalid(`name: ${nameProblem}`);
+    let capital: Micro;
+    try {
+      capital = usd(row.initialCapital);
+    } catch {
+      throw invalid(`initialCapital: "${row.initialCapital}" must be a positive decimal of dollars with at most 6 decimals`);
+    }
     if (capital <= 0n) throw invalid("initialCapital: must be positive");
+    if (capital > usd(MAX_INITIAL_CAPITAL_USD)) throw invalid(`initialCapital: must be at most ${MAX_INITIAL_CAPITAL_USD} dollars`);
     const account = new ModelAccount(row.id, capital);
     await this.deps.uow.run(async (tx, ctx) => {
       const taken = await tx.select({ id: models.id }).from(models).where(eq(models.name, row.name));
