@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, lt, notInArray, sql } from "drizzle-orm";
 import { cleanText, cleanValue, noRedaction, type Redact } from "../agents/llm/model-output.js";
 import type { Tx } from "../db/client.js";
 import { invocations, toolCalls } from "../db/schema.js";
@@ -39,6 +39,8 @@ export interface FinishedRun {
   modelId: string;
   invocationId: string;
   startedAt: number;
+  /** Elapsed wall time of the run; from the clock when absent. */
+  durationMs?: number;
   status: RunStatus;
   response: string | null;
   error: string | null;
@@ -193,14 +195,14 @@ export class InvocationLog {
    * finish: the process stopped mid-run, or the run's record and its fallback both failed) as
    * "error" with `reason`, each with its `invocation` event. Returns how many it ended.
    */
-  async failAbandoned(startedBefore: number, reason: string): Promise<number> {
+  async failAbandoned(startedBefore: number, held: readonly string[], reason: string): Promise<number> {
     const finishedAt = new Date(this.now());
     const error = cleanText(reason);
     return this.uow.run(async (tx, ctx) => {
       const ended = await tx
         .update(invocations)
         .set({ status: "error", error, finishedAt })
-        .where(and(eq(invocations.status, "running"), lt(invocations.createdAt, new Date(startedBefore))))
+        .where(and(eq(invocations.status, "running"), lt(invocations.createdAt, new Date(startedBefore)), held.length > 0 ? notInArray(invocations.id, [...held]) : undefined))
         .returning({ id: invocations.id, modelId: invocations.modelId });
       for (const r of ended) {
         ctx.emit(
@@ -241,7 +243,7 @@ function summarizeRun(f: FinishedRun, finishedAt: number): RunSummary {
   const report = f.report ?? {};
   const unexecuted = report.unexecutedToolCalls ?? 0;
   return {
-    durationMs: finishedAt - f.startedAt,
+    durationMs: Math.round(f.durationMs ?? finishedAt - f.startedAt),
     inputTokens: report.inputTokens ?? null,
     outputTokens: report.outputTokens ?? null,
     toolCallCount: calls.length + unexecuted,

@@ -59,13 +59,18 @@ export interface SchedulerOptions {
   endCycle?: () => void;
   /** The model's view; `cycleId` lets a source compute what all models share (standings) once per cycle. */
   context: (modelId: string, run: { cycleId: string; model: ScheduledModel }) => ContextParts | Promise<ContextParts>;
+  /** Monotonic milliseconds for run durations and the stale limit (default performance.now): wall time even on a replay. */
+  wall?: () => number;
   /** How long a timed-out run waits for a tool call in flight before it is recorded (default 5 s). */
   toolGraceMs?: number;
 }
 
 interface Running {
   invocationId: string;
+  /** Domain time, stamped on the record. */
   startedAt: number;
+  /** Elapsed-time reading at the start: how long a run has really been running (a replay's clock races ahead). */
+  startedWall: number;
   abort: AbortController;
 }
 
@@ -88,7 +93,10 @@ export class Scheduler {
   /** When rows left "running" in the database were last looked for (null: not yet). */
   private lastSweep: number | null = null;
 
+  private readonly wall: () => number;
+
   constructor(private readonly opts: SchedulerOptions) {
+    this.wall = opts.wall ?? (() => performance.now());
     this.logger = opts.logger ?? silentLogger;
     this.log = new InvocationLog(opts.uow, () => opts.clock.now());
   }
@@ -144,7 +152,7 @@ export class Scheduler {
     this.last = { startedAt, finishedAt: null, models: models.length };
     try {
       const intelligence = this.opts.intelligence(cycleId);
-      const runs: Run[] = models.map((model) => ({ model, invocationId: randomUUID(), startedAt: this.opts.clock.now(), abort: new AbortController() }));
+      const runs: Run[] = models.map((model) => ({ model, invocationId: randomUUID(), startedAt: this.opts.clock.now(), startedWall: this.wall(), abort: new AbortController() }));
       await this.begin(runs);
       await Promise.allSettled(runs.map((r) => this.runModel(r, intelligence, cycleId)));
     } finally {
@@ -156,10 +164,18 @@ export class Scheduler {
   private async clearStale(): Promise<void> {
     const limit = this.opts.staleAfterMs ?? 10 * 60_000;
     for (const [modelId, r] of this.running) {
-      if (this.opts.clock.now() - r.startedAt < limit) continue;
+      if (this.wall() - r.startedWall < limit) continue;
       r.abort.abort(new Error("stale run"));
       this.running.delete(modelId);
-      await this.record({ modelId, invocationId: r.invocationId, startedAt: r.startedAt, status: "error", response: null, error: "stale: still running after the stale limit; cleared" });
+      await this.record({
+        modelId,
+        invocationId: r.invocationId,
+        startedAt: r.startedAt,
+        durationMs: this.wall() - r.startedWall,
+        status: "error",
+        response: null,
+        error: "stale: still running after the stale limit; cleared",
+      });
     }
     await this.sweepAbandoned(limit);
   }
@@ -170,12 +186,13 @@ export class Scheduler {
    * ended as errors, so every run ends with a status and counts. At most once per stale limit.
    */
   private async sweepAbandoned(limit: number): Promise<void> {
-    const now = this.opts.clock.now();
-    if (this.lastSweep !== null && now - this.lastSweep < limit) return;
-    this.lastSweep = now;
-    // Runs of this process that are younger are not touched: they started after this limit.
+    const wall = this.wall();
+    if (this.lastSweep !== null && wall - this.lastSweep < limit) return;
+    this.lastSweep = wall;
+    // The runs this process holds are never touched (on a replay, recorded time races past the limit while they run).
+    const held = [...this.running.values()].map((r) => r.invocationId);
     const ended = await this.log
-      .failAbandoned(now - limit, "abandoned: still running after the stale limit with no run to finish it (the process stopped, or its record could not be written); cleared")
+      .failAbandoned(this.opts.clock.now() - limit, held, "abandoned: still running after the stale limit with no run to finish it (the process stopped, or its record could not be written); cleared")
       .catch((e: unknown) => {
         this.logger.error({ err: e }, "could not clear abandoned invocations");
         return 0;
@@ -186,7 +203,7 @@ export class Scheduler {
   /** The cycle's invocation rows, all "running", in one statement: every model starts at once. */
   private async begin(runs: Run[]): Promise<void> {
     if (runs.length === 0) return;
-    for (const r of runs) this.running.set(r.model.id, { invocationId: r.invocationId, startedAt: r.startedAt, abort: r.abort });
+    for (const r of runs) this.running.set(r.model.id, { invocationId: r.invocationId, startedAt: r.startedAt, startedWall: r.startedWall, abort: r.abort });
     try {
       await this.log.begin(runs.map((r) => ({ invocationId: r.invocationId, modelId: r.model.id, startedAt: r.startedAt })));
     } catch (error) {
@@ -196,7 +213,7 @@ export class Scheduler {
   }
 
   private async runModel(run: Run, intelligence: MarketIntelligence, cycleId: string): Promise<void> {
-    const { model, invocationId, startedAt, abort } = run;
+    const { model, invocationId, startedAt, startedWall, abort } = run;
     const decide = this.opts.decider(model);
     const timeoutMs = this.opts.runTimeoutMs ?? 120_000;
     const timer = setTimeout(() => abort.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
@@ -246,7 +263,7 @@ export class Scheduler {
     const response = nonEmpty(report.response) ?? tools.held ?? summarize(tools.calls);
     // A prompt already stored is not written twice (it is the biggest field of the row).
     if (await within(promptSaved, this.opts.toolGraceMs ?? 5_000)) delete report.prompt;
-    await this.record({ modelId: model.id, invocationId, startedAt, status, response, error, calls: tools.calls, report });
+    await this.record({ modelId: model.id, invocationId, startedAt, durationMs: this.wall() - startedWall, status, response, error, calls: tools.calls, report });
   }
 
   /**

@@ -67,6 +67,7 @@ describe.each(DRIVERS)("run records on %s", (driver) => {
       uow: h.uow,
       service: h.service,
       clock: options.now ? { ...systemClock, now: options.now } : systemClock,
+      ...(options.now ? { wall: options.now } : {}),
       ...(options.staleAfterMs !== undefined ? { staleAfterMs: options.staleAfterMs } : {}),
       activeModels: async () => models,
       decider: createDeciders({ ...(specs.some((s) => s.model) ? { model: (_s, m) => byId.get(m.id)! } : {}), ...options }),

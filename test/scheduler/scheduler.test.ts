@@ -1,4 +1,4 @@
-import { systemClock } from "../../src/core/clock.js";
+import { ManualClock, systemClock } from "../../src/core/clock.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { invocations, toolCalls } from "../../src/db/schema.js";
@@ -20,6 +20,7 @@ describe("scheduler", () => {
       uow: h.uow,
       service: h.service,
       clock: extra.now ? { ...systemClock, now: extra.now } : systemClock,
+      ...(extra.now ? { wall: extra.now } : {}),
       activeModels: async () => models,
       decider: (m) => deciders[m.strategy],
       intelligence: () => {
@@ -119,5 +120,37 @@ describe("scheduler", () => {
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(rows.filter((r) => r.status === "ok").length).toBeGreaterThanOrEqual(1);
     await s.stop();
+  });
+  it("on a replay, recorded time racing past the stale limit never clears a run still in flight", async () => {
+    h = await createHarness("pglite");
+    const id = await h.model();
+    const clock = new ManualClock(Date.parse("2024-08-08T00:00:00Z"));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const s = new Scheduler({
+      intervalMs: 0,
+      staleAfterMs: 10 * 60_000,
+      uow: h.uow,
+      service: h.service,
+      clock,
+      activeModels: async () => [{ id, name: "m", strategy: "slow" }],
+      decider: () => async (_ctx, tools) => {
+        await held;
+        await tools.holding({ reason: "waited" });
+      },
+      intelligence: () => EMPTY,
+      context: () => ({ markets: DEFAULT_MARKETS, portfolio: { cash: "0", equity: "0", available: "0", positions: [] } }),
+    });
+    const cycle = s.runCycle();
+    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(6 * 3_600_000); // six recorded hours in a blink
+    await s.tick();
+    release();
+    await cycle;
+    const [row] = await h.t.database.db.select().from(invocations).where(eq(invocations.modelId, id));
+    expect(row).toMatchObject({ status: "ok", response: "waited" });
+    // Its duration is the run's real one, not six recorded hours.
+    expect(row!.durationMs).toBeLessThan(3_600_000);
+    expect(row!.createdAt.toISOString()).toBe("2024-08-08T00:00:00.000Z");
   });
 });
