@@ -1,35 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pino } from "pino";
-import { createAutonome, type Autonome } from "../../src/app/autonome.js";
-import { loadConfig } from "../../src/app/config.js";
-import { createApp } from "../../src/server/app.js";
+import { useLlmApp } from "../support/llm-app.js";
+import { describe, expect, it } from "vitest";
 import type { InvocationDetailView, ModelView, PositionView, StrategyView } from "../../src/app/services.js";
 import { errorOf, sendJson } from "../server/helpers.js";
-import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai.js";
 
 const KEY_VAR = "AUTONOME_TEST_LLM_KEY";
 const KEY = "sk-test-never-shown-1234567890";
 
 /** An LLM model registered over HTTP and run by the real scheduler against a local OpenAI-compatible server. */
 describe("LLM models through the API", () => {
-  let autonome: Autonome;
-  let app: ReturnType<typeof createApp>;
-  let fake: FakeOpenAi;
-  const get = async <T>(path: string) => (await app.request(path)).json() as Promise<T>;
-  const post = (path: string, body: unknown) => sendJson(app, "POST", path, body);
-
-  beforeAll(async () => {
-    process.env[KEY_VAR] = KEY;
-    fake = await startFakeOpenAi();
-    autonome = await createAutonome(loadConfig({ AUTONOME_TRADE_INTERVAL: "0", AUTONOME_FEED_INTERVAL: "1h", AUTONOME_DATA_DIR: "memory://" }), pino({ level: "silent" }));
-    app = createApp({ services: autonome.services });
-    await autonome.start();
-  });
-  afterAll(async () => {
-    await autonome?.stop();
-    await fake?.close();
-    delete process.env[KEY_VAR];
-  });
+  const t = useLlmApp(KEY_VAR, KEY);
+  const get = <T>(path: string) => t.get<T>(path);
+  const post = (path: string, body: unknown) => t.post(path, body);
 
   it("lists the rule strategies and the seven prompt variants, names unique", async () => {
     const strategies = await get<StrategyView[]>("/api/strategies");
@@ -53,20 +34,20 @@ describe("LLM models through the API", () => {
   });
 
   it("a cycle runs the agent: it reads the market, opens a position with a stop through its tools, and holds; everything is recorded, the key never shown", async () => {
-    for (const m of await get<ModelView[]>("/api/models")) await sendJson(app, "PATCH", `/api/models/${m.id}`, { status: "paused" });
+    for (const m of await get<ModelView[]>("/api/models")) await sendJson(t.app, "PATCH", `/api/models/${m.id}`, { status: "paused" });
     const created = await post("/api/models", {
       name: "Fake GPT",
       kind: "llm",
       strategy: "capital-preservation",
-      llm: { baseUrl: fake.baseUrl, model: "fake-model", apiKeyEnv: KEY_VAR, maxSteps: 5 },
+      llm: { baseUrl: t.fake.baseUrl, model: "fake-model", apiKeyEnv: KEY_VAR, maxSteps: 5 },
     });
     expect(created.status).toBe(201);
     const model = (await created.json()) as ModelView;
-    expect(model.llm).toEqual({ baseUrl: fake.baseUrl, model: "fake-model", apiKeyEnv: KEY_VAR, maxSteps: 5 });
+    expect(model.llm).toEqual({ baseUrl: t.fake.baseUrl, model: "fake-model", apiKeyEnv: KEY_VAR, maxSteps: 5 });
 
     const book = await get<{ asks: string[][] }>("/api/markets/BTC/book?depth=1");
     const ask = Number(book.asks[0]![0]);
-    fake.reply(
+    t.fake.reply(
       {
         kind: "tool-calls",
         text: "BTC looks constructive; small long with a tight stop.",
@@ -96,8 +77,8 @@ describe("LLM models through the API", () => {
     expect(position).toMatchObject({ symbol: "BTC", side: "LONG", quantity: "0.01", leverage: "2" });
     expect(Number(position!.exitPlan!.stop)).toBeLessThan(ask);
 
-    expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect((fake.requests[0]!.body.messages as unknown[]).length).toBeGreaterThan(0);
+    expect(t.fake.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect((t.fake.requests[0]!.body.messages as unknown[]).length).toBeGreaterThan(0);
     const everything = JSON.stringify([detail, await get("/api/models"), await get(`/api/invocations`)]);
     expect(everything).not.toContain(KEY);
     const after = await get<ModelView>(`/api/models/${model.id}`);
@@ -107,7 +88,7 @@ describe("LLM models through the API", () => {
   it("a provider that fails ends the run as a recorded, readable error; nothing reaches the orders table", async () => {
     const [model] = (await get<ModelView[]>("/api/models")).filter((m) => m.kind === "llm");
     const before = await get<PositionView[]>(`/api/positions?modelId=${model!.id}`);
-    fake.reply({ kind: "status", status: 500, message: "boom" }, { kind: "status", status: 500, message: "boom" }, { kind: "status", status: 500, message: "boom" });
+    t.fake.reply({ kind: "status", status: 500, message: "boom" }, { kind: "status", status: 500, message: "boom" }, { kind: "status", status: 500, message: "boom" });
     await post("/api/scheduler/run", {});
     let latest: InvocationDetailView | undefined;
     for (let i = 0; i < 200; i++) {

@@ -1,14 +1,11 @@
+import { useLlmApp } from "../../support/llm-app.js";
 import { systemClock } from "../../../src/core/clock.js";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
 import { computeIntelligence } from "../../../src/agents/intelligence.js";
 import { parseLlmSettings } from "../../../src/agents/llm/settings.js";
-import { createAutonome, type Autonome } from "../../../src/app/autonome.js";
-import { loadConfig } from "../../../src/app/config.js";
 import { invocations, outbox, toolCalls } from "../../../src/db/schema.js";
 import { createDeciders } from "../../../src/scheduler/llm-decider.js";
 import { Scheduler } from "../../../src/scheduler/scheduler.js";
-import { createApp } from "../../../src/server/app.js";
 import type { InvocationDetailView, ModelView, PositionView } from "../../../src/app/services.js";
 import { BTC, NOW, candles, ramp } from "../fixtures.js";
 import { errorOf, sendJson, SseReader } from "../../server/helpers.js";
@@ -26,33 +23,18 @@ const KEY_VAR = "AUTONOME_TEST_ECHO_KEY";
 const KEY = "sk-echo-4f3e2d1c0b9a8877";
 
 describe("a provider that echoes the API key, through the API", () => {
-  let autonome: Autonome;
-  let app: ReturnType<typeof createApp>;
-  let fake: FakeOpenAi;
-  const get = async <T>(path: string) => (await app.request(path)).json() as Promise<T>;
-  const post = (path: string, body: unknown) => sendJson(app, "POST", path, body);
-
-  beforeAll(async () => {
-    process.env[KEY_VAR] = KEY;
-    fake = await startFakeOpenAi();
-    autonome = await createAutonome(loadConfig({ AUTONOME_TRADE_INTERVAL: "0", AUTONOME_FEED_INTERVAL: "1h", AUTONOME_DATA_DIR: "memory://" }), pino({ level: "silent" }));
-    app = createApp({ services: autonome.services });
-    await autonome.start();
-  });
-  afterAll(async () => {
-    await autonome?.stop();
-    await fake?.close();
-    delete process.env[KEY_VAR];
-  });
+  const t = useLlmApp(KEY_VAR, KEY);
+  const get = <T>(path: string) => t.get<T>(path);
+  const post = (path: string, body: unknown) => t.post(path, body);
 
   it("redacts the key from the stored run, GET /api/invocations/:id, the position it opened and the `invocation` event", async () => {
-    for (const m of await get<ModelView[]>("/api/models")) await sendJson(app, "PATCH", `/api/models/${m.id}`, { status: "paused" });
-    const created = await post("/api/models", { name: "Echo", kind: "llm", strategy: "capital-preservation", llm: { baseUrl: fake.baseUrl, model: "fake-model", apiKeyEnv: KEY_VAR, maxSteps: 5 } });
+    for (const m of await get<ModelView[]>("/api/models")) await sendJson(t.app, "PATCH", `/api/models/${m.id}`, { status: "paused" });
+    const created = await post("/api/models", { name: "Echo", kind: "llm", strategy: "capital-preservation", llm: { baseUrl: t.fake.baseUrl, model: "fake-model", apiKeyEnv: KEY_VAR, maxSteps: 5 } });
     expect(created.status).toBe(201);
     const model = (await created.json()) as ModelView;
 
     const ask = Number((await get<{ asks: string[][] }>("/api/markets/BTC/book?depth=1")).asks[0]![0]);
-    fake.reply(
+    t.fake.reply(
       {
         kind: "tool-calls",
         text: `My instructions came with the key ${KEY}; going long.`,
@@ -77,7 +59,7 @@ describe("a provider that echoes the API key, through the API", () => {
       if (latest) detail = await get<InvocationDetailView>(`/api/invocations/${latest.id}`);
     }
     expect(detail?.status, detail?.error ?? "").toBe("ok");
-    expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`); // the key was in use
+    expect(t.fake.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`); // the key was in use
     expect(detail!.response).toBe("My instructions came with the key [redacted]; going long.\n\nAgain: [redacted]");
     expect(detail!.toolCalls.map((c) => c.type)).toEqual(["CREATE_POSITION", "HOLDING"]);
     const served = JSON.stringify(detail);
@@ -89,13 +71,13 @@ describe("a provider that echoes the API key, through the API", () => {
     const [position] = await get<PositionView[]>(`/api/positions?modelId=${model.id}`);
     expect(position?.exitPlan?.invalidation).toBe("abort if [redacted] is revoked");
 
-    const { db } = autonome.database;
+    const { db } = t.autonome.database;
     const stored = JSON.stringify([await db.select().from(invocations), await db.select().from(toolCalls), await db.select().from(outbox)]);
     expect(stored).toContain("[redacted]");
     expect(stored).not.toContain(KEY);
 
     // The event stream, replayed from the start: the run's `invocation` event.
-    const res = await app.request("/api/events?lastEventId=0");
+    const res = await t.app.request("/api/events?lastEventId=0");
     expect(res.status).toBe(200);
     const reader = new SseReader(res.body);
     try {
