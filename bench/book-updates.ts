@@ -1,8 +1,10 @@
 /**
  * Book updates per second through feed -> book -> exit-plan check, the path every market update
- * takes in the running system (src/app/autonome.ts onBook): SimVenue.applyBookUpdate (the L2 book,
- * GTT expiry, resting-order matching), the best bid/ask, then ExitEngine.onBook over every open
- * position of the symbol (stop, invalidation, target, time exit, liquidation).
+ * takes in the running system (src/app/autonome.ts): MarketRoom.apply (the L2 book and the quote),
+ * then its listeners in order: the simulator (consumption overlay refresh, GTT expiry,
+ * resting-order matching), then ExitEngine.onBook on the quote over every open position of the
+ * symbol (stop, invalidation, target, time exit, liquidation). Candles and the UI tick, the
+ * listeners after those, are left out.
  *
  * 10 accounts x 3 symbols (BTC, ETH, SOL) hold positions, longs and shorts, built in memory
  * (ModelAccount + the simulator's account) with exit plans 30% away at 2x leverage, so nothing
@@ -35,6 +37,7 @@ import type { Side } from "../src/core/types.js";
 import type { UnitOfWork } from "../src/db/unit-of-work.js";
 import { createReplayFeed } from "../src/feeds/replay/index.js";
 import { createSyntheticFeed, defaultStartMid } from "../src/feeds/synthetic/index.js";
+import { MarketRoom } from "../src/market/market-room.js";
 import { ModelAccount, type OpenPosition } from "../src/trading/account.js";
 import { ExitEngine } from "../src/trading/exit-engine.js";
 import { EMPTY_PLAN } from "../src/trading/exit-plan.js";
@@ -85,12 +88,13 @@ interface Rig {
   checkOnly(symbols: readonly string[], bids: readonly number[], asks: readonly number[]): number;
   /** Closes the exit engine tried to start (must stay 0: the plans are out of reach). */
   closesFired(): number;
-  venue: SimVenue;
+  room: MarketRoom;
 }
 
 function createRig(mids: ReadonlyMap<string, number>, withPositions: boolean): Rig {
   const clock = new ManualClock(Date.UTC(2025, 0, 1));
-  const venue = new SimVenue({ clock, markets: MARKETS });
+  const room = new MarketRoom({ markets: MARKETS });
+  const venue = new SimVenue({ clock, markets: MARKETS }, room);
   let uowCalls = 0;
   // Never called while nothing triggers; if it is, the close hangs here (pending, no timer) and is counted.
   const uow = {
@@ -125,25 +129,20 @@ function createRig(mids: ReadonlyMap<string, number>, withPositions: boolean): R
       venue.restoreAccount(modelId, account.cash, states);
     }
   }
-  const quote = (symbol: string) => {
-    const b = venue.l2(symbol);
-    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.mid() } : undefined;
-  };
-  const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue });
+  const service = new TradingService({ uow, venue, clock, accounts, quote: (symbol) => room.quote(symbol), paper: venue });
   const exits = new ExitEngine({ service, uow, markets: MARKETS, now: () => clock.now() });
+  room.onBook("exits", (u, q) => exits.onBook(u.symbol, q.bid, q.ask));
 
   return {
-    venue,
+    room,
     closesFired: () => uowCalls,
-    // The timed loop: exactly what the app's onBook does before candles and the UI tick.
+    // The timed loop: exactly what the app's feed sink does, up to the listeners after the exit engine.
     apply(updates) {
       const start = process.hrtime.bigint();
       for (let i = 0; i < updates.length; i++) {
         const u = updates[i]!;
         clock.set(u.ts);
-        venue.applyBookUpdate(u);
-        const b = venue.l2(u.symbol)!;
-        exits.onBook(u.symbol, b.bestBid(), b.bestAsk());
+        room.apply(u);
       }
       return Number(process.hrtime.bigint() - start);
     },
@@ -193,8 +192,8 @@ const levelsOf = (updates: readonly BookUpdate[]): number => updates.reduce((s, 
 /** The delta stream must build exactly the snapshots' book (checked untimed). */
 function sameBooks(snapshots: Rig, deltas: Rig): void {
   for (const m of MARKETS) {
-    const a = JSON.stringify(snapshots.venue.book(m.symbol, 100));
-    const b = JSON.stringify(deltas.venue.book(m.symbol, 100));
+    const a = JSON.stringify(snapshots.room.snapshot(m.symbol, 100));
+    const b = JSON.stringify(deltas.room.snapshot(m.symbol, 100));
     if (a !== b) throw new Error(`book-updates: the delta stream's ${m.symbol} book differs from the snapshots' book`);
   }
 }
@@ -352,7 +351,7 @@ export async function runBookUpdatesBench(options: BookUpdatesOptions = {}): Pro
   const total = options.updates ?? (options.quick ? 30_000 : 300_000);
   const passes = options.recordedPasses ?? (options.quick ? 2 : 10);
   console.log(
-    `${ACCOUNTS} accounts x ${MARKETS.map((m) => m.symbol).join("/")} positions (longs and shorts, 2x, plans ${PLAN_DISTANCE * 100}% away); SimVenue.applyBookUpdate + ExitEngine.onBook timed, generation not`,
+    `${ACCOUNTS} accounts x ${MARKETS.map((m) => m.symbol).join("/")} positions (longs and shorts, 2x, plans ${PLAN_DISTANCE * 100}% away); MarketRoom.apply (simulator + ExitEngine.onBook listening) timed, generation not`,
   );
   const rows = await runSynthetic(total);
   const recorded = await runRecorded(passes);

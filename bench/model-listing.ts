@@ -20,6 +20,7 @@ import { sql } from "drizzle-orm";
 import { pino } from "pino";
 import { createAppServices } from "../src/app/app-services.js";
 import { ManualClock } from "../src/core/clock.js";
+import { DEFAULT_MARKETS } from "../src/core/market.js";
 import type { Db } from "../src/db/client.js";
 import { UnitOfWork } from "../src/db/unit-of-work.js";
 import type { Scheduler } from "../src/scheduler/scheduler.js";
@@ -28,6 +29,7 @@ import { createApp } from "../src/server/app.js";
 import type { ModelView } from "../src/app/services.js";
 import { ModelAccount } from "../src/trading/account.js";
 import { TradingService } from "../src/trading/trading-service.js";
+import { MarketRoom } from "../src/market/market-room.js";
 import { SimVenue } from "../src/venues/sim/sim-venue.js";
 import { ADMIN_URL, openTestDatabase, type DriverName, type TestDatabase } from "../test/support/databases.js";
 import { distribution, int, ms, type Distribution, type Figure } from "./report.js";
@@ -116,7 +118,8 @@ async function runDriver(driver: DriverName, n: number, requests: number): Promi
     const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
     const bus = new EventBus();
     const uow = new UnitOfWork(t.database.db, bus);
-    const venue = new SimVenue({ clock });
+    const room = new MarketRoom({ markets: DEFAULT_MARKETS });
+    const venue = new SimVenue({ clock }, room);
     const accounts = new Map<string, ModelAccount>();
     const service = new TradingService({ uow, venue, clock, accounts, paper: venue, quote: () => undefined });
     const ids: string[] = [];
@@ -132,7 +135,7 @@ async function runDriver(driver: DriverName, n: number, requests: number): Promi
       mode: "simulation",
       version: "bench",
       feed: { describe: () => ({}), kind: "synthetic" },
-      venue,
+      market: room,
       service,
       scheduler: {} as Scheduler,
       bus,

@@ -31,6 +31,7 @@ import type { Candle, CandleInterval } from "../src/feeds/feed.js";
 import { INTERVAL_MS } from "../src/feeds/feed.js";
 import { ModelAccount } from "../src/trading/account.js";
 import { TradingService } from "../src/trading/trading-service.js";
+import { MarketRoom } from "../src/market/market-room.js";
 import { SimVenue } from "../src/venues/sim/sim-venue.js";
 import { openTestDatabase } from "../test/support/databases.js";
 import { ms, type Figure } from "./report.js";
@@ -86,12 +87,10 @@ export async function runSchedulerLlmBench(options: SchedulerLlmOptions = {}): P
     const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
     const bus = new EventBus();
     const uow = new UnitOfWork(t.database.db, bus, false);
-    const venue = new SimVenue({ clock });
+    const room = new MarketRoom({ markets: DEFAULT_MARKETS });
+    const venue = new SimVenue({ clock }, room);
     const accounts = new Map<string, ModelAccount>();
-    const quote = (symbol: string) => {
-      const b = venue.l2(symbol);
-      return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.marketMid() } : undefined;
-    };
+    const quote = (symbol: string) => room.quote(symbol);
     const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue });
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {

@@ -6,7 +6,7 @@
  * TradingService and ExitEngine. For each sample, untimed: a normal book is set and a position
  * (10 models in turn, BTC/ETH/SOL, longs and shorts) is opened through
  * TradingService.openPosition with a stop 1% away. Timed: a snapshot that gaps 2% through the
- * stop is applied (SimVenue.applyBookUpdate, then ExitEngine.onBook, as the feed's sink does)
+ * stop is applied (MarketRoom.apply: the simulator, then ExitEngine.onBook, listening as in the app)
  * until the `position` event with action "closed" arrives on the in-process bus. The unit of
  * work publishes it right after the close's transaction commits, so that moment is when the
  * CLOSED row became visible; the row is then read back (untimed) to check it is CLOSED by STOP.
@@ -29,6 +29,7 @@ import { orders } from "../src/db/schema.js";
 import { UnitOfWork } from "../src/db/unit-of-work.js";
 import { EventBus } from "../src/events/bus.js";
 import { defaultStartMid } from "../src/feeds/synthetic/index.js";
+import { MarketRoom } from "../src/market/market-room.js";
 import { ModelAccount } from "../src/trading/account.js";
 import { ExitEngine } from "../src/trading/exit-engine.js";
 import { RiskEngine } from "../src/trading/risk/risk-engine.js";
@@ -82,7 +83,7 @@ function book(m: MarketSpec, mid: number, ts: number): BookUpdate {
 interface Rig {
   t: TestDatabase;
   clock: ManualClock;
-  venue: SimVenue;
+  room: MarketRoom;
   service: TradingService;
   exits: ExitEngine;
   models: string[];
@@ -97,16 +98,15 @@ async function createRig(t: TestDatabase): Promise<Rig> {
   const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
   const bus = new EventBus();
   const uow = new UnitOfWork(t.database.db, bus);
-  const venue = new SimVenue({ clock });
+  const room = new MarketRoom({ markets: DEFAULT_MARKETS });
+  const venue = new SimVenue({ clock }, room);
   const accounts = new Map<string, ModelAccount>();
-  const quote = (symbol: string) => {
-    const b = venue.l2(symbol);
-    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.mid() } : undefined;
-  };
+  const quote = (symbol: string) => room.quote(symbol);
   // Each model flips sides on a symbol from one sample to the next, seconds apart: no flip cooldown here.
   const risk = new RiskEngine({ defaults: { flipCooldownMinutes: 0 } });
   const service = new TradingService({ uow, venue, clock, accounts, quote, paper: venue, risk });
   const exits = new ExitEngine({ service, uow, markets: DEFAULT_MARKETS, now: () => clock.now(), retryInitialMs: 5, retryMaxMs: 50 });
+  room.onBook("exits", (u, q) => exits.onBook(u.symbol, q.bid, q.ask));
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r));
 
   const placedAt = new Map<string, bigint>();
@@ -140,7 +140,7 @@ async function createRig(t: TestDatabase): Promise<Rig> {
   return {
     t,
     clock,
-    venue,
+    room,
     service,
     exits,
     models,
@@ -166,21 +166,19 @@ async function createRig(t: TestDatabase): Promise<Rig> {
 
 /** Sets the normal book (untimed) and opens a position with its stop STOP_DISTANCE away. */
 async function open(rig: Rig, model: string, m: MarketSpec, side: Side, mid: number): Promise<string> {
-  rig.venue.applyBookUpdate(book(m, mid, rig.clock.advance(1)));
+  rig.room.apply(book(m, mid, rig.clock.advance(1)));
   const stop = Math.round(mid * (side === "LONG" ? 1 - STOP_DISTANCE : 1 + STOP_DISTANCE));
   const r = await rig.service.openPosition(model, { symbol: m.symbol, side, quantity: QUANTITY[m.symbol]!, leverage: "2", exitPlan: { stop: ticksToPrice(m, stop) } });
   if (!r.position) throw new Error(`stop-latency: opening ${side} ${m.symbol} filled nothing (${r.status})`);
   return r.position.id;
 }
 
-/** The timed part: the crossing update through the venue and the exit engine, until the closes commit. */
+/** The timed part: the crossing update through the room (the simulator, then the exit engine), until the closes commit. */
 async function cross(rig: Rig, m: MarketSpec, side: Side, mid: number, positionIds: string[]): Promise<{ start: bigint; at: Map<string, bigint> }> {
   const gapped = book(m, Math.round(mid * (side === "LONG" ? 1 - GAP : 1 + GAP)), rig.clock.advance(1));
   const closed = rig.expectClosed(positionIds);
   const start = process.hrtime.bigint();
-  rig.venue.applyBookUpdate(gapped);
-  const b = rig.venue.l2(m.symbol)!;
-  rig.exits.onBook(m.symbol, b.bestBid(), b.bestAsk());
+  rig.room.apply(gapped);
   const at = await closed;
   await rig.exits.idle();
   return { start, at };

@@ -17,7 +17,7 @@ import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
 import { parseLlmSettings } from "../agents/llm/settings.js";
 import { modelRunStats, runStatsByModel } from "../scheduler/run-stats.js";
-import type { SimVenue } from "../venues/sim/sim-venue.js";
+import type { MarketData } from "../market/market-room.js";
 import type * as S from "./services.js";
 import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";
 
@@ -27,7 +27,8 @@ export interface AppServicesDeps {
   mode: "simulation" | "live";
   version: string;
   feed: { describe(): Record<string, unknown>; kind: string; move?(symbol: string, ticks: number): void };
-  venue: SimVenue;
+  /** Books and quotes: the market-data room. */
+  market: MarketData;
   service: TradingService;
   scheduler: Scheduler;
   bus: EventBus;
@@ -65,11 +66,11 @@ const NO_TRADES: TradeTotals = { trades: 0, wins: 0, grossProfit: 0n, grossLoss:
 /** The application behind the HTTP API: queries the database, acts through the trading service. */
 export function createAppServices(d: AppServicesDeps): S.AppServices {
   const market = (symbol: string): MarketSpec => {
-    const m = findMarket(d.venue.markets(), symbol);
+    const m = findMarket(d.market.markets, symbol);
     if (!m) throw notFound(`unknown market "${symbol}"`);
     return m;
   };
-  const mid = (s: string) => d.venue.mid(s);
+  const mid = (s: string) => d.market.mid(s);
   // Every equity snapshot round emits `account` events: the curve metrics are then re-read.
   const curveFigures = new CurveMetricsReadModel(d.db, WEEK);
   d.bus.subscribe((e) => {
@@ -77,17 +78,17 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
   });
 
   const marketView = (m: MarketSpec): S.MarketView => {
-    const b = d.venue.l2(m.symbol);
+    const q = d.market.quote(m.symbol);
     const px = (t: number | undefined) => (t === undefined ? null : ticksToPrice(m, t));
     return {
       symbol: m.symbol,
-      bid: px(b?.bestBid()),
-      ask: px(b?.bestAsk()),
-      mid: px(b?.marketMid()),
+      bid: px(q?.bid),
+      ask: px(q?.ask),
+      mid: px(q?.mid),
       sizeDecimals: m.sizeDecimals,
       priceDecimals: m.priceDecimals,
       minBaseAmount: lotsToQuantity(m, m.minBaseLots),
-      updatedAt: b && b.ts > 0 ? new Date(b.ts).toISOString() : null,
+      updatedAt: q && q.ts > 0 ? new Date(q.ts).toISOString() : null,
     };
   };
 
@@ -156,10 +157,10 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
 
   return {
     health: () => ({ status: "ok", mode: d.mode, feed: { ...d.feed.describe(), kind: d.feed.kind }, db: { kind: d.dbKind }, version: d.version }),
-    markets: () => d.venue.markets().map(marketView),
+    markets: () => d.market.markets.map(marketView),
     book: (symbol, depth) => {
       const m = market(symbol);
-      const b = d.venue.book(m.symbol, depth);
+      const b = d.market.snapshot(m.symbol, depth);
       const lv = (l: readonly [number, number]): [string, string] => [ticksToPrice(m, l[0]), lotsToQuantity(m, l[1])];
       return { symbol: m.symbol, bids: (b?.bids ?? []).map(lv), asks: (b?.asks ?? []).map(lv), ts: b && b.ts > 0 ? new Date(b.ts).toISOString() : null };
     },
@@ -285,7 +286,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     },
     closePositions: async (modelId, symbols) => {
       await modelRow(modelId);
-      for (const s of symbols) if (!findMarket(d.venue.markets(), s)) throw invalid(`symbols: unknown market "${s}"`);
+      for (const s of symbols) if (!findMarket(d.market.markets, s)) throw invalid(`symbols: unknown market "${s}"`);
       const results: S.ClosePositionsView["results"] = {};
       for (const s of symbols) results[s.toUpperCase()] = await d.service.closePosition(modelId, s, "MANUAL");
       return { results };

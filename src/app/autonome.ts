@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../core/clock.js";
-import { DEFAULT_MARKETS, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { DEFAULT_MARKETS, type MarketSpec } from "../core/market.js";
 import { formatUsd } from "../core/money.js";
 import { unrealizedPnl } from "../core/position.js";
 import type { Logger } from "../core/logger.js";
@@ -17,6 +17,8 @@ import { LLM_VARIANTS } from "../agents/llm/variants.js";
 import { createDeciders } from "../scheduler/llm-decider.js";
 import { DecisionExtras } from "../scheduler/decision-extras.js";
 import { CandleStore } from "../market/candle-store.js";
+import { MarketRoom } from "../market/market-room.js";
+import { marketTicks } from "../market/market-ticks.js";
 import { EquityRecorder } from "../trading/equity.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { backfillCandles, createSyntheticFeed, defaultStartMid, type SyntheticFeed } from "../feeds/synthetic/index.js";
@@ -45,6 +47,8 @@ export interface Autonome {
   config: Config;
   database: Database;
   services: AppServices;
+  /** Books, quotes and candles per symbol, fed by the feed. */
+  market: MarketRoom;
   venue: SimVenue;
   service: TradingService;
   scheduler: Scheduler;
@@ -76,7 +80,14 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   // One clock for the domain: wall time on a live or synthetic market, recorded time on a replay,
   // so the scheduler, cooldowns, time exits and the exit engine never disagree.
   const clock: Clock = feed.kind === "replay" ? feed.clock : wall;
-  const venue = new SimVenue({ markets, clock: clock, seed: config.seed });
+  // The market-data room: the feed feeds it, everyone reads it. Its listeners run in the order
+  // they are added: the simulator (added by its constructor), then the exit engine, candles and
+  // the dashboard's market ticks (added below, once they exist).
+  const room = new MarketRoom({
+    markets,
+    onListenerError: (err, listener, symbol) => logger.error({ err, listener, symbol }, "market listener failed"),
+  });
+  const venue = new SimVenue({ markets, clock: clock, seed: config.seed }, room);
 
   const restored = await restoreAccounts(db, markets);
   for (const a of restored.accounts.values())
@@ -86,11 +97,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       [...a.positions.values()].map((p) => p.state),
     );
 
-  const quote = (symbol: string) => {
-    const b = venue.l2(symbol);
-    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.marketMid() } : undefined;
-  };
-  const service = new TradingService({ uow, venue, clock: clock, accounts: restored.accounts, quote, paper: venue, logger });
+  const service = new TradingService({ uow, venue, clock: clock, accounts: restored.accounts, quote: (symbol) => room.quote(symbol), paper: venue, logger });
   for (const o of restored.restingOrders) {
     const m = markets.find((x) => x.symbol === o.symbol);
     if (!m) continue;
@@ -134,7 +141,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       available: formatUsd(f.available),
       positions: [...a.positions.values()].map((p) => {
         const m = markets.find((x) => x.symbol === p.state.symbol)!;
-        const mark = venue.mid(m.symbol);
+        const mark = room.mid(m.symbol);
         const v = positionView(m, p, mark);
         return {
           symbol: v.symbol,
@@ -176,7 +183,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const equity = new EquityRecorder(uow, service, () => clock.now());
 
   const movable = feed.kind === "synthetic" ? feed : undefined;
-  const persistMarkets = () => saveMarketState(db, markets, (s) => venue.mid(s), movable ? movable.state() : {}, new Date(clock.now()));
+  const persistMarkets = () => saveMarketState(db, markets, (s) => room.mid(s), movable ? movable.state() : {}, new Date(clock.now()));
   const services = createAppServices({
     db,
     dbKind: database.kind,
@@ -194,7 +201,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
           }
         : {}),
     },
-    venue,
+    market: room,
     service,
     scheduler,
     bus,
@@ -206,46 +213,30 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     ],
   });
 
-  const lastTick = new Map<string, number>();
+  // Who reacts to each book update, after the simulator: stops and targets on the feed's touch,
+  // candles from its mid, and at most one `market` tick a second per symbol for the dashboard.
+  room.onBook("exits", (u, q) => exits.onBook(u.symbol, q.bid, q.ask));
+  candles.attach(room);
+  room.onBook("market-ticks", marketTicks({ markets, now: () => clock.now(), publish: (data) => bus.publish({ type: "market", data }) }));
+
   const timers: Array<() => void> = [];
-  const onBook = (u: Parameters<SimVenue["applyBookUpdate"]>[0]) => {
-    venue.applyBookUpdate(u);
-    const b = venue.l2(u.symbol)!;
-    const bid = b.bestBid();
-    const ask = b.bestAsk();
-    exits.onBook(u.symbol, bid, ask);
-    const mid = b.marketMid();
-    if (mid === undefined) return;
-    candles.add(u.symbol, u.ts, mid);
-    const now = clock.now();
-    if (now - (lastTick.get(u.symbol) ?? 0) >= 1000) {
-      lastTick.set(u.symbol, now);
-      const m = markets.find((x) => x.symbol === u.symbol)!;
-      bus.publish({
-        type: "market",
-        data: {
-          symbol: u.symbol,
-          bid: bid === undefined ? null : ticksToPrice(m, bid),
-          ask: ask === undefined ? null : ticksToPrice(m, ask),
-          mid: ticksToPrice(m, mid),
-          ts: new Date(u.ts).toISOString(),
-        },
-      });
-    }
-  };
 
   let started = false;
   return {
     config,
     database,
     services,
+    market: room,
     venue,
     service,
     scheduler,
     feed,
     async start() {
       started = true;
-      feed.start(onBook, (t) => candles.add(t.symbol, t.ts, t.priceTicks, t.sizeLots));
+      feed.start(
+        (u) => room.apply(u),
+        (t) => room.trade(t),
+      );
       scheduler.start();
       // Periodic jobs run on the domain clock (a replay snapshots equity in recorded time); none dies on a failure.
       const every = (ms: number, f: () => Promise<void>) => {

@@ -7,13 +7,15 @@ import type { Db } from "../db/client.js";
 import { candles } from "../db/schema.js";
 import { CandleBuilder, aggregate } from "../feeds/candles.js";
 import type { Candle, CandleInterval } from "../feeds/feed.js";
+import type { MarketRoom } from "./market-room.js";
 
 const KEEP: Record<CandleInterval, number> = { "1m": 4320, "5m": 2000, "1h": 500 };
 const HISTORY_MINUTES = 4320;
 
 /**
  * Candles for market intelligence: 1m, 5m and 1h per symbol, built from whatever the feed
- * delivers, with closed 1-minute candles stored in the database so a restart keeps history.
+ * delivers to the market room (see attach), with closed 1-minute candles stored in the database
+ * so a restart keeps history.
  */
 export class CandleStore {
   private readonly closed = new Map<string, Candle[]>();
@@ -49,6 +51,21 @@ export class CandleStore {
       this.closed.set(key(market.symbol, "1m"), minutes.slice(-KEEP["1m"]));
       for (const interval of ["5m", "1h"] as const) this.closed.set(key(market.symbol, interval), aggregate(minutes, interval).slice(-KEEP[interval]));
     }
+  }
+
+  /**
+   * Listens to the room: every update adds the feed's mid (while the market has one), every
+   * trade print its volume. Returns the removal of both listeners.
+   */
+  attach(room: MarketRoom): () => void {
+    const offBook = room.onBook("candles", (u, q) => {
+      if (q.mid !== undefined) this.add(u.symbol, u.ts, q.mid);
+    });
+    const offTrade = room.onTrade("candles", (t) => this.add(t.symbol, t.ts, t.priceTicks, t.sizeLots));
+    return () => {
+      offBook();
+      offTrade();
+    };
   }
 
   add(symbol: string, ts: number, midTicks: number, volumeLots = 0): void {

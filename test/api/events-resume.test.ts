@@ -30,7 +30,7 @@ describe.each(DRIVERS)("SSE resume ahead of the outbox on %s", (driver) => {
       mode: "simulation",
       version: "test",
       feed: { describe: () => ({}), kind: "synthetic" },
-      venue: h.venue,
+      market: h.room,
       service: h.service,
       scheduler: {} as Scheduler,
       bus,

@@ -127,91 +127,23 @@ describe("L2Book against a plain map model", () => {
   });
 });
 
-describe("L2Book walks and consumption", () => {
-  it("walks a BUY up the asks and a SELL down the bids, bounded by lots and an inclusive limit", () => {
+describe("L2Book rejects a bad update whole", () => {
+  it("an invalid level anywhere in an update changes nothing, on either side", () => {
     const book = seeded();
-    expect(book.walk("BUY", 7)).toEqual({
-      fills: [
-        { price: 101, lots: 5 },
-        { price: 102, lots: 2 },
-      ],
-      filled: 7,
-    });
-    expect(book.walk("BUY", 100, 102).filled).toBe(10);
-    expect(book.walk("SELL", 100, 99)).toEqual({ fills: [{ price: 99, lots: 5 }], filled: 5 });
-    expect(book.availableTo("BUY", 102)).toBe(10);
-    expect(book.availableTo("SELL")).toBe(10);
-    expect(book.levels("asks", 1)).toEqual([[101, 5]]); // walking mutates nothing
-  });
-
-  it("a second walk before a refresh gets the next level", () => {
-    const book = seeded();
-    const first = book.walk("BUY", 5);
-    book.consume("BUY", first.fills);
-    expect(book.bestAsk()).toBe(102);
-    expect(book.walk("BUY", 3).fills).toEqual([{ price: 102, lots: 3 }]);
-    expect(book.availableTo("BUY", 101)).toBe(0);
-    expect(book.levels("asks", 1)).toEqual([[102, 5]]);
-  });
-
-  it("partially consumed levels show only what is left", () => {
-    const book = seeded();
-    book.consume("SELL", [{ price: 99, lots: 2 }]);
-    expect(book.levels("bids", 1)).toEqual([[99, 3]]);
-    expect(book.walk("SELL", 4).fills).toEqual([
-      { price: 99, lots: 3 },
-      { price: 98, lots: 1 },
-    ]);
-  });
-
-  it("a delta touching the price restores it; other prices stay consumed", () => {
-    const book = seeded();
-    book.consume("BUY", [
-      { price: 101, lots: 5 },
-      { price: 102, lots: 5 },
-    ]);
-    book.applyUpdate(delta([], [[101, 4]]));
-    expect(book.levels("asks", 3)).toEqual([
-      [101, 4],
-      [103, 5],
-    ]);
-  });
-
-  it("a snapshot restores all consumption", () => {
-    const book = seeded();
-    book.consume("BUY", book.walk("BUY", 15).fills);
-    expect(book.bestAsk()).toBeUndefined();
-    book.applyUpdate(snapshot([[99, 5]], [[101, 5]]));
-    expect(book.bestAsk()).toBe(101);
-  });
-
-  it("refuses to consume more than is available and changes nothing", () => {
-    const book = seeded();
+    const before = book.snapshot(10);
     expect(() =>
-      book.consume("BUY", [
-        { price: 101, lots: 5 },
-        { price: 102, lots: 6 },
-      ]),
+      book.applyUpdate(
+        delta(
+          [[97, 1]],
+          [
+            [101, 1],
+            [102.5, 1],
+          ],
+          9,
+        ),
+      ),
     ).toThrow(RangeError);
-    expect(() => book.consume("BUY", [{ price: 150, lots: 1 }])).toThrow(RangeError);
-    expect(book.availableTo("BUY")).toBe(15);
-  });
-
-  it("never fills the same liquidity twice over random walks", () => {
-    fc.assert(
-      fc.property(fc.array(fc.record({ buy: fc.boolean(), lots: fc.integer({ min: 1, max: 8 }) }), { maxLength: 30 }), (orders) => {
-        const book = seeded();
-        const taken = { BUY: 0, SELL: 0 };
-        for (const o of orders) {
-          const side = o.buy ? "BUY" : "SELL";
-          const { fills, filled } = book.walk(side, o.lots);
-          expect(filled).toBe(Math.min(o.lots, book.availableTo(side)));
-          book.consume(side, fills);
-          taken[side] += filled;
-        }
-        expect(taken.BUY + book.availableTo("BUY")).toBe(15);
-        expect(taken.SELL + book.availableTo("SELL")).toBe(10);
-      }),
-    );
+    expect(() => book.applyUpdate(snapshot([[90, 1]], [[0, 1]], 9))).toThrow(RangeError);
+    expect(book.snapshot(10)).toEqual(before);
   });
 });

@@ -3,6 +3,7 @@ import { ManualClock } from "../../src/core/clock.js";
 import type { Level } from "../../src/core/book.js";
 import { DEFAULT_MARKETS, findMarket, priceToTicks, quantityToLots } from "../../src/core/market.js";
 import { EventBus, type BusEvent } from "../../src/events/bus.js";
+import { MarketRoom } from "../../src/market/market-room.js";
 import { UnitOfWork } from "../../src/db/unit-of-work.js";
 import { ModelAccount } from "../../src/trading/account.js";
 import { ExitEngine } from "../../src/trading/exit-engine.js";
@@ -18,6 +19,8 @@ export interface Harness {
   t: TestDatabase;
   clock: ManualClock;
   bus: BusEvent[];
+  /** The market-data room: the simulator and the exit engine listen to it, the trading service's quote reads it. */
+  room: MarketRoom;
   venue: SimVenue;
   service: TradingService;
   exits: ExitEngine;
@@ -25,7 +28,7 @@ export interface Harness {
   accounts: Map<string, ModelAccount>;
   /** Creates a model with an account funded at `capital` dollars, under `limits` (else the harness's, else the defaults). */
   model(capital?: string, limits?: Partial<RiskLimits>): Promise<string>;
-  /** Sets a full book: levels as [price, quantity] decimal strings, best first. */
+  /** Feeds the room a full book (the simulator, then the exit engine react): levels as [price, quantity] decimal strings, best first. */
   book(symbol: string, bids: Array<[string, string]>, asks: Array<[string, string]>): void;
   dispose(): Promise<void>;
 }
@@ -61,12 +64,10 @@ export async function createHarness(driver: DriverName, sim: Partial<SimOptions>
   const bus = new EventBus();
   bus.subscribe((e) => events.push(e));
   const uow = new UnitOfWork(t.database.db, bus);
-  const venue = new SimVenue({ clock, ...sim });
+  const room = new MarketRoom({ markets: sim.markets ?? DEFAULT_MARKETS });
+  const venue = new SimVenue({ clock, ...sim }, room);
   const accounts = new Map<string, ModelAccount>();
-  const quote = (symbol: string) => {
-    const b = venue.l2(symbol);
-    return b ? { bid: b.bestBid(), ask: b.bestAsk(), mid: b.marketMid() } : undefined;
-  };
+  const quote = (symbol: string) => room.quote(symbol);
   // The service budgets the venue's own taker fee, so risk checks on a fee-free venue are exact.
   const service = new TradingService({
     uow,
@@ -78,11 +79,13 @@ export async function createHarness(driver: DriverName, sim: Partial<SimOptions>
     ...(sim.takerFeeBps !== undefined ? { takerFeeBps: sim.takerFeeBps } : {}),
   });
   const exits = new ExitEngine({ service, uow, markets: DEFAULT_MARKETS, now: () => clock.now(), retryInitialMs: 5, retryMaxMs: 20 });
+  room.onBook("exits", (u, q) => exits.onBook(u.symbol, q.bid, q.ask));
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r));
   return {
     t,
     clock,
     bus: events,
+    room,
     venue,
     service,
     exits,
@@ -98,9 +101,7 @@ export async function createHarness(driver: DriverName, sim: Partial<SimOptions>
       const m = findMarket(DEFAULT_MARKETS, symbol)!;
       const lv = (l: [string, string]): Level => [priceToTicks(m, l[0]), quantityToLots(m, l[1])];
       clock.advance(1);
-      venue.applyBookUpdate({ symbol, ts: clock.now(), kind: "snapshot", bids: bids.map(lv), asks: asks.map(lv) });
-      const b = venue.l2(symbol)!;
-      exits.onBook(symbol, b.bestBid(), b.bestAsk());
+      room.apply({ symbol, ts: clock.now(), kind: "snapshot", bids: bids.map(lv), asks: asks.map(lv) });
     },
     dispose: async () => {
       exits.stop();

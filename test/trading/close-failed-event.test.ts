@@ -95,7 +95,7 @@ describe.each(DRIVERS)("a failed triggered close on %s", (driver) => {
       mode: "simulation",
       version: "test",
       feed: { describe: () => ({}), kind: "synthetic" },
-      venue: h.venue,
+      market: h.room,
       service: h.service,
       scheduler: {} as Scheduler,
       bus: new EventBus(),

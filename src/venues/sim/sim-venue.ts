@@ -4,8 +4,9 @@ import { notional, type MarketSpec } from "../../core/market.js";
 import { feeMicro, type Micro } from "../../core/money.js";
 import type { PositionState } from "../../core/position.js";
 import type { Liquidity, OrderSide } from "../../core/types.js";
-import { L2Book } from "../../book/l2-book.js";
+import { ConsumedBook } from "../../book/consumed-book.js";
 import { OrderBook } from "../../book/order-book.js";
+import { MarketRoom } from "../../market/market-room.js";
 import type { OrderReport, PlaceOrder, Venue, VenueFill, VenuePosition } from "../venue.js";
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from "./options.js";
 import { marketBound, slip, withinLimit } from "./pricing.js";
@@ -24,6 +25,14 @@ interface SimOrder {
 
 const FEED_OWNER = "__feed__";
 
+/** What one book update needs of a market, found with one lookup. */
+interface SymbolState {
+  market: MarketSpec;
+  book: ConsumedBook;
+  restingBids: OrderBook;
+  restingAsks: OrderBook;
+}
+
 /** What an account looked like before its latest order, and the fills of others since: enough to undo that order exactly. */
 interface Checkpoint {
   clientOrderId: string;
@@ -41,15 +50,25 @@ const CHECKPOINT_MAX_FILLS = 1000;
  * other: a paper account must not get fills a real venue would not give it. Taker orders walk
  * the feed's levels (slippage from depth) and consume that liquidity until the feed refreshes
  * it; resting limit orders fill as makers when the feed's book crosses them.
+ *
+ * The feed's book is the market-data room's (src/market/market-room.ts), shared with every
+ * other reader; the simulator keeps only what is its own: the consumption overlay on top of
+ * that book (src/book/consumed-book.ts), its resting orders and its accounts. It listens to the
+ * room (first, by being constructed before the other listeners are added) to refresh the
+ * overlay, expire GTT orders and fill resting orders on every update. Without a room it makes
+ * its own, fed through applyBookUpdate.
  */
 export class SimVenue implements Venue {
   readonly name = "sim";
   private readonly opts: SimOptions;
   private readonly marketMap: Map<string, MarketSpec>;
-  private readonly books = new Map<string, L2Book>();
+  private readonly room: MarketRoom;
+  /** The room's books with the liquidity simulated takers consumed taken out. */
+  private readonly books = new Map<string, ConsumedBook>();
   /** Resting bids and asks in separate books so that two accounts' orders can never match each other. */
   private readonly restingBids = new Map<string, OrderBook>();
   private readonly restingAsks = new Map<string, OrderBook>();
+  private readonly symbols = new Map<string, SymbolState>();
   private readonly orders = new Map<string, SimOrder>();
   private readonly gttOrders = new Set<string>();
   private readonly accounts = new Map<string, SimAccount>();
@@ -59,15 +78,22 @@ export class SimVenue implements Venue {
   private feedSeq = 0;
   private orderSeq = 0;
 
-  constructor(options: Partial<SimOptions> = {}) {
-    this.opts = { ...DEFAULT_SIM_OPTIONS, ...options };
+  /** Trades on `room`'s books (the markets default to the room's); on a room of its own when absent. */
+  constructor(options: Partial<SimOptions> = {}, room?: MarketRoom) {
+    this.opts = { ...DEFAULT_SIM_OPTIONS, ...(room && options.markets === undefined ? { markets: room.markets } : {}), ...options };
     this.rng = createRng(this.opts.seed);
     this.marketMap = new Map(this.opts.markets.map((m) => [m.symbol, m]));
+    this.room = room ?? new MarketRoom({ markets: this.opts.markets });
     for (const m of this.opts.markets) {
-      this.books.set(m.symbol, new L2Book(m.symbol));
-      this.restingBids.set(m.symbol, new OrderBook());
-      this.restingAsks.set(m.symbol, new OrderBook());
+      const book = this.room.book(m.symbol);
+      if (!book) throw new RangeError(`the market room has no ${m.symbol} market for the simulator`);
+      const state: SymbolState = { market: m, book: new ConsumedBook(book), restingBids: new OrderBook(), restingAsks: new OrderBook() };
+      this.symbols.set(m.symbol, state);
+      this.books.set(m.symbol, state.book);
+      this.restingBids.set(m.symbol, state.restingBids);
+      this.restingAsks.set(m.symbol, state.restingAsks);
     }
+    this.room.onBook("simulator", (u) => this.onBook(u));
   }
 
   /** Without simulated latency an order executes within the call, in this process. */
@@ -106,10 +132,11 @@ export class SimVenue implements Venue {
   }
 
   /** The feed's book as the simulator sees it (liquidity consumed by fills is not shown). */
-  l2(symbol: string): L2Book | undefined {
+  l2(symbol: string): ConsumedBook | undefined {
     return this.books.get(symbol);
   }
 
+  /** What is left to this simulator's takers: the feed's book minus what they consumed. */
   book(symbol: string, depth: number): BookSnapshot | undefined {
     const b = this.books.get(symbol);
     if (!b) return undefined;
@@ -118,7 +145,7 @@ export class SimVenue implements Venue {
 
   /** The mark: the feed's mid, whatever simulated fills have consumed. */
   mid(symbol: string): number | undefined {
-    return this.books.get(symbol)?.marketMid();
+    return this.symbols.has(symbol) ? this.room.mid(symbol) : undefined;
   }
 
   onOrderUpdate(listener: (report: OrderReport) => void): () => void {
@@ -185,15 +212,23 @@ export class SimVenue implements Venue {
 
   // ---- the market moves ----
 
-  /** Applies a feed update, expires GTT orders and fills resting orders the new book crosses. */
+  /**
+   * Feeds an update to the room this simulator trades on, which applies it and runs its
+   * listeners, this simulator's first. For a simulator on a room of its own (tests, tools); in
+   * the application the feed feeds the room.
+   */
   applyBookUpdate(update: BookUpdate): void {
-    const book = this.books.get(update.symbol);
-    const market = this.marketMap.get(update.symbol);
-    if (!book || !market) return;
-    book.applyUpdate(update);
+    this.room.apply(update);
+  }
+
+  /** The room applied an update: the feed refreshed those prices, GTT orders may expire, resting orders may fill. */
+  private onBook(update: BookUpdate): void {
+    const state = this.symbols.get(update.symbol);
+    if (!state) return;
+    state.book.refresh(update);
     if (this.gttOrders.size > 0) this.expireOrders(update.ts);
-    this.matchResting(market, book, "BUY");
-    this.matchResting(market, book, "SELL");
+    if (state.restingBids.size() > 0) this.matchResting(state.market, state.book, "BUY", state.restingBids);
+    if (state.restingAsks.size() > 0) this.matchResting(state.market, state.book, "SELL", state.restingAsks);
   }
 
   private execute(req: PlaceOrder): OrderReport {
@@ -309,9 +344,7 @@ export class SimVenue implements Venue {
   }
 
   /** Feed liquidity that crosses resting orders fills them at their own price, as makers. */
-  private matchResting(market: MarketSpec, book: L2Book, restingSide: OrderSide): void {
-    const resting = (restingSide === "BUY" ? this.restingBids : this.restingAsks).get(market.symbol)!;
-    if (resting.size() === 0) return;
+  private matchResting(market: MarketSpec, book: ConsumedBook, restingSide: OrderSide, resting: OrderBook): void {
     const touched = new Map<string, VenueFill[]>();
     for (;;) {
       const best = restingSide === "BUY" ? resting.bestBid() : resting.bestAsk();
