@@ -76,7 +76,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const feed =
     config.feed === "replay"
       ? createReplayFeed({ files: config.replayFiles, speed: config.replaySpeed, loop: true })
-      : createSyntheticFeed({ markets, seed: config.seed, clock: wall, intervalMs: config.feedIntervalMs, startMids: saved.mids, states: saved.states });
+      : createSyntheticFeed({ markets, seed: config.seed, clock: wall, intervalMs: config.feedIntervalMs, startMids: saved.mids, states: saved.states, logger });
   // One clock for the domain: wall time on a live or synthetic market, recorded time on a replay,
   // so the scheduler, cooldowns, time exits and the exit engine never disagree.
   const clock: Clock = feed.kind === "replay" ? feed.clock : wall;
