@@ -93,6 +93,13 @@ type Body<E extends DomainEvent> = Omit<E, "type" | "v">;
 /** One constructor per type: the only way events are made, so each type has one shape. */
 export const events = {
   orderPlaced: (b: Body<OrderPlaced>): OrderPlaced => ({ type: "OrderPlaced", v: 1, ...b }),
+  orderAccepted: (b: Body<OrderAccepted>): OrderAccepted => ({ type: "OrderAccepted", v: 1, ...b }),
+  orderFilled: (b: Body<OrderFilled>): OrderFilled => ({ type: "OrderFilled", v: 1, ...b }),
+  orderPartiallyFilled: (b: Body<OrderPartiallyFilled>): OrderPartiallyFilled => ({ type: "OrderPartiallyFilled", v: 1, ...b }),
+  orderCanceled: (b: Body<OrderCanceled>): OrderCanceled => ({ type: "OrderCanceled", v: 1, ...b }),
+  orderRejected: (b: Body<OrderRejected>): OrderRejected => ({ type: "OrderRejected", v: 1, ...b }),
+  orderExpired: (b: Body<OrderExpired>): OrderExpired => ({ type: "OrderExpired", v: 1, ...b }),
+  orderUnknown: (b: Body<OrderUnknown>): OrderUnknown => ({ type: "OrderUnknown", v: 1, ...b }),
   closeFailed: (b: Body<CloseFailed>): CloseFailed => ({ type: "CloseFailed", v: 1, ...b }),
   positionOpened: (b: Body<PositionOpened>): PositionOpened => ({ type: "PositionOpened", v: 1, ...b }),
   positionScaled: (b: Body<PositionScaled>): PositionScaled => ({ type: "PositionScaled", v: 1, ...b }),
@@ -103,25 +110,14 @@ export const events = {
   accountReset: (b: Body<AccountReset>): AccountReset => ({ type: "AccountReset", v: 1, ...b }),
   equitySnapshotted: (b: Body<EquitySnapshotted>): EquitySnapshotted => ({ type: "EquitySnapshotted", v: 1, ...b }),
   invocationFinished: (b: Body<InvocationFinished>): InvocationFinished => ({ type: "InvocationFinished", v: 1, ...b }),
-  /** The event for a venue's answer, by the order's new status. */
+  /** The event for a venue's answer, by the order's new status (and whether this answer filled anything). */
   orderUpdated(status: string, filled: boolean, b: { modelId: string; order: OrderSnapshot }): DomainEvent {
-    if (filled) return status === "FILLED" ? { type: "OrderFilled", v: 1, ...b } : { type: "OrderPartiallyFilled", v: 1, ...b };
-    switch (status) {
-      case "FILLED":
-        return { type: "OrderFilled", v: 1, ...b };
-      case "PARTIALLY_FILLED":
-        return { type: "OrderPartiallyFilled", v: 1, ...b };
-      case "CANCELED":
-        return { type: "OrderCanceled", v: 1, ...b };
-      case "REJECTED":
-        return { type: "OrderRejected", v: 1, ...b };
-      case "EXPIRED":
-        return { type: "OrderExpired", v: 1, ...b };
-      case "UNKNOWN":
-        return { type: "OrderUnknown", v: 1, ...b };
-      default:
-        return { type: "OrderAccepted", v: 1, ...b };
-    }
+    if (filled || status === "FILLED" || status === "PARTIALLY_FILLED") return status === "FILLED" ? events.orderFilled(b) : events.orderPartiallyFilled(b);
+    if (status === "CANCELED") return events.orderCanceled(b);
+    if (status === "REJECTED") return events.orderRejected(b);
+    if (status === "EXPIRED") return events.orderExpired(b);
+    if (status === "UNKNOWN") return events.orderUnknown(b);
+    return events.orderAccepted(b);
   },
 };
 
