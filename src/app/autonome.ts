@@ -240,7 +240,15 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       scheduler.start();
       // Periodic jobs run on the domain clock (a replay snapshots equity in recorded time); none dies on a failure.
       const every = (ms: number, f: () => Promise<void>) => {
-        timers.push(clock.every(ms, () => void Promise.resolve().then(f).catch((e: unknown) => logger.warn({ err: e }, "periodic job failed"))));
+        timers.push(
+          clock.every(
+            ms,
+            () =>
+              void Promise.resolve()
+                .then(f)
+                .catch((e: unknown) => logger.warn({ err: e }, "periodic job failed")),
+          ),
+        );
       };
       every(60_000, () => equity.snapshot());
       every(3_600_000, () => equity.rollUp());
