@@ -21,4 +21,9 @@ export class AccountLock {
     });
     return next;
   }
+
+  /** Whether the account has a change running or queued. */
+  busy(accountId: string): boolean {
+    return this.tails.has(accountId);
+  }
 }

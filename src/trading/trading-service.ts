@@ -97,8 +97,7 @@ export interface CloseResult {
  */
 export class TradingService {
   private readonly logger: Logger;
-  /** Positions with a close in flight: a position is closed exactly once however triggers race. */
-  private readonly closing = new Set<string>();
+  /** One change at a time per account: a position is also closed exactly once however triggers race. */
   private readonly lock = new AccountLock();
   /** Nothing reaches the venue without passing it: set a model's limits with `risk.setLimits(modelId, config.risk)`. */
   readonly risk: RiskEngine;
@@ -124,14 +123,15 @@ export class TradingService {
     return m;
   }
 
+  /** Whether a change to the account (an open, a close, an exit-plan change, a venue report) is running or queued. */
+  busy(modelId: string): boolean {
+    return this.lock.busy(modelId);
+  }
+
   account(modelId: string): ModelAccount {
     const a = this.deps.accounts.get(modelId);
     if (!a) throw notFound(`model ${modelId} does not exist`);
     return a;
-  }
-
-  isClosing(positionId: string): boolean {
-    return this.closing.has(positionId);
   }
 
   /**
@@ -241,35 +241,29 @@ export class TradingService {
     const modelId = account.modelId;
     const pos = account.positions.get(market.symbol);
     if (!pos) return { status: "rejected", reason: "no_position" };
-    if (this.closing.has(pos.id)) return { status: "rejected", reason: "close_in_progress" };
-    this.closing.add(pos.id);
-    try {
-      const { report, outcome } = await this.execute(
-        market,
-        account,
-        {
-          clientOrderId: clientOrderId ?? `close-${pos.id}-${randomUUID().slice(0, 8)}`,
-          accountId: modelId,
-          symbol: market.symbol,
-          side: exitSide(pos.state.side),
-          type: "MARKET",
-          lots: Number(pos.state.lots),
-          timeInForce: "IOC",
-          reduceOnly: true,
-          leverage: pos.state.leverage,
-        },
-        { purpose: "CLOSE", positionId: pos.id, closeTrigger: trigger },
-      );
-      if (!outcome?.closed) return { status: "rejected", reason: report.reason ?? "not_filled" };
-      const s = outcome.closed.slice;
-      return {
-        status: account.positions.has(market.symbol) ? "partial" : "closed",
-        exitPrice: averagePrice(market, s.exitNotional, s.lots),
-        realizedPnl: formatUsd(s.realizedPnl),
-      };
-    } finally {
-      this.closing.delete(pos.id);
-    }
+    const { report, outcome } = await this.execute(
+      market,
+      account,
+      {
+        clientOrderId: clientOrderId ?? `close-${pos.id}-${randomUUID().slice(0, 8)}`,
+        accountId: modelId,
+        symbol: market.symbol,
+        side: exitSide(pos.state.side),
+        type: "MARKET",
+        lots: Number(pos.state.lots),
+        timeInForce: "IOC",
+        reduceOnly: true,
+        leverage: pos.state.leverage,
+      },
+      { purpose: "CLOSE", positionId: pos.id, closeTrigger: trigger },
+    );
+    if (!outcome?.closed) return { status: "rejected", reason: report.reason ?? "not_filled" };
+    const s = outcome.closed.slice;
+    return {
+      status: account.positions.has(market.symbol) ? "partial" : "closed",
+      exitPrice: averagePrice(market, s.exitNotional, s.lots),
+      realizedPnl: formatUsd(s.realizedPnl),
+    };
   }
 
   /** Creates a model's row and its opening deposit in one transaction. */

@@ -63,11 +63,7 @@ export class SimVenue implements Venue {
   private readonly opts: SimOptions;
   private readonly marketMap: Map<string, MarketSpec>;
   private readonly room: MarketRoom;
-  /** The room's books with the liquidity simulated takers consumed taken out. */
-  private readonly books = new Map<string, ConsumedBook>();
-  /** Resting bids and asks in separate books so that two accounts' orders can never match each other. */
-  private readonly restingBids = new Map<string, OrderBook>();
-  private readonly restingAsks = new Map<string, OrderBook>();
+  /** Per symbol: the room's book with what simulated takers consumed taken out, and the resting orders. */
   private readonly symbols = new Map<string, SymbolState>();
   private readonly orders = new Map<string, SimOrder>();
   private readonly gttOrders = new Set<string>();
@@ -89,9 +85,6 @@ export class SimVenue implements Venue {
       if (!book) throw new RangeError(`the market room has no ${m.symbol} market for the simulator`);
       const state: SymbolState = { market: m, book: new ConsumedBook(book), restingBids: new OrderBook(), restingAsks: new OrderBook() };
       this.symbols.set(m.symbol, state);
-      this.books.set(m.symbol, state.book);
-      this.restingBids.set(m.symbol, state.restingBids);
-      this.restingAsks.set(m.symbol, state.restingAsks);
     }
     this.room.onBook("simulator", (u) => this.onBook(u));
   }
@@ -133,12 +126,12 @@ export class SimVenue implements Venue {
 
   /** The feed's book as the simulator sees it (liquidity consumed by fills is not shown). */
   l2(symbol: string): ConsumedBook | undefined {
-    return this.books.get(symbol);
+    return this.symbols.get(symbol)?.book;
   }
 
   /** What is left to this simulator's takers: the feed's book minus what they consumed. */
   book(symbol: string, depth: number): BookSnapshot | undefined {
-    const b = this.books.get(symbol);
+    const b = this.symbols.get(symbol)?.book;
     if (!b) return undefined;
     return { symbol, bids: b.levels("bids", depth), asks: b.levels("asks", depth), ts: b.ts };
   }
@@ -242,7 +235,7 @@ export class SimVenue implements Venue {
     const order: SimOrder = { req, venueOrderId: this.nextVenueOrderId(), filledLots: 0, fills: [], status: "OPEN", ts: this.opts.clock.now() };
     this.orders.set(req.clientOrderId, order);
     const market = this.marketMap.get(req.symbol);
-    const book = this.books.get(req.symbol);
+    const book = this.symbols.get(req.symbol)?.book;
     const account = this.accounts.get(req.accountId);
     if (account) this.checkpoints.set(account.id, { clientOrderId: req.clientOrderId, cash: account.cash, positions: [...account.positions.values()], since: [] });
     if (!market || !book) return this.finish(order, "REJECTED", "unknown_symbol");
@@ -328,14 +321,14 @@ export class SimVenue implements Venue {
 
   private rest(market: MarketSpec, account: SimAccount, order: SimOrder): void {
     const remaining = order.req.lots - order.filledLots;
-    const book = (order.req.side === "BUY" ? this.restingBids : this.restingAsks).get(market.symbol)!;
+    const book = this.resting(market.symbol, order.req.side)!;
     book.limit({ id: order.req.clientOrderId, side: order.req.side, price: order.req.priceTicks!, lots: remaining, owner: account.id, ts: order.ts, tif: "GTC" });
     const exposure = Math.max(0, remaining - account.reducibleLots(market.symbol, order.req.side));
     if (exposure > 0) account.orderMargin.set(order.req.clientOrderId, SimAccount.marginFor(market, order.req.priceTicks!, exposure, order.req.leverage));
   }
 
   private unrest(order: SimOrder, status: OrderReport["status"], reason: string): void {
-    const book = (order.req.side === "BUY" ? this.restingBids : this.restingAsks).get(order.req.symbol);
+    const book = this.resting(order.req.symbol, order.req.side);
     book?.cancel(order.req.clientOrderId);
     this.accounts.get(order.req.accountId)?.orderMargin.delete(order.req.clientOrderId);
     this.gttOrders.delete(order.req.clientOrderId);
@@ -436,6 +429,12 @@ export class SimVenue implements Venue {
       status: "REJECTED",
       ts: this.opts.clock.now(),
     };
+  }
+
+  /** Resting bids and asks are separate books, so two accounts' orders can never match each other. */
+  private resting(symbol: string, side: OrderSide): OrderBook | undefined {
+    const state = this.symbols.get(symbol);
+    return side === "BUY" ? state?.restingBids : state?.restingAsks;
   }
 
   private emit(report: OrderReport): void {

@@ -90,8 +90,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * flight and two snapshots in a row alike.
  */
 export async function settle(autonome: Autonome): Promise<void> {
-  const busy = () =>
-    autonome.services.schedulerStatus().cycleInProgress || [...autonome.service.accounts.values()].some((a) => [...a.positions.values()].some((p) => autonome.service.isClosing(p.id)));
+  const busy = () => autonome.services.schedulerStatus().cycleInProgress || [...autonome.service.accounts.keys()].some((id) => autonome.service.busy(id));
   for (let i = 0; i < 2000; i++) {
     if (busy()) {
       await sleep(10);
