@@ -3,6 +3,7 @@
 import tseslint from "typescript-eslint";
 import importX from "eslint-plugin-import-x";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import reactHooks from "eslint-plugin-react-hooks";
 
 /** Every folder but the two outer shells (server and cli), which may import them. */
 const INNER = ["agents", "app", "book", "core", "db", "engine", "events", "feeds", "market", "scheduler", "trading", "venues", "copy", "backtest"].map((f) => `./src/${f}`);
@@ -12,16 +13,16 @@ const TRADING_TABLES = "^(orders|fills|ledger|venueOrders)$";
 export default tseslint.config(
   { ignores: ["node_modules/**", "dist/**", "data/**", "web/dist/**", "coverage/**"] },
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     extends: [tseslint.configs.base],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { "import-x": importX },
     settings: {
-      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "./tsconfig.json" })],
-      "import-x/extensions": [".ts", ".js"],
-      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: ["./tsconfig.json", "./web/tsconfig.json"], noWarnOnMultipleProjects: true })],
+      "import-x/extensions": [".ts", ".tsx", ".js"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
@@ -62,6 +63,27 @@ export default tseslint.config(
     ignores: ["src/core/clock.ts"],
     rules: {
       "no-restricted-properties": ["error", { object: "Date", property: "now", message: "use the Clock port (src/core/clock.ts)" }],
+    },
+  },
+  {
+    // The dashboard: React's rules of hooks; it reaches the server only through the API (types excepted).
+    files: ["web/src/**/*.{ts,tsx}"],
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "warn",
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/src/**", "!**/src/app/services.ts", "!**/src/events/events.ts", "!**/src/market/market-ticks.ts"],
+              allowTypeImports: true,
+              message: "the dashboard talks to the server through the API; only type imports of its contracts",
+            },
+          ],
+        },
+      ],
     },
   },
 );

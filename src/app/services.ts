@@ -23,8 +23,22 @@ export interface AppServices {
   equity(id: string, window: EquityWindow): Promise<EquityPoint[]>;
   strategies(): StrategyView[];
 
+  /** The arena's table for a window: figures over the window (return, P&L, fees, trades, curve ratios), sorted, optionally one strategy/variant. */
+  leaderboard(query: LeaderboardQuery): Promise<LeaderboardRow[]>;
+  /** Every model's equity curve over a window in one answer, each downsampled on the server to at most `points` points. */
+  equityCurves(window: EquityWindow, points: number): Promise<EquityCurveView[]>;
+  /** A model's full analytics: ratios, win/loss figures, streaks, hold times. */
+  analytics(id: string): Promise<AnalyticsView>; // 404
+  /** Closed candles then the one in progress, oldest first, at most `limit`. */
+  candles(symbol: string, interval: "1m" | "5m" | "1h", limit: number): CandleView[]; // 404 unknown symbol
+  /** The feed's recent trade prints of one market, newest first. */
+  marketTrades(symbol: string, limit: number): MarketTradeView[]; // 404 unknown symbol
+  /** Failed runs and failed tool calls, newest first, with their errors. */
+  failures(modelId: string | undefined, limit: number): Promise<FailuresView>;
+
   positions(modelId?: string): Promise<PositionView[]>;
-  trades(modelId: string | undefined, limit: number): Promise<TradeView[]>;
+  /** Newest first; `offset` pages back through history. */
+  trades(modelId: string | undefined, limit: number, offset?: number): Promise<TradeView[]>;
   openPosition(modelId: string, input: OpenPositionInput): Promise<OpenPositionView>;
   /** Orders as sent to the venue, newest first; `open` keeps the resting ones. */
   orders(modelId: string | undefined, limit: number, open: boolean): Promise<OrderView[]>;
@@ -32,7 +46,8 @@ export interface AppServices {
   closePositions(modelId: string, symbols: string[]): Promise<ClosePositionsView>;
   updateExitPlan(modelId: string, symbol: string, patch: ExitPlanInput): Promise<PositionView>;
 
-  invocations(modelId: string | undefined, limit: number): Promise<InvocationView[]>;
+  /** Newest first; `offset` pages back through history. */
+  invocations(modelId: string | undefined, limit: number, offset?: number): Promise<InvocationView[]>;
   /** One run in full: with its prompt and every step (tokens, latency, tool calls). */
   invocation(id: string): Promise<InvocationDetailView>; // 404
   schedulerStatus(): SchedulerView;
@@ -71,6 +86,10 @@ export interface MarketView {
   priceDecimals: number;
   minBaseAmount: string;
   updatedAt: string | null;
+  /** The mid 24 hours ago (the close of the 1-minute candle then; the oldest candle when history is shorter), null without history. */
+  open24h: string | null;
+  /** Change of the mid against `open24h`, percent; null without history. */
+  change24hPct: number | null;
 }
 
 export interface BookView {
@@ -194,4 +213,96 @@ export interface SchedulerView {
   enabled: boolean;
   cycleInProgress: boolean;
   lastCycle: { startedAt: string; finishedAt: string | null; models: number } | null;
+  /** Runs in flight now: how long each has really run (wall time, even on a replay). */
+  running: Array<{ modelId: string; invocationId: string; startedAt: string; runningMs: number }>;
+}
+
+export type LeaderboardWindow = "24h" | "7d" | "30d" | "all";
+export type LeaderboardSort = "equity" | "returnPct" | "realizedPnl" | "fees" | "sharpe" | "maxDrawdown" | "winRate" | "trades" | "name";
+
+export interface LeaderboardQuery {
+  window: LeaderboardWindow;
+  /** Default returnPct, best first (maxDrawdown: smallest first; name: A to Z). */
+  sort?: LeaderboardSort;
+  /** Only models running this strategy or prompt variant. */
+  variant?: string;
+}
+
+/**
+ * One model's row over a window. `equity` is now; `returnPct` is against the equity at the
+ * window's start (initial capital for "all", or when the model is younger than the window);
+ * realized P&L, fees, trades and win rate count trades closed inside the window; Sharpe and max
+ * drawdown come from the curve inside it.
+ */
+export interface LeaderboardRow {
+  rank: number;
+  id: string;
+  name: string;
+  kind: ModelKind;
+  strategy: string;
+  status: ModelStatus;
+  equity: string;
+  startEquity: string;
+  returnPct: number;
+  realizedPnl: string;
+  fees: string;
+  sharpe: number | null;
+  maxDrawdown: number | null;
+  winRate: number | null;
+  trades: number;
+  openPositions: number;
+}
+
+export interface EquityCurveView {
+  modelId: string;
+  name: string;
+  strategy: string;
+  initialCapital: string;
+  /** Oldest first; at most the requested number of points, the first and last always kept. */
+  points: EquityPoint[];
+}
+
+export interface AnalyticsView {
+  modelId: string;
+  sharpe: number | null;
+  sortino: number | null;
+  calmar: number | null;
+  maxDrawdown: number | null;
+  profitFactor: number | null;
+  /** Money: mean realized P&L per trade. */
+  expectancy: string | null;
+  winRate: number | null;
+  trades: number;
+  wins: number;
+  losses: number;
+  averageWin: string | null;
+  averageLoss: string | null;
+  largestWin: string | null;
+  largestLoss: string | null;
+  longestWinStreak: number;
+  longestLossStreak: number;
+  /** Mean time a winning (losing) trade was held, milliseconds. */
+  averageHoldMsWinners: number | null;
+  averageHoldMsLosers: number | null;
+}
+
+export interface CandleView {
+  /** Open time, ISO. */
+  openTime: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+}
+
+export interface MarketTradeView {
+  ts: string;
+  price: string;
+  size: string;
+}
+
+export interface FailuresView {
+  runs: InvocationView[];
+  toolCalls: Array<{ invocationId: string; modelId: string; type: string; metadata: unknown; error: string; createdAt: string }>;
 }

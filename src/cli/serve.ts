@@ -2,6 +2,7 @@ import { pino } from "pino";
 import { ConfigError, type Config } from "../app/config.js";
 import { createAutonome, VERSION } from "../app/autonome.js";
 import { createApp } from "../server/app.js";
+import { DEFAULT_DASHBOARD_DIR } from "../server/dashboard.js";
 import { assertSafeListen, startHttpServer } from "../server/serve.js";
 
 /** `autonome serve`: everything in one process, until SIGINT or SIGTERM. */
@@ -9,7 +10,7 @@ export async function serve(config: Config): Promise<void> {
   assertSafeListen(config.host, config.apiToken);
   const logger = pino({ level: config.logLevel, base: { service: "autonome" } });
   const autonome = await createAutonome(config, logger);
-  const app = createApp({ services: autonome.services, ...(config.apiToken ? { apiToken: config.apiToken } : {}), logger });
+  const app = createApp({ services: autonome.services, ...(config.apiToken ? { apiToken: config.apiToken } : {}), logger, dashboardDir: DEFAULT_DASHBOARD_DIR });
   const http = await startHttpServer({ app, host: config.host, port: config.port }).catch(async (error: unknown) => {
     await autonome.stop().catch(() => undefined);
     throw listenConfigError(error);
@@ -19,7 +20,8 @@ export async function serve(config: Config): Promise<void> {
   const dbLabel = autonome.database.kind === "pglite" ? `embedded PGlite (${config.dataDir})` : "PostgreSQL (DATABASE_URL)";
   const banner = [
     `autonome ${VERSION}`,
-    `  url       ${http.url}`,
+    `  dashboard ${http.url}/`,
+    `  api       ${http.url}/api`,
     `  mode      ${config.mode}`,
     `  feed      ${autonome.feed.kind}${autonome.feed.kind === "synthetic" ? ` (seed ${config.seed})` : ""}`,
     `  database  ${dbLabel}`,

@@ -4,6 +4,8 @@ import { requireToken } from "./auth.js";
 import { rejectCrossSite } from "./cross-site.js";
 import { createErrorHandler, errorResponse, notFoundHandler } from "./http-errors.js";
 import { silentLogger, type ServerLogger } from "./logger.js";
+import { arenaRoutes } from "./routes/arena.js";
+import { dashboardRoutes } from "./dashboard.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { invocationRoutes } from "./routes/invocations.js";
@@ -27,6 +29,8 @@ export interface CreateAppOptions {
   sseMaxQueuedEvents?: number;
   /** Largest request body accepted; every body here is a small JSON object. */
   maxBodyBytes?: number;
+  /** The dashboard's build directory to serve at `/` (web/dist); without it only /api answers. */
+  dashboardDir?: string;
 }
 
 const DEFAULTS = { ssePingIntervalMs: 15_000, sseMaxQueuedEvents: 10_000, maxBodyBytes: 64 * 1024 };
@@ -62,6 +66,7 @@ export function createApp(options: CreateAppOptions) {
     .route("/", orderRoutes(services))
     .route("/", invocationRoutes(services))
     .route("/", schedulerRoutes(services))
+    .route("/", arenaRoutes(services))
     .route("/", simRoutes(services))
     .route(
       "/",
@@ -73,6 +78,7 @@ export function createApp(options: CreateAppOptions) {
     );
 
   const app = new Hono().route("/api", api);
+  if (options.dashboardDir) app.route("/", dashboardRoutes(options.dashboardDir));
   app.onError(createErrorHandler(logger));
   app.notFound(notFoundHandler);
   return app;

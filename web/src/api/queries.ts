@@ -1,0 +1,70 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { get } from "./client.ts";
+import type * as T from "./types.ts";
+
+/**
+ * One hook per API read. The first element of each query key names what it shows; the live
+ * provider marks those stale when an event changes them (see live/live-provider.tsx).
+ */
+
+const qs = (params: Record<string, string | number | undefined>) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : "";
+};
+
+export const useHealth = () => useQuery({ queryKey: ["health"], queryFn: ({ signal }) => get<T.HealthView>("/health", signal), refetchInterval: 30_000 });
+export const useMarkets = () => useQuery({ queryKey: ["markets"], queryFn: ({ signal }) => get<T.MarketView[]>("/markets", signal), refetchInterval: 60_000 });
+export const useBook = (symbol: string, depth = 15) =>
+  useQuery({ queryKey: ["book", symbol, depth], queryFn: ({ signal }) => get<T.BookView>(`/markets/${encodeURIComponent(symbol)}/book${qs({ depth })}`, signal), refetchInterval: 2_000 });
+export const useCandles = (symbol: string, interval: "1m" | "5m" | "1h", limit = 500) =>
+  useQuery({
+    queryKey: ["candles", symbol, interval, limit],
+    queryFn: ({ signal }) => get<T.CandleView[]>(`/markets/${encodeURIComponent(symbol)}/candles${qs({ interval, limit })}`, signal),
+    refetchInterval: 10_000,
+  });
+export const useMarketTrades = (symbol: string, limit = 50) =>
+  useQuery({
+    queryKey: ["market-trades", symbol, limit],
+    queryFn: ({ signal }) => get<T.MarketTradeView[]>(`/markets/${encodeURIComponent(symbol)}/trades${qs({ limit })}`, signal),
+    refetchInterval: 3_000,
+  });
+
+export const useStrategies = () => useQuery({ queryKey: ["strategies"], queryFn: ({ signal }) => get<T.StrategyView[]>("/strategies", signal), staleTime: Infinity });
+export const useModels = () => useQuery({ queryKey: ["models"], queryFn: ({ signal }) => get<T.ModelView[]>("/models", signal) });
+export const useModel = (id: string) => useQuery({ queryKey: ["models", id], queryFn: ({ signal }) => get<T.ModelView>(`/models/${encodeURIComponent(id)}`, signal) });
+export const useAnalytics = (id: string) => useQuery({ queryKey: ["analytics", id], queryFn: ({ signal }) => get<T.AnalyticsView>(`/models/${encodeURIComponent(id)}/analytics`, signal) });
+export const useModelEquity = (id: string, window: T.EquityWindow) =>
+  useQuery({
+    queryKey: ["equity", "model", id, window],
+    queryFn: ({ signal }) => get<T.EquityPoint[]>(`/models/${encodeURIComponent(id)}/equity${qs({ window })}`, signal),
+    placeholderData: keepPreviousData,
+  });
+
+export const useLeaderboard = (q: T.LeaderboardQuery) =>
+  useQuery({
+    queryKey: ["leaderboard", q.window, q.sort, q.variant],
+    queryFn: ({ signal }) => get<T.LeaderboardRow[]>(`/leaderboard${qs({ window: q.window, sort: q.sort, variant: q.variant })}`, signal),
+    placeholderData: keepPreviousData,
+  });
+export const useEquityCurves = (window: T.EquityWindow, points = 400) =>
+  useQuery({ queryKey: ["equity", "all", window, points], queryFn: ({ signal }) => get<T.EquityCurveView[]>(`/equity${qs({ window, points })}`, signal), placeholderData: keepPreviousData });
+
+export const usePositions = (modelId?: string) =>
+  useQuery({ queryKey: ["positions", modelId], queryFn: ({ signal }) => get<T.PositionView[]>(`/positions${qs({ modelId })}`, signal), refetchInterval: 5_000 });
+export const useTrades = (modelId: string | undefined, limit = 50, offset = 0) =>
+  useQuery({ queryKey: ["trades", modelId, limit, offset], queryFn: ({ signal }) => get<T.TradeView[]>(`/trades${qs({ modelId, limit, offset })}`, signal), placeholderData: keepPreviousData });
+export const useOrders = (modelId: string | undefined, limit = 50, status: "open" | "all" = "all") =>
+  useQuery({ queryKey: ["orders", modelId, limit, status], queryFn: ({ signal }) => get<T.OrderView[]>(`/orders${qs({ modelId, limit, status })}`, signal) });
+export const useInvocations = (modelId: string | undefined, limit = 20, offset = 0) =>
+  useQuery({
+    queryKey: ["invocations", modelId, limit, offset],
+    queryFn: ({ signal }) => get<T.InvocationView[]>(`/invocations${qs({ modelId, limit, offset })}`, signal),
+    placeholderData: keepPreviousData,
+  });
+export const useInvocation = (id: string | null) =>
+  useQuery({ queryKey: ["invocations", "one", id], queryFn: ({ signal }) => get<T.InvocationDetailView>(`/invocations/${encodeURIComponent(id!)}`, signal), enabled: id !== null });
+export const useScheduler = () => useQuery({ queryKey: ["scheduler"], queryFn: ({ signal }) => get<T.SchedulerView>("/scheduler", signal), refetchInterval: 2_000 });
+export const useFailures = (modelId?: string, limit = 50) =>
+  useQuery({ queryKey: ["failures", modelId, limit], queryFn: ({ signal }) => get<T.FailuresView>(`/failures${qs({ modelId, limit })}`, signal) });

@@ -1,0 +1,7 @@
+/**
+ * The API's wire shapes, shared with the server rather than written twice: these are the very
+ * interfaces the server's services implement (type-only imports, erased from the bundle).
+ */
+export type * from "../../../src/app/services.ts";
+export type { OrderSnapshot, PositionSnapshot } from "../../../src/events/events.ts";
+export type { MarketTick } from "../../../src/market/market-ticks.ts";

@@ -1,0 +1,77 @@
+import { Link, Route, Switch, useRoute } from "wouter";
+import type { ReactNode } from "react";
+import { LiveProvider } from "./live/live-provider.tsx";
+import { ConnectionStatus } from "./components/connection-status.tsx";
+import { ErrorBoundary } from "./components/error-boundary.tsx";
+import { TokenDialog } from "./components/token-dialog.tsx";
+import { useHealth } from "./api/queries.ts";
+import { ArenaPage } from "./pages/arena.tsx";
+import { ModelPage } from "./pages/model.tsx";
+import { LivePage } from "./pages/live.tsx";
+import { MarketsPage } from "./pages/markets.tsx";
+import { HealthPage } from "./pages/health.tsx";
+import { AddModelPage } from "./pages/add-model.tsx";
+import { SimPage } from "./pages/sim.tsx";
+import { Empty } from "./components/ui.tsx";
+
+function NavLink({ href, children }: { href: string; children: ReactNode }) {
+  const [active] = useRoute(href === "/" ? "/" : `${href}/*?`);
+  return (
+    <Link href={href} className={active ? "nav-link active" : "nav-link"}>
+      {children}
+    </Link>
+  );
+}
+
+function Header() {
+  const health = useHealth();
+  const simulation = health.data?.mode === "simulation";
+  return (
+    <header className="top">
+      <Link href="/" className="brand">
+        autonome
+      </Link>
+      <nav>
+        <NavLink href="/">Arena</NavLink>
+        <NavLink href="/live">Live</NavLink>
+        <NavLink href="/markets">Markets</NavLink>
+        <NavLink href="/health">Health</NavLink>
+        <NavLink href="/models/new">Add model</NavLink>
+        {simulation && <NavLink href="/sim">Simulator</NavLink>}
+      </nav>
+      <span className="top-right">
+        {health.data && <span className={`mode mode-${health.data.mode}`}>{health.data.mode}</span>}
+        <ConnectionStatus />
+      </span>
+    </header>
+  );
+}
+
+/** The dashboard: one header, one live connection, one page per route (API.md's routes). */
+export function App() {
+  return (
+    <LiveProvider>
+      <Header />
+      <main>
+        <ErrorBoundary>
+          <Switch>
+            <Route path="/" component={ArenaPage} />
+            <Route path="/models/new" component={AddModelPage} />
+            <Route path="/models/:id">{(p) => <ModelPage id={p.id} />}</Route>
+            <Route path="/live" component={LivePage} />
+            <Route path="/markets">{() => <MarketsPage />}</Route>
+            <Route path="/markets/:symbol">{(p) => <MarketsPage symbol={p.symbol} />}</Route>
+            <Route path="/health" component={HealthPage} />
+            <Route path="/sim" component={SimPage} />
+            <Route>
+              <Empty title="Nothing here">
+                This page does not exist. Go to the <Link href="/">arena</Link>.
+              </Empty>
+            </Route>
+          </Switch>
+        </ErrorBoundary>
+      </main>
+      <TokenDialog />
+    </LiveProvider>
+  );
+}

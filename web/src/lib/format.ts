@@ -1,0 +1,126 @@
+/**
+ * Display formatting. Money arrives as decimal strings and is rounded as a string (half away
+ * from zero), never through a float, so "$1,234.57" is exactly the API's 1234.565.
+ */
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/** Rounds a decimal string to `places` decimals, half away from zero; null for anything else. */
+export function roundDecimal(value: string, places: number): string | null {
+  const m = DECIMAL.exec(value.trim());
+  if (!m) return null;
+  const [, sign, int, frac = ""] = m;
+  const padded = frac.padEnd(places + 1, "0");
+  let digits = (int! + padded.slice(0, places)).replace(/^0+(?=\d)/, "");
+  if (Number(padded[places]) >= 5) {
+    // add one unit in the last place, carrying through the digits
+    const arr = digits.split("");
+    let i = arr.length - 1;
+    for (; i >= 0; i--) {
+      if (arr[i] === "9") arr[i] = "0";
+      else {
+        arr[i] = String(Number(arr[i]) + 1);
+        break;
+      }
+    }
+    digits = (i < 0 ? "1" : "") + arr.join("");
+  }
+  digits = digits.padStart(places + 1, "0");
+  const intPart = digits.slice(0, digits.length - places);
+  const fracPart = digits.slice(digits.length - places);
+  const zero = /^0*$/.test(intPart + fracPart);
+  return `${sign && !zero ? "-" : ""}${intPart}${places > 0 ? `.${fracPart}` : ""}`;
+}
+
+function group(int: string): string {
+  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** "$1,234.57", "-$12.00"; `signed` adds "+" to positive amounts; "—" for null or unreadable. */
+export function usd(value: string | null | undefined, opts: { signed?: boolean; places?: number } = {}): string {
+  if (value === null || value === undefined) return "—";
+  const r = roundDecimal(value, opts.places ?? 2);
+  if (r === null) return "—";
+  const neg = r.startsWith("-");
+  const [int, frac] = (neg ? r.slice(1) : r).split(".");
+  const body = `$${group(int!)}${frac !== undefined ? `.${frac}` : ""}`;
+  return neg ? `-${body}` : opts.signed && !/^[0.]*$/.test(r) ? `+${body}` : body;
+}
+
+/** A price or quantity as the API gives it, grouped, at most `places` decimals (trailing zeros kept to `min`). */
+export function num(value: string | null | undefined, places = 8, min = 0): string {
+  if (value === null || value === undefined) return "—";
+  const r = roundDecimal(value, places);
+  if (r === null) return "—";
+  const neg = r.startsWith("-");
+  let [int, frac = ""] = (neg ? r.slice(1) : r).split(".");
+  frac = frac.replace(/0+$/, "").padEnd(min, "0");
+  return `${neg ? "-" : ""}${group(int!)}${frac ? `.${frac}` : ""}`;
+}
+
+/** A percentage number (already in percent): "+1.23%"; ratios given as fractions use `ratioPct`. */
+export function pct(value: number | null | undefined, opts: { signed?: boolean; places?: number } = {}): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  const s = value.toFixed(opts.places ?? 2);
+  const zero = Number(s) === 0;
+  return `${opts.signed && value > 0 && !zero ? "+" : ""}${zero ? (0).toFixed(opts.places ?? 2) : s}%`;
+}
+
+/** A fraction (0.25) as a percentage ("25.0%"). */
+export function ratioPct(value: number | null | undefined, places = 1): string {
+  return value === null || value === undefined ? "—" : pct(value * 100, { places });
+}
+
+/** A plain ratio such as Sharpe: "1.23" or "—". */
+export function ratio(value: number | null | undefined, places = 2): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? "—" : value.toFixed(places);
+}
+
+/** The CSS class for a P&L: gains green, losses red, zero neutral. Accepts a decimal string or a number. */
+export function pnlClass(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isFinite(n) || n === 0) return "";
+  return n > 0 ? "gain" : "loss";
+}
+
+/** "14:03:07" today, "Dec 1, 14:03" otherwise, in the browser's time zone. */
+export function time(iso: string | null | undefined, now: Date = new Date()): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "—";
+  const sameDay = d.toDateString() === now.toDateString();
+  return sameDay
+    ? d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    : d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+/** The full local date and time, for tooltips. */
+export function fullTime(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? "" : d.toLocaleString();
+}
+
+/** "850 ms", "12.3 s", "4m 05s", "2h 10m", "3d 4h". */
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+/** Compares decimal strings exactly (for sorting and for the stop-tightening check). */
+export function compareDecimal(a: string, b: string): number {
+  const pa = DECIMAL.exec(a.trim());
+  const pb = DECIMAL.exec(b.trim());
+  if (!pa || !pb) return Number(a) - Number(b);
+  const places = Math.max((pa[3] ?? "").length, (pb[3] ?? "").length);
+  const big = (m: RegExpExecArray) => BigInt(`${m[1]}${m[2]}${(m[3] ?? "").padEnd(places, "0")}`);
+  const x = big(pa);
+  const y = big(pb);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

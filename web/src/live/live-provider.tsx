@@ -1,0 +1,101 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { EventStream, type ConnectionState, type EventSourceLike, type StreamEvent } from "./event-stream.ts";
+import type { MarketTick, MarketView } from "../api/types.ts";
+
+type Listener = (event: StreamEvent) => void;
+
+interface Live {
+  state: ConnectionState;
+  subscribe(listener: Listener): () => void;
+}
+
+const LiveContext = createContext<Live | null>(null);
+
+export const EVENT_NAMES = ["order", "position", "account", "invocation", "market"] as const;
+
+/** Which cached queries an event makes stale (query keys start with the API path's first part). */
+const STALE_BY_EVENT: Record<string, readonly string[]> = {
+  order: ["orders"],
+  position: ["positions", "trades", "models", "leaderboard", "analytics", "orders"],
+  account: ["models", "leaderboard", "equity", "analytics"],
+  invocation: ["invocations", "failures", "models", "scheduler"],
+};
+
+/** Coalesces invalidations: a burst of events refetches each query once. */
+function invalidator(client: QueryClient) {
+  const pending = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return (keys: readonly string[] | "all") => {
+    if (keys === "all") {
+      void client.invalidateQueries();
+      return;
+    }
+    for (const k of keys) pending.add(k);
+    timer ??= setTimeout(() => {
+      timer = null;
+      const batch = [...pending];
+      pending.clear();
+      void client.invalidateQueries({ predicate: (q) => batch.includes(String(q.queryKey[0])) });
+    }, 250);
+  };
+}
+
+/**
+ * One event stream for the whole page. Events keep the cached API answers fresh (a market tick
+ * patches the ticker in place; other events mark the queries they change stale), and any
+ * reconnect refetches everything the page shows, so nothing missed during a break stays missing.
+ */
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const client = useQueryClient();
+  const [state, setState] = useState<ConnectionState>("connecting");
+  const listeners = useRef(new Set<Listener>());
+
+  useEffect(() => {
+    const invalidate = invalidator(client);
+    const stream = new EventStream({
+      url: "/api/events",
+      names: EVENT_NAMES,
+      open: (url) => new EventSource(url) as unknown as EventSourceLike,
+      onState: setState,
+      onResync: () => invalidate("all"),
+      onEvent: (e) => {
+        if (e.type === "market") {
+          const tick = e.data as MarketTick;
+          client.setQueryData<MarketView[]>(["markets"], (old) => old?.map((m) => (m.symbol === tick.symbol ? { ...m, bid: tick.bid, ask: tick.ask, mid: tick.mid, updatedAt: tick.ts } : m)));
+        } else {
+          invalidate(STALE_BY_EVENT[e.type] ?? []);
+        }
+        for (const l of listeners.current) l(e);
+      },
+    });
+    stream.start();
+    const offline = () => setState("offline");
+    window.addEventListener("offline", offline);
+    return () => {
+      window.removeEventListener("offline", offline);
+      stream.stop();
+    };
+  }, [client]);
+
+  const subscribe = useCallback((l: Listener) => {
+    listeners.current.add(l);
+    return () => void listeners.current.delete(l);
+  }, []);
+  const value = useMemo(() => ({ state, subscribe }), [state, subscribe]);
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): Live {
+  const live = useContext(LiveContext);
+  if (!live) throw new Error("useLive needs a LiveProvider");
+  return live;
+}
+
+/** Calls `listener` for every event while the component is mounted. */
+export function useLiveEvents(listener: Listener): void {
+  const { subscribe } = useLive();
+  const ref = useRef(listener);
+  ref.current = listener;
+  useEffect(() => subscribe((e) => ref.current(e)), [subscribe]);
+}

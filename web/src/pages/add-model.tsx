@@ -1,0 +1,3 @@
+export function AddModelPage() {
+  return <h1>Add a model</h1>;
+}

@@ -1,0 +1,3 @@
+export function ArenaPage() {
+  return <h1>Arena</h1>;
+}

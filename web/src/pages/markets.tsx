@@ -1,0 +1,3 @@
+export function MarketsPage({ symbol }: { symbol?: string }) {
+  return <h1>Markets {symbol}</h1>;
+}

@@ -1,0 +1,3 @@
+export function ModelPage({ id }: { id: string }) {
+  return <h1>Model {id}</h1>;
+}

@@ -1,0 +1,3 @@
+export function SimPage() {
+  return <h1>Simulator</h1>;
+}
