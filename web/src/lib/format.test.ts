@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { compareDecimal, duration, num, pct, pnlClass, roundDecimal, usd } from "./format.ts";
+
+describe("roundDecimal", () => {
+  it("rounds half away from zero on the string, carrying through nines", () => {
+    expect(roundDecimal("1234.565", 2)).toBe("1234.57");
+    expect(roundDecimal("-1234.565", 2)).toBe("-1234.57");
+    expect(roundDecimal("9.995", 2)).toBe("10.00");
+    expect(roundDecimal("0.004", 2)).toBe("0.00");
+    expect(roundDecimal("-0.004", 2)).toBe("0.00");
+    expect(roundDecimal("12", 2)).toBe("12.00");
+    expect(roundDecimal("0.5", 0)).toBe("1");
+    expect(roundDecimal("abc", 2)).toBeNull();
+  });
+
+  it("agrees with exact integer arithmetic for any amount in micro-units", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), (micros) => {
+        const neg = micros < 0n;
+        const abs = neg ? -micros : micros;
+        const text = `${neg ? "-" : ""}${abs / 1_000_000n}.${String(abs % 1_000_000n).padStart(6, "0")}`;
+        const cents = (abs + 5_000n) / 10_000n; // half away from zero on the magnitude
+        const expected = `${neg && cents > 0n ? "-" : ""}${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`;
+        expect(roundDecimal(text, 2)).toBe(expected);
+      }),
+    );
+  });
+});
+
+describe("display", () => {
+  it("formats dollars with grouping, sign and no float drift", () => {
+    expect(usd("1234567.891")).toBe("$1,234,567.89");
+    expect(usd("-12")).toBe("-$12.00");
+    expect(usd("5.5", { signed: true })).toBe("+$5.50");
+    expect(usd("0", { signed: true })).toBe("$0.00");
+    expect(usd("0.1000000000000000055511151231257827")).toBe("$0.10");
+    expect(usd(null)).toBe("—");
+  });
+
+  it("formats quantities and percentages", () => {
+    expect(num("0.00120000")).toBe("0.0012");
+    expect(num("65000.5", 2, 2)).toBe("65,000.50");
+    expect(pct(1.234, { signed: true })).toBe("+1.23%");
+    expect(pct(-0.001, { signed: true })).toBe("0.00%");
+    expect(pct(null)).toBe("—");
+  });
+
+  it("colours by sign", () => {
+    expect(pnlClass("-0.01")).toBe("loss");
+    expect(pnlClass("3")).toBe("gain");
+    expect(pnlClass("0.00")).toBe("");
+    expect(pnlClass(null)).toBe("");
+  });
+
+  it("says durations in the largest useful units", () => {
+    expect(duration(850)).toBe("850 ms");
+    expect(duration(12_345)).toBe("12.3 s");
+    expect(duration(245_000)).toBe("4m 05s");
+    expect(duration(7_800_000)).toBe("2h 10m");
+    expect(duration(273_600_000)).toBe("3d 4h");
+    expect(duration(null)).toBe("—");
+  });
+
+  it("compares decimals exactly", () => {
+    expect(compareDecimal("100.10", "100.1")).toBe(0);
+    expect(compareDecimal("0.30000000000000001", "0.3")).toBe(1);
+    expect(compareDecimal("-2", "-10")).toBe(1);
+  });
+});
