@@ -29,15 +29,12 @@ export function dashboardRoutes(dir: string) {
 
   return new Hono()
     .use("/assets/*", compress())
-    .use(
-      "/assets/*",
-      serveStatic({
-        root: dir,
-        onFound: (_path, c) => {
-          c.header("cache-control", "public, max-age=31536000, immutable");
-        },
-      }),
-    )
+    .use("/assets/*", async (c, next) => {
+      await next();
+      // File names carry the content's hash: a new build has new names.
+      if (c.res.status === 200) c.res.headers.set("cache-control", "public, max-age=31536000, immutable");
+    })
+    .use("/assets/*", serveStatic({ root: dir }))
     .get("/assets/*", (c) => c.text("not found", 404))
     .get("*", (c) => (c.req.path === "/api" || c.req.path.startsWith("/api/") ? c.notFound() : page(index())));
 }
