@@ -1,0 +1,31 @@
+import type { ReactNode } from "react";
+import { Link } from "wouter";
+import type { ModelView } from "../api/types.ts";
+import { fullTime, time } from "../lib/format.ts";
+
+/** The model's name, what it is, its state, and the controls beside them. */
+export function ModelHeader({ model, actions }: { model: ModelView; actions: ReactNode }) {
+  return (
+    <div className="model-header">
+      <div>
+        <div className="muted small">
+          <Link href="/">Arena</Link> / model
+        </div>
+        <h1>
+          {model.name} <span className={`badge ${model.status}`}>{model.status}</span>
+        </h1>
+        <div className="row muted small">
+          <span className="badge">{model.kind}</span>
+          <span>strategy {model.strategy}</span>
+          {model.llm && (
+            <span>
+              {model.llm.model} at {model.llm.baseUrl}
+            </span>
+          )}
+          <span title={fullTime(model.createdAt)}>created {time(model.createdAt)}</span>
+        </div>
+      </div>
+      {actions}
+    </div>
+  );
+}
