@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { filterRows, isSnapshot, prependRows, toFeedRow, type FeedRow } from "./live-feed.ts";
+
+const at = new Date("2025-01-02T03:04:05.000Z");
+
+const order = (over: Record<string, unknown> = {}) => ({
+  id: "o1",
+  clientOrderId: "c1",
+  modelId: "m1",
+  venue: "sim",
+  symbol: "BTC",
+  side: "BUY",
+  type: "MARKET",
+  price: null,
+  quantity: "0.5",
+  filledQuantity: "0",
+  status: "NEW",
+  reason: null,
+  purpose: "OPEN",
+  closeTrigger: null,
+  createdAt: "2025-01-02T03:04:00.000Z",
+  ...over,
+});
+
+const position = (over: Record<string, unknown> = {}) => ({
+  id: "p1",
+  modelId: "m1",
+  symbol: "ETH",
+  side: "LONG",
+  quantity: "2",
+  leverage: "3",
+  entryPrice: "3000.5",
+  markPrice: "3001",
+  unrealizedPnl: "1",
+  exitPlan: null,
+  openedAt: "2025-01-02T03:00:00.000Z",
+  closeTrigger: null,
+  ...over,
+});
+
+describe("toFeedRow", () => {
+  it("skips market ticks and events without an id", () => {
+    expect(toFeedRow({ type: "market", data: { symbol: "BTC" } }, at)).toBeNull();
+    expect(toFeedRow({ type: "order", data: { action: "placed", order: order() } }, at)).toBeNull();
+    expect(toFeedRow({ id: 3, type: "mystery", data: {} }, at)).toBeNull();
+  });
+
+  it("maps a placed order", () => {
+    const row = toFeedRow({ id: 7, type: "order", data: { action: "placed", order: order() } }, at)!;
+    expect(row).toMatchObject({
+      id: "7",
+      kind: "order",
+      action: "placed",
+      tone: "neutral",
+      modelId: "m1",
+      symbol: "BTC",
+      side: "BUY",
+      quantity: "0.5",
+      price: null,
+      pnl: null,
+      detail: "MARKET · open",
+    });
+    expect(row.at).toBe(at.toISOString());
+  });
+
+  it("shows the filled quantity of a fill", () => {
+    const row = toFeedRow({ id: 8, type: "order", data: { action: "partially_filled", order: order({ filledQuantity: "0.2", price: "100" }) } }, at)!;
+    expect(row).toMatchObject({ tone: "good", quantity: "0.2", price: "100" });
+  });
+
+  it("carries a rejection's reason and a close's trigger", () => {
+    const row = toFeedRow({ id: 9, type: "order", data: { action: "rejected", order: order({ reason: "insufficient_margin", purpose: "CLOSE", closeTrigger: "STOP" }) } }, at)!;
+    expect(row).toMatchObject({ tone: "bad", reason: "insufficient_margin", detail: "MARKET · close (STOP)" });
+  });
+
+  it("maps a failed close (no order, the message as reason)", () => {
+    const data = { action: "close_failed", positionId: "p1", symbol: "SOL", closeTrigger: "STOP", attempt: 2, reason: "no_liquidity", message: "The book is empty", retryInMs: 5000 };
+    const row = toFeedRow({ id: 10, type: "order", data }, at)!;
+    expect(row).toMatchObject({ kind: "order", action: "close_failed", tone: "bad", symbol: "SOL", reason: "The book is empty", detail: "STOP attempt 2, retry in 5 s" });
+  });
+
+  it("maps an opened position at its entry price", () => {
+    const row = toFeedRow({ id: 11, type: "position", data: { action: "opened", position: position() } }, at)!;
+    expect(row).toMatchObject({ kind: "position", action: "opened", tone: "good", side: "LONG", quantity: "2", price: "3000.5", pnl: null, reason: null, detail: "3×" });
+  });
+
+  it("maps a close with its exit price, P&L and trigger", () => {
+    const win = toFeedRow({ id: 12, type: "position", data: { action: "closed", position: position({ closeTrigger: "TARGET", exitPrice: "3100", realizedPnl: "199.12" }) } }, at)!;
+    expect(win).toMatchObject({ action: "closed", tone: "good", price: "3100", pnl: "199.12", reason: "TARGET" });
+    const loss = toFeedRow({ id: 13, type: "position", data: { action: "reduced", position: position({ closeTrigger: "STOP", exitPrice: "2900", realizedPnl: "-50" }) } }, at)!;
+    expect(loss).toMatchObject({ action: "reduced", tone: "bad", pnl: "-50", reason: "STOP" });
+  });
+
+  it("summarises an exit-plan update", () => {
+    const row = toFeedRow({ id: 14, type: "position", data: { action: "exit_plan_updated", position: position({ exitPlan: { stop: "2950", target: "3200" } }) } }, at)!;
+    expect(row.detail).toBe("stop 2950 · target 3200");
+  });
+
+  it("maps account creation and resets, and marks equity snapshots", () => {
+    const created = toFeedRow({ id: 15, type: "account", data: { modelId: "m2", action: "created", cash: "10000" } }, at)!;
+    expect(created).toMatchObject({ kind: "account", action: "created", modelId: "m2", detail: "cash 10000" });
+    expect(isSnapshot(created)).toBe(false);
+    const snap = toFeedRow({ id: 16, type: "account", data: { modelId: "m2", ts: "2025-01-02T03:04:00.000Z", cash: "1", equity: "10010" } }, at)!;
+    expect(snap).toMatchObject({ action: "snapshot", at: "2025-01-02T03:04:00.000Z", detail: "equity 10010" });
+    expect(isSnapshot(snap)).toBe(true);
+  });
+
+  it("maps a finished decision with its tool calls or error", () => {
+    const ok = toFeedRow(
+      { id: 17, type: "invocation", data: { id: "i1", modelId: "m1", status: "ok", durationMs: 1234, toolCalls: [{ type: "CREATE_POSITION" }, { type: "HOLDING" }], failedToolCalls: 0 } },
+      at,
+    )!;
+    expect(ok).toMatchObject({ kind: "invocation", action: "ok", tone: "good", modelId: "m1", reason: null, detail: "CREATE_POSITION, HOLDING in 1.2 s" });
+    const bad = toFeedRow({ id: 18, type: "invocation", data: { id: "i2", modelId: "m1", status: "error", error: "boom", toolCalls: [], durationMs: null } }, at)!;
+    expect(bad).toMatchObject({ tone: "bad", reason: "boom", detail: "no tool calls" });
+  });
+
+  it("survives malformed data", () => {
+    expect(toFeedRow({ id: 19, type: "position", data: "garbage" }, at)).toMatchObject({ kind: "position", modelId: null, symbol: null });
+  });
+});
+
+const row = (id: string, over: Partial<FeedRow> = {}): FeedRow => ({
+  id,
+  kind: "order",
+  action: "placed",
+  tone: "neutral",
+  at: at.toISOString(),
+  modelId: "m1",
+  symbol: "BTC",
+  side: null,
+  quantity: null,
+  price: null,
+  pnl: null,
+  reason: null,
+  detail: null,
+  ...over,
+});
+
+describe("prependRows", () => {
+  it("puts new rows first, drops ids already shown, keeps at most max", () => {
+    const list = [row("3"), row("2"), row("1")];
+    expect(prependRows(list, [row("5"), row("4"), row("3")], 4).map((r) => r.id)).toEqual(["5", "4", "3", "2"]);
+  });
+  it("drops repeats inside the batch", () => {
+    expect(prependRows([], [row("1"), row("1")], 10).map((r) => r.id)).toEqual(["1"]);
+  });
+});
+
+describe("filterRows", () => {
+  const rows = [row("1", { modelId: "a", symbol: "BTC" }), row("2", { modelId: "b", symbol: "ETH" }), row("3", { modelId: "a", symbol: null, kind: "invocation" })];
+  it("keeps everything without a filter", () => expect(filterRows(rows, { modelId: "", symbol: "" })).toHaveLength(3));
+  it("filters by model", () => expect(filterRows(rows, { modelId: "a", symbol: "" }).map((r) => r.id)).toEqual(["1", "3"]));
+  it("filters by symbol, dropping rows without one", () => expect(filterRows(rows, { modelId: "", symbol: "BTC" }).map((r) => r.id)).toEqual(["1"]));
+});

@@ -1,0 +1,207 @@
+/**
+ * The live feed's rows: one per stream event, in a shape the page can show without knowing the
+ * wire formats (src/events/events.ts `toWire`). Pure, so every event type is unit tested.
+ */
+import type { OrderSnapshot, PositionSnapshot } from "../api/types.ts";
+
+export type FeedKind = "order" | "position" | "account" | "invocation";
+
+/** How a row is coloured: good news, bad news, or neither. */
+export type FeedTone = "good" | "bad" | "warn" | "neutral";
+
+export interface FeedRow {
+  /** The outbox id as a string: the key that keeps a row unique. */
+  id: string;
+  kind: FeedKind;
+  /** The event's action ("filled", "closed", "created", "snapshot") or an invocation's status. */
+  action: string;
+  tone: FeedTone;
+  /** ISO time: the event's own time when it carries one, otherwise when it arrived. */
+  at: string;
+  modelId: string | null;
+  symbol: string | null;
+  /** "LONG"/"SHORT" for positions, "BUY"/"SELL" for orders. */
+  side: string | null;
+  quantity: string | null;
+  price: string | null;
+  /** Realized P&L of a close (net of fees), a decimal string. */
+  pnl: string | null;
+  /** Why: a rejection's reason, a close's trigger, a failed run's error. */
+  reason: string | null;
+  /** One short line for what is not in the columns. */
+  detail: string | null;
+}
+
+export interface FeedEvent {
+  id?: number;
+  type: string;
+  data: unknown;
+}
+
+const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : null);
+const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {});
+
+const ORDER_TONE: Record<string, FeedTone> = {
+  filled: "good",
+  partially_filled: "good",
+  rejected: "bad",
+  close_failed: "bad",
+  unknown: "warn",
+  expired: "warn",
+  canceled: "neutral",
+};
+
+function orderRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unknown>): FeedRow {
+  const action = str(data.action) ?? "unknown";
+  if (action === "close_failed") {
+    // A triggered close that failed and will be retried: it has no order, only the position's symbol.
+    const retry = typeof data.retryInMs === "number" ? `, retry in ${Math.round(data.retryInMs / 1000)} s` : "";
+    return {
+      ...base,
+      kind: "order",
+      action,
+      tone: "bad",
+      modelId: str(data.modelId),
+      symbol: str(data.symbol),
+      side: null,
+      quantity: null,
+      price: null,
+      pnl: null,
+      reason: str(data.message) ?? str(data.reason),
+      detail: `${str(data.closeTrigger) ?? "close"} attempt ${str(data.attempt) ?? "?"}${retry}`,
+    };
+  }
+  const order = obj(data.order) as Partial<OrderSnapshot>;
+  const filled = action === "filled" || action === "partially_filled";
+  const purpose = str(order.purpose);
+  const trigger = str(order.closeTrigger);
+  return {
+    ...base,
+    kind: "order",
+    action,
+    tone: ORDER_TONE[action] ?? "neutral",
+    modelId: str(order.modelId) ?? str(data.modelId),
+    symbol: str(order.symbol),
+    side: str(order.side),
+    quantity: filled ? (str(order.filledQuantity) ?? str(order.quantity)) : str(order.quantity),
+    price: str(order.price),
+    pnl: null,
+    reason: str(order.reason),
+    detail: [str(order.type), purpose === "CLOSE" ? `close${trigger ? ` (${trigger})` : ""}` : purpose === "OPEN" ? "open" : null].filter(Boolean).join(" · ") || null,
+  };
+}
+
+function positionRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unknown>): FeedRow {
+  const action = str(data.action) ?? "updated";
+  const p = obj(data.position) as Partial<PositionSnapshot> & Record<string, unknown>;
+  const closing = action === "closed" || action === "reduced";
+  const pnl = closing ? str(p.realizedPnl) : null;
+  const plan = obj(p.exitPlan);
+  const planText =
+    action === "exit_plan_updated" ? [str(plan.stop) && `stop ${str(plan.stop)}`, str(plan.target) && `target ${str(plan.target)}`].filter(Boolean).join(" · ") || "exit plan cleared" : null;
+  return {
+    ...base,
+    kind: "position",
+    action,
+    tone: pnl === null ? (action === "opened" || action === "scaled" ? "good" : "neutral") : pnl.startsWith("-") ? "bad" : /^[0.]+$/.test(pnl) ? "neutral" : "good",
+    modelId: str(p.modelId),
+    symbol: str(p.symbol),
+    side: str(p.side),
+    quantity: str(p.quantity),
+    price: closing ? (str(p.exitPrice) ?? str(p.entryPrice)) : str(p.entryPrice),
+    pnl,
+    reason: closing ? str(p.closeTrigger) : null,
+    detail: planText ?? (str(p.leverage) ? `${str(p.leverage)}×` : null),
+  };
+}
+
+function accountRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unknown>): FeedRow {
+  const action = str(data.action);
+  const snapshot = action === null;
+  return {
+    ...base,
+    at: snapshot ? (str(data.ts) ?? base.at) : base.at,
+    kind: "account",
+    action: action ?? "snapshot",
+    tone: action === "reset" ? "warn" : "neutral",
+    modelId: str(data.modelId),
+    symbol: null,
+    side: null,
+    quantity: null,
+    price: null,
+    pnl: null,
+    reason: null,
+    detail: snapshot ? `equity ${str(data.equity) ?? "?"}` : `cash ${str(data.cash) ?? "?"}`,
+  };
+}
+
+function invocationRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unknown>): FeedRow {
+  const status = str(data.status) ?? "finished";
+  const calls = Array.isArray(data.toolCalls) ? data.toolCalls.map((c) => str(obj(c).type)).filter((t): t is string => t !== null) : [];
+  const failed = typeof data.failedToolCalls === "number" && data.failedToolCalls > 0 ? `, ${data.failedToolCalls} failed` : "";
+  const ms = typeof data.durationMs === "number" ? ` in ${(data.durationMs / 1000).toFixed(1)} s` : "";
+  return {
+    ...base,
+    at: str(data.createdAt) ?? base.at,
+    kind: "invocation",
+    action: status,
+    tone: status === "ok" ? "good" : status === "error" ? "bad" : status === "timeout" ? "warn" : "neutral",
+    modelId: str(data.modelId),
+    symbol: null,
+    side: null,
+    quantity: null,
+    price: null,
+    pnl: null,
+    reason: status === "ok" ? null : str(data.error),
+    detail: `${calls.length === 0 ? "no tool calls" : calls.join(", ")}${failed}${ms}`,
+  };
+}
+
+/**
+ * The row of one stream event, or null for what the feed does not show: market ticks (they have
+ * no id and are the ticker's job) and anything unrecognised. `receivedAt` stands in for events
+ * that carry no time of their own (most do not: they happen as they arrive).
+ */
+export function toFeedRow(event: FeedEvent, receivedAt: Date): FeedRow | null {
+  if (event.id === undefined || event.type === "market") return null;
+  const data = obj(event.data);
+  const base = { id: String(event.id), at: receivedAt.toISOString() };
+  switch (event.type) {
+    case "order":
+      return orderRow(base, data);
+    case "position":
+      return positionRow(base, data);
+    case "account":
+      return accountRow(base, data);
+    case "invocation":
+      return invocationRow(base, data);
+    default:
+      return null;
+  }
+}
+
+/** Periodic equity snapshots: many per minute, so hidden unless asked for. */
+export const isSnapshot = (row: FeedRow) => row.kind === "account" && row.action === "snapshot";
+
+/** Newest first, no id twice, at most `max` rows: `incoming` is newest first too. */
+export function prependRows(list: readonly FeedRow[], incoming: readonly FeedRow[], max: number): FeedRow[] {
+  if (incoming.length === 0) return list as FeedRow[];
+  const seen = new Set(list.map((r) => r.id));
+  const fresh: FeedRow[] = [];
+  for (const r of incoming) {
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    fresh.push(r);
+  }
+  return [...fresh, ...list].slice(0, max);
+}
+
+export interface FeedFilter {
+  modelId: string;
+  symbol: string;
+}
+
+/** The rows a filter keeps: a symbol filter drops rows without a symbol (accounts, decisions). */
+export function filterRows(rows: readonly FeedRow[], f: FeedFilter): FeedRow[] {
+  return rows.filter((r) => (f.modelId === "" || r.modelId === f.modelId) && (f.symbol === "" || r.symbol === f.symbol));
+}
