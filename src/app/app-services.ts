@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../core/errors.js";
 import { findMarket, lotsToQuantity, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { formatUsd, usd } from "../core/money.js";
 import { averagePrice } from "../core/position.js";
-import { tradeStatsOf, type TradeTotals } from "../core/metrics.js";
+import { curveMetrics, tradeStatsOf, type TradeTotals } from "../core/metrics.js";
+import { tradeAnalytics } from "../core/analytics.js";
+import { divRound } from "../core/decimal.js";
+import { downsampleLttb } from "../core/downsample.js";
 import type { Db } from "../db/client.js";
 import { invocations, models, orders, toolCalls, venueOrders } from "../db/schema.js";
 import { orderView } from "../trading/order-recorder.js";
@@ -12,12 +15,13 @@ import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
 import { lastEventId, readEventsAfter } from "../db/outbox.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
-import { CurveMetricsReadModel, equityHistory, figuresView } from "../trading/equity.js";
+import { CurveMetricsReadModel, equityCurves, equityHistory, exactEquityCurves, figuresView, windowStart } from "../trading/equity.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
 import { parseLlmSettings } from "../agents/llm/settings.js";
 import { modelRunStats, runStatsByModel } from "../scheduler/run-stats.js";
 import type { MarketData } from "../market/market-room.js";
+import type { Candle, CandleInterval, TradePrint } from "../feeds/feed.js";
 import type * as S from "./services.js";
 import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";
 
@@ -36,6 +40,10 @@ export interface AppServicesDeps {
   now: () => number;
   /** Takes this minute's equity snapshot of every account: a new model's curve starts when it is created. */
   snapshotEquity?: () => Promise<void>;
+  /** Candle history (the composition root's CandleStore); without it candles are empty and markets show no 24h change. */
+  candles?: { get(symbol: string, interval: CandleInterval): readonly Candle[] };
+  /** The feed's recent trade prints (src/market/recent-trades.ts); without it the tape is empty. */
+  recentTrades?: { latest(symbol: string, limit: number): TradePrint[] };
 }
 
 const WEEK = 7 * 86_400_000;
@@ -63,6 +71,102 @@ async function tradeTotalsByModel(db: Db, modelId?: string): Promise<Map<string,
 
 const NO_TRADES: TradeTotals = { trades: 0, wins: 0, grossProfit: 0n, grossLoss: 0n, total: 0n };
 
+/**
+ * The closed-trade totals of every model over trades closed at or after `since`, with the fees
+ * those trades paid: one query, one row per model, summed exactly by the database.
+ */
+async function windowTradeTotals(db: Db, since: Date): Promise<Map<string, TradeTotals & { fees: bigint }>> {
+  const pnl = sql`coalesce(${orders.realizedPnl}, 0)`;
+  const rows = await db
+    .select({
+      modelId: orders.modelId,
+      trades: sql<number>`count(*)`.mapWith(Number),
+      wins: sql<number>`count(*) filter (where ${pnl} > 0)`.mapWith(Number),
+      grossProfit: sql<string>`coalesce(sum(${pnl}) filter (where ${pnl} > 0), 0)::text`,
+      grossLoss: sql<string>`coalesce(-sum(${pnl}) filter (where ${pnl} < 0), 0)::text`,
+      total: sql<string>`coalesce(sum(${pnl}), 0)::text`,
+      fees: sql<string>`coalesce(sum(${orders.fees}), 0)::text`,
+    })
+    .from(orders)
+    .where(and(eq(orders.status, "CLOSED"), gte(orders.closedAt, since)))
+    .groupBy(orders.modelId);
+  return new Map(rows.map((r) => [r.modelId, { trades: r.trades, wins: r.wins, grossProfit: usd(r.grossProfit), grossLoss: usd(r.grossLoss), total: usd(r.total), fees: usd(r.fees) }]));
+}
+
+const LEADERBOARD_SPAN: Record<S.LeaderboardWindow, S.EquityWindow> = { "24h": "24h", "7d": "7d", "30d": "30d", all: "all" };
+
+/** Percent change from `start` to `end` (4 decimals, as an account's returnPct); 0 without a positive start. */
+function returnPctOf(end: bigint, start: bigint): number {
+  return start > 0n ? Number(((end - start) * 1_000_000n) / start) / 10_000 : 0;
+}
+
+/**
+ * Orders leaderboard rows: the sort key best first (maxDrawdown and fees smallest first, name A
+ * to Z), rows without a figure (null) last, ties by name then id.
+ */
+function compareRows(sort: S.LeaderboardSort): (a: S.LeaderboardRow, b: S.LeaderboardRow) => number {
+  const byName = (a: S.LeaderboardRow, b: S.LeaderboardRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  if (sort === "name") return byName;
+  const money = (v: string) => usd(v);
+  const key = (r: S.LeaderboardRow): number | bigint | null => {
+    switch (sort) {
+      case "equity":
+        return money(r.equity);
+      case "realizedPnl":
+        return money(r.realizedPnl);
+      case "fees":
+        return money(r.fees);
+      default:
+        return r[sort];
+    }
+  };
+  const ascending = sort === "maxDrawdown" || sort === "fees";
+  return (a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka === null || kb === null) return ka === kb ? byName(a, b) : ka === null ? 1 : -1;
+    if (ka !== kb) return (ka < kb ? -1 : 1) * (ascending ? 1 : -1);
+    return byName(a, b);
+  };
+}
+
+/** The 1-minute candle whose open time is closest to `at` (the earlier on a tie); candles oldest first. */
+function candleNearest(list: readonly Candle[], at: number): Candle | undefined {
+  if (list.length === 0) return undefined;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.openTime < at) lo = mid + 1;
+    else hi = mid;
+  }
+  // lo: the first at or after `at` (or the last one); its predecessor may be closer.
+  const after = list[lo]!;
+  const before = lo > 0 ? list[lo - 1]! : undefined;
+  return before && at - before.openTime <= Math.abs(after.openTime - at) ? before : after;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Why a failed tool call failed: its error, else each rejected action as "SYMBOL: reason (message)". */
+export function toolCallError(metadata: unknown): string {
+  const result = (metadata as { result?: { error?: { code?: unknown; message?: unknown }; results?: unknown } } | null)?.result;
+  const message = result?.error?.message;
+  if (typeof message === "string" && message !== "") return message;
+  const rejected = Array.isArray(result?.results) ? (result.results as Array<Record<string, unknown>>).filter((r) => r !== null && typeof r === "object" && r.status === "rejected") : [];
+  if (rejected.length > 0) {
+    return rejected
+      .map((r) => {
+        const why = typeof r.reason === "string" ? r.reason : "rejected";
+        const text = typeof r.message === "string" && r.message !== "" && r.message !== why ? ` (${r.message})` : "";
+        return `${typeof r.symbol === "string" ? r.symbol.toUpperCase() : "?"}: ${why}${text}`;
+      })
+      .join("; ");
+  }
+  const code = result?.error?.code;
+  return typeof code === "string" ? code : "failed";
+}
+
 /** The application behind the HTTP API: queries the database, acts through the trading service. */
 export function createAppServices(d: AppServicesDeps): S.AppServices {
   const market = (symbol: string): MarketSpec => {
@@ -80,6 +184,9 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
   const marketView = (m: MarketSpec): S.MarketView => {
     const q = d.market.quote(m.symbol);
     const px = (t: number | undefined) => (t === undefined ? null : ticksToPrice(m, t));
+    // The mid a day ago: the close of the 1-minute candle nearest to then (the oldest when history is shorter).
+    const then = d.candles ? candleNearest(d.candles.get(m.symbol, "1m"), d.now() - DAY_MS) : undefined;
+    const change = then && q?.mid !== undefined && then.close > 0 ? Number(divRound((BigInt(q.mid) - BigInt(then.close)) * 10_000n, BigInt(then.close))) / 100 : null;
     return {
       symbol: m.symbol,
       bid: px(q?.bid),
@@ -89,6 +196,8 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       priceDecimals: m.priceDecimals,
       minBaseAmount: lotsToQuantity(m, m.minBaseLots),
       updatedAt: q && q.ts > 0 ? new Date(q.ts).toISOString() : null,
+      open24h: then ? ticksToPrice(m, then.close) : null,
+      change24hPct: change,
     };
   };
 
@@ -227,6 +336,130 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     },
     strategies: () => d.strategies(),
 
+    leaderboard: async ({ window, sort = "returnPct", variant }) => {
+      const since = windowStart(LEADERBOARD_SPAN[window], d.now());
+      // Three queries whatever the number of models: the models, the window's trade totals of
+      // every model, and every model's curve inside the window.
+      const [rows, totals, curves] = await Promise.all([
+        d.db
+          .select()
+          .from(models)
+          .where(variant === undefined ? undefined : eq(models.strategy, variant)),
+        windowTradeTotals(d.db, since),
+        exactEquityCurves(d.db, since),
+      ]);
+      const board = rows.map((row): S.LeaderboardRow => {
+        const account = d.service.account(row.id);
+        const equity = d.service.figures(account).equity;
+        const curve = curves.get(row.id) ?? [];
+        // Against the equity at the window's start: the first snapshot inside the window when the
+        // model already existed then, else (younger model, "all", no snapshot) its initial capital.
+        const existedBefore = window !== "all" && row.createdAt.getTime() < since.getTime();
+        const start = existedBefore && curve.length > 0 ? usd(curve[0]!.equity) : usd(row.initialCapital);
+        const t = totals.get(row.id);
+        const stats = tradeStatsOf(t ?? NO_TRADES);
+        const figures = curveMetrics(curve.map((p) => ({ ts: p.ts, equity: Number(p.equity) })));
+        return {
+          rank: 0,
+          id: row.id,
+          name: row.name,
+          kind: row.kind,
+          strategy: row.strategy,
+          status: row.status,
+          equity: formatUsd(equity),
+          startEquity: formatUsd(start),
+          returnPct: returnPctOf(equity, start),
+          realizedPnl: formatUsd(t?.total ?? 0n),
+          fees: formatUsd(t?.fees ?? 0n),
+          sharpe: figures.sharpe,
+          maxDrawdown: figures.maxDrawdown,
+          winRate: stats.winRate,
+          trades: stats.trades,
+          openPositions: account.positions.size,
+        };
+      });
+      board.sort(compareRows(sort));
+      board.forEach((r, i) => (r.rank = i + 1));
+      return board;
+    },
+    equityCurves: async (window, points) => {
+      const [rows, curves] = await Promise.all([d.db.select().from(models).orderBy(models.createdAt, models.id), exactEquityCurves(d.db, windowStart(window, d.now()))]);
+      return rows.map((row) => ({
+        modelId: row.id,
+        name: row.name,
+        strategy: row.strategy,
+        initialCapital: formatUsd(usd(row.initialCapital)),
+        points: downsampleLttb(
+          curves.get(row.id) ?? [],
+          points,
+          (p) => p.ts,
+          (p) => Number(p.equity),
+        ).map((p) => ({ ts: new Date(p.ts).toISOString(), equity: formatUsd(usd(p.equity)) })),
+      }));
+    },
+    analytics: async (id) => {
+      await modelRow(id);
+      const closedAt = sql<Date>`coalesce(${orders.closedAt}, ${orders.updatedAt})`.mapWith(orders.closedAt);
+      const [trades, curves] = await Promise.all([
+        d.db
+          .select({ realizedPnl: orders.realizedPnl, openedAt: orders.openedAt, closedAt })
+          .from(orders)
+          .where(and(eq(orders.modelId, id), eq(orders.status, "CLOSED")))
+          .orderBy(asc(closedAt), asc(orders.id)),
+        equityCurves(d.db, new Date(0), id),
+      ]);
+      const figures = tradeAnalytics(
+        trades.map((t) => ({ realizedPnl: usd(t.realizedPnl ?? "0"), openedAt: t.openedAt.getTime(), closedAt: t.closedAt.getTime() })),
+        curves.get(id) ?? [],
+      );
+      return { modelId: id, ...figures };
+    },
+    candles: (symbol, interval, limit) => {
+      const m = market(symbol);
+      const list = d.candles?.get(m.symbol, interval) ?? [];
+      return list.slice(-limit).map((c) => ({
+        openTime: new Date(c.openTime).toISOString(),
+        open: ticksToPrice(m, c.open),
+        high: ticksToPrice(m, c.high),
+        low: ticksToPrice(m, c.low),
+        close: ticksToPrice(m, c.close),
+        volume: lotsToQuantity(m, c.volume),
+      }));
+    },
+    marketTrades: (symbol, limit) => {
+      const m = market(symbol);
+      return (d.recentTrades?.latest(m.symbol, limit) ?? []).map((t) => ({ ts: new Date(t.ts).toISOString(), price: ticksToPrice(m, t.priceTicks), size: lotsToQuantity(m, t.sizeLots) }));
+    },
+    failures: async (modelId, limit) => {
+      if (modelId !== undefined) await modelRow(modelId);
+      const [runRows, callRows] = await Promise.all([
+        d.db
+          .select()
+          .from(invocations)
+          .where(and(inArray(invocations.status, ["error", "timeout"]), modelId === undefined ? undefined : eq(invocations.modelId, modelId)))
+          .orderBy(desc(invocations.createdAt), desc(invocations.id))
+          .limit(limit),
+        d.db
+          .select()
+          .from(toolCalls)
+          // The same test of a failed call as the run statistics (src/scheduler/run-stats.ts).
+          .where(and(sql`${toolCalls.metadata}->'result'->>'ok' = 'false'`, modelId === undefined ? undefined : eq(toolCalls.modelId, modelId)))
+          .orderBy(desc(toolCalls.createdAt), desc(toolCalls.id))
+          .limit(limit),
+      ]);
+      return {
+        runs: await invocationViews(runRows),
+        toolCalls: callRows.map((c) => ({
+          invocationId: c.invocationId ?? "",
+          modelId: c.modelId,
+          type: c.type,
+          metadata: c.metadata,
+          error: toolCallError(c.metadata),
+          createdAt: c.createdAt.toISOString(),
+        })),
+      };
+    },
+
     positions: async (modelId) => {
       if (modelId !== undefined) await modelRow(modelId);
       const out: S.PositionView[] = [];
@@ -239,10 +472,10 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       }
       return out.sort((a, b) => a.openedAt.localeCompare(b.openedAt));
     },
-    trades: async (modelId, limit) => {
+    trades: async (modelId, limit, offset = 0) => {
       if (modelId !== undefined) await modelRow(modelId);
       const where = modelId ? and(eq(orders.status, "CLOSED"), eq(orders.modelId, modelId)) : eq(orders.status, "CLOSED");
-      const rows = await d.db.select().from(orders).where(where).orderBy(desc(orders.closedAt), desc(orders.id)).limit(limit);
+      const rows = await d.db.select().from(orders).where(where).orderBy(desc(orders.closedAt), desc(orders.id)).limit(limit).offset(offset);
       return rows.map(tradeView);
     },
     openPosition: async (modelId, input) => {
@@ -298,14 +531,16 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       return positionView(m, p, mid(m.symbol));
     },
 
-    invocations: async (modelId, limit) => {
+    invocations: async (modelId, limit, offset = 0) => {
       if (modelId !== undefined) await modelRow(modelId);
+      // The id breaks ties of a cycle's runs (one timestamp): pages neither overlap nor skip.
       const rows = await d.db
         .select()
         .from(invocations)
         .where(modelId ? eq(invocations.modelId, modelId) : undefined)
-        .orderBy(desc(invocations.createdAt))
-        .limit(limit);
+        .orderBy(desc(invocations.createdAt), desc(invocations.id))
+        .limit(limit)
+        .offset(offset);
       return invocationViews(rows);
     },
     invocation: async (id) => {

@@ -18,6 +18,7 @@ import { createDeciders } from "../scheduler/llm-decider.js";
 import { DecisionExtras } from "../scheduler/decision-extras.js";
 import { CandleStore } from "../market/candle-store.js";
 import { MarketRoom } from "../market/market-room.js";
+import { RecentTrades } from "../market/recent-trades.js";
 import { marketTicks } from "../market/market-ticks.js";
 import { EquityRecorder } from "../trading/equity.js";
 import { Scheduler } from "../scheduler/scheduler.js";
@@ -182,6 +183,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   });
   const equity = new EquityRecorder(uow, service, () => clock.now());
 
+  // The tape of the dashboard: the feed's last trade prints per symbol (attached to the room below).
+  const recentTrades = new RecentTrades();
   const movable = feed.kind === "synthetic" ? feed : undefined;
   const persistMarkets = () => saveMarketState(db, markets, (s) => room.mid(s), movable ? movable.state() : {}, new Date(clock.now()));
   const services = createAppServices({
@@ -207,6 +210,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     bus,
     now: () => clock.now(),
     snapshotEquity: () => equity.snapshot(),
+    candles,
+    recentTrades,
     strategies: () => [
       ...Object.values(RULE_STRATEGIES).map((s) => ({ name: s.name, kind: "rule" as const, description: s.description })),
       ...LLM_VARIANTS.map((v) => ({ name: v.name, kind: "llm" as const, description: v.description })),
@@ -217,6 +222,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   // candles from its mid, and at most one `market` tick a second per symbol for the dashboard.
   room.onBook("exits", (u, q) => exits.onBook(u.symbol, q.bid, q.ask));
   candles.attach(room);
+  recentTrades.attach(room);
   room.onBook("market-ticks", marketTicks({ markets, now: () => clock.now(), publish: (data) => bus.publish({ type: "market", data }) }));
 
   const timers: Array<() => void> = [];

@@ -222,7 +222,7 @@ export type LeaderboardSort = "equity" | "returnPct" | "realizedPnl" | "fees" | 
 
 export interface LeaderboardQuery {
   window: LeaderboardWindow;
-  /** Default returnPct, best first (maxDrawdown: smallest first; name: A to Z). */
+  /** Default returnPct, best first (maxDrawdown and fees: smallest first; name: A to Z); rows without the figure (null) last, ties by name then id. */
   sort?: LeaderboardSort;
   /** Only models running this strategy or prompt variant. */
   variant?: string;
@@ -232,7 +232,8 @@ export interface LeaderboardQuery {
  * One model's row over a window. `equity` is now; `returnPct` is against the equity at the
  * window's start (initial capital for "all", or when the model is younger than the window);
  * realized P&L, fees, trades and win rate count trades closed inside the window; Sharpe and max
- * drawdown come from the curve inside it.
+ * drawdown come from the curve inside it. `realizedPnl` sums the trades' net P&L as GET /api/trades
+ * shows it (fees already taken off); `fees` is what those trades paid, shown for itself.
  */
 export interface LeaderboardRow {
   rank: number;
@@ -271,11 +272,13 @@ export interface AnalyticsView {
   profitFactor: number | null;
   /** Money: mean realized P&L per trade. */
   expectancy: string | null;
+  /** Over the closed trades (net P&L); a trade with zero P&L is neither a win nor a loss and ends both streaks. */
   winRate: number | null;
   trades: number;
   wins: number;
   losses: number;
   averageWin: string | null;
+  /** Negative, as booked (so is `largestLoss`). */
   averageLoss: string | null;
   largestWin: string | null;
   largestLoss: string | null;

@@ -123,6 +123,10 @@ export class Scheduler {
       lastCycle: this.last
         ? { startedAt: new Date(this.last.startedAt).toISOString(), finishedAt: this.last.finishedAt ? new Date(this.last.finishedAt).toISOString() : null, models: this.last.models }
         : null,
+      // Runs in flight, oldest first; how long is wall time (a replay's recorded clock races ahead).
+      running: [...this.running]
+        .map(([modelId, r]) => ({ modelId, invocationId: r.invocationId, startedAt: new Date(r.startedAt).toISOString(), runningMs: Math.max(0, Math.round(this.wall() - r.startedWall)) }))
+        .sort((a, b) => b.runningMs - a.runningMs || (a.modelId < b.modelId ? -1 : 1)),
     };
   }
 

@@ -97,19 +97,40 @@ export const timestamp = () => z.iso.datetime({ offset: true, error: "must be an
  * (a client asking for "everything" gets the most we serve), anything else that is not a
  * whole number of at least 1 is rejected.
  */
-export const cappedCount = (defaultValue: number, cap: number) =>
+export const cappedCount = (defaultValue: number, cap: number, min = 1) =>
   z
     .string()
     .optional()
     .transform((value, ctx) => {
       if (value === undefined || value === "") return defaultValue;
-      if (!/^\d+$/.test(value) || /^0+$/.test(value)) {
-        const message = `must be a whole number from 1 (at most ${cap} are returned)`;
+      if (!/^\d+$/.test(value) || Number(value) < min) {
+        const message = `must be a whole number from ${min} (at most ${cap} are returned)`;
         ctx.issues.push({ code: "custom", message, input: value });
         return z.NEVER;
       }
       return Math.min(Number(value), cap); // a very long digit string is a huge Number or Infinity: still capped
     });
+
+/** The largest `offset` served: paging a million rows back is already beyond any screen. */
+export const MAX_OFFSET = 1_000_000;
+
+/**
+ * `?offset=`: how many of the newest rows to skip, a whole number from 0 to MAX_OFFSET (default
+ * 0). Unlike a limit a larger one is refused, not clamped: clamping would answer a different page.
+ */
+export const offset = () =>
+  z
+    .string()
+    .transform((value, ctx) => {
+      if (value === "") return 0;
+      if (!/^\d+$/.test(value) || Number(value) > MAX_OFFSET) {
+        ctx.issues.push({ code: "custom", message: `must be a whole number from 0 to ${MAX_OFFSET}`, input: value });
+        return z.NEVER;
+      }
+      return Number(value);
+    })
+    // Optional outside the transform, so a typed client (hc<AppType>) may leave it out.
+    .optional();
 
 export const modelIdParam = z.object({ id: modelId() });
 /** `?modelId=` with nothing after it means no filter, as it would in a form. */
@@ -120,3 +141,6 @@ export const MAX_LIMIT = 1000;
 
 /** `?modelId=&limit=` of the newest-first lists (trades, invocations). */
 export const listQuery = z.object({ ...optionalModelIdQuery, limit: cappedCount(DEFAULT_LIMIT, MAX_LIMIT) });
+
+/** `?modelId=&limit=&offset=` of the lists that page back through history (trades, invocations). */
+export const pagedListQuery = listQuery.extend({ offset: offset() });

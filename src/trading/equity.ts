@@ -65,6 +65,12 @@ async function rollUpTo(tx: Pick<Db, "execute">, from: string, to: string, unit:
 
 const WINDOWS: Record<EquityWindow, number | null> = { "1h": HOUR, "24h": DAY, "7d": 7 * DAY, "30d": 30 * DAY, all: null };
 
+/** Where a window starts: `now` minus its span, the epoch for "all". */
+export function windowStart(window: EquityWindow, now: number): Date {
+  const span = WINDOWS[window];
+  return new Date(span === null ? 0 : now - span);
+}
+
 export async function equityHistory(db: Db, modelId: string, window: EquityWindow, now: number) {
   const span = WINDOWS[window];
   const where = span === null ? eq(equitySnapshots.modelId, modelId) : and(eq(equitySnapshots.modelId, modelId), gte(equitySnapshots.ts, new Date(now - span)));
@@ -94,6 +100,38 @@ export async function equityCurves(db: Db, since: Date, modelId?: string): Promi
     out.set(
       row.modelId,
       ts.map((t, i) => ({ ts: Number(t), equity: Number(equity[i]) })),
+    );
+  }
+  return out;
+}
+
+/** A snapshot with its equity as the stored decimal text (exact, for display and sums). */
+export interface ExactEquityPoint {
+  ts: number;
+  equity: string;
+}
+
+/**
+ * Every model's equity curve since `since` like equityCurves, in ONE query, but with equity as
+ * the stored decimal text: for answers that show or compare money rather than compute ratios.
+ */
+export async function exactEquityCurves(db: Db, since: Date): Promise<Map<string, ExactEquityPoint[]>> {
+  const rows = await db
+    .select({
+      modelId: equitySnapshots.modelId,
+      ts: sql<unknown>`json_agg(floor(extract(epoch from ${equitySnapshots.ts}) * 1000)::bigint order by ${equitySnapshots.ts})`,
+      equity: sql<unknown>`json_agg(${equitySnapshots.equity}::text order by ${equitySnapshots.ts})`,
+    })
+    .from(equitySnapshots)
+    .where(gte(equitySnapshots.ts, since))
+    .groupBy(equitySnapshots.modelId);
+  const out = new Map<string, ExactEquityPoint[]>();
+  for (const row of rows) {
+    const ts = jsonValue(row.ts) as number[];
+    const equity = jsonValue(row.equity) as string[];
+    out.set(
+      row.modelId,
+      ts.map((t, i) => ({ ts: Number(t), equity: equity[i]! })),
     );
   }
   return out;

@@ -153,4 +153,39 @@ describe("scheduler", () => {
     expect(row!.durationMs).toBeLessThan(3_600_000);
     expect(row!.createdAt.toISOString()).toBe("2024-08-08T00:00:00.000Z");
   });
+
+  it("status lists the runs in flight with how long they have really run (wall time)", async () => {
+    h = await createHarness("pglite");
+    const id = await h.model();
+    let wall = 5_000;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const s = new Scheduler({
+      intervalMs: 0,
+      uow: h.uow,
+      service: h.service,
+      clock: h.clock,
+      wall: () => wall,
+      activeModels: async () => [{ id, name: "m", strategy: "wait" }],
+      decider: () => async () => {
+        started();
+        await released;
+      },
+      intelligence: () => EMPTY,
+      context: () => ({ markets: DEFAULT_MARKETS, portfolio: { cash: "0", equity: "0", available: "0", positions: [] } }),
+    });
+    expect(s.status().running).toEqual([]);
+    const cycle = s.runCycle();
+    await running;
+    wall += 1_234.4;
+    h.clock.advance(6 * 3_600_000); // domain time (a replay's) does not count
+    const [run] = s.status().running;
+    const [row] = await h.t.database.db.select().from(invocations).where(eq(invocations.modelId, id));
+    expect(run).toEqual({ modelId: id, invocationId: row!.id, startedAt: row!.createdAt.toISOString(), runningMs: 1_234 });
+    release();
+    await cycle;
+    expect(s.status().running).toEqual([]);
+  });
 });

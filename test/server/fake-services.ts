@@ -1,5 +1,19 @@
 import { conflict, invalid, notFound, rejected } from "../../src/core/errors.js";
-import type { AppEvent, AppServices, CreateModelInput, ExitPlanInput, ExitPlanView, MarketView, ModelView, OpenPositionInput, OrderView, PositionView, TradeView } from "../../src/app/services.js";
+import type {
+  AnalyticsView,
+  AppEvent,
+  AppServices,
+  CreateModelInput,
+  LeaderboardQuery,
+  ExitPlanInput,
+  ExitPlanView,
+  MarketView,
+  ModelView,
+  OpenPositionInput,
+  OrderView,
+  PositionView,
+  TradeView,
+} from "../../src/app/services.js";
 
 /**
  * An in-memory AppServices that records every call, so HTTP tests can check both what the server
@@ -124,9 +138,63 @@ export class FakeServices implements AppServices {
     return this.openPositions.filter((p) => modelId === undefined || p.modelId === modelId);
   }
 
-  async trades(modelId: string | undefined, limit: number) {
-    this.record("trades", modelId, limit);
-    return this.closedTrades.filter((t) => modelId === undefined || t.modelId === modelId).slice(0, limit);
+  async trades(modelId: string | undefined, limit: number, offset?: number) {
+    this.record("trades", modelId, limit, ...(offset === undefined ? [] : [offset]));
+    const from = offset ?? 0;
+    return this.closedTrades.filter((t) => modelId === undefined || t.modelId === modelId).slice(from, from + limit);
+  }
+
+  async leaderboard(query: LeaderboardQuery) {
+    this.record("leaderboard", query);
+    return [];
+  }
+
+  async equityCurves(window: string, points: number) {
+    this.record("equityCurves", window, points);
+    return [];
+  }
+
+  async analytics(id: string): Promise<AnalyticsView> {
+    this.record("analytics", id);
+    this.requireModel(id);
+    return {
+      modelId: id,
+      sharpe: null,
+      sortino: null,
+      calmar: null,
+      maxDrawdown: null,
+      profitFactor: null,
+      expectancy: null,
+      winRate: null,
+      trades: 0,
+      wins: 0,
+      losses: 0,
+      averageWin: null,
+      averageLoss: null,
+      largestWin: null,
+      largestLoss: null,
+      longestWinStreak: 0,
+      longestLossStreak: 0,
+      averageHoldMsWinners: null,
+      averageHoldMsLosers: null,
+    };
+  }
+
+  candles(symbol: string, interval: string, limit: number) {
+    this.record("candles", symbol, interval, limit);
+    if (symbol !== "BTC" && symbol !== "ETH") throw notFound(`unknown market ${symbol}`);
+    return [];
+  }
+
+  marketTrades(symbol: string, limit: number) {
+    this.record("marketTrades", symbol, limit);
+    if (symbol !== "BTC" && symbol !== "ETH") throw notFound(`unknown market ${symbol}`);
+    return [];
+  }
+
+  async failures(modelId: string | undefined, limit: number) {
+    this.record("failures", modelId, limit);
+    return { runs: [], toolCalls: [] };
   }
 
   async openPosition(modelId: string, input: OpenPositionInput) {
@@ -222,8 +290,8 @@ export class FakeServices implements AppServices {
     return position;
   }
 
-  async invocations(modelId: string | undefined, limit: number) {
-    this.record("invocations", modelId, limit);
+  async invocations(modelId: string | undefined, limit: number, offset?: number) {
+    this.record("invocations", modelId, limit, ...(offset === undefined ? [] : [offset]));
     const toolCalls = [{ type: "HOLDING", metadata: {}, createdAt: NOW }];
     return [{ id: "i1", modelId: "m1", createdAt: NOW, durationMs: 12, status: "ok" as const, response: "hold", error: null, inputTokens: null, outputTokens: null, toolCalls }];
   }
@@ -237,7 +305,7 @@ export class FakeServices implements AppServices {
 
   schedulerStatus() {
     this.record("schedulerStatus");
-    return { intervalMs: 300_000, enabled: true, cycleInProgress: false, lastCycle: null };
+    return { intervalMs: 300_000, enabled: true, cycleInProgress: false, lastCycle: null, running: [] };
   }
 
   runSchedulerNow() {
@@ -283,7 +351,7 @@ export class FakeServices implements AppServices {
 const NOW = "2025-01-01T00:00:00.000Z";
 
 function market(symbol: string, mid: string): MarketView {
-  return { symbol, bid: mid, ask: mid, mid, sizeDecimals: 5, priceDecimals: 1, minBaseAmount: "0.0001", updatedAt: NOW };
+  return { symbol, bid: mid, ask: mid, mid, sizeDecimals: 5, priceDecimals: 1, minBaseAmount: "0.0001", updatedAt: NOW, open24h: null, change24hPct: null };
 }
 
 function plan(input: ExitPlanInput): ExitPlanView {

@@ -38,7 +38,7 @@ const equityQuery = z.object({
   window: oneOf(["1h", "24h", "7d", "30d", "all"]).default("all"),
 });
 
-/** Models with their accounts and metrics, the strategies they can run, and their equity curves. */
+/** Models with their accounts and metrics, the strategies they can run, their equity curves and analytics. */
 export function modelRoutes(services: AppServices) {
   return new Hono()
     .get("/strategies", (c) => c.json(services.strategies()))
@@ -53,5 +53,6 @@ export function modelRoutes(services: AppServices) {
       if (status !== undefined) model = await services.setModelStatus(id, status);
       return c.json(model!);
     })
-    .get("/models/:id/equity", paramsOf(modelIdParam), queryOf(equityQuery), async (c) => c.json(await services.equity(c.req.valid("param").id, c.req.valid("query").window)));
+    .get("/models/:id/equity", paramsOf(modelIdParam), queryOf(equityQuery), async (c) => c.json(await services.equity(c.req.valid("param").id, c.req.valid("query").window)))
+    .get("/models/:id/analytics", paramsOf(modelIdParam), async (c) => c.json(await services.analytics(c.req.valid("param").id)));
 }
