@@ -14,6 +14,15 @@ type Interval = "1m" | "5m" | "1h";
 const INTERVALS: readonly Interval[] = ["1m", "5m", "1h"];
 const INTERVAL_SEC: Record<Interval, number> = { "1m": 60, "5m": 300, "1h": 3600 };
 
+/** A malformed escape in the address ("%E0") is shown as typed rather than crashing the page. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** `/markets`: the list; `/markets/:symbol`: one market's chart, book and prints. */
 export function MarketsPage({ symbol }: { symbol?: string }) {
   const markets = useMarkets();
@@ -27,7 +36,7 @@ export function MarketsPage({ symbol }: { symbol?: string }) {
       </div>
     );
   }
-  const wanted = decodeURIComponent(symbol).toUpperCase();
+  const wanted = safeDecode(symbol).toUpperCase();
   const market = markets.data.find((m) => m.symbol === wanted);
   if (!market) {
     return (
