@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { createChart, LineSeries, LineStyle, type IChartApi, type ISeriesApi, type Time, type UTCTimestamp } from "lightweight-charts";
 import { formatChartValue, seriesColor, toLineData, type ChartPoint } from "../lib/curves.ts";
 
@@ -41,6 +41,15 @@ export function EquityChart({ series, unit, height, testId = "equity-chart" }: {
   const lines = useRef(new Map<string, Line>());
   const userMoved = useRef(false);
   const shape = useRef("");
+
+  // lines switched off from the legend (a hundred at once are a thicket)
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
+  const toggle = (id: string) =>
+    setHidden((h) => {
+      const next = new Set(h);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
 
   const colored = useMemo(() => series.map((s, i) => ({ ...s, color: s.color ?? seriesColor(i) })), [series]);
 
@@ -91,8 +100,8 @@ export function EquityChart({ series, unit, height, testId = "equity-chart" }: {
       }
     }
     for (const s of colored) {
-      const style = { color: s.color, lineWidth: s.dashed ? 2 : 1, lineStyle: s.dashed ? LineStyle.LargeDashed : LineStyle.Solid, priceFormat } as const;
-      const styleKey = `${s.color}|${s.dashed ? 1 : 0}|${unit}`;
+      const style = { color: s.color, lineWidth: s.dashed ? 2 : 1, lineStyle: s.dashed ? LineStyle.LargeDashed : LineStyle.Solid, priceFormat, visible: !hidden.has(s.id) } as const;
+      const styleKey = `${s.color}|${s.dashed ? 1 : 0}|${unit}|${style.visible ? 1 : 0}`;
       let line = map.get(s.id);
       if (!line) {
         line = { api: c.addSeries(LineSeries, { ...style, priceLineVisible: false, lastValueVisible: false, crosshairMarkerRadius: 3 }), points: null, style: styleKey };
@@ -112,7 +121,7 @@ export function EquityChart({ series, unit, height, testId = "equity-chart" }: {
       userMoved.current = false;
     }
     if (!userMoved.current) c.timeScale().fitContent();
-  }, [colored, unit, priceFormat]);
+  }, [colored, unit, priceFormat, hidden]);
 
   return (
     <div className="equity-chart" data-testid={testId}>
@@ -121,8 +130,10 @@ export function EquityChart({ series, unit, height, testId = "equity-chart" }: {
         <ul className="chart-legend">
           {colored.map((s) => (
             <li key={s.id}>
-              <span className={s.dashed ? "legend-swatch dashed" : "legend-swatch"} style={s.dashed ? { borderColor: s.color } : { background: s.color }} />
-              {s.name}
+              <button type="button" className={hidden.has(s.id) ? "legend-item off" : "legend-item"} aria-pressed={!hidden.has(s.id)} title="Show or hide this line" onClick={() => toggle(s.id)}>
+                <span className={s.dashed ? "legend-swatch dashed" : "legend-swatch"} style={s.dashed ? { borderColor: s.color } : { background: s.color }} />
+                {s.name}
+              </button>
             </li>
           ))}
         </ul>
