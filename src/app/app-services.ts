@@ -13,7 +13,7 @@ import { invocations, models, orders, toolCalls, venueOrders } from "../db/schem
 import { orderView } from "../trading/order-recorder.js";
 import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
-import { lastEventId, readEventsAfter } from "../db/outbox.js";
+import { lastEventId, readEventsAfter, readRecentEvents } from "../db/outbox.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { CurveMetricsReadModel, equityCurves, equityHistory, exactEquityCurves, figuresView, windowStart } from "../trading/equity.js";
 import type { TradingService } from "../trading/trading-service.js";
@@ -573,6 +573,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       return figuresView(d.service.figures(a), a.initialCapital);
     },
 
+    recentEvents: async (limit) => (await readRecentEvents(d.db, limit)).map((e) => ({ id: e.id!, type: e.type, data: e.data, at: e.at.toISOString() })),
     lastEventId: async () => Math.max(await lastEventId(d.db), d.bus.lastPublishedId),
     subscribe: async (afterId, listener) => {
       let last = afterId ?? d.bus.lastPublishedId;

@@ -58,6 +58,8 @@ export interface AppServices {
 
   /** Events after `afterId` (exclusive) from the outbox, then live ones; returns an unsubscribe function. */
   subscribe(afterId: number | undefined, listener: (event: AppEvent) => void): Promise<() => void>;
+  /** The newest events but equity snapshots, newest first: what the live feed shows when it opens. */
+  recentEvents(limit: number): Promise<RecentEventView[]>;
   /** The newest event id (the outbox's highest), 0 before the first event: where a resume may start at most. */
   lastEventId(): Promise<number>;
 }
@@ -67,6 +69,14 @@ export interface AppEvent {
   id?: number;
   type: "order" | "position" | "account" | "invocation" | "market";
   data: unknown;
+}
+
+/** An event of the stream as `GET /api/events/recent` lists it, with when it was written. */
+export interface RecentEventView {
+  id: number;
+  type: AppEvent["type"];
+  data: unknown;
+  at: string;
 }
 
 export interface HealthView {

@@ -1,4 +1,4 @@
-import { asc, gt, sql } from "drizzle-orm";
+import { asc, desc, gt, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "./client.js";
 import { outbox } from "./schema.js";
 import type { BusEvent } from "../events/bus.js";
@@ -31,6 +31,18 @@ export async function readEventsAfter(db: Db, afterId: number, limit = 500): Pro
     // Rows written before events had types carry the event stream's name and data as they are.
     isDomainEventType(r.type) ? busEvent(r.id, r.payload as DomainEvent) : { id: r.id, type: r.type as WireName, modelId: r.modelId, data: r.payload },
   );
+}
+
+/**
+ * The newest `limit` events, newest first, with when each was written: what a live view shows
+ * when it opens. The per-minute equity snapshots are left out (they would crowd out everything).
+ */
+export async function readRecentEvents(db: Db, limit: number): Promise<Array<BusEvent & { at: Date }>> {
+  const rows = await db.select().from(outbox).where(ne(outbox.type, "EquitySnapshotted")).orderBy(desc(outbox.id)).limit(limit);
+  return rows.map((r) => ({
+    ...(isDomainEventType(r.type) ? busEvent(r.id, r.payload as DomainEvent) : { id: r.id, type: r.type as WireName, modelId: r.modelId, data: r.payload }),
+    at: r.createdAt,
+  }));
 }
 
 export async function lastEventId(db: Db): Promise<number> {

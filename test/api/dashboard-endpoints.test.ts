@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAppServices } from "../../src/app/app-services.js";
-import type { AnalyticsView, CandleView, EquityCurveView, FailuresView, InvocationView, LeaderboardRow, MarketTradeView, MarketView, TradeView } from "../../src/app/services.js";
+import type { AnalyticsView, CandleView, EquityCurveView, FailuresView, InvocationView, LeaderboardRow, MarketTradeView, MarketView, RecentEventView, TradeView } from "../../src/app/services.js";
 import { DEFAULT_MARKETS } from "../../src/core/market.js";
 import type { Db } from "../../src/db/client.js";
-import { equitySnapshots, invocations, models, orders, toolCalls } from "../../src/db/schema.js";
+import { equitySnapshots, invocations, models, orders, outbox, toolCalls } from "../../src/db/schema.js";
 import { EventBus } from "../../src/events/bus.js";
 import { CandleStore } from "../../src/market/candle-store.js";
 import { RecentTrades } from "../../src/market/recent-trades.js";
@@ -442,6 +442,30 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
       }
       // Newest first: the trade closed a minute ago, then two, ...
       expect((await get<TradeView[]>(`/api/trades?modelId=${id}&limit=2&offset=1`)).map((t) => t.realizedPnl)).toEqual(["2", "3"]);
+    });
+  });
+
+  describe("GET /api/events/recent", () => {
+    it("lists the newest events newest first, with their time, without equity snapshots", async () => {
+      const id = await model("india", "10000", "trend", DAY);
+      h.book("BTC", [["99999", "1"]], [["100001", "1"]]);
+      await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: "1" });
+      await db
+        .insert(outbox)
+        .values({ type: "EquitySnapshotted", modelId: id, payload: { type: "EquitySnapshotted", v: 1, modelId: id, ts: new Date(now).toISOString(), figures: { cash: "1", equity: "1" } } });
+      await h.service.closePosition(id, "BTC", "MANUAL");
+
+      const all = await get<RecentEventView[]>("/api/events/recent?limit=1000");
+      const ids = all.map((e) => e.id);
+      expect(ids).toEqual([...ids].sort((a, b) => b - a));
+      expect(all.some((e) => e.type === "account" && (e.data as { action?: string }).action === undefined)).toBe(false);
+      expect(all[0]).toMatchObject({ type: "position", data: { action: "closed", position: { symbol: "BTC", closeTrigger: "MANUAL" } } });
+      expect(all.map((e) => e.type)).toContain("order");
+      for (const e of all) expect(Number.isNaN(Date.parse(e.at))).toBe(false);
+
+      const two = await get<RecentEventView[]>("/api/events/recent?limit=2");
+      expect(two.map((e) => e.id)).toEqual(ids.slice(0, 2));
+      expect((await failure("/api/events/recent?limit=0")).status).toBe(400);
     });
   });
 });

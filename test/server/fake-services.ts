@@ -336,6 +336,15 @@ export class FakeServices implements AppServices {
     };
   }
 
+  async recentEvents(limit: number) {
+    this.record("recentEvents", limit);
+    return this.events
+      .filter((e) => e.id !== undefined)
+      .slice(-limit)
+      .reverse()
+      .map((e) => ({ id: e.id!, type: e.type, data: e.data, at: new Date(0).toISOString() }));
+  }
+
   async lastEventId() {
     this.record("lastEventId");
     return this.events.reduce((max, e) => Math.max(max, e.id ?? 0), 0);
