@@ -66,5 +66,8 @@ export const useInvocations = (modelId: string | undefined, limit = 20, offset =
 export const useInvocation = (id: string | null) =>
   useQuery({ queryKey: ["invocations", "one", id], queryFn: ({ signal }) => get<T.InvocationDetailView>(`/invocations/${encodeURIComponent(id!)}`, signal), enabled: id !== null });
 export const useScheduler = () => useQuery({ queryKey: ["scheduler"], queryFn: ({ signal }) => get<T.SchedulerView>("/scheduler", signal), refetchInterval: 2_000 });
+/** Fetched once when a view opens (the stream brings what follows), so no event makes it stale. */
+export const useRecentEvents = (limit = 200) =>
+  useQuery({ queryKey: ["events-recent", limit], queryFn: ({ signal }) => get<T.RecentEventView[]>(`/events/recent${qs({ limit })}`, signal), staleTime: Infinity, refetchOnWindowFocus: false });
 export const useFailures = (modelId?: string, limit = 50) =>
   useQuery({ queryKey: ["failures", modelId, limit], queryFn: ({ signal }) => get<T.FailuresView>(`/failures${qs({ modelId, limit })}`, signal) });

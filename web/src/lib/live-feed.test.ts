@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterRows, isSnapshot, prependRows, toFeedRow, type FeedRow } from "./live-feed.ts";
+import { filterRows, isSnapshot, mergeHistory, prependRows, toFeedRow, type FeedRow } from "./live-feed.ts";
 
 const at = new Date("2025-01-02T03:04:05.000Z");
 
@@ -144,6 +144,17 @@ describe("prependRows", () => {
   });
   it("drops repeats inside the batch", () => {
     expect(prependRows([], [row("1"), row("1")], 10).map((r) => r.id)).toEqual(["1"]);
+  });
+});
+
+describe("mergeHistory", () => {
+  it("joins history and streamed rows by id, highest id first, at most max", () => {
+    // 12 streamed in before the history (…, 10, 11, 12) answered: it appears once.
+    const merged = mergeHistory([row("13"), row("12")], [row("12"), row("11"), row("9")], 3);
+    expect(merged.map((r) => r.id)).toEqual(["13", "12", "11"]);
+  });
+  it("orders by the number, not the text", () => {
+    expect(mergeHistory([row("100")], [row("99"), row("1000")], 10).map((r) => r.id)).toEqual(["1000", "100", "99"]);
   });
 });
 

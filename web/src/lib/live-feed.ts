@@ -205,3 +205,14 @@ export interface FeedFilter {
 export function filterRows(rows: readonly FeedRow[], f: FeedFilter): FeedRow[] {
   return rows.filter((r) => (f.modelId === "" || r.modelId === f.modelId) && (f.symbol === "" || r.symbol === f.symbol));
 }
+
+/**
+ * Joins the history fetched when the page opened with the rows that streamed meanwhile: one row
+ * per event id, newest (highest id) first, at most `max`. The two overlap when an event streamed
+ * in before the history answered.
+ */
+export function mergeHistory(live: readonly FeedRow[], history: readonly FeedRow[], max: number): FeedRow[] {
+  const byId = new Map<string, FeedRow>();
+  for (const r of [...history, ...live]) byId.set(r.id, r);
+  return [...byId.values()].sort((a, b) => Number(b.id) - Number(a.id)).slice(0, max);
+}

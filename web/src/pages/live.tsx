@@ -1,7 +1,7 @@
-import { useMemo, useState } from "react";
-import { useMarkets, useModels, useScheduler } from "../api/queries.ts";
+import { useEffect, useMemo, useState } from "react";
+import { useMarkets, useModels, useRecentEvents, useScheduler } from "../api/queries.ts";
 import { useLiveEvents } from "../live/live-provider.tsx";
-import { filterRows, isSnapshot, prependRows, toFeedRow, type FeedFilter, type FeedRow } from "../lib/live-feed.ts";
+import { filterRows, isSnapshot, mergeHistory, prependRows, toFeedRow, type FeedFilter, type FeedRow } from "../lib/live-feed.ts";
 import { duration } from "../lib/format.ts";
 import { Card, Empty } from "../components/ui.tsx";
 import { LiveFeedItem } from "../components/live-feed-item.tsx";
@@ -12,7 +12,7 @@ const MAX_ROWS = 500;
 
 /**
  * Everything that streams, newest first: orders, positions, account changes and finished
- * decisions. Only events that arrive while the page is open are shown (the stream starts now).
+ * decisions. It opens with the latest events from the server's history, then adds what streams.
  */
 export function LivePage() {
   const models = useModels();
@@ -23,6 +23,13 @@ export function LivePage() {
   const [paused, setPaused] = useState(false);
   const [snapshots, setSnapshots] = useState(false);
   const [filter, setFilter] = useState<FeedFilter>({ modelId: "", symbol: "" });
+  const history = useRecentEvents(MAX_ROWS);
+
+  useEffect(() => {
+    if (!history.data) return;
+    const past = history.data.map((e) => toFeedRow(e, new Date(e.at))).filter((r): r is FeedRow => r !== null);
+    setRows((r) => mergeHistory(r, past, MAX_ROWS));
+  }, [history.data]);
 
   useLiveEvents((e) => {
     const row = toFeedRow(e, new Date());
