@@ -26,7 +26,7 @@ import { UnitOfWork } from "../src/db/unit-of-work.js";
 import type { Scheduler } from "../src/scheduler/scheduler.js";
 import { EventBus } from "../src/events/bus.js";
 import { createApp } from "../src/server/app.js";
-import type { ModelView } from "../src/app/services.js";
+import type { AppServices, ModelView } from "../src/app/services.js";
 import { ModelAccount } from "../src/trading/account.js";
 import { TradingService } from "../src/trading/trading-service.js";
 import { MarketRoom } from "../src/market/market-room.js";
@@ -105,13 +105,32 @@ async function seed(db: Db, now: number): Promise<number> {
   return Number(result.rows[0]?.n ?? 0);
 }
 
-async function runDriver(driver: DriverName, n: number, requests: number): Promise<DriverResult> {
+/** The app's services over a migrated database with the models and history described at the top of this file. */
+export interface SeededApp {
+  db: Db;
+  services: AppServices;
+  bus: EventBus;
+  /** At the seed's "now" (2026-01-01T00:00:00Z); the services read the time from it. */
+  clock: ManualClock;
+  /** The models' ids, in creation order. */
+  ids: string[];
+  /** Rows in equity_snapshots after seeding. */
+  rows: number;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A migrated database of the driver with `n` models, each with the history described at the top
+ * of this file, and createAppServices over it (no scheduler); `{ skipped }` when PostgreSQL is
+ * unreachable. Shared with the dashboard bench.
+ */
+export async function openSeededApp(driver: DriverName, n: number): Promise<SeededApp | { skipped: string }> {
   let t: TestDatabase;
   try {
     t = await openTestDatabase(driver);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (driver === "postgres") return { driver, skipped: `PostgreSQL unreachable at ${ADMIN_URL} (${reason})` };
+    if (driver === "postgres") return { skipped: `PostgreSQL unreachable at ${ADMIN_URL} (${reason})` };
     throw error;
   }
   try {
@@ -142,8 +161,20 @@ async function runDriver(driver: DriverName, n: number, requests: number): Promi
       strategies: () => [],
       now: () => clock.now(),
     });
+    return { db: t.database.db, services, bus, clock, ids, rows, dispose: () => t.dispose() };
+  } catch (error) {
+    await t.dispose();
+    throw error;
+  }
+}
+
+async function runDriver(driver: DriverName, n: number, requests: number): Promise<DriverResult> {
+  const seeded = await openSeededApp(driver, n);
+  if ("skipped" in seeded) return { driver, skipped: seeded.skipped };
+  try {
+    const { services, bus, ids, rows } = seeded;
     const app = createApp({ services, logger: pino({ level: "silent" }) });
-    const statements = countStatements(t.database.db);
+    const statements = countStatements(seeded.db);
     const get = async (path: string): Promise<number> => {
       const t0 = performance.now();
       const res = await app.request(path);
@@ -177,7 +208,7 @@ async function runDriver(driver: DriverName, n: number, requests: number): Promi
     }
     return { driver, list: distribution(list), cold: distribution(cold), one: distribution(one), statements: perListing, coldStatements: perColdListing, rows };
   } finally {
-    await t.dispose();
+    await seeded.dispose();
   }
 }
 

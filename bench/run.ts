@@ -7,6 +7,7 @@
  *   npm run bench -- --only matching,stop-latency   a subset, in the usual order
  *   npm run bench -- --only scheduler-llm           one cycle of 100 mock LLM models
  *   npm run bench -- --only model-listing           GET /api/models with 100 models
+ *   npm run bench -- --only dashboard               the arena with 100 models x 30 days, API and chromium
  *
  * Each benchmark runs in its own child process (same Node flags, plus --expose-gc): one
  * benchmark's heap and JIT state must not slow the next one down (the matching bench's streams
@@ -19,6 +20,7 @@ import { fork } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { runBookUpdatesBench } from "./book-updates.js";
+import { DASHBOARD_API_GOAL_MS, DASHBOARD_JS_GOAL_KB, DASHBOARD_RENDER_GOAL_MS, runDashboardBench } from "./dashboard.js";
 import { runMatchingBench } from "./matching.js";
 import { MODEL_LISTING_GOAL_MS, runModelListingBench } from "./model-listing.js";
 import { int, verdict, type Figure } from "./report.js";
@@ -91,6 +93,16 @@ const BENCHES: Bench[] = [
     title: "GET /api/models with 100 models and a month of history each (PGlite and PostgreSQL)",
     goals: [`p99 < ${MODEL_LISTING_GOAL_MS} ms while pollers share the curve metrics; statements per listing independent of the number of models`],
     run: (quick) => runModelListingBench({ quick }),
+  },
+  {
+    name: "dashboard",
+    title: "The dashboard's arena with 100 models x 30 days: its reads (PGlite and PostgreSQL), its render in chromium, its JavaScript",
+    goals: [
+      `rendered < ${DASHBOARD_RENDER_GOAL_MS} ms from navigation (p50 of cold loads)`,
+      `first-load JS < ${DASHBOARD_JS_GOAL_KB} KB gzipped`,
+      `p95 of /api/equity and /api/leaderboard < ${DASHBOARD_API_GOAL_MS} ms`,
+    ],
+    run: (quick) => runDashboardBench({ quick }),
   },
   {
     name: "replay",
