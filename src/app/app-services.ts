@@ -15,7 +15,7 @@ import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
 import { lastEventId, readEventsAfter, readRecentEvents } from "../db/outbox.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
-import { CurveMetricsReadModel, equityCurves, equityHistory, exactEquityCurves, figuresView, windowStart } from "../trading/equity.js";
+import { CurveMetricsReadModel, equityCurves, equityHistory, ExactCurvesReadModel, figuresView, windowStart } from "../trading/equity.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
 import { parseLlmSettings } from "../agents/llm/settings.js";
@@ -177,8 +177,12 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
   const mid = (s: string) => d.market.mid(s);
   // Every equity snapshot round emits `account` events: the curve metrics are then re-read.
   const curveFigures = new CurveMetricsReadModel(d.db, WEEK);
+  // The arena's leaderboard and chart over a window: one read of every curve per snapshot round.
+  const windowCurves = new ExactCurvesReadModel(d.db);
   d.bus.subscribe((e) => {
-    if (e.type === "account") curveFigures.invalidate();
+    if (e.type !== "account") return;
+    curveFigures.invalidate();
+    windowCurves.invalidate();
   });
 
   const marketView = (m: MarketSpec): S.MarketView => {
@@ -337,28 +341,35 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     strategies: () => d.strategies(),
 
     leaderboard: async ({ window, sort = "returnPct", variant }) => {
-      const since = windowStart(LEADERBOARD_SPAN[window], d.now());
+      const now = d.now();
+      const since = windowStart(LEADERBOARD_SPAN[window], now);
       // Three queries whatever the number of models: the models, the window's trade totals of
-      // every model, and every model's curve inside the window.
+      // every model, and every model's curve inside the window (shared with the equity chart and
+      // kept until the next snapshot round, with the figures computed from it).
       const [rows, totals, curves] = await Promise.all([
         d.db
           .select()
           .from(models)
           .where(variant === undefined ? undefined : eq(models.strategy, variant)),
         windowTradeTotals(d.db, since),
-        exactEquityCurves(d.db, since),
+        windowCurves.derive(
+          LEADERBOARD_SPAN[window],
+          now,
+          "leaderboard",
+          (all) => new Map([...all].map(([id, curve]) => [id, { first: curve[0]?.equity, figures: curveMetrics(curve.map((p) => ({ ts: p.ts, equity: Number(p.equity) }))) }])),
+        ),
       ]);
       const board = rows.map((row): S.LeaderboardRow => {
         const account = d.service.account(row.id);
         const equity = d.service.figures(account).equity;
-        const curve = curves.get(row.id) ?? [];
+        const curve = curves.get(row.id);
         // Against the equity at the window's start: the first snapshot inside the window when the
         // model already existed then, else (younger model, "all", no snapshot) its initial capital.
         const existedBefore = window !== "all" && row.createdAt.getTime() < since.getTime();
-        const start = existedBefore && curve.length > 0 ? usd(curve[0]!.equity) : usd(row.initialCapital);
+        const start = existedBefore && curve?.first !== undefined ? usd(curve.first) : usd(row.initialCapital);
         const t = totals.get(row.id);
         const stats = tradeStatsOf(t ?? NO_TRADES);
-        const figures = curveMetrics(curve.map((p) => ({ ts: p.ts, equity: Number(p.equity) })));
+        const figures = curve?.figures ?? CurveMetricsReadModel.none;
         return {
           rank: 0,
           id: row.id,
@@ -383,18 +394,33 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       return board;
     },
     equityCurves: async (window, points) => {
-      const [rows, curves] = await Promise.all([d.db.select().from(models).orderBy(models.createdAt, models.id), exactEquityCurves(d.db, windowStart(window, d.now()))]);
+      const [rows, curves] = await Promise.all([
+        d.db.select().from(models).orderBy(models.createdAt, models.id),
+        // Downsampled once per snapshot round for each size asked, whatever the number of viewers.
+        windowCurves.derive(
+          window,
+          d.now(),
+          `points:${points}`,
+          (all) =>
+            new Map(
+              [...all].map(([id, curve]) => [
+                id,
+                downsampleLttb(
+                  curve,
+                  points,
+                  (p) => p.ts,
+                  (p) => Number(p.equity),
+                ).map((p) => ({ ts: new Date(p.ts).toISOString(), equity: formatUsd(usd(p.equity)) })),
+              ]),
+            ),
+        ),
+      ]);
       return rows.map((row) => ({
         modelId: row.id,
         name: row.name,
         strategy: row.strategy,
         initialCapital: formatUsd(usd(row.initialCapital)),
-        points: downsampleLttb(
-          curves.get(row.id) ?? [],
-          points,
-          (p) => p.ts,
-          (p) => Number(p.equity),
-        ).map((p) => ({ ts: new Date(p.ts).toISOString(), equity: formatUsd(usd(p.equity)) })),
+        points: curves.get(row.id) ?? [],
       }));
     },
     analytics: async (id) => {

@@ -51,12 +51,16 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
   let app: ReturnType<typeof createApp>;
   let candles: CandleStore;
   let now: number;
+  let bus: EventBus;
+  /** What the equity recorder does after writing a round of snapshots: an `account` event. */
+  const snapshotRound = () => bus.publish({ type: "account", data: {} });
 
   beforeEach(async () => {
     h = await createHarness(driver, { takerFeeBps: 0 }, { limits: PERMISSIVE_LIMITS });
     db = h.t.database.db;
     candles = new CandleStore(db, DEFAULT_MARKETS);
     candles.attach(h.room);
+    bus = new EventBus();
     const tape = new RecentTrades();
     tape.attach(h.room);
     const services = createAppServices({
@@ -68,7 +72,7 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
       market: h.room,
       service: h.service,
       scheduler: {} as Scheduler,
-      bus: new EventBus(),
+      bus,
       strategies: () => [],
       now: () => h.clock.now(),
       candles,
@@ -231,10 +235,38 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
           await db.insert(equitySnapshots).values(snapshot(id, DAY, "9000"));
           await db.insert(orders).values(trade(id, "1", "0", HOUR));
         }
+        snapshotRound();
         queries.reset();
         expect(await get<LeaderboardRow[]>("/api/leaderboard?window=7d")).toHaveLength(13);
         expect(queries.count).toBe(forThree);
         expect(forThree).toBeLessThanOrEqual(3);
+      } finally {
+        queries.restore();
+      }
+    });
+  });
+
+  describe("curves kept per snapshot round", () => {
+    it("the leaderboard and the chart of a window share one read of the curves until the next round, which shows the new point", async () => {
+      const { alpha } = await seedArena();
+      const queries = countQueries(db);
+      try {
+        queries.reset();
+        await get<LeaderboardRow[]>("/api/leaderboard?window=24h");
+        await get<EquityCurveView[]>("/api/equity?window=24h&points=10");
+        // models + trade totals + curves, then models only: the curves were read once
+        expect(queries.count).toBe(4);
+        queries.reset();
+        await get<LeaderboardRow[]>("/api/leaderboard?window=24h&sort=name");
+        await get<EquityCurveView[]>("/api/equity?window=24h&points=10");
+        expect(queries.count).toBe(3);
+
+        await db.insert(equitySnapshots).values(snapshot(alpha, 0, "12345"));
+        snapshotRound();
+        queries.reset();
+        const curves = await get<EquityCurveView[]>("/api/equity?window=24h&points=10");
+        expect(queries.count).toBe(2);
+        expect(curves.find((c) => c.modelId === alpha)!.points.at(-1)).toEqual({ ts: new Date(now).toISOString(), equity: "12345" });
       } finally {
         queries.restore();
       }
