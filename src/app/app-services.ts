@@ -380,7 +380,9 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
           equity: formatUsd(equity),
           startEquity: formatUsd(start),
           returnPct: returnPctOf(equity, start),
-          realizedPnl: formatUsd(t?.total ?? 0n),
+          // Before fees, as the account shows it (cash = capital + realized P&L − fees); trades
+          // carry their P&L net of their fees, so the fees are added back.
+          realizedPnl: formatUsd((t?.total ?? 0n) + (t?.fees ?? 0n)),
           fees: formatUsd(t?.fees ?? 0n),
           sharpe: figures.sharpe,
           maxDrawdown: figures.maxDrawdown,

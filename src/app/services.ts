@@ -242,8 +242,8 @@ export interface LeaderboardQuery {
  * One model's row over a window. `equity` is now; `returnPct` is against the equity at the
  * window's start (initial capital for "all", or when the model is younger than the window);
  * realized P&L, fees, trades and win rate count trades closed inside the window; Sharpe and max
- * drawdown come from the curve inside it. `realizedPnl` sums the trades' net P&L as GET /api/trades
- * shows it (fees already taken off); `fees` is what those trades paid, shown for itself.
+ * drawdown come from the curve inside it. `realizedPnl` is before fees, as an account shows it
+ * (the trades' net P&L with their fees added back), and `fees` is what those trades paid.
  */
 export interface LeaderboardRow {
   rank: number;

@@ -178,7 +178,7 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
         equity: "10000",
         startEquity: "8000",
         returnPct: 25,
-        realizedPnl: "-60", // −100 + 40: the +500 closed 30 h ago is outside
+        realizedPnl: "-57", // before fees: (−100 + 2) + (40 + 1); the +500 closed 30 h ago is outside
         fees: "3",
         sharpe: null,
         maxDrawdown: 0.05, // 10000 → 9500 inside the window; 9000 → 8000 was before it
@@ -188,10 +188,10 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
       });
       // beta is younger than the window: against its initial capital, whatever its snapshots say.
       expect(b).toMatchObject({ id: beta, equity: "19999.99", startEquity: "20000", returnPct: 0, realizedPnl: "0", fees: "0", trades: 0, winRate: null, openPositions: 1 });
-      expect(g).toMatchObject({ id: gamma, startEquity: "12500", returnPct: -20, realizedPnl: "10", fees: "0.5", trades: 1, winRate: 1 });
+      expect(g).toMatchObject({ id: gamma, startEquity: "12500", returnPct: -20, realizedPnl: "10.5", fees: "0.5", trades: 1, winRate: 1 });
 
       const all = await get<LeaderboardRow[]>("/api/leaderboard");
-      expect(all.find((r) => r.id === alpha)).toMatchObject({ startEquity: "10000", returnPct: 0, realizedPnl: "440", fees: "8", trades: 3 });
+      expect(all.find((r) => r.id === alpha)).toMatchObject({ startEquity: "10000", returnPct: 0, realizedPnl: "448", fees: "8", trades: 3 });
       expect(all.find((r) => r.id === alpha)!.maxDrawdown).toBeCloseTo(1000 / 9000, 12);
       expect(all.find((r) => r.id === gamma)).toMatchObject({ startEquity: "10000", returnPct: 0 });
     });

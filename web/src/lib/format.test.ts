@@ -50,6 +50,10 @@ describe("display", () => {
     expect(pnlClass("-0.01")).toBe("loss");
     expect(pnlClass("3")).toBe("gain");
     expect(pnlClass("0.00")).toBe("");
+    // what is shown decides: -0.004 shows as $0.00 or 0.00%, so it is not red
+    expect(pnlClass("-0.004")).toBe("");
+    expect(pnlClass(-0.004)).toBe("");
+    expect(pnlClass(-0.006)).toBe("loss");
     expect(pnlClass(null)).toBe("");
   });
 

@@ -76,10 +76,14 @@ export function ratio(value: number | null | undefined, places = 2): string {
   return value === null || value === undefined || !Number.isFinite(value) ? "—" : value.toFixed(places);
 }
 
-/** The CSS class for a P&L: gains green, losses red, zero neutral. Accepts a decimal string or a number. */
-export function pnlClass(value: string | number | null | undefined): string {
+/**
+ * The CSS class for a P&L: gains green, losses red, zero neutral. Accepts a decimal string or a
+ * number. The sign is the one shown at `places` decimals, so "-0.00%" or "$0.00" is never red.
+ */
+export function pnlClass(value: string | number | null | undefined, places = 2): string {
   if (value === null || value === undefined) return "";
-  const n = typeof value === "number" ? value : Number(value);
+  const shown = typeof value === "number" ? (Number.isFinite(value) ? value.toFixed(places) : null) : roundDecimal(value, places);
+  const n = shown === null ? NaN : Number(shown);
   if (!Number.isFinite(n) || n === 0) return "";
   return n > 0 ? "gain" : "loss";
 }
