@@ -1,18 +1,21 @@
 import { Link, Route, Switch, useRoute } from "wouter";
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { LiveProvider } from "./live/live-provider.tsx";
 import { ConnectionStatus } from "./components/connection-status.tsx";
 import { ErrorBoundary } from "./components/error-boundary.tsx";
 import { TokenDialog } from "./components/token-dialog.tsx";
 import { useHealth } from "./api/queries.ts";
 import { ArenaPage } from "./pages/arena.tsx";
-import { ModelPage } from "./pages/model.tsx";
-import { LivePage } from "./pages/live.tsx";
-import { MarketsPage } from "./pages/markets.tsx";
-import { HealthPage } from "./pages/health.tsx";
-import { AddModelPage } from "./pages/add-model.tsx";
-import { SimPage } from "./pages/sim.tsx";
-import { Empty } from "./components/ui.tsx";
+import { Empty, Loading } from "./components/ui.tsx";
+
+// The arena is the first page most visits open: it is in the main bundle; the others load on
+// demand, so the arena's data is asked for sooner (less script to evaluate before it renders).
+const ModelPage = lazy(() => import("./pages/model.tsx").then((m) => ({ default: m.ModelPage })));
+const LivePage = lazy(() => import("./pages/live.tsx").then((m) => ({ default: m.LivePage })));
+const MarketsPage = lazy(() => import("./pages/markets.tsx").then((m) => ({ default: m.MarketsPage })));
+const HealthPage = lazy(() => import("./pages/health.tsx").then((m) => ({ default: m.HealthPage })));
+const AddModelPage = lazy(() => import("./pages/add-model.tsx").then((m) => ({ default: m.AddModelPage })));
+const SimPage = lazy(() => import("./pages/sim.tsx").then((m) => ({ default: m.SimPage })));
 
 function NavLink({ href, children }: { href: string; children: ReactNode }) {
   const [active] = useRoute(href === "/" ? "/" : `${href}/*?`);
@@ -54,21 +57,23 @@ export function App() {
       <Header />
       <main>
         <ErrorBoundary>
-          <Switch>
-            <Route path="/" component={ArenaPage} />
-            <Route path="/models/new" component={AddModelPage} />
-            <Route path="/models/:id">{(p) => <ModelPage id={p.id} />}</Route>
-            <Route path="/live" component={LivePage} />
-            <Route path="/markets">{() => <MarketsPage />}</Route>
-            <Route path="/markets/:symbol">{(p) => <MarketsPage symbol={p.symbol} />}</Route>
-            <Route path="/health" component={HealthPage} />
-            <Route path="/sim" component={SimPage} />
-            <Route>
-              <Empty title="Nothing here">
-                This page does not exist. Go to the <Link href="/">arena</Link>.
-              </Empty>
-            </Route>
-          </Switch>
+          <Suspense fallback={<Loading what="the page" />}>
+            <Switch>
+              <Route path="/" component={ArenaPage} />
+              <Route path="/models/new" component={AddModelPage} />
+              <Route path="/models/:id">{(p) => <ModelPage id={p.id} />}</Route>
+              <Route path="/live" component={LivePage} />
+              <Route path="/markets">{() => <MarketsPage />}</Route>
+              <Route path="/markets/:symbol">{(p) => <MarketsPage symbol={p.symbol} />}</Route>
+              <Route path="/health" component={HealthPage} />
+              <Route path="/sim" component={SimPage} />
+              <Route>
+                <Empty title="Nothing here">
+                  This page does not exist. Go to the <Link href="/">arena</Link>.
+                </Empty>
+              </Route>
+            </Switch>
+          </Suspense>
         </ErrorBoundary>
       </main>
       <TokenDialog />

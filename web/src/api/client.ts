@@ -1,3 +1,4 @@
+import { takeEarly } from "./early.ts";
 import { getToken, requestToken } from "./token.ts";
 
 /** An error answer of the API (`{"error":{"code","message"}}`), or a network failure (status 0). */
@@ -54,6 +55,8 @@ async function request(path: string, init: RequestInit): Promise<Response> {
 
 /** GET /api/…: reading never needs the token. */
 export async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const early = await takeEarly(path);
+  if (early) return parse<T>(early);
   return parse<T>(await request(`/api${path}`, { headers: { accept: "application/json" }, ...(signal ? { signal } : {}) }));
 }
 

@@ -42,14 +42,16 @@ export const useModelEquity = (id: string, window: T.EquityWindow) =>
     placeholderData: keepPreviousData,
   });
 
+export const leaderboardPath = (q: T.LeaderboardQuery) => `/leaderboard${qs({ window: q.window, sort: q.sort, variant: q.variant })}`;
+export const equityCurvesPath = (window: T.EquityWindow, points: number) => `/equity${qs({ window, points })}`;
 export const useLeaderboard = (q: T.LeaderboardQuery) =>
   useQuery({
     queryKey: ["leaderboard", q.window, q.sort, q.variant],
-    queryFn: ({ signal }) => get<T.LeaderboardRow[]>(`/leaderboard${qs({ window: q.window, sort: q.sort, variant: q.variant })}`, signal),
+    queryFn: ({ signal }) => get<T.LeaderboardRow[]>(leaderboardPath(q), signal),
     placeholderData: keepPreviousData,
   });
 export const useEquityCurves = (window: T.EquityWindow, points = 400) =>
-  useQuery({ queryKey: ["equity", "all", window, points], queryFn: ({ signal }) => get<T.EquityCurveView[]>(`/equity${qs({ window, points })}`, signal), placeholderData: keepPreviousData });
+  useQuery({ queryKey: ["equity", "all", window, points], queryFn: ({ signal }) => get<T.EquityCurveView[]>(equityCurvesPath(window, points), signal), placeholderData: keepPreviousData });
 
 export const usePositions = (modelId?: string) =>
   useQuery({ queryKey: ["positions", modelId], queryFn: ({ signal }) => get<T.PositionView[]>(`/positions${qs({ modelId })}`, signal), refetchInterval: 5_000 });

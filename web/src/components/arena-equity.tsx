@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import { useEquityCurves } from "../api/queries.ts";
 import type { LeaderboardWindow } from "../api/types.ts";
-import { aggregateSeries, bucketFor, modelSeries, spanOf, type Unit } from "../lib/curves.ts";
+import { aggregateSeries, ARENA_CURVE_POINTS, bucketFor, modelSeries, spanOf, type Unit } from "../lib/curves.ts";
 import { EquityChart } from "./equity-chart.tsx";
 import { Card, Empty, ErrorBox, Loading, Segmented } from "./ui.tsx";
 
@@ -10,8 +10,7 @@ const UNITS = [
   { value: "pct", label: "%" },
 ] as const;
 
-/** Enough for a smooth line at any chart width; the server downsamples each curve to it. */
-export const ARENA_CURVE_POINTS = 400;
+export { ARENA_CURVE_POINTS };
 
 /** Every model's equity over the window (optionally one strategy's models), with the strategies' aggregate lines. */
 export function ArenaEquity({ window, variant }: { window: LeaderboardWindow; variant: string }) {

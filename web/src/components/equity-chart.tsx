@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { createChart, LineSeries, LineStyle, type IChartApi, type ISeriesApi, type Time, type UTCTimestamp } from "lightweight-charts";
+import { createChart, LineSeries, LineStyle, TickMarkType, type IChartApi, type ISeriesApi, type Time, type UTCTimestamp } from "lightweight-charts";
 import { formatChartValue, seriesColor, toLineData, type ChartPoint } from "../lib/curves.ts";
 
 export interface EquityChartSeries {
@@ -12,10 +12,26 @@ export interface EquityChartSeries {
 
 type Unit = "usd" | "pct";
 
-/** Series times are shifted to local wall time (see toLineData), so they are read back as UTC. */
+/**
+ * Series times are shifted to local wall time (see toLineData), so they are read back as UTC.
+ * The formatters are made once: the chart formats every tick mark on each layout, and a fresh
+ * Intl formatter per label cost most of a hundred-line chart's first render.
+ */
+const CROSSHAIR_TIME = new Intl.DateTimeFormat(undefined, { timeZone: "UTC", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const TICK_FORMATS: Record<TickMarkType, Intl.DateTimeFormat> = {
+  [TickMarkType.Year]: new Intl.DateTimeFormat(undefined, { timeZone: "UTC", year: "numeric" }),
+  [TickMarkType.Month]: new Intl.DateTimeFormat(undefined, { timeZone: "UTC", month: "short" }),
+  [TickMarkType.DayOfMonth]: new Intl.DateTimeFormat(undefined, { timeZone: "UTC", month: "short", day: "numeric" }),
+  [TickMarkType.Time]: new Intl.DateTimeFormat(undefined, { timeZone: "UTC", hour: "2-digit", minute: "2-digit" }),
+  [TickMarkType.TimeWithSeconds]: new Intl.DateTimeFormat(undefined, { timeZone: "UTC", hour: "2-digit", minute: "2-digit", second: "2-digit" }),
+};
+
 function formatTime(time: Time): string {
-  if (typeof time !== "number") return String(time);
-  return new Date(time * 1000).toLocaleString(undefined, { timeZone: "UTC", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return typeof time === "number" ? CROSSHAIR_TIME.format(time * 1000) : String(time);
+}
+
+function formatTick(time: Time, type: TickMarkType): string | null {
+  return typeof time === "number" ? TICK_FORMATS[type].format(time * 1000) : null;
 }
 
 function themeColor(name: string, fallback: string): string {
@@ -63,7 +79,7 @@ export function EquityChart({ series, unit, height, testId = "equity-chart" }: {
       grid: { vertLines: { color: grid }, horzLines: { color: grid } },
       rightPriceScale: { borderColor: grid },
       // a small minimum spacing lets fitContent show thousands of points (many unaligned curves)
-      timeScale: { borderColor: grid, timeVisible: true, secondsVisible: false, minBarSpacing: 0.05 },
+      timeScale: { borderColor: grid, timeVisible: true, secondsVisible: false, minBarSpacing: 0.05, tickMarkFormatter: formatTick },
       localization: { timeFormatter: formatTime },
       crosshair: { horzLine: { labelBackgroundColor: themeColor("--panel-2", "#1c2230") }, vertLine: { labelBackgroundColor: themeColor("--panel-2", "#1c2230") } },
     });

@@ -18,6 +18,12 @@ import type { EquityCurveView, EquityPoint } from "../api/types.ts";
  * their lines flat; the mean stays on their scale.)
  */
 
+/**
+ * Points per curve the arena asks for: a hundred lines of 150 points each are smooth at any chart
+ * width, and half the bytes and drawing of 400 (the server downsamples each curve to it).
+ */
+export const ARENA_CURVE_POINTS = 150;
+
 export type Unit = "usd" | "pct";
 
 export interface ChartPoint {

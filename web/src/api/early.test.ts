@@ -1,0 +1,14 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { EARLY_PATHS } from "./early.ts";
+import { equityCurvesPath, leaderboardPath } from "./queries.ts";
+import { serverSort, DEFAULT_SORT } from "../lib/arena-sort.ts";
+import { ARENA_CURVE_POINTS } from "../lib/curves.ts";
+
+describe("the arena's early reads", () => {
+  it("fetch exactly the paths the arena's first queries ask for, so the responses are used", () => {
+    expect(EARLY_PATHS).toEqual([leaderboardPath({ window: "all", sort: serverSort(DEFAULT_SORT) }), equityCurvesPath("all", ARENA_CURVE_POINTS)]);
+    const html = readFileSync(new URL("../../index.html", import.meta.url), "utf8");
+    for (const path of EARLY_PATHS) expect(html).toContain(JSON.stringify(path));
+  });
+});
