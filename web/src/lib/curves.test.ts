@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EquityCurveView } from "../api/types.ts";
-import { aggregateLine, aggregateSeries, bucketFor, curvePoints, formatChartValue, snapToGrid, spanOf, modelSeries, seriesColor, stepForward, thinGrid, toLineData } from "./curves.ts";
+import { aggregateLine, aggregateSeries, bucketFor, curvePoints, formatChartValue, snapToGrid, spanOf, modelSeries, seriesColor, stepForward, thinGrid } from "./curves.ts";
 
 const T0 = Date.parse("2025-01-01T00:00:00.000Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -168,46 +168,6 @@ describe("aggregateSeries", () => {
 
   it("leaves out models without points", () => {
     expect(aggregateSeries([curve("a", "m", [[0, "1"]]), curve("b", "m", [])], "usd")).toEqual([]);
-  });
-});
-
-describe("toLineData", () => {
-  const utc = () => 0;
-
-  it("gives seconds, ascending, keeping the last of the same second", () => {
-    expect(
-      toLineData(
-        [
-          { time: 5_000, value: 2 },
-          { time: 1_000, value: 1 },
-          { time: 5_400, value: 3 },
-          { time: 9_999, value: 4 },
-        ],
-        utc,
-      ),
-    ).toEqual([
-      { time: 1, value: 1 },
-      { time: 5, value: 3 },
-      { time: 9, value: 4 },
-    ]);
-  });
-
-  it("drops points that are not finite", () => {
-    expect(
-      toLineData(
-        [
-          { time: NaN, value: 1 },
-          { time: 1000, value: Infinity },
-          { time: 2000, value: 2 },
-        ],
-        utc,
-      ),
-    ).toEqual([{ time: 2, value: 2 }]);
-  });
-
-  it("shifts by the local UTC offset so the axis reads local time", () => {
-    // UTC+2 (getTimezoneOffset = -120): 00:00Z shows as 02:00
-    expect(toLineData([{ time: 0, value: 1 }], () => -120)).toEqual([{ time: 7200, value: 1 }]);
   });
 });
 

@@ -80,10 +80,10 @@ export function curvePoints(points: EquityPoint[], unit: Unit): ChartPoint[] {
 }
 
 /**
- * Bucket sizes for putting many curves on one time grid. lightweight-charts spaces its x axis by
- * the union of all series' times, one slot each: a hundred curves downsampled on the server keep
- * different times, so 100 × 400 points would make 40,000 slots (slow, and too many to fit in
- * view). On a shared grid they make a few hundred. Round sizes keep the grid (and so the cache
+ * Bucket sizes for putting many curves on one time grid. The chart aligns its lines on the union
+ * of all series' times, one slot each: a hundred curves downsampled on the server keep different
+ * times, so 100 × 400 points would make 40,000 slots (each line mostly gaps, 4 million cells).
+ * On a shared grid they make a few hundred. Round sizes keep the grid (and so the cache
  * below) the same from one refresh to the next.
  */
 const BUCKETS_MS = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 21_600, 43_200, 86_400].map((s) => s * 1000);
@@ -222,32 +222,4 @@ export function formatChartValue(value: number, unit: Unit): string {
   if (unit === "usd") return usdFormat.format(Math.round(value) || 0);
   const fixed = value.toFixed(2);
   return `${Number(fixed) === 0 ? "0.00" : fixed}%`;
-}
-
-export interface LinePoint {
-  /** Seconds, shifted so that lightweight-charts (which shows UTC) shows the browser's local time. */
-  time: number;
-  value: number;
-}
-
-/**
- * Points as lightweight-charts wants them: seconds, strictly ascending (it throws on equal or
- * descending times), finite values. Times are moved by the browser's UTC offset at each point
- * (`offsetMinutes`, as Date#getTimezoneOffset gives it), so the axis and its day boundaries read in
- * local time. Of points that fall in the same second the last one is kept.
- */
-export function toLineData(points: readonly ChartPoint[], offsetMinutes: (ms: number) => number = (ms) => new Date(ms).getTimezoneOffset()): LinePoint[] {
-  const shifted: LinePoint[] = [];
-  for (const p of points) {
-    if (!Number.isFinite(p.time) || !Number.isFinite(p.value)) continue;
-    shifted.push({ time: Math.floor(p.time / 1000) - offsetMinutes(p.time) * 60, value: p.value });
-  }
-  // stable: equal times keep their order, so "last" is the later point of the input
-  shifted.sort((a, b) => a.time - b.time);
-  const out: LinePoint[] = [];
-  for (const p of shifted) {
-    if (out.length > 0 && out[out.length - 1]!.time === p.time) out[out.length - 1] = p;
-    else out.push(p);
-  }
-  return out;
 }
