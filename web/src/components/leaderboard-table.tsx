@@ -21,7 +21,7 @@ const COLUMNS: Column[] = [
   { key: "status", label: "Status" },
   { key: "equity", label: "Equity", num: true },
   { key: "returnPct", label: "Return", num: true, title: "Against the equity at the window's start" },
-  { key: "realizedPnl", label: "Realized P&L", num: true, title: "Trades closed in the window, net of fees" },
+  { key: "realizedPnl", label: "Realized P&L", num: true, title: "Trades closed in the window, before fees (as the account shows it)" },
   { key: "fees", label: "Fees", num: true },
   { key: "sharpe", label: "Sharpe", num: true },
   { key: "maxDrawdown", label: "Max DD", num: true, title: "Largest fall from a peak of the curve in the window" },
