@@ -33,6 +33,7 @@ import { MarketRoom } from "../src/market/market-room.js";
 import { SimVenue } from "../src/venues/sim/sim-venue.js";
 import { ADMIN_URL, openTestDatabase, type DriverName, type TestDatabase } from "../test/support/databases.js";
 import { distribution, int, ms, type Distribution, type Figure } from "./report.js";
+import { countStatements } from "../test/support/count-statements.js";
 
 /** A listing the dashboard can poll every second without crowding out everything else. */
 export const MODEL_LISTING_GOAL_MS = 100;
@@ -54,25 +55,6 @@ interface DriverResult {
   statements?: number;
   coldStatements?: number;
   rows?: number;
-}
-
-/** Counts statements through the driver's client (PGlite instance or node-postgres pool). */
-function countStatements(db: Db): { readonly count: number; reset(): void } {
-  const client = (db as unknown as { $client: { query: (...args: unknown[]) => unknown } }).$client;
-  const original = client.query;
-  let count = 0;
-  client.query = function (this: unknown, ...args: unknown[]) {
-    count += 1;
-    return original.apply(this, args);
-  };
-  return {
-    get count() {
-      return count;
-    },
-    reset: () => {
-      count = 0;
-    },
-  };
 }
 
 async function seed(db: Db, now: number): Promise<number> {

@@ -49,33 +49,11 @@ export interface AppServicesDeps {
 const WEEK = 7 * 86_400_000;
 
 /**
- * The closed-trade totals of every model (or only `modelId`'s), summed exactly by the database in
- * one query: one row per model however many trades it has.
+ * The closed-trade totals of every model (or only `modelId`'s; only trades closed at or after
+ * `since`), with the fees those trades paid, summed exactly by the database in one query: one row
+ * per model however many trades it has.
  */
-async function tradeTotalsByModel(db: Db, modelId?: string): Promise<Map<string, TradeTotals>> {
-  const pnl = sql`coalesce(${orders.realizedPnl}, 0)`;
-  const rows = await db
-    .select({
-      modelId: orders.modelId,
-      trades: sql<number>`count(*)`.mapWith(Number),
-      wins: sql<number>`count(*) filter (where ${pnl} > 0)`.mapWith(Number),
-      grossProfit: sql<string>`coalesce(sum(${pnl}) filter (where ${pnl} > 0), 0)::text`,
-      grossLoss: sql<string>`coalesce(-sum(${pnl}) filter (where ${pnl} < 0), 0)::text`,
-      total: sql<string>`coalesce(sum(${pnl}), 0)::text`,
-    })
-    .from(orders)
-    .where(and(eq(orders.status, "CLOSED"), modelId === undefined ? undefined : eq(orders.modelId, modelId)))
-    .groupBy(orders.modelId);
-  return new Map(rows.map((r) => [r.modelId, { trades: r.trades, wins: r.wins, grossProfit: usd(r.grossProfit), grossLoss: usd(r.grossLoss), total: usd(r.total) }]));
-}
-
-const NO_TRADES: TradeTotals = { trades: 0, wins: 0, grossProfit: 0n, grossLoss: 0n, total: 0n };
-
-/**
- * The closed-trade totals of every model over trades closed at or after `since`, with the fees
- * those trades paid: one query, one row per model, summed exactly by the database.
- */
-async function windowTradeTotals(db: Db, since: Date): Promise<Map<string, TradeTotals & { fees: bigint }>> {
+async function tradeTotalsByModel(db: Db, only: { modelId?: string; since?: Date } = {}): Promise<Map<string, TradeTotals & { fees: bigint }>> {
   const pnl = sql`coalesce(${orders.realizedPnl}, 0)`;
   const rows = await db
     .select({
@@ -88,10 +66,12 @@ async function windowTradeTotals(db: Db, since: Date): Promise<Map<string, Trade
       fees: sql<string>`coalesce(sum(${orders.fees}), 0)::text`,
     })
     .from(orders)
-    .where(and(eq(orders.status, "CLOSED"), gte(orders.closedAt, since)))
+    .where(and(eq(orders.status, "CLOSED"), only.modelId === undefined ? undefined : eq(orders.modelId, only.modelId), only.since === undefined ? undefined : gte(orders.closedAt, only.since)))
     .groupBy(orders.modelId);
   return new Map(rows.map((r) => [r.modelId, { trades: r.trades, wins: r.wins, grossProfit: usd(r.grossProfit), grossLoss: usd(r.grossLoss), total: usd(r.total), fees: usd(r.fees) }]));
 }
+
+const NO_TRADES: TradeTotals = { trades: 0, wins: 0, grossProfit: 0n, grossLoss: 0n, total: 0n };
 
 const LEADERBOARD_SPAN: Record<S.LeaderboardWindow, S.EquityWindow> = { "24h": "24h", "7d": "7d", "30d": "30d", all: "all" };
 
@@ -216,7 +196,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     const now = d.now();
     const [curves, trades, runs] = await Promise.all([
       only === undefined ? curveFigures.all(now) : curveFigures.of(only, now).then((f) => new Map([[only, f]])),
-      tradeTotalsByModel(d.db, only),
+      tradeTotalsByModel(d.db, only === undefined ? {} : { modelId: only }),
       only === undefined ? runStatsByModel(d.db) : modelRunStats(d.db, only).then((r) => new Map([[only, r]])),
     ]);
     return rows.map((row) => {
@@ -351,7 +331,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
           .select()
           .from(models)
           .where(variant === undefined ? undefined : eq(models.strategy, variant)),
-        windowTradeTotals(d.db, since),
+        tradeTotalsByModel(d.db, { since }),
         windowCurves.derive(
           LEADERBOARD_SPAN[window],
           now,

@@ -13,32 +13,11 @@ import type { Scheduler } from "../../src/scheduler/scheduler.js";
 import { createApp } from "../../src/server/app.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, PERMISSIVE_LIMITS, type Harness } from "../support/trading-harness.js";
+import { countStatements } from "../support/count-statements.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-/** Counts the statements sent through the driver client (as in model-listing.test.ts). */
-function countQueries(db: Db): { readonly count: number; reset(): void; restore(): void } {
-  const client = (db as unknown as { $client: { query: (...args: unknown[]) => unknown } }).$client;
-  const original = client.query;
-  let count = 0;
-  client.query = function (this: unknown, ...args: unknown[]) {
-    count += 1;
-    return original.apply(this, args);
-  };
-  return {
-    get count() {
-      return count;
-    },
-    reset: () => {
-      count = 0;
-    },
-    restore: () => {
-      client.query = original;
-    },
-  };
-}
 
 /**
  * The dashboard's endpoints over HTTP, on the real application services with a manual clock:
@@ -225,7 +204,7 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
 
     it("reads the same few statements for 3 models and for 13", async () => {
       await seedArena();
-      const queries = countQueries(db);
+      const queries = countStatements(db);
       try {
         queries.reset();
         expect(await get<LeaderboardRow[]>("/api/leaderboard?window=7d")).toHaveLength(3);
@@ -249,7 +228,7 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
   describe("curves kept per snapshot round", () => {
     it("the leaderboard and the chart of a window share one read of the curves until the next round, which shows the new point", async () => {
       const { alpha } = await seedArena();
-      const queries = countQueries(db);
+      const queries = countStatements(db);
       try {
         queries.reset();
         await get<LeaderboardRow[]>("/api/leaderboard?window=24h");

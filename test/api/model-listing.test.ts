@@ -3,40 +3,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAppServices } from "../../src/app/app-services.js";
 import { modelMetrics, type EquityPoint } from "../../src/core/metrics.js";
 import { usd } from "../../src/core/money.js";
-import type { Db } from "../../src/db/client.js";
 import { equitySnapshots, invocations, orders } from "../../src/db/schema.js";
 import type { Scheduler } from "../../src/scheduler/scheduler.js";
 import { EventBus } from "../../src/events/bus.js";
 import type { AppServices } from "../../src/app/services.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
+import { countStatements } from "../support/count-statements.js";
 
 const HOUR = 3_600_000;
-
-/**
- * Counts the statements sent to the database: wraps the driver client's `query` (the PGlite
- * instance, or the node-postgres pool), which every statement outside a transaction goes through.
- */
-function countQueries(db: Db): { readonly count: number; reset(): void; restore(): void } {
-  const client = (db as unknown as { $client: { query: (...args: unknown[]) => unknown } }).$client;
-  const original = client.query;
-  let count = 0;
-  client.query = function (this: unknown, ...args: unknown[]) {
-    count += 1;
-    return original.apply(this, args);
-  };
-  return {
-    get count() {
-      return count;
-    },
-    reset: () => {
-      count = 0;
-    },
-    restore: () => {
-      client.query = original;
-    },
-  };
-}
 
 interface Seeded {
   points: EquityPoint[];
@@ -124,7 +99,7 @@ describe.each(DRIVERS)("GET /api/models reads a constant number of queries on %s
   }
 
   it("the same number of statements for 3 and for 30 models, with every model's figures its own", async () => {
-    const queries = countQueries(h.t.database.db);
+    const queries = countStatements(h.t.database.db);
     try {
       await addModels(3);
       queries.reset();
@@ -211,7 +186,7 @@ describe.each(DRIVERS)("the curve metrics read model on %s", (driver) => {
     const id = await h.model();
     await snapshot(id, 2, "10000");
     await snapshot(id, 1, "8000");
-    const queries = countQueries(h.t.database.db);
+    const queries = countStatements(h.t.database.db);
     try {
       expect((await services.getModel(id)).metrics.maxDrawdown).toBe(0.2);
       queries.reset();

@@ -27,7 +27,8 @@ describe("autonome CLI", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("every command has --help", async () => {
+  // Eight CLI processes one after the other: a loaded 2-core machine needs more than the default 30 s.
+  it("every command has --help", { timeout: 120_000 }, async () => {
     port = await freePort();
     for (const args of [[], ["serve"], ["migrate"], ["models"], ["models", "list"], ["models", "add"], ["models", "pause"], ["models", "resume"]]) {
       const r = cli([...args, "--help"]);
