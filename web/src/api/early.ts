@@ -10,7 +10,7 @@ declare global {
 }
 
 /** The paths index.html fetches early: the arena's first leaderboard and equity reads. */
-export const EARLY_PATHS = ["/leaderboard?window=all&sort=returnPct", "/equity?window=all&points=150"] as const;
+export const EARLY_PATHS = ["/leaderboard?window=all&sort=returnPct", "/equity?window=all&points=100"] as const;
 
 export function takeEarly(path: string): Promise<Response | null> | undefined {
   const early = typeof window === "undefined" ? undefined : window.__autonomeEarly;

@@ -19,10 +19,11 @@ import type { EquityCurveView, EquityPoint } from "../api/types.ts";
  */
 
 /**
- * Points per curve the arena asks for: a hundred lines of 150 points each are smooth at any chart
- * width, and half the bytes and drawing of 400 (the server downsamples each curve to it).
+ * Points per curve the arena asks for: a hundred points a line is smooth across a chart of any
+ * width, and with a hundred models the answer, its parsing and the drawing stay small (the
+ * server downsamples each curve to it).
  */
-export const ARENA_CURVE_POINTS = 150;
+export const ARENA_CURVE_POINTS = 100;
 
 export type Unit = "usd" | "pct";
 
