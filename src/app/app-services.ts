@@ -15,11 +15,11 @@ import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
 import { lastEventId, readEventsAfter, readRecentEvents } from "../db/outbox.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
-import { CurveMetricsReadModel, equityCurves, equityHistory, ExactCurvesReadModel, figuresView, windowStart } from "../trading/equity.js";
+import { CurveMetricsReadModel, equityCurves, equityHistory, ExactCurvesReadModel, figuresView, returnPct, windowStart } from "../trading/equity.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
 import { parseLlmSettings } from "../agents/llm/settings.js";
-import { modelRunStats, runStatsByModel } from "../scheduler/run-stats.js";
+import { failedToolCall, modelRunStats, runStatsByModel } from "../scheduler/run-stats.js";
 import type { MarketData } from "../market/market-room.js";
 import type { Candle, CandleInterval, TradePrint } from "../feeds/feed.js";
 import type * as S from "./services.js";
@@ -73,13 +73,6 @@ async function tradeTotalsByModel(db: Db, only: { modelId?: string; since?: Date
 
 const NO_TRADES: TradeTotals = { trades: 0, wins: 0, grossProfit: 0n, grossLoss: 0n, total: 0n };
 
-const LEADERBOARD_SPAN: Record<S.LeaderboardWindow, S.EquityWindow> = { "24h": "24h", "7d": "7d", "30d": "30d", all: "all" };
-
-/** Percent change from `start` to `end` (4 decimals, as an account's returnPct); 0 without a positive start. */
-function returnPctOf(end: bigint, start: bigint): number {
-  return start > 0n ? Number(((end - start) * 1_000_000n) / start) / 10_000 : 0;
-}
-
 /**
  * Orders leaderboard rows: the sort key best first (maxDrawdown and fees smallest first, name A
  * to Z), rows without a figure (null) last, ties by name then id.
@@ -87,15 +80,14 @@ function returnPctOf(end: bigint, start: bigint): number {
 function compareRows(sort: S.LeaderboardSort): (a: S.LeaderboardRow, b: S.LeaderboardRow) => number {
   const byName = (a: S.LeaderboardRow, b: S.LeaderboardRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   if (sort === "name") return byName;
-  const money = (v: string) => usd(v);
   const key = (r: S.LeaderboardRow): number | bigint | null => {
     switch (sort) {
       case "equity":
-        return money(r.equity);
+        return usd(r.equity);
       case "realizedPnl":
-        return money(r.realizedPnl);
+        return usd(r.realizedPnl);
       case "fees":
-        return money(r.fees);
+        return usd(r.fees);
       default:
         return r[sort];
     }
@@ -322,7 +314,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
 
     leaderboard: async ({ window, sort = "returnPct", variant }) => {
       const now = d.now();
-      const since = windowStart(LEADERBOARD_SPAN[window], now);
+      const since = windowStart(window, now);
       // Three queries whatever the number of models: the models, the window's trade totals of
       // every model, and every model's curve inside the window (shared with the equity chart and
       // kept until the next snapshot round, with the figures computed from it).
@@ -333,7 +325,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
           .where(variant === undefined ? undefined : eq(models.strategy, variant)),
         tradeTotalsByModel(d.db, { since }),
         windowCurves.derive(
-          LEADERBOARD_SPAN[window],
+          window,
           now,
           "leaderboard",
           (all) => new Map([...all].map(([id, curve]) => [id, { first: curve[0]?.equity, figures: curveMetrics(curve.map((p) => ({ ts: p.ts, equity: Number(p.equity) }))) }])),
@@ -359,7 +351,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
           status: row.status,
           equity: formatUsd(equity),
           startEquity: formatUsd(start),
-          returnPct: returnPctOf(equity, start),
+          returnPct: returnPct(equity, start),
           // Before fees, as the account shows it (cash = capital + realized P&L − fees); trades
           // carry their P&L net of their fees, so the fees are added back.
           realizedPnl: formatUsd((t?.total ?? 0n) + (t?.fees ?? 0n)),
@@ -450,8 +442,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         d.db
           .select()
           .from(toolCalls)
-          // The same test of a failed call as the run statistics (src/scheduler/run-stats.ts).
-          .where(and(sql`${toolCalls.metadata}->'result'->>'ok' = 'false'`, modelId === undefined ? undefined : eq(toolCalls.modelId, modelId)))
+          .where(and(failedToolCall, modelId === undefined ? undefined : eq(toolCalls.modelId, modelId)))
           .orderBy(desc(toolCalls.createdAt), desc(toolCalls.id))
           .limit(limit),
       ]);

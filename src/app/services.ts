@@ -1,3 +1,4 @@
+import type { TradeAnalytics } from "../core/analytics.js";
 import type { ModelKind, ModelStatus } from "../core/types.js";
 import type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView } from "../trading/contracts.js";
 
@@ -273,31 +274,8 @@ export interface EquityCurveView {
   points: EquityPoint[];
 }
 
-export interface AnalyticsView {
-  modelId: string;
-  sharpe: number | null;
-  sortino: number | null;
-  calmar: number | null;
-  maxDrawdown: number | null;
-  profitFactor: number | null;
-  /** Money: mean realized P&L per trade. */
-  expectancy: string | null;
-  /** Over the closed trades (net P&L); a trade with zero P&L is neither a win nor a loss and ends both streaks. */
-  winRate: number | null;
-  trades: number;
-  wins: number;
-  losses: number;
-  averageWin: string | null;
-  /** Negative, as booked (so is `largestLoss`). */
-  averageLoss: string | null;
-  largestWin: string | null;
-  largestLoss: string | null;
-  longestWinStreak: number;
-  longestLossStreak: number;
-  /** Mean time a winning (losing) trade was held, milliseconds. */
-  averageHoldMsWinners: number | null;
-  averageHoldMsLosers: number | null;
-}
+/** A model's analytics (src/core/analytics.ts): over its closed trades (net P&L; a zero-P&L trade is neither a win nor a loss and ends both streaks) and its whole equity curve. */
+export type AnalyticsView = { modelId: string } & TradeAnalytics;
 
 export interface CandleView {
   /** Open time, ISO. */

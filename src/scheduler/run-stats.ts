@@ -17,13 +17,16 @@ export interface ModelRunStats {
 
 const EMPTY: ModelRunStats = { runs: 0, failedRuns: 0, toolCalls: 0, failedToolCalls: 0 };
 
+/** A failed tool call, as the stored row says it: its result is `{ok: false, ...}`. */
+export const failedToolCall = sql`${toolCalls.metadata}->'result'->>'ok' = 'false'`;
+
 const columns = {
   modelId: invocations.modelId,
   runs: sql<number>`count(*) filter (where ${invocations.status} <> 'running')`.mapWith(Number),
   failedRuns: sql<number>`count(*) filter (where ${invocations.status} in ('error', 'timeout'))`.mapWith(Number),
   toolCalls: sql<number>`coalesce(sum(coalesce(${invocations.toolCallCount}, (select count(*) from ${toolCalls} where ${toolCalls.invocationId} = ${invocations.id}))), 0)`.mapWith(Number),
   failedToolCalls:
-    sql<number>`coalesce(sum(coalesce(${invocations.failedToolCalls}, (select count(*) from ${toolCalls} where ${toolCalls.invocationId} = ${invocations.id} and ${toolCalls.metadata}->'result'->>'ok' = 'false'))), 0)`.mapWith(
+    sql<number>`coalesce(sum(coalesce(${invocations.failedToolCalls}, (select count(*) from ${toolCalls} where ${toolCalls.invocationId} = ${invocations.id} and ${failedToolCall}))), 0)`.mapWith(
       Number,
     ),
 };

@@ -77,34 +77,6 @@ export async function equityHistory(db: Db, modelId: string, window: EquityWindo
   return db.select({ ts: equitySnapshots.ts, equity: equitySnapshots.equity }).from(equitySnapshots).where(where).orderBy(asc(equitySnapshots.ts));
 }
 
-/**
- * Every model's equity curve since `since` (or only `modelId`'s), oldest point first, in ONE
- * query whatever the number of models: one row per model with its points aggregated as JSON.
- * Equity stays the stored decimal text inside the JSON (a JSON number literal), so the floats the
- * metrics see are exactly `Number(equity)`, as when the rows are read one by one.
- */
-export async function equityCurves(db: Db, since: Date, modelId?: string): Promise<Map<string, EquityPoint[]>> {
-  const rows = await db
-    .select({
-      modelId: equitySnapshots.modelId,
-      ts: sql<unknown>`json_agg(floor(extract(epoch from ${equitySnapshots.ts}) * 1000)::bigint order by ${equitySnapshots.ts})`,
-      equity: sql<unknown>`json_agg(${equitySnapshots.equity} order by ${equitySnapshots.ts})`,
-    })
-    .from(equitySnapshots)
-    .where(and(gte(equitySnapshots.ts, since), modelId === undefined ? undefined : eq(equitySnapshots.modelId, modelId)))
-    .groupBy(equitySnapshots.modelId);
-  const out = new Map<string, EquityPoint[]>();
-  for (const row of rows) {
-    const ts = jsonValue(row.ts) as number[];
-    const equity = jsonValue(row.equity) as number[];
-    out.set(
-      row.modelId,
-      ts.map((t, i) => ({ ts: Number(t), equity: Number(equity[i]) })),
-    );
-  }
-  return out;
-}
-
 /** A snapshot with its equity as the stored decimal text (exact, for display and sums). */
 export interface ExactEquityPoint {
   ts: number;
@@ -112,10 +84,11 @@ export interface ExactEquityPoint {
 }
 
 /**
- * Every model's equity curve since `since` like equityCurves, in ONE query, but with equity as
- * the stored decimal text: for answers that show or compare money rather than compute ratios.
+ * Every model's equity curve since `since` (or only `modelId`'s), oldest point first, in ONE
+ * query whatever the number of models: one row per model with its points aggregated as JSON, the
+ * equity as the stored decimal text (exact, for answers that show or compare money).
  */
-export async function exactEquityCurves(db: Db, since: Date): Promise<Map<string, ExactEquityPoint[]>> {
+export async function exactEquityCurves(db: Db, since: Date, modelId?: string): Promise<Map<string, ExactEquityPoint[]>> {
   const rows = await db
     .select({
       modelId: equitySnapshots.modelId,
@@ -123,7 +96,7 @@ export async function exactEquityCurves(db: Db, since: Date): Promise<Map<string
       equity: sql<unknown>`json_agg(${equitySnapshots.equity}::text order by ${equitySnapshots.ts})`,
     })
     .from(equitySnapshots)
-    .where(gte(equitySnapshots.ts, since))
+    .where(and(gte(equitySnapshots.ts, since), modelId === undefined ? undefined : eq(equitySnapshots.modelId, modelId)))
     .groupBy(equitySnapshots.modelId);
   const out = new Map<string, ExactEquityPoint[]>();
   for (const row of rows) {
@@ -135,6 +108,12 @@ export async function exactEquityCurves(db: Db, since: Date): Promise<Map<string
     );
   }
   return out;
+}
+
+/** The same curves with equity as a number, for the ratios (Sharpe, drawdown): exactly `Number` of the stored text. */
+export async function equityCurves(db: Db, since: Date, modelId?: string): Promise<Map<string, EquityPoint[]>> {
+  const exact = await exactEquityCurves(db, since, modelId);
+  return new Map([...exact].map(([id, curve]) => [id, curve.map((p) => ({ ts: p.ts, equity: Number(p.equity) }))]));
 }
 
 /**
@@ -247,8 +226,12 @@ function jsonValue(v: unknown): unknown {
   return typeof v === "string" ? JSON.parse(v) : v;
 }
 
+/** Percent change from `start` to `end` in micro-dollars, to 4 decimals; 0 without a positive start. */
+export function returnPct(end: bigint, start: bigint): number {
+  return start > 0n ? Number(((end - start) * 1_000_000n) / start) / 10_000 : 0;
+}
+
 export function figuresView(f: ReturnType<TradingService["figures"]>, initialCapital: bigint) {
-  const returnBp = initialCapital > 0n ? Number(((f.equity - initialCapital) * 1_000_000n) / initialCapital) / 10_000 : 0;
   return {
     cash: formatUsd(f.cash),
     equity: formatUsd(f.equity),
@@ -257,6 +240,6 @@ export function figuresView(f: ReturnType<TradingService["figures"]>, initialCap
     fees: formatUsd(f.fees),
     marginUsed: formatUsd(f.marginUsed),
     available: formatUsd(f.available),
-    returnPct: returnBp,
+    returnPct: returnPct(f.equity, initialCapital),
   };
 }
