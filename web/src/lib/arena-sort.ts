@@ -1,5 +1,5 @@
 import type { LeaderboardRow, LeaderboardSort } from "../api/types.ts";
-import { compareDecimal } from "./format.ts";
+import { compareDecimal } from "./decimal.ts";
 
 /**
  * Sorting the leaderboard. The server sorts by the keys it knows (`sort=`), each in its natural

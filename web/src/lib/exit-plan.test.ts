@@ -1,38 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkNewStop, isDecimal, multiplyDecimal, percentOf, stopDistance, subtractDecimal } from "./exit-plan.ts";
-
-describe("decimal arithmetic", () => {
-  it("subtracts exactly across scales", () => {
-    expect(subtractDecimal("0.3", "0.1")).toBe("0.2");
-    expect(subtractDecimal("100", "100.25")).toBe("-0.25");
-    expect(subtractDecimal("65000.5", "64000.125")).toBe("1000.375");
-    expect(subtractDecimal("1.10", "1.1")).toBe("0");
-    expect(subtractDecimal("abc", "1")).toBeNull();
-  });
-
-  it("multiplies exactly", () => {
-    expect(multiplyDecimal("0.1", "0.2")).toBe("0.02");
-    expect(multiplyDecimal("1000.375", "0.0123")).toBe("12.3046125");
-    expect(multiplyDecimal("-2.5", "4")).toBe("-10");
-    expect(multiplyDecimal("1e3", "2")).toBeNull();
-  });
-
-  it("gives a percentage rounded half away from zero", () => {
-    expect(percentOf("1", "3")).toBe(33.3333);
-    expect(percentOf("2", "3")).toBe(66.6667);
-    expect(percentOf("0.5", "100", 2)).toBe(0.5);
-    expect(percentOf("-1", "8", 2)).toBe(-12.5);
-    expect(percentOf("1", "0")).toBeNull();
-  });
-
-  it("recognises plain decimals only", () => {
-    expect(isDecimal("101.25")).toBe(true);
-    expect(isDecimal(" 7 ")).toBe(true);
-    expect(isDecimal("1e5")).toBe(false);
-    expect(isDecimal("1,000")).toBe(false);
-    expect(isDecimal("")).toBe(false);
-  });
-});
+import { checkNewStop, stopDistance } from "./exit-plan.ts";
 
 describe("stopDistance", () => {
   it("measures a long's stop below the mark in price, dollars and percent", () => {

@@ -3,74 +3,9 @@
  * a new stop may be sent. Prices and quantities are decimal strings; the dollar figures are
  * computed exactly (scaled BigInt), never through floats, so "$12.35" is the true distance.
  */
-import { compareDecimal } from "./format.ts";
+import { compareDecimal, isDecimal, multiplyDecimal, percentOf, subtractDecimal } from "./decimal.ts";
 
 export type Side = "LONG" | "SHORT";
-
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-
-/** A decimal as an integer of units of 10^-scale. */
-interface Scaled {
-  units: bigint;
-  scale: number;
-}
-
-function parse(value: string): Scaled | null {
-  const m = DECIMAL.exec(value.trim());
-  if (!m) return null;
-  const frac = m[3] ?? "";
-  return { units: BigInt(`${m[1]}${m[2]}${frac}`), scale: frac.length };
-}
-
-function rescale(a: Scaled, scale: number): bigint {
-  return a.units * 10n ** BigInt(scale - a.scale);
-}
-
-function format(a: Scaled): string {
-  const neg = a.units < 0n;
-  const digits = (neg ? -a.units : a.units).toString().padStart(a.scale + 1, "0");
-  const int = digits.slice(0, digits.length - a.scale);
-  const frac = digits.slice(digits.length - a.scale).replace(/0+$/, "");
-  return `${neg ? "-" : ""}${int}${frac ? `.${frac}` : ""}`;
-}
-
-/** True for a plain decimal ("101.25", "-3", "0.5"); no exponents, no separators. */
-export function isDecimal(value: string): boolean {
-  return DECIMAL.test(value.trim());
-}
-
-/** a − b, exact; null when either is not a decimal. */
-export function subtractDecimal(a: string, b: string): string | null {
-  const x = parse(a);
-  const y = parse(b);
-  if (!x || !y) return null;
-  const scale = Math.max(x.scale, y.scale);
-  return format({ units: rescale(x, scale) - rescale(y, scale), scale });
-}
-
-/** a × b, exact; null when either is not a decimal. */
-export function multiplyDecimal(a: string, b: string): string | null {
-  const x = parse(a);
-  const y = parse(b);
-  if (!x || !y) return null;
-  return format({ units: x.units * y.units, scale: x.scale + y.scale });
-}
-
-/** a ÷ b × 100 rounded half away from zero to `places` decimals, as a number for display; null for b = 0. */
-export function percentOf(a: string, b: string, places = 4): number | null {
-  const x = parse(a);
-  const y = parse(b);
-  if (!x || !y || y.units === 0n) return null;
-  // (x.units / 10^xs) / (y.units / 10^ys) × 100 × 10^places, as an integer quotient
-  const numerator = x.units * 100n * 10n ** BigInt(places + y.scale);
-  const denominator = y.units * 10n ** BigInt(x.scale);
-  const neg = numerator < 0n !== denominator < 0n;
-  const n = numerator < 0n ? -numerator : numerator;
-  const d = denominator < 0n ? -denominator : denominator;
-  let q = n / d;
-  if ((n % d) * 2n >= d) q += 1n;
-  return Number(format({ units: neg ? -q : q, scale: places }));
-}
 
 function abs(value: string): string {
   return value.startsWith("-") ? value.slice(1) : value;

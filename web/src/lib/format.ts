@@ -1,36 +1,9 @@
+import { roundDecimal } from "./decimal.ts";
+
 /**
  * Display formatting. Money arrives as decimal strings and is rounded as a string (half away
  * from zero), never through a float, so "$1,234.57" is exactly the API's 1234.565.
  */
-
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-
-/** Rounds a decimal string to `places` decimals, half away from zero; null for anything else. */
-export function roundDecimal(value: string, places: number): string | null {
-  const m = DECIMAL.exec(value.trim());
-  if (!m) return null;
-  const [, sign, int, frac = ""] = m;
-  const padded = frac.padEnd(places + 1, "0");
-  let digits = (int! + padded.slice(0, places)).replace(/^0+(?=\d)/, "");
-  if (Number(padded[places]) >= 5) {
-    // add one unit in the last place, carrying through the digits
-    const arr = digits.split("");
-    let i = arr.length - 1;
-    for (; i >= 0; i--) {
-      if (arr[i] === "9") arr[i] = "0";
-      else {
-        arr[i] = String(Number(arr[i]) + 1);
-        break;
-      }
-    }
-    digits = (i < 0 ? "1" : "") + arr.join("");
-  }
-  digits = digits.padStart(places + 1, "0");
-  const intPart = digits.slice(0, digits.length - places);
-  const fracPart = digits.slice(digits.length - places);
-  const zero = /^0*$/.test(intPart + fracPart);
-  return `${sign && !zero ? "-" : ""}${intPart}${places > 0 ? `.${fracPart}` : ""}`;
-}
 
 function group(int: string): string {
   return int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -115,16 +88,4 @@ export function duration(ms: number | null | undefined): string {
   if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
   if (s < 86_400) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
   return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
-}
-
-/** Compares decimal strings exactly (for sorting and for the stop-tightening check). */
-export function compareDecimal(a: string, b: string): number {
-  const pa = DECIMAL.exec(a.trim());
-  const pb = DECIMAL.exec(b.trim());
-  if (!pa || !pb) return Number(a) - Number(b);
-  const places = Math.max((pa[3] ?? "").length, (pb[3] ?? "").length);
-  const big = (m: RegExpExecArray) => BigInt(`${m[1]}${m[2]}${(m[3] ?? "").padEnd(places, "0")}`);
-  const x = big(pa);
-  const y = big(pb);
-  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -1,15 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDecimals, depthOf, shiftPrice } from "./market-depth.ts";
-
-describe("addDecimals", () => {
-  it("adds exactly", () => {
-    expect(addDecimals("0.1", "0.2")).toBe("0.3");
-    expect(addDecimals("1.005", "2")).toBe("3.005");
-    expect(addDecimals("0.5", "0.5")).toBe("1");
-    expect(addDecimals("12", "30")).toBe("42");
-  });
-  it("refuses what is not a decimal", () => expect(addDecimals("x", "1")).toBeNull());
-});
+import { depthOf, shiftPrice } from "./market-depth.ts";
 
 describe("depthOf", () => {
   it("sums each side from the touch and scales bars to the deeper side", () => {
