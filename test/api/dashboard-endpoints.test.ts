@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createAppServices } from "../../src/app/app-services.js";
 import type { AnalyticsView, CandleView, EquityCurveView, FailuresView, InvocationView, LeaderboardRow, MarketTradeView, MarketView, RecentEventView, TradeView } from "../../src/app/services.js";
 import { DEFAULT_MARKETS } from "../../src/core/market.js";
 import type { Db } from "../../src/db/client.js";
@@ -9,11 +8,11 @@ import { equitySnapshots, invocations, models, orders, outbox, toolCalls } from 
 import { EventBus } from "../../src/events/bus.js";
 import { CandleStore } from "../../src/market/candle-store.js";
 import { RecentTrades } from "../../src/market/recent-trades.js";
-import type { Scheduler } from "../../src/scheduler/scheduler.js";
 import { createApp } from "../../src/server/app.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, PERMISSIVE_LIMITS, type Harness } from "../support/trading-harness.js";
 import { countStatements } from "../support/count-statements.js";
+import { harnessServices } from "../support/harness-services.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -42,21 +41,7 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
     bus = new EventBus();
     const tape = new RecentTrades();
     tape.attach(h.room);
-    const services = createAppServices({
-      db,
-      dbKind: driver,
-      mode: "simulation",
-      version: "test",
-      feed: { describe: () => ({}), kind: "synthetic" },
-      market: h.room,
-      service: h.service,
-      scheduler: {} as Scheduler,
-      bus,
-      strategies: () => [],
-      now: () => h.clock.now(),
-      candles,
-      recentTrades: tape,
-    });
+    const services = harnessServices(h, driver, { bus, candles, recentTrades: tape });
     app = createApp({ services });
     now = h.clock.now();
   });

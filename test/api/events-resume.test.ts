@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createAppServices } from "../../src/app/app-services.js";
 import { UnitOfWork } from "../../src/db/unit-of-work.js";
-import type { Scheduler } from "../../src/scheduler/scheduler.js";
 import { EventBus } from "../../src/events/bus.js";
 import { lastEventId } from "../../src/db/outbox.js";
 import { createApp } from "../../src/server/app.js";
@@ -9,6 +7,7 @@ import { SseReader } from "../server/helpers.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
 import { events } from "../../src/events/events.js";
+import { harnessServices } from "../support/harness-services.js";
 
 /**
  * Resuming the event stream from an id the outbox never issued, against the real outbox: as after
@@ -24,19 +23,7 @@ describe.each(DRIVERS)("SSE resume ahead of the outbox on %s", (driver) => {
     h = await createHarness(driver);
     const bus = new EventBus();
     uow = new UnitOfWork(h.t.database.db, bus, false);
-    const services = createAppServices({
-      db: h.t.database.db,
-      dbKind: driver,
-      mode: "simulation",
-      version: "test",
-      feed: { describe: () => ({}), kind: "synthetic" },
-      market: h.room,
-      service: h.service,
-      scheduler: {} as Scheduler,
-      bus,
-      strategies: () => [],
-      now: () => h.clock.now(),
-    });
+    const services = harnessServices(h, driver, { bus });
     app = createApp({ services });
   });
   afterEach(async () => {

@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createAppServices } from "../../src/app/app-services.js";
 import { modelMetrics, type EquityPoint } from "../../src/core/metrics.js";
 import { usd } from "../../src/core/money.js";
 import { equitySnapshots, invocations, orders } from "../../src/db/schema.js";
-import type { Scheduler } from "../../src/scheduler/scheduler.js";
 import { EventBus } from "../../src/events/bus.js";
 import type { AppServices } from "../../src/app/services.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
 import { countStatements } from "../support/count-statements.js";
+import { harnessServices } from "../support/harness-services.js";
 
 const HOUR = 3_600_000;
 
@@ -30,19 +29,7 @@ describe.each(DRIVERS)("GET /api/models reads a constant number of queries on %s
     h = await createHarness(driver);
     seeded.clear();
     bus = new EventBus();
-    services = createAppServices({
-      db: h.t.database.db,
-      dbKind: driver,
-      mode: "simulation",
-      version: "test",
-      feed: { describe: () => ({}), kind: "synthetic" },
-      market: h.room,
-      service: h.service,
-      scheduler: {} as Scheduler,
-      bus,
-      strategies: () => [],
-      now: () => h.clock.now(),
-    });
+    services = harnessServices(h, driver, { bus });
   });
   afterEach(async () => {
     await h.dispose();
@@ -161,19 +148,7 @@ describe.each(DRIVERS)("the curve metrics read model on %s", (driver) => {
   beforeEach(async () => {
     h = await createHarness(driver);
     bus = new EventBus();
-    services = createAppServices({
-      db: h.t.database.db,
-      dbKind: driver,
-      mode: "simulation",
-      version: "test",
-      feed: { describe: () => ({}), kind: "synthetic" },
-      market: h.room,
-      service: h.service,
-      scheduler: {} as Scheduler,
-      bus,
-      strategies: () => [],
-      now: () => h.clock.now(),
-    });
+    services = harnessServices(h, driver, { bus });
   });
   afterEach(async () => {
     await h.dispose();

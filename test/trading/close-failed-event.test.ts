@@ -1,17 +1,15 @@
 import { DrizzleQueryError, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { createAppServices } from "../../src/app/app-services.js";
 import { AppError } from "../../src/core/errors.js";
 import type { Logger } from "../../src/core/logger.js";
 import { DEFAULT_MARKETS, findMarket, priceToTicks, quantityToLots } from "../../src/core/market.js";
 import { orders } from "../../src/db/schema.js";
-import type { Scheduler } from "../../src/scheduler/scheduler.js";
-import { EventBus } from "../../src/events/bus.js";
 import { createApp } from "../../src/server/app.js";
 import { closeFailure, ExitEngine } from "../../src/trading/exit-engine.js";
 import { eventually, SseReader } from "../server/helpers.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, PERMISSIVE_LIMITS, type Harness } from "../support/trading-harness.js";
+import { harnessServices } from "../support/harness-services.js";
 
 /** Makes the next insert into `table` fail with a database error that quotes SQL and values. */
 async function failNextInsert(h: Harness, table: string) {
@@ -89,19 +87,7 @@ describe.each(DRIVERS)("a failed triggered close on %s", (driver) => {
     expect(row).toMatchObject({ status: "CLOSED", closeTrigger: "STOP" });
 
     // ...and as a client replaying the stream receives it.
-    const services = createAppServices({
-      db: h.t.database.db,
-      dbKind: driver,
-      mode: "simulation",
-      version: "test",
-      feed: { describe: () => ({}), kind: "synthetic" },
-      market: h.room,
-      service: h.service,
-      scheduler: {} as Scheduler,
-      bus: new EventBus(),
-      strategies: () => [],
-      now: () => h.clock.now(),
-    });
+    const services = harnessServices(h, driver);
     const sse = new SseReader((await createApp({ services }).request("/api/events?lastEventId=0")).body);
     let streamed: string | undefined;
     for (let i = 0; i < 50 && streamed === undefined; i++) {
