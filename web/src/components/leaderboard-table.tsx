@@ -2,7 +2,7 @@ import { memo } from "react";
 import { Link } from "wouter";
 import type { LeaderboardRow } from "../api/types.ts";
 import type { SortKey, SortState } from "../lib/arena-sort.ts";
-import { ratio, ratioPct, usd } from "../lib/format.ts";
+import { pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
 import { Pnl, PnlPct } from "./ui.tsx";
 
 interface Column {
@@ -65,7 +65,7 @@ const Row = memo(function Row({ row }: { row: LeaderboardRow }) {
       </td>
       <td className="num">{usd(row.fees)}</td>
       <td className="num">{ratio(row.sharpe)}</td>
-      <td className={`num ${row.maxDrawdown ? "loss" : ""}`}>{ratioPct(row.maxDrawdown)}</td>
+      <td className={`num ${pnlClass(row.maxDrawdown === null ? null : -row.maxDrawdown * 100, 1)}`}>{ratioPct(row.maxDrawdown)}</td>
       <td className="num">{ratioPct(row.winRate)}</td>
       <td className="num">{row.trades}</td>
       <td className="num">{row.openPositions}</td>

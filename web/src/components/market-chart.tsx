@@ -39,6 +39,9 @@ interface Handles {
  * Candles with the models' entries and exits as markers. `fitKey` changes when the view should
  * be refitted (another symbol or interval); otherwise the user's zoom and scroll are kept.
  */
+/** Below this width marker labels are left out. */
+const NARROW_PX = 600;
+
 export function MarketChart({ candles, markers, priceDecimals, fitKey }: { candles: readonly CandleView[]; markers: readonly ChartMarker[]; priceDecimals: number; fitKey: string }) {
   const box = useRef<HTMLDivElement>(null);
   const handles = useRef<Handles | null>(null);
@@ -87,7 +90,9 @@ export function MarketChart({ candles, markers, priceDecimals, fitKey }: { candl
   }, [candles, fitKey]);
 
   useEffect(() => {
-    handles.current?.markers.setMarkers(markers.map((m) => ({ ...m, time: m.time as UTCTimestamp })));
+    // On a phone-wide chart the labels run into each other: the arrows and dots stay, the legend below explains them.
+    const narrow = (box.current?.clientWidth ?? 0) < NARROW_PX;
+    handles.current?.markers.setMarkers(markers.map((m) => ({ ...m, time: m.time as UTCTimestamp, ...(narrow ? { text: "" } : {}) })));
   }, [markers, candles]);
 
   return <div ref={box} className="chart market-chart" data-testid="market-chart" />;

@@ -1,5 +1,5 @@
 import { useAnalytics } from "../api/queries.ts";
-import { duration, ratio, ratioPct } from "../lib/format.ts";
+import { duration, pnlClass, ratio, ratioPct } from "../lib/format.ts";
 import { Card, Empty, ErrorBox, Loading, Pnl, Stat } from "./ui.tsx";
 
 /** Performance figures over the model's closed trades and equity curve. */
@@ -18,7 +18,7 @@ export function ModelAnalytics({ id }: { id: string }) {
             <Stat label="Sharpe" value={ratio(q.data.sharpe)} title="Mean return over its volatility, from the equity curve" />
             <Stat label="Sortino" value={ratio(q.data.sortino)} title="Like Sharpe, counting only downside volatility" />
             <Stat label="Calmar" value={ratio(q.data.calmar)} title="Return over the maximum drawdown" />
-            <Stat label="Max drawdown" value={ratioPct(q.data.maxDrawdown, 2)} className={q.data.maxDrawdown ? "loss" : ""} />
+            <Stat label="Max drawdown" value={ratioPct(q.data.maxDrawdown, 2)} className={pnlClass(q.data.maxDrawdown === null ? null : -q.data.maxDrawdown * 100, 2)} />
             <Stat label="Profit factor" value={ratio(q.data.profitFactor)} title="Gross profit over gross loss" />
             <Stat label="Expectancy" value={<Pnl value={q.data.expectancy} />} title="Mean realized P&L per trade" />
             <Stat label="Win rate" value={ratioPct(q.data.winRate)} title={`${q.data.wins} wins, ${q.data.losses} losses`} />
