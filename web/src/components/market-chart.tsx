@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   CandlestickSeries,
   ColorType,
@@ -89,11 +89,18 @@ export function MarketChart({ candles, markers, priceDecimals, fitKey }: { candl
     }
   }, [candles, fitKey]);
 
+  // On a phone-wide chart the labels run into each other: the arrows and dots stay, the legend below explains them.
+  const [narrow, setNarrow] = useState(false);
   useEffect(() => {
-    // On a phone-wide chart the labels run into each other: the arrows and dots stay, the legend below explains them.
-    const narrow = (box.current?.clientWidth ?? 0) < NARROW_PX;
+    const el = box.current!;
+    const observer = new ResizeObserver(() => setNarrow(el.clientWidth < NARROW_PX));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
     handles.current?.markers.setMarkers(markers.map((m) => ({ ...m, time: m.time as UTCTimestamp, ...(narrow ? { text: "" } : {}) })));
-  }, [markers, candles]);
+  }, [markers, candles, narrow]);
 
   return <div ref={box} className="chart market-chart" data-testid="market-chart" />;
 }
