@@ -23,6 +23,7 @@ import { failedToolCall, modelRunStats, runStatsByModel } from "../scheduler/run
 import type { MarketData } from "../market/market-room.js";
 import type { Candle, CandleInterval, TradePrint } from "../feeds/feed.js";
 import type * as S from "./services.js";
+import { MirrorService } from "../copy/mirror-service.js";
 import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";
 
 export interface AppServicesDeps {
@@ -40,6 +41,8 @@ export interface AppServicesDeps {
   now: () => number;
   /** Takes this minute's equity snapshot of every account: a new model's curve starts when it is created. */
   snapshotEquity?: () => Promise<void>;
+  /** Mirrors were created, changed or deleted: the process's mirror engine looks now. */
+  mirrorsChanged?: () => void;
   /** Candle history (the composition root's CandleStore); without it candles are empty and markets show no 24h change. */
   candles?: { get(symbol: string, interval: CandleInterval): readonly Candle[] };
   /** The feed's recent trade prints (src/market/recent-trades.ts); without it the tape is empty. */
@@ -192,7 +195,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       only === undefined ? runStatsByModel(d.db) : modelRunStats(d.db, only).then((r) => new Map([[only, r]])),
     ]);
     return rows.map((row) => {
-      const account = d.service.account(row.id);
+      const account = d.service.viewAccount(row.id);
       const metrics = { ...(curves.get(row.id) ?? CurveMetricsReadModel.none), ...tradeStatsOf(trades.get(row.id) ?? NO_TRADES) };
       const llm = llmSettings(row);
       return {
@@ -240,7 +243,17 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     if (d.mode !== "simulation") throw conflict("not_simulation", "simulation controls are only available in simulation mode");
   };
 
-  return {
+  const mirrors = new MirrorService({
+    db: d.db,
+    now: d.now,
+    createFollower: async (name, initialCapital) => (await self.createModel({ name, kind: "mirror", ...(initialCapital !== undefined ? { initialCapital } : {}) })).id,
+    positionsOf: (id) => self.positions(id),
+    releaseFollower: (id) => void d.service.unhost(id),
+    changed: () => d.mirrorsChanged?.(),
+  });
+
+  const self: S.AppServices = {
+    mirrors,
     health: () => ({ status: "ok", mode: d.mode, feed: { ...d.feed.describe(), kind: d.feed.kind }, db: { kind: d.dbKind }, version: d.version }),
     markets: () => d.market.markets.map(marketView),
     book: (symbol, depth) => {
@@ -253,7 +266,12 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     listModels: async () => modelViews(await d.db.select().from(models).orderBy(models.createdAt)),
     getModel: async (id) => modelView(await modelRow(id)),
     createModel: async (input) => {
-      const known = d.strategies().find((s) => s.name === input.strategy);
+      if (input.kind === "mirror") {
+        if (input.llm) throw invalid("llm: only an llm model takes llm settings");
+        if (input.strategy !== undefined && input.strategy !== "mirror")
+          throw invalid(`strategy: a follower (kind "mirror") has no strategy of its own; its orders come from its mirror (POST /api/mirrors)`);
+      }
+      const known = input.kind === "mirror" ? { kind: "mirror" } : d.strategies().find((s) => s.name === input.strategy);
       if (!known || known.kind !== input.kind) {
         const names = d
           .strategies()
@@ -277,7 +295,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         id,
         name: input.name,
         kind: input.kind,
-        strategy: input.strategy,
+        strategy: input.kind === "mirror" ? "mirror" : input.strategy!,
         initialCapital: input.initialCapital ?? "10000",
         config: { ...(input.llm ? { llm: input.llm } : {}), ...(input.risk !== undefined ? { risk: input.risk } : {}) },
       });
@@ -332,7 +350,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         ),
       ]);
       const board = rows.map((row): S.LeaderboardRow => {
-        const account = d.service.account(row.id);
+        const account = d.service.viewAccount(row.id);
         const equity = d.service.figures(account).equity;
         const curve = curves.get(row.id);
         // Against the equity at the window's start: the first snapshot inside the window when the
@@ -462,7 +480,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     positions: async (modelId) => {
       if (modelId !== undefined) await modelRow(modelId);
       const out: S.PositionView[] = [];
-      for (const a of d.service.accounts.values()) {
+      for (const a of d.service.viewAccounts()) {
         if (modelId !== undefined && a.modelId !== modelId) continue;
         for (const p of a.positions.values()) {
           const m = market(p.state.symbol);
@@ -602,4 +620,5 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       return unsubscribe;
     },
   };
+  return self;
 }

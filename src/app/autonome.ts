@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { eq } from "drizzle-orm";
+import { hostname } from "node:os";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../core/clock.js";
 import { DEFAULT_MARKETS, type MarketSpec } from "../core/market.js";
@@ -9,6 +10,11 @@ import type { Logger } from "../core/logger.js";
 import { openDatabase, type Database } from "../db/client.js";
 import { models } from "../db/schema.js";
 import { UnitOfWork } from "../db/unit-of-work.js";
+import { OutboxTail } from "../db/outbox-tail.js";
+import { MirrorEngine, type MirrorEngineDeps } from "../copy/mirror-engine.js";
+import { liveFollowerIds } from "../copy/mirror-store.js";
+import type { ModelAccount } from "../trading/account.js";
+import type { VenueOrderRow } from "../trading/order-recorder.js";
 import { EventBus } from "../events/bus.js";
 import { computeIntelligence, IntelligenceCache } from "../agents/intelligence.js";
 import type { PortfolioView } from "../agents/strategy.js";
@@ -54,6 +60,10 @@ export interface Autonome {
   service: TradingService;
   scheduler: Scheduler;
   feed: SyntheticFeed | ReplayFeed;
+  /** Copy trading in this process (null with AUTONOME_MIRRORS=off). */
+  mirrors: MirrorEngine | null;
+  /** This process as it signs its leases and outbox rows. */
+  hostId: string;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -62,15 +72,31 @@ export interface Autonome {
  * The composition root: one kernel wired from configuration. Everything in memory is derived
  * from the database here, before the feed starts, so stops keep firing after a restart.
  */
-export async function createAutonome(config: Config, logger: Logger, wall: Clock = systemClock): Promise<Autonome> {
+export interface AutonomeOptions {
+  /**
+   * `server` (default): everything. `worker` (`autonome worker`): only copy trading, against the
+   * server's PostgreSQL: it trades the followers of the mirrors it holds and nothing else.
+   */
+  role?: "server" | "worker";
+  /** Fault injection for the crash tests (see MirrorEngineDeps.faults). */
+  faults?: MirrorEngineDeps["faults"];
+}
+
+export async function createAutonome(config: Config, logger: Logger, wall: Clock = systemClock, options: AutonomeOptions = {}): Promise<Autonome> {
   if (config.mode === "live") {
     throw new ConfigError("TRADING_MODE=live: no live venue is configured in this version (the Lighter adapter is planned); run with TRADING_MODE=simulation");
   }
+  const role = options.role ?? "server";
+  if (role === "worker" && !config.databaseUrl) {
+    throw new ConfigError("DATABASE_URL: autonome worker shares the server's PostgreSQL; with the embedded database (no DATABASE_URL) the server runs the mirrors itself");
+  }
+  if (role === "worker" && !config.mirrors) throw new ConfigError("AUTONOME_MIRRORS=off: a worker only runs mirrors; unset it for the worker");
+  const hostId = `${role}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
   const { db } = database;
   const bus = new EventBus((e) => logger.error({ err: e }, "event listener failed"));
-  const uow = new UnitOfWork(db, bus, database.kind === "postgres");
+  const uow = new UnitOfWork(db, bus, database.kind === "postgres", hostId);
 
   const markets: readonly MarketSpec[] = config.feed === "replay" ? REPLAY_MARKETS.filter((m) => config.replayFiles.some((f) => f.symbol === m.symbol)) : DEFAULT_MARKETS;
   const saved = await loadMarketState(db, markets);
@@ -90,7 +116,17 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   });
   const venue = new SimVenue({ markets, clock: clock, seed: config.seed }, room);
 
-  const restored = await restoreAccounts(db, markets);
+  // A worker trades only the followers of the mirrors it takes (MirrorEngine hosts them); the
+  // server trades every other account. A follower with a live mirror is traded by whichever
+  // process holds that mirror, so here it starts out only observed.
+  const restored = role === "server" ? await restoreAccounts(db, markets) : await restoreAccounts(db, markets, []);
+  const followers = await liveFollowerIds(db);
+  const observedAtStart: ModelAccount[] = [];
+  for (const a of [...restored.accounts.values()]) {
+    if (!followers.has(a.modelId)) continue;
+    observedAtStart.push(a);
+    restored.accounts.delete(a.modelId);
+  }
   for (const a of restored.accounts.values())
     venue.restoreAccount(
       a.modelId,
@@ -99,16 +135,20 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     );
 
   const service = new TradingService({ uow, venue, clock: clock, accounts: restored.accounts, quote: (symbol) => room.quote(symbol), paper: venue, logger });
-  for (const o of restored.restingOrders) {
-    const m = markets.find((x) => x.symbol === o.symbol);
-    if (!m) continue;
-    const placed = placeOrderFromRow(m, o);
-    venue.restoreRestingOrder(placed.req, placed.filledLots, o.venueOrderId ?? undefined);
-  }
+  for (const a of observedAtStart) service.observe(a);
+  const restoreResting = (rows: readonly VenueOrderRow[]) => {
+    for (const o of rows) {
+      const m = markets.find((x) => x.symbol === o.symbol);
+      if (!m || !service.accounts.has(o.modelId)) continue;
+      const placed = placeOrderFromRow(m, o);
+      venue.restoreRestingOrder(placed.req, placed.filledLots, o.venueOrderId ?? undefined);
+    }
+  };
+  restoreResting(restored.restingOrders);
   // Orders written but never acknowledged (the last process died in between) are settled from
   // the venue's own answer, through the unit of work and with an event: the simulator, rebuilt
   // from the database, answers that they never happened.
-  for (const o of restored.unacknowledged) {
+  for (const o of restored.unacknowledged.filter((x) => service.accounts.has(x.modelId))) {
     const outcome = await service.reconcileOrder(o);
     logger.info({ clientOrderId: o.clientOrderId, outcome }, "reconciled an unacknowledged order");
   }
@@ -122,15 +162,16 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       logger.error({ modelId: row.id, err: error }, "stored risk limits are invalid; the model keeps the defaults");
     }
   }
-  if ((await db.select({ id: models.id }).from(models).limit(1)).length === 0) {
+  if (role === "server" && (await db.select({ id: models.id }).from(models).limit(1)).length === 0) {
     for (const m of DEFAULT_MODELS) await service.createAccount({ id: randomUUID(), name: m.name, kind: "rule", strategy: m.strategy, initialCapital: "10000" });
     logger.info({ models: DEFAULT_MODELS.map((m) => m.name) }, "fresh database: created the built-in rule models");
   }
 
   const candles = new CandleStore(db, markets, logger);
-  await candles.load(clock.now(), (m) =>
-    feed.kind === "synthetic" ? backfillCandles({ market: m, seed: config.seed, endMid: feed.mid(m.symbol) ?? defaultStartMid(m), endTime: clock.now() }) : null,
-  );
+  if (role === "server")
+    await candles.load(clock.now(), (m) =>
+      feed.kind === "synthetic" ? backfillCandles({ market: m, seed: config.seed, endMid: feed.mid(m.symbol) ?? defaultStartMid(m), endTime: clock.now() }) : null,
+    );
 
   const intelligenceCache = new IntelligenceCache();
   const portfolio = (modelId: string): PortfolioView => {
@@ -164,11 +205,17 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     clock,
     logger,
     activeModels: async () =>
-      (await db.select().from(models).where(eq(models.status, "active"))).map((r) => ({
+      // A follower decides nothing: its orders come only from its mirror.
+      (
+        await db
+          .select()
+          .from(models)
+          .where(and(eq(models.status, "active"), ne(models.kind, "mirror")))
+      ).map((r) => ({
         id: r.id,
         name: r.name,
         strategy: r.strategy,
-        kind: r.kind,
+        kind: r.kind as "rule" | "llm",
         llm: (r.config as { llm?: unknown }).llm,
       })),
     // Rule models by strategy name, LLM models by prompt variant; keys are read from the environment when a run starts.
@@ -182,6 +229,68 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     }),
   });
   const equity = new EquityRecorder(uow, service, () => clock.now());
+
+  // Copy trading: the engine holds mirrors and hosts their followers; accounts it reads fresh
+  // from the database, the same way a restart does.
+  const loadAccounts = (ids: string[]) => restoreAccounts(db, markets, ids);
+  const mirrors = config.mirrors
+    ? new MirrorEngine({
+        db,
+        uow,
+        bus,
+        service,
+        host: hostId,
+        leaseMs: config.mirrorLeaseMs,
+        tickMs: Math.min(1000, Math.max(100, Math.floor(config.mirrorLeaseMs / 4))),
+        loadAccounts,
+        restoreResting,
+        sourceEquity: async (modelId) => {
+          const a = service.findAccount(modelId) ?? (await loadAccounts([modelId])).accounts.get(modelId);
+          return a ? service.figures(a).equity : 0n;
+        },
+        logger,
+        ...(options.faults ? { faults: options.faults } : {}),
+      })
+    : null;
+  // On PostgreSQL other processes write too (workers trade followers): their events reach this
+  // bus (the event stream shows them), and accounts traded elsewhere are read again when they change.
+  const tail = database.kind === "postgres" ? new OutboxTail(database, bus, hostId, logger) : null;
+  const reloading = new Map<string, Promise<void>>();
+  const reloadObserved = (modelId: string) => {
+    if (reloading.has(modelId)) return;
+    const run = new Promise((r) => setTimeout(r, 25))
+      .then(() => loadAccounts([modelId]))
+      .then((r) => {
+        const a = r.accounts.get(modelId);
+        if (a && service.isObserved(modelId)) service.observe(a);
+      })
+      .catch((e: unknown) => logger.warn({ err: e, modelId }, "could not read an observed account"))
+      .finally(() => reloading.delete(modelId));
+    reloading.set(modelId, run);
+  };
+  bus.subscribe((e) => {
+    if (e.foreign && e.modelId && service.isObserved(e.modelId)) reloadObserved(e.modelId);
+  });
+  /**
+   * The server trades a follower whose mirror was deleted (it is an ordinary account then, whose
+   * stops must keep firing), once no process holds that mirror any more.
+   */
+  const adoptOrphans = async () => {
+    const rows = await db.execute(sql`
+      select m.id from ${models} m where m.kind = 'mirror' and not exists (
+        select 1 from mirrors x where x.follower_model_id = m.id
+          and (x.deleted_at is null or (x.host is not null and x.lease_until >= now())))`);
+    for (const { id } of (rows as unknown as { rows: Array<{ id: string }> }).rows) {
+      if (service.accounts.has(id)) continue;
+      const r = await loadAccounts([id]);
+      const a = r.accounts.get(id);
+      if (!a) continue;
+      service.host(a);
+      restoreResting(r.restingOrders);
+      for (const o of r.unacknowledged) await service.reconcileOrder(o);
+      logger.info({ modelId: id }, "a follower without a mirror is traded by the server again");
+    }
+  };
 
   // The tape of the dashboard: the feed's last trade prints per symbol (attached to the room below).
   const recentTrades = new RecentTrades();
@@ -210,6 +319,10 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     bus,
     now: () => clock.now(),
     snapshotEquity: () => equity.snapshot(),
+    mirrorsChanged: () => {
+      mirrors?.poke();
+      if (role === "server") void adoptOrphans().catch((e: unknown) => logger.warn({ err: e }, "could not adopt followers without a mirror"));
+    },
     candles,
     recentTrades,
     strategies: () => [
@@ -237,13 +350,17 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     service,
     scheduler,
     feed,
+    mirrors,
+    hostId,
     async start() {
       started = true;
       feed.start(
         (u) => room.apply(u),
         (t) => room.trade(t),
       );
-      scheduler.start();
+      await tail?.start();
+      await mirrors?.start();
+      if (role === "server") scheduler.start();
       // Periodic jobs run on the domain clock (a replay snapshots equity in recorded time); none dies on a failure.
       const every = (ms: number, f: () => Promise<void>) => {
         timers.push(
@@ -257,19 +374,26 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         );
       };
       every(60_000, () => equity.snapshot());
-      every(3_600_000, () => equity.rollUp());
-      every(5_000, persistMarkets);
-      every(10_000, async () => candles.closeUpTo(clock.now()));
+      if (role === "server") {
+        every(3_600_000, () => equity.rollUp());
+        every(5_000, persistMarkets);
+        every(10_000, async () => candles.closeUpTo(clock.now()));
+        every(5_000, adoptOrphans);
+        await adoptOrphans();
+      }
       // A replay's clock stands still until its first update: its snapshots come in recorded time.
       if (feed.kind !== "replay") await equity.snapshot();
     },
     async stop() {
       for (const cancel of timers.splice(0)) cancel();
       await scheduler.stop();
+      // Mirrors first: their leases are given back at once, so another process takes them over.
+      await mirrors?.stop();
+      await tail?.stop();
       feed.stop();
       exits.stop();
       await exits.idle();
-      if (started) await persistMarkets().catch(() => undefined);
+      if (started && role === "server") await persistMarkets().catch(() => undefined);
       await database.close();
     },
   };

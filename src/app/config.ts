@@ -20,6 +20,10 @@ export interface Config {
   feedIntervalMs: number;
   mode: "simulation" | "live";
   logLevel: string;
+  /** Copy trading in this process (AUTONOME_MIRRORS=off leaves it to `autonome worker` processes). */
+  mirrors: boolean;
+  /** How long a process holds a mirror without renewing it (AUTONOME_MIRROR_LEASE): a dead worker's mirrors move after this. */
+  mirrorLeaseMs: number;
 }
 
 /**
@@ -143,9 +147,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const logLevel = oneOf("LOG_LEVEL", LOG_LEVELS) ?? "info";
+  const mirrors = (oneOf("AUTONOME_MIRRORS", ["on", "off"] as const) ?? "on") === "on";
+  const mirrorLeaseMs = duration("AUTONOME_MIRROR_LEASE", "10s", { allowZero: false });
+  if (mirrorLeaseMs > 0 && mirrorLeaseMs < 500) bad("AUTONOME_MIRROR_LEASE", `${mirrorLeaseMs} ms is too short to renew in time: at least 500ms`);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, apiToken, dataDir, databaseUrl, feed, replayFiles, replaySpeed, seed, tradeIntervalMs, feedIntervalMs, mode, logLevel };
+  return { port, host, apiToken, dataDir, databaseUrl, feed, replayFiles, replaySpeed, seed, tradeIntervalMs, feedIntervalMs, mode, logLevel, mirrors, mirrorLeaseMs };
 }
 
 /** Parses the way the pg driver does (it encodes spaces and stray % first, and allows an empty host). */

@@ -1,3 +1,4 @@
+import type { MirrorService } from "../copy/mirror-service.js";
 import type { TradeAnalytics } from "../core/analytics.js";
 import type { ModelKind, ModelStatus } from "../core/types.js";
 import type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView } from "../trading/contracts.js";
@@ -11,6 +12,8 @@ export type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositi
  * reported as AppError (src/core/errors.ts).
  */
 export interface AppServices {
+  /** Copy trading: mirrors, their executions, metrics and the audit (src/copy). */
+  mirrors: MirrorService;
   health(): HealthView;
   markets(): MarketView[];
   book(symbol: string, depth: number): BookView; // 404 unknown symbol
@@ -68,7 +71,7 @@ export interface AppServices {
 export interface AppEvent {
   /** Outbox id; absent on throttled `market` ticks. */
   id?: number;
-  type: "order" | "position" | "account" | "invocation" | "market";
+  type: "order" | "position" | "account" | "invocation" | "market" | "mirror";
   data: unknown;
 }
 
@@ -152,7 +155,8 @@ export interface ModelView {
 export interface CreateModelInput {
   name: string;
   kind: ModelKind;
-  strategy: string;
+  /** A rule strategy or prompt variant; a follower (kind `mirror`) has none ("mirror"). */
+  strategy?: string;
   initialCapital?: string;
   /** Risk-limit overrides, validated by the trading layer (any subset of the limits). */
   risk?: unknown;

@@ -6,8 +6,9 @@ export type OrderType = "MARKET" | "LIMIT";
 /** GTC rests until canceled, GTT until expiresAt, IOC fills what it can and cancels the rest, FOK fills all or nothing. */
 export type TimeInForce = "GTC" | "GTT" | "IOC" | "FOK";
 export type Liquidity = "MAKER" | "TAKER";
-export type CloseTrigger = "STOP" | "TARGET" | "INVALIDATION" | "TIME" | "LIQUIDATION" | "MANUAL";
-export type ModelKind = "rule" | "llm";
+/** MIRROR: a follower closed because its source did (copy trading). */
+export type CloseTrigger = "STOP" | "TARGET" | "INVALIDATION" | "TIME" | "LIQUIDATION" | "MANUAL" | "MIRROR";
+export type ModelKind = "rule" | "llm" | "mirror";
 export type ModelStatus = "active" | "paused";
 
 export type VenueOrderStatus =

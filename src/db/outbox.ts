@@ -7,19 +7,28 @@ import { isDomainEventType, toWire, type DomainEvent, type WireName } from "../e
 /** Channel of the NOTIFY wake-up other processes (copy-trading workers) listen on. */
 export const OUTBOX_CHANNEL = "autonome_outbox";
 
+/** Key of the advisory lock that orders outbox writes across processes (any constant; "autonome" in ASCII). */
+const OUTBOX_LOCK = 0x6175746f6e6f6d65n;
+
 /**
  * Writes events inside the caller's transaction; returns them with their outbox ids, in order.
- * With `notify` the same statement sends the NOTIFY wake-up (delivered by PostgreSQL at commit),
- * so an event costs one round trip either way.
+ * With `notify` (PostgreSQL, where other processes write too) the same statement takes a
+ * transaction-scoped advisory lock before ids are drawn and sends the NOTIFY wake-up: ids are
+ * then committed in id order across every process, so a reader resuming "after id N" can never
+ * skip an event that committed late, and the lock is held only from this last statement to the
+ * commit. The write time is the clock at this statement, within a millisecond of the commit.
  */
-export async function appendEvents(tx: Tx, events: DomainEvent[], notify = true): Promise<BusEvent[]> {
+export async function appendEvents(tx: Tx, events: DomainEvent[], notify = true, writer: string | null = null): Promise<BusEvent[]> {
   if (events.length === 0) return [];
   const values = sql.join(
-    events.map((e) => sql`(${e.type}, ${e.modelId}, ${JSON.stringify(toJson(e))}::jsonb)`),
+    events.map((e, i) => sql`(${i}::int, ${e.type}::text, ${e.modelId}::text, ${JSON.stringify(toJson(e))}::jsonb)`),
     sql`, `,
   );
-  const insert = sql`insert into ${outbox} (type, model_id, payload) values ${values} returning id`;
-  const result = notify ? await tx.execute(sql`with ins as (${insert}) select id, pg_notify(${OUTBOX_CHANNEL}, id::text) from ins order by id`) : await tx.execute(sql`${insert}`);
+  const rows = notify
+    ? sql`select v.type, v.model_id, v.payload, ${writer}::text, clock_timestamp() from (values ${values}) as v(n, type, model_id, payload) cross join (select pg_advisory_xact_lock(${OUTBOX_LOCK.toString()}::bigint)) l order by v.n`
+    : sql`select v.type, v.model_id, v.payload, ${writer}::text, clock_timestamp() from (values ${values}) as v(n, type, model_id, payload) order by v.n`;
+  const insert = sql`insert into ${outbox} (type, model_id, payload, writer, created_at) ${rows} returning id`;
+  const result = notify ? await tx.execute(sql`with ins as (${insert}) select id, pg_notify(${OUTBOX_CHANNEL}, id::text) from ins order by id`) : await tx.execute(insert);
   const ids = (result as unknown as { rows: Array<{ id: number | string }> }).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   return events.map((e, i) => busEvent(ids[i]!, e));
 }

@@ -14,7 +14,7 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" 
 export const models = pgTable("models", {
   id: text("id").primaryKey(),
   name: text("name").notNull().unique(),
-  kind: text("kind").$type<"rule" | "llm">().notNull(),
+  kind: text("kind").$type<"rule" | "llm" | "mirror">().notNull(),
   strategy: text("strategy").notNull(),
   status: text("status").$type<"active" | "paused">().notNull().default("active"),
   initialCapital: money("initial_capital").notNull(),
@@ -217,14 +217,117 @@ export const equitySnapshots = pgTable(
 );
 
 /** Events written in the same transaction as the change they describe; delivered after commit by id. */
-export const outbox = pgTable("outbox", {
-  id: bigserial("id", { mode: "number" }).primaryKey(),
-  /** A DomainEventType (src/events/events.ts); rows from before typed events hold the stream name (order, position, ...). */
-  type: text("type").notNull(),
-  modelId: text("model_id"),
-  payload: jsonb("payload").notNull(),
-  createdAt: ts("created_at").notNull().defaultNow(),
-});
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** A DomainEventType (src/events/events.ts); rows from before typed events hold the stream name (order, position, ...). */
+    type: text("type").notNull(),
+    modelId: text("model_id"),
+    payload: jsonb("payload").notNull(),
+    /** The process that wrote it: another process's events reach this one's bus through the outbox tail. */
+    writer: text("writer"),
+    /** When the event was written: the last statement of its transaction, so within a millisecond or two of its commit. */
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  // A mirror reads its source's events after its cursor.
+  (t) => [index("outbox_model_idx").on(t.modelId, t.id)],
+);
+
+/**
+ * Copy trading: a follower account (a model of kind `mirror`) whose orders come only from its
+ * source model's position changes. One mirror per follower.
+ */
+export const mirrors = pgTable(
+  "mirrors",
+  {
+    id: text("id").primaryKey(),
+    sourceModelId: text("source_model_id")
+      .notNull()
+      .references(() => models.id),
+    followerModelId: text("follower_model_id")
+      .notNull()
+      .references(() => models.id),
+    /** {"mode":"proportional"} | {"mode":"ratio","ratio":"0.5"} | {"mode":"fixedNotional","usd":"100"}, with an optional per-order cap "maxNotional". */
+    sizing: jsonb("sizing").$type<Record<string, unknown>>().notNull(),
+    orderType: text("order_type").$type<"IOC" | "FOK" | "GTC" | "GTT">().notNull(),
+    /** GTC/GTT: how long an order may rest before the reaper cancels what is left. */
+    ttlMs: integer("ttl_ms"),
+    maxSlippageBps: integer("max_slippage_bps").notNull(),
+    minNotional: money("min_notional").notNull(),
+    maxSignalAgeMs: integer("max_signal_age_ms").notNull(),
+    /** Only these symbols are copied; null copies every symbol. */
+    symbols: jsonb("symbols").$type<string[] | null>(),
+    active: boolean("active").notNull().default(true),
+    deletedAt: ts("deleted_at"),
+    /** The last outbox id of the source already turned into executions: catch-up is by id, never by time. */
+    signalCursor: bigint("signal_cursor", { mode: "number" }).notNull(),
+    /** The process that executes this mirror (and hosts its follower's account) while its lease lasts. */
+    host: text("host"),
+    leaseUntil: ts("lease_until"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("mirrors_one_per_follower")
+      .on(t.followerModelId)
+      .where(sql`${t.deletedAt} is null`),
+  ],
+);
+
+/**
+ * Exactly one row per (signal, mirror): claimed before anything is sent, so a crash at any point
+ * cannot double an order. Its outcome says what became of the signal, with a reason when not filled.
+ */
+export const mirrorExecutions = pgTable(
+  "mirror_executions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** The idempotency key, "<mirrorId>:<signalId>"; the follower's order carries a client id derived from it. */
+    key: text("key").notNull().unique(),
+    mirrorId: text("mirror_id")
+      .notNull()
+      .references(() => mirrors.id),
+    /** The outbox id of the source's position change. */
+    signalId: bigint("signal_id", { mode: "number" }).notNull(),
+    sourceModelId: text("source_model_id").notNull(),
+    followerModelId: text("follower_model_id").notNull(),
+    /** open | scale | reduce | close | exit_plan */
+    action: text("action").notNull(),
+    /** The signal as read from the source's event (src/copy/signal.ts), so the execution needs nothing else. */
+    signal: jsonb("signal").notNull(),
+    symbol: text("symbol").notNull(),
+    side: text("side").$type<"LONG" | "SHORT">().notNull(),
+    /** pending → claimed → (working: resting on the book) → done */
+    state: text("state").$type<"pending" | "claimed" | "working" | "done">().notNull(),
+    outcome: text("outcome").$type<"filled" | "partial" | "skipped" | "failed">(),
+    reason: text("reason"),
+    /** The risk check's or the venue's own code behind `reason`. */
+    detail: text("detail"),
+    message: text("message"),
+    sourcePrice: price("source_price"),
+    sourceQuantity: quantity("source_quantity"),
+    /** When the source's change was committed (its outbox row). */
+    sourceAt: ts("source_at").notNull(),
+    intendedQuantity: quantity("intended_quantity"),
+    filledQuantity: quantity("filled_quantity"),
+    avgPrice: price("avg_price"),
+    slippageBps: numeric("slippage_bps", { precision: 12, scale: 2 }),
+    clientOrderId: text("client_order_id"),
+    attempts: integer("attempts").notNull().default(0),
+    claimedBy: text("claimed_by"),
+    leaseUntil: ts("lease_until"),
+    sentAt: ts("sent_at"),
+    filledAt: ts("filled_at"),
+    finishedAt: ts("finished_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("mirror_executions_signal_idx").on(t.mirrorId, t.signalId),
+    index("mirror_executions_work_idx").on(t.mirrorId, t.state, t.signalId),
+    index("mirror_executions_recent_idx").on(t.mirrorId, t.id),
+  ],
+);
 
 export const candles = pgTable(
   "candles",

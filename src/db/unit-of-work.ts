@@ -24,6 +24,8 @@ export class UnitOfWork {
     private readonly bus: EventBus,
     /** Send NOTIFY wake-ups for other processes (pointless on embedded PGlite, which no other process can open). */
     private readonly notify = true,
+    /** Who writes (this process): stored on each event, so the outbox tail of every other process knows it is foreign. */
+    readonly writer: string | null = null,
   ) {}
 
   run<T>(work: (tx: Tx, ctx: UnitContext) => Promise<T>): Promise<T> {
@@ -38,7 +40,7 @@ export class UnitOfWork {
     const result = await this.db.transaction(async (tx) => {
       const pending: DomainEvent[] = [];
       const value = await work(tx, { emit: (e) => pending.push(e), onCommit: (fn) => commits.push(fn) });
-      published = await appendEvents(tx, pending, this.notify);
+      published = await appendEvents(tx, pending, this.notify, this.writer);
       return value;
     });
     for (const fn of commits) fn();

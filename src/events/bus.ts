@@ -14,6 +14,8 @@ export interface BusEvent {
   data: unknown;
   /** The typed event (absent for market ticks and for events stored before types existed). */
   event?: DomainEvent;
+  /** Written by another process (a mirror worker) and read from the outbox by the outbox tail. */
+  foreign?: boolean;
 }
 
 export class EventBus {

@@ -3,8 +3,8 @@
  * per type, each with a version so readers (the event stream, copy-trading workers) can rely on
  * it. A change emits its events in the transaction that makes it (see db/unit-of-work).
  *
- * The event stream (`/api/events`, see API.md) shows them under five names, `order`,
- * `position`, `account`, `invocation` and `market`, with an `action`: `toWire` is that mapping.
+ * The event stream (`/api/events`, see API.md) shows them under the names `order`, `position`,
+ * `account`, `invocation`, `market` and `mirror`, with an `action`: `toWire` is that mapping.
  */
 import type { CloseTrigger } from "../core/types.js";
 
@@ -64,6 +64,8 @@ export type ExitPlanUpdated = { type: "ExitPlanUpdated"; v: 1; modelId: string; 
 export type AccountCreated = { type: "AccountCreated"; v: 1; modelId: string; cash: string };
 export type AccountReset = { type: "AccountReset"; v: 1; modelId: string; cash: string };
 export type EquitySnapshotted = { type: "EquitySnapshotted"; v: 1; modelId: string; ts: string; figures: AccountFigures };
+/** A copy-trading execution changed state (claimed work finished, resting, or its outcome recorded): the API's execution view. */
+export type MirrorExecuted = { type: "MirrorExecuted"; v: 1; modelId: string; execution: Record<string, unknown> & { id: string; mirrorId: string; state: string } };
 export type InvocationFinished = { type: "InvocationFinished"; v: 1; modelId: string; invocation: Record<string, unknown> & { id: string; status: string } };
 
 export type DomainEvent =
@@ -84,7 +86,8 @@ export type DomainEvent =
   | AccountCreated
   | AccountReset
   | EquitySnapshotted
-  | InvocationFinished;
+  | InvocationFinished
+  | MirrorExecuted;
 
 export type DomainEventType = DomainEvent["type"];
 
@@ -110,6 +113,7 @@ export const events = {
   accountReset: (b: Body<AccountReset>): AccountReset => ({ type: "AccountReset", v: 1, ...b }),
   equitySnapshotted: (b: Body<EquitySnapshotted>): EquitySnapshotted => ({ type: "EquitySnapshotted", v: 1, ...b }),
   invocationFinished: (b: Body<InvocationFinished>): InvocationFinished => ({ type: "InvocationFinished", v: 1, ...b }),
+  mirrorExecuted: (b: Body<MirrorExecuted>): MirrorExecuted => ({ type: "MirrorExecuted", v: 1, ...b }),
   /** The event for a venue's answer, by the order's new status (and whether this answer filled anything). */
   orderUpdated(status: string, filled: boolean, b: { modelId: string; order: OrderSnapshot }): DomainEvent {
     if (filled || status === "FILLED" || status === "PARTIALLY_FILLED") return status === "FILLED" ? events.orderFilled(b) : events.orderPartiallyFilled(b);
@@ -122,7 +126,7 @@ export const events = {
 };
 
 /** The names of the event stream (API.md). */
-export type WireName = "order" | "position" | "account" | "invocation" | "market";
+export type WireName = "order" | "position" | "account" | "invocation" | "market" | "mirror";
 
 /** How the event stream shows an event: its name and its data, as API.md documents them. */
 export function toWire(e: DomainEvent): { name: WireName; data: Record<string, unknown> } {
@@ -165,6 +169,8 @@ export function toWire(e: DomainEvent): { name: WireName; data: Record<string, u
       return { name: "account", data: { modelId: e.modelId, ts: e.ts, ...e.figures } };
     case "InvocationFinished":
       return { name: "invocation", data: e.invocation };
+    case "MirrorExecuted":
+      return { name: "mirror", data: e.execution };
   }
 }
 
@@ -187,6 +193,7 @@ const TYPES: ReadonlySet<string> = new Set<DomainEventType>([
   "AccountReset",
   "EquitySnapshotted",
   "InvocationFinished",
+  "MirrorExecuted",
 ]);
 
 export function isDomainEventType(type: string): type is DomainEventType {

@@ -11,6 +11,7 @@ import { healthRoutes } from "./routes/health.js";
 import { invocationRoutes } from "./routes/invocations.js";
 import { marketRoutes } from "./routes/markets.js";
 import { modelRoutes } from "./routes/models.js";
+import { mirrorRoutes } from "./routes/mirrors.js";
 import { positionRoutes } from "./routes/positions.js";
 import { schedulerRoutes } from "./routes/scheduler.js";
 import { simRoutes } from "./routes/sim.js";
@@ -68,6 +69,7 @@ export function createApp(options: CreateAppOptions) {
     .route("/", schedulerRoutes(services))
     .route("/", arenaRoutes(services))
     .route("/", simRoutes(services))
+    .route("/", mirrorRoutes(services))
     .route(
       "/",
       eventRoutes(services, {

@@ -144,7 +144,10 @@ export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, 
         updatedAt: now,
       });
     }
-    const body = { modelId: account.modelId, position: positionEvent(market, position, null) };
+    const body = {
+      modelId: account.modelId,
+      position: { ...positionEvent(market, position, null), fill: { quantity: lotsToQuantity(market, BigInt(filledLots)), price: averagePrice(market, notionalSum, BigInt(filledLots)) } },
+    };
     ctx.emit(current ? events.positionScaled(body) : events.positionOpened(body));
   }
   if (newFills > 0 && order.purpose === "CLOSE" && current && slice) {
@@ -198,7 +201,15 @@ export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, 
     closed = { rowId, slice, trigger };
     const body = {
       modelId: account.modelId,
-      position: { ...positionEvent(market, { ...current, state: state ?? current.state }, trigger), closedRow: rowId, exitPrice: exit.exitPrice, realizedPnl: exit.realizedPnl, fees: exit.fees },
+      position: {
+        ...positionEvent(market, { ...current, state: state ?? current.state }, trigger),
+        closedRow: rowId,
+        exitPrice: exit.exitPrice,
+        realizedPnl: exit.realizedPnl,
+        fees: exit.fees,
+        // What this change did: copy trading sizes a follower's reduction from it.
+        fill: { quantity: exit.quantity, price: exit.exitPrice },
+      },
     };
     ctx.emit(state === null ? events.positionClosed(body) : events.positionReduced(body));
   }

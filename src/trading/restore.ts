@@ -24,9 +24,18 @@ export interface RestoredState {
  * ledger (since the last reset), positions and exit plans from the OPEN rows. After a
  * restart the equity of every account is exactly what it was.
  */
-export async function restoreAccounts(db: Db, markets: readonly MarketSpec[]): Promise<RestoredState> {
+export async function restoreAccounts(db: Db, markets: readonly MarketSpec[], only?: readonly string[]): Promise<RestoredState> {
   const accounts = new Map<string, ModelAccount>();
-  const modelRows = await db.select().from(models);
+  // `only`: just these accounts (a follower a mirror worker takes over), read the same way.
+  const modelRows =
+    only === undefined
+      ? await db.select().from(models)
+      : only.length === 0
+        ? []
+        : await db
+            .select()
+            .from(models)
+            .where(inArray(models.id, [...only]));
   const sums = await db
     .select({
       modelId: ledger.modelId,
@@ -100,7 +109,7 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[]): P
     .select()
     .from(venueOrders)
     .where(inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED", "PENDING", "UNKNOWN"]));
-  const resting = live.filter((o) => (o.status === "OPEN" || o.status === "PARTIALLY_FILLED") && o.type === "LIMIT");
+  const resting = live.filter((o) => accounts.has(o.modelId) && (o.status === "OPEN" || o.status === "PARTIALLY_FILLED") && o.type === "LIMIT");
   for (const o of resting) {
     const market = findMarket(markets, o.symbol);
     const account = accounts.get(o.modelId);
@@ -113,7 +122,7 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[]): P
   return {
     accounts,
     restingOrders: resting,
-    unacknowledged: live.filter((o) => o.status === "PENDING" || o.status === "UNKNOWN"),
+    unacknowledged: live.filter((o) => accounts.has(o.modelId) && (o.status === "PENDING" || o.status === "UNKNOWN")),
   };
 }
 

@@ -38,7 +38,7 @@ export interface TradingServiceDeps {
   accounts: Map<string, ModelAccount>;
   quote: (symbol: string) => Quote | undefined;
   /** A paper venue whose accounts follow ours (the simulator): funded on create and reset. */
-  paper?: { restoreAccount(accountId: string, cash: Micro, positions: PositionState[]): void };
+  paper?: { restoreAccount(accountId: string, cash: Micro, positions: PositionState[]): void; forgetAccount?(accountId: string): void };
   /** Taker fee the pre-trade margin check budgets for (the venue charges its own). */
   takerFeeBps?: number;
   /** The risk limits every entry and exit-plan change passes; one with the default limits when absent. */
@@ -62,7 +62,7 @@ export interface OpenResult {
 
 /** Who asks: a model's run (the risk engine limits actions per run) or a person through the API. */
 export interface OrderOrigin {
-  source: "model" | "manual";
+  source: "model" | "manual" | "mirror";
   /** The invocation id of a model's run. */
   runId?: string;
 }
@@ -130,7 +130,64 @@ export class TradingService {
 
   account(modelId: string): ModelAccount {
     const a = this.deps.accounts.get(modelId);
-    if (!a) throw notFound(`model ${modelId} does not exist`);
+    if (!a) {
+      if (this.observed.has(modelId)) throw new AppError(409, "hosted_elsewhere", `${modelId} is a follower traded by another process (a mirror worker); act on it there, or pause its mirror`);
+      throw notFound(`model ${modelId} does not exist`);
+    }
+    return a;
+  }
+
+  /**
+   * Accounts this process shows but does not trade: followers whose mirror another process
+   * (a worker) holds. Their figures come from the database, refreshed when their events arrive.
+   */
+  private readonly observed = new Map<string, ModelAccount>();
+
+  /** An account to read figures from: one this process trades, else one it only observes. */
+  viewAccount(modelId: string): ModelAccount {
+    return this.deps.accounts.get(modelId) ?? this.observed.get(modelId) ?? this.account(modelId);
+  }
+
+  /** Every account this process shows: the ones it trades and the ones it observes. */
+  viewAccounts(): ModelAccount[] {
+    return [...this.deps.accounts.values(), ...this.observed.values()];
+  }
+
+  /** An account this process trades or observes, if it has it. */
+  findAccount(modelId: string): ModelAccount | undefined {
+    return this.deps.accounts.get(modelId) ?? this.observed.get(modelId);
+  }
+
+  isObserved(modelId: string): boolean {
+    return this.observed.has(modelId);
+  }
+
+  /** Shows an account traded elsewhere (a fresh read of it from the database). */
+  observe(account: ModelAccount): void {
+    if (!this.deps.accounts.has(account.modelId)) this.observed.set(account.modelId, account);
+  }
+
+  /**
+   * Starts trading an account here (read fresh from the database): the paper venue gets its
+   * cash and positions, the exit engine starts watching its plans.
+   */
+  host(account: ModelAccount): void {
+    this.observed.delete(account.modelId);
+    this.deps.accounts.set(account.modelId, account);
+    this.deps.paper?.restoreAccount(
+      account.modelId,
+      account.cash,
+      [...account.positions.values()].map((p) => p.state),
+    );
+  }
+
+  /** Stops trading an account here (another process took it over); it is then only observed. */
+  unhost(modelId: string): ModelAccount | undefined {
+    const a = this.deps.accounts.get(modelId);
+    if (!a) return undefined;
+    this.deps.accounts.delete(modelId);
+    this.deps.paper?.forgetAccount?.(modelId);
+    this.observed.set(modelId, a);
     return a;
   }
 
@@ -237,10 +294,23 @@ export class TradingService {
     return this.lock.run(modelId, () => this.close(account, market, trigger, clientOrderId));
   }
 
-  private async close(account: ModelAccount, market: MarketSpec, trigger: CloseTrigger, clientOrderId?: string): Promise<CloseResult> {
+  /**
+   * Reduces a position by `lots` at the market (all of it when `lots` is at least the position's):
+   * how a follower follows its source's partial close. The answer says what filled.
+   */
+  reducePosition(modelId: string, symbol: string, lots: number, trigger: CloseTrigger, clientOrderId?: string): Promise<CloseResult & { filledLots: number }> {
+    const account = this.account(modelId);
+    const market = this.market(symbol);
+    if (!Number.isSafeInteger(lots) || lots <= 0) throw invalid(`lots: ${lots} must be a positive whole number of lots`);
+    return this.lock.run(modelId, () => this.close(account, market, trigger, clientOrderId, lots));
+  }
+
+  private async close(account: ModelAccount, market: MarketSpec, trigger: CloseTrigger, clientOrderId?: string, upToLots?: number): Promise<CloseResult & { filledLots: number }> {
     const modelId = account.modelId;
     const pos = account.positions.get(market.symbol);
-    if (!pos) return { status: "rejected", reason: "no_position" };
+    if (!pos) return { status: "rejected", reason: "no_position", filledLots: 0 };
+    const held = Number(pos.state.lots);
+    const lots = upToLots === undefined ? held : Math.min(upToLots, held);
     const { report, outcome } = await this.execute(
       market,
       account,
@@ -250,19 +320,21 @@ export class TradingService {
         symbol: market.symbol,
         side: exitSide(pos.state.side),
         type: "MARKET",
-        lots: Number(pos.state.lots),
+        lots,
         timeInForce: "IOC",
         reduceOnly: true,
         leverage: pos.state.leverage,
       },
       { purpose: "CLOSE", positionId: pos.id, closeTrigger: trigger },
     );
-    if (!outcome?.closed) return { status: "rejected", reason: report.reason ?? "not_filled" };
+    if (!outcome?.closed) return { status: "rejected", reason: report.reason ?? "not_filled", filledLots: 0 };
     const s = outcome.closed.slice;
     return {
-      status: account.positions.has(market.symbol) ? "partial" : "closed",
+      // A reduction that took all it was asked for is done; a close is done when nothing is left.
+      status: (upToLots === undefined ? !account.positions.has(market.symbol) : Number(s.lots) >= lots) ? "closed" : "partial",
       exitPrice: averagePrice(market, s.exitNotional, s.lots),
       realizedPnl: formatUsd(s.realizedPnl),
+      filledLots: Number(s.lots),
     };
   }
 

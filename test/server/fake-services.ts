@@ -1,3 +1,4 @@
+import type { MirrorService } from "../../src/copy/mirror-service.js";
 import { conflict, invalid, notFound, rejected } from "../../src/core/errors.js";
 import type {
   AnalyticsView,
@@ -22,6 +23,8 @@ import type {
  */
 export class FakeServices implements AppServices {
   readonly calls: Array<{ method: string; args: unknown[] }> = [];
+  /** Copy trading is tested against the real services (test/copy); these HTTP tests never reach it. */
+  readonly mirrors = {} as MirrorService;
   readonly models = new Map<string, ModelView>();
   readonly openPositions: PositionView[] = [];
   readonly closedTrades: TradeView[] = [];

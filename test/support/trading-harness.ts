@@ -19,6 +19,8 @@ export interface Harness {
   t: TestDatabase;
   clock: ManualClock;
   bus: BusEvent[];
+  /** The bus the unit of work publishes to (what `bus` records). */
+  eventBus: EventBus;
   /** The market-data room: the simulator and the exit engine listen to it, the trading service's quote reads it. */
   room: MarketRoom;
   venue: SimVenue;
@@ -85,6 +87,7 @@ export async function createHarness(driver: DriverName, sim: Partial<SimOptions>
     t,
     clock,
     bus: events,
+    eventBus: bus,
     room,
     venue,
     service,

@@ -9,8 +9,9 @@ import { jsonBody, paramsOf, queryOf } from "../validation.js";
 const createModelBody = z
   .object({
     name: z.string().trim().min(1, { error: "must not be empty" }).max(100),
-    kind: oneOf(["rule", "llm"]),
-    strategy: z.string().trim().min(1, { error: "must not be empty" }).max(100),
+    kind: oneOf(["rule", "llm", "mirror"]),
+    // A follower (kind "mirror") has none: its orders come from its mirror.
+    strategy: z.string().trim().min(1, { error: "must not be empty" }).max(100).optional(),
     // Micro-dollars are the unit: at most 6 decimals, and at most MAX_INITIAL_CAPITAL_USD.
     initialCapital: capital().optional(),
     // The same schema the agent parses stored settings with: base URL, model id, key variable, temperature, steps.
@@ -19,10 +20,13 @@ const createModelBody = z
     risk: z.record(z.string(), z.unknown(), { error: "must be an object of limits" }).optional(),
   })
   .superRefine((body, ctx) => {
+    if (body.kind !== "mirror" && body.strategy === undefined) {
+      ctx.addIssue({ code: "custom", path: ["strategy"], message: "is required" });
+    }
     if (body.kind === "llm" && !body.llm) {
       ctx.addIssue({ code: "custom", path: ["llm"], message: "is required for an llm model" });
     }
-    if (body.kind === "rule" && body.llm) {
+    if (body.kind !== "llm" && body.llm) {
       ctx.addIssue({ code: "custom", path: ["llm"], message: "is only allowed for an llm model" });
     }
   });

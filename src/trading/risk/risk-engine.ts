@@ -14,7 +14,7 @@ export const utcDay = (ms: number): number => Math.floor(ms / DAY_MS);
 
 /** Who acts: a model's run (limited to one action per symbol) or a person through the API. */
 export interface ActionOrigin {
-  source: "model" | "manual";
+  source: "model" | "manual" | "mirror";
   runId?: string;
 }
 

@@ -156,6 +156,17 @@ export class SimVenue implements Venue {
     this.accounts.set(accountId, account);
   }
 
+  /**
+   * Drops an account another process now trades (a follower whose mirror moved to a worker):
+   * its resting orders leave this book without a report, since the database still holds them
+   * for the process that takes them over.
+   */
+  forgetAccount(accountId: string): void {
+    this.cancelAll(accountId, "moved");
+    for (const [id, o] of this.orders) if (o.req.accountId === accountId) this.orders.delete(id);
+    this.accounts.delete(accountId);
+  }
+
   /** Puts a resting order recorded in the database back on the book, without matching it now. */
   restoreRestingOrder(req: PlaceOrder, filledLots: number, venueOrderId?: string): void {
     const market = this.marketMap.get(req.symbol);

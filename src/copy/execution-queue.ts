@@ -1,0 +1,166 @@
+import { createHash } from "node:crypto";
+import { and, asc, eq, gt, inArray, isNull, like, sql } from "drizzle-orm";
+import type { Db, Tx } from "../db/client.js";
+import { fills, mirrorExecutions, mirrors, outbox, venueOrders } from "../db/schema.js";
+import type { DomainEvent } from "../events/events.js";
+import type { VenueOrderRow } from "../trading/order-recorder.js";
+import { isSignalType, toSignal, type Signal } from "./signal.js";
+import type { ExecutionRow, MirrorRow } from "./mirror-store.js";
+
+/**
+ * The database side of mirroring: signals taken in by id, executions claimed before anything is
+ * sent, outcomes recorded. Every write is guarded by the mirror's lease (host) or the
+ * execution's state, so two processes can never act on the same execution.
+ */
+
+/** The idempotency key of a (signal, mirror) pair. */
+export function executionKey(mirrorId: string, signalId: number): string {
+  return `${mirrorId}:${signalId}`;
+}
+
+/** The follower's client order id, derived from the key (and the attempt, after an order that never happened). */
+export function clientOrderIdFor(key: string, attempt = 1): string {
+  const base = `mx-${createHash("sha256").update(key).digest("hex").slice(0, 24)}`;
+  return attempt <= 1 ? base : `${base}-${attempt}`;
+}
+
+/**
+ * Turns the source's events after the mirror's cursor into pending executions (one per signal,
+ * unique by key) and moves the cursor, in one transaction: nothing is selected by time, and a
+ * mirror that was down catches up from where it stopped. Returns false when the lease is gone.
+ */
+export async function takeInSignals(db: Db, mirrorId: string, host: string, batch = 500): Promise<{ held: boolean; added: number; more: boolean }> {
+  return db.transaction(async (tx) => {
+    const [m] = await tx
+      .select()
+      .from(mirrors)
+      .where(and(eq(mirrors.id, mirrorId), eq(mirrors.host, host), isNull(mirrors.deletedAt)))
+      .for("update");
+    if (!m) return { held: false, added: 0, more: false };
+    const rows = await tx
+      .select({ id: outbox.id, type: outbox.type, payload: outbox.payload, createdAt: outbox.createdAt })
+      .from(outbox)
+      .where(and(eq(outbox.modelId, m.sourceModelId), gt(outbox.id, m.signalCursor)))
+      .orderBy(asc(outbox.id))
+      .limit(batch);
+    if (rows.length === 0) return { held: true, added: 0, more: false };
+    const values: Array<typeof mirrorExecutions.$inferInsert> = [];
+    for (const r of rows) {
+      if (!isSignalType(r.type)) continue;
+      const s = toSignal(r.id, r.payload as DomainEvent, r.createdAt.getTime());
+      if ("unusable" in s) continue;
+      values.push(pendingRow(m, s));
+    }
+    if (values.length > 0) await tx.insert(mirrorExecutions).values(values).onConflictDoNothing();
+    await tx
+      .update(mirrors)
+      .set({ signalCursor: rows[rows.length - 1]!.id })
+      .where(eq(mirrors.id, mirrorId));
+    return { held: true, added: values.length, more: rows.length === batch };
+  });
+}
+
+function pendingRow(m: MirrorRow, s: Signal): typeof mirrorExecutions.$inferInsert {
+  return {
+    key: executionKey(m.id, s.id),
+    mirrorId: m.id,
+    signalId: s.id,
+    sourceModelId: m.sourceModelId,
+    followerModelId: m.followerModelId,
+    action: s.action,
+    signal: s,
+    symbol: s.symbol,
+    side: s.side,
+    state: "pending",
+    sourcePrice: s.price,
+    sourceQuantity: s.quantity,
+    sourceAt: new Date(s.at),
+  };
+}
+
+/**
+ * Claims the mirror's oldest pending execution before anything is sent: on PostgreSQL with
+ * `FOR UPDATE SKIP LOCKED` and a lease, so however many processes look, one gets it.
+ */
+export async function claimNext(db: Db, mirrorId: string, host: string, leaseMs: number): Promise<ExecutionRow | undefined> {
+  const result = await db.execute(sql`
+    update ${mirrorExecutions} set state = 'claimed', claimed_by = ${host}, lease_until = now() + (${leaseMs}::int * interval '1 millisecond'), attempts = attempts + 1
+    where id = (
+      select id from ${mirrorExecutions} where mirror_id = ${mirrorId} and state = 'pending'
+      order by signal_id limit 1 for update skip locked
+    )
+    returning id`);
+  const id = (result as unknown as { rows: Array<{ id: string | number }> }).rows[0]?.id;
+  if (id === undefined) return undefined;
+  const [row] = await db
+    .select()
+    .from(mirrorExecutions)
+    .where(eq(mirrorExecutions.id, Number(id)));
+  return row;
+}
+
+/**
+ * Claimed executions of the mirror with no recorded outcome whose claim lapsed (their process
+ * died, or the venue did not answer): oldest first, re-claimed for this host. They come before
+ * any pending one, so a follower's changes keep the source's order.
+ */
+export async function reclaimStale(db: Db, mirrorId: string, host: string, leaseMs: number): Promise<{ rows: ExecutionRow[]; blocked: boolean }> {
+  const result = await db.execute(sql`
+    update ${mirrorExecutions} set claimed_by = ${host}, lease_until = now() + (${leaseMs}::int * interval '1 millisecond'), attempts = attempts + 1
+    where id in (
+      select id from ${mirrorExecutions} where mirror_id = ${mirrorId} and state = 'claimed' and lease_until < now()
+      for update skip locked
+    )
+    returning id`);
+  const ids = (result as unknown as { rows: Array<{ id: string | number }> }).rows.map((r) => Number(r.id));
+  const rows = ids.length === 0 ? [] : await db.select().from(mirrorExecutions).where(inArray(mirrorExecutions.id, ids)).orderBy(asc(mirrorExecutions.signalId));
+  // A claim still within its lease belongs to a process that may yet finish it: wait for it.
+  const [live] = await db
+    .execute(sql`select count(*)::int as n from ${mirrorExecutions} where mirror_id = ${mirrorId} and state = 'claimed' and lease_until >= now() and claimed_by <> ${host}`)
+    .then((r) => (r as unknown as { rows: Array<{ n: number }> }).rows);
+  return { rows, blocked: (live?.n ?? 0) > 0 };
+}
+
+/** Executions resting on the book (GTC/GTT), for the reaper. */
+export async function workingExecutions(db: Db, mirrorId: string): Promise<ExecutionRow[]> {
+  return db
+    .select()
+    .from(mirrorExecutions)
+    .where(and(eq(mirrorExecutions.mirrorId, mirrorId), eq(mirrorExecutions.state, "working")))
+    .orderBy(asc(mirrorExecutions.signalId));
+}
+
+/** The follower's orders of an execution, every attempt, oldest first. */
+export async function ordersOf(db: Db, key: string): Promise<VenueOrderRow[]> {
+  return db
+    .select()
+    .from(venueOrders)
+    .where(like(venueOrders.clientOrderId, `${clientOrderIdFor(key)}%`))
+    .orderBy(asc(venueOrders.createdAt));
+}
+
+/** Average fill price of an order, exact to 12 decimals (null when nothing filled). */
+export async function averageFillPrice(db: Db, clientOrderId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ avg: sql<string | null>`(sum(${fills.price} * ${fills.quantity}) / nullif(sum(${fills.quantity}), 0))::numeric(38,12)::text` })
+    .from(fills)
+    .where(eq(fills.clientOrderId, clientOrderId));
+  return row?.avg ?? null;
+}
+
+export type ExecutionPatch = Partial<
+  Pick<
+    ExecutionRow,
+    "state" | "outcome" | "reason" | "detail" | "message" | "intendedQuantity" | "filledQuantity" | "avgPrice" | "slippageBps" | "clientOrderId" | "sentAt" | "filledAt" | "finishedAt"
+  >
+>;
+
+/** Records what became of an execution (only one still claimed or working can change). */
+export async function updateExecution(tx: Tx, id: number, patch: ExecutionPatch): Promise<ExecutionRow | undefined> {
+  const [row] = await tx
+    .update(mirrorExecutions)
+    .set(patch)
+    .where(and(eq(mirrorExecutions.id, id), inArray(mirrorExecutions.state, ["claimed", "working"])))
+    .returning();
+  return row;
+}

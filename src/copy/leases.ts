@@ -1,0 +1,73 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { mirrors } from "../db/schema.js";
+import type { MirrorRow } from "./mirror-store.js";
+
+/**
+ * Which process executes which mirror: a lease on the mirror row. The holder alone takes in its
+ * signals, executes them and trades (hosts) its follower's account, so a follower's account lives
+ * in exactly one process; a holder that dies loses its leases when they lapse, and another takes
+ * them over from the database.
+ */
+
+const rowsOf = <R>(r: unknown) => (r as { rows: R[] }).rows;
+
+/** Renews this host's leases; returns the ids it still holds. */
+export async function renewLeases(db: Db, host: string, leaseMs: number): Promise<Set<string>> {
+  const r = await db.execute(sql`
+    update ${mirrors} set lease_until = now() + (${leaseMs}::int * interval '1 millisecond')
+    where host = ${host} and deleted_at is null and lease_until >= now()
+    returning id`);
+  return new Set(rowsOf<{ id: string }>(r).map((x) => x.id));
+}
+
+/**
+ * Takes free mirrors (never held, or lapsed) up to a fair share of the live ones among the hosts
+ * seen holding leases; `SKIP LOCKED`, so concurrent hosts never take the same one.
+ */
+export async function acquireLeases(db: Db, host: string, leaseMs: number, held: number): Promise<MirrorRow[]> {
+  const [stats] = rowsOf<{ total: number; hosts: number }>(
+    await db.execute(sql`
+      select count(*)::int as total,
+             count(distinct host) filter (where lease_until >= now() and host <> ${host})::int as hosts
+      from ${mirrors} where deleted_at is null`),
+  );
+  const total = stats?.total ?? 0;
+  const share = Math.ceil(total / ((stats?.hosts ?? 0) + 1));
+  const want = Math.max(0, share - held);
+  if (want === 0) return [];
+  const r = await db.execute(sql`
+    with free as (
+      select id from ${mirrors}
+      where deleted_at is null and (host is null or lease_until is null or lease_until < now())
+      order by created_at, id limit ${want} for update skip locked
+    )
+    update ${mirrors} m set host = ${host}, lease_until = now() + (${leaseMs}::int * interval '1 millisecond')
+    from free where m.id = free.id
+    returning m.id`);
+  const ids = rowsOf<{ id: string }>(r).map((x) => x.id);
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(mirrors)
+    .where(
+      sql`${mirrors.id} in (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
+}
+
+/** Gives up this host's leases (a clean stop), so another process takes them at once. */
+export async function releaseLeases(db: Db, host: string, ids?: readonly string[]): Promise<void> {
+  await db.execute(
+    ids === undefined
+      ? sql`update ${mirrors} set host = null, lease_until = null where host = ${host}`
+      : ids.length === 0
+        ? sql`select 1`
+        : sql`update ${mirrors} set host = null, lease_until = null where host = ${host} and id in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+  );
+}

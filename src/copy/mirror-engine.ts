@@ -1,0 +1,230 @@
+import { eq } from "drizzle-orm";
+import { AppError } from "../core/errors.js";
+import { systemClock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import { silentLogger } from "../core/logger.js";
+import type { Db } from "../db/client.js";
+import { models } from "../db/schema.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
+import type { EventBus } from "../events/bus.js";
+import { events } from "../events/events.js";
+import type { RestoredState } from "../trading/restore.js";
+import type { TradingService } from "../trading/trading-service.js";
+import type { VenueOrderRow } from "../trading/order-recorder.js";
+import { claimNext, reclaimStale, takeInSignals, updateExecution, workingExecutions, type ExecutionPatch } from "./execution-queue.js";
+import { acquireLeases, releaseLeases, renewLeases } from "./leases.js";
+import { executionView, mirrorById, type ExecutionRow, type MirrorRow } from "./mirror-store.js";
+import { MirrorExecutor } from "./mirror-executor.js";
+
+export interface MirrorEngineDeps {
+  db: Db;
+  uow: UnitOfWork;
+  bus: EventBus;
+  service: TradingService;
+  /** This process, unique per run (host name, pid and a random suffix). */
+  host: string;
+  /** Reads accounts from the database (restoreAccounts over this process's markets). */
+  loadAccounts(ids: string[]): Promise<RestoredState>;
+  /** Puts a hosted follower's resting orders back on the paper venue. */
+  restoreResting(rows: VenueOrderRow[]): void;
+  /** Equity of a source model (proportional sizing), from this process's view of it. */
+  sourceEquity(modelId: string): Promise<bigint>;
+  /** Wall-clock ms: signal age and latencies are measured against the database's commit times. */
+  wallNow?: () => number;
+  leaseMs?: number;
+  tickMs?: number;
+  logger?: Logger;
+  /** Fault injection for the crash tests: called between claim and order, and between order and outcome. */
+  faults?: { afterClaim?(row: ExecutionRow): void; afterOrder?(row: ExecutionRow): void };
+}
+
+interface Hosted {
+  mirror: MirrorRow;
+  running: Promise<void> | null;
+  again: boolean;
+}
+
+/**
+ * Copy trading in one process: holds mirror leases, hosts their followers' accounts, turns each
+ * source signal into exactly one execution and executes it. It wakes on the source's events
+ * (the in-process bus, which the outbox tail also feeds with other processes' events) and on a
+ * tick; it catches up from the outbox by id, never by time.
+ */
+export class MirrorEngine {
+  private readonly hosted = new Map<string, Hosted>();
+  private readonly logger: Logger;
+  private readonly leaseMs: number;
+  private readonly executor: MirrorExecutor;
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private ticking: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: MirrorEngineDeps) {
+    this.logger = deps.logger ?? silentLogger;
+    this.leaseMs = deps.leaseMs ?? 10_000;
+    this.executor = new MirrorExecutor({
+      db: deps.db,
+      service: deps.service,
+      sourceEquity: deps.sourceEquity,
+      wallNow: deps.wallNow ?? (() => systemClock.now()),
+      finish: (row, patch) => this.finish(row, patch),
+      ...(deps.faults ? { faults: deps.faults } : {}),
+      logger: this.logger,
+    });
+  }
+
+  /** Mirrors this process executes now. */
+  hostedMirrors(): string[] {
+    return [...this.hosted.keys()];
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.deps.bus.subscribe((e) => {
+      const source = e.modelId;
+      if (e.type !== "position" || !source) return;
+      for (const h of this.hosted.values()) if (h.mirror.sourceModelId === source) this.drain(h);
+    });
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.deps.tickMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Asks every hosted mirror to look for work now (a mirror was created or changed). */
+  poke(): void {
+    void this.tick();
+  }
+
+  /** Runs the lease round and drains until nothing is left (tests and shutdown). */
+  async settle(): Promise<void> {
+    await this.tick();
+    for (let i = 0; i < 100; i++) {
+      const busy = [...this.hosted.values()].map((h) => h.running).filter((r): r is Promise<void> => r !== null);
+      if (busy.length === 0) return;
+      await Promise.all(busy);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.ticking;
+    await Promise.allSettled([...this.hosted.values()].map((h) => h.running));
+    const ids = [...this.hosted.keys()];
+    for (const h of this.hosted.values()) this.deps.service.unhost(h.mirror.followerModelId);
+    this.hosted.clear();
+    await releaseLeases(this.deps.db, this.deps.host, ids).catch((e: unknown) => this.logger.warn({ err: e }, "could not release mirror leases; they lapse on their own"));
+  }
+
+  private tick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.ticking) return this.ticking;
+    this.ticking = this.round()
+      .catch((e: unknown) => this.logger.warn({ err: e }, "mirror lease round failed; retrying on the next tick"))
+      .finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+
+  private async round(): Promise<void> {
+    const held = await renewLeases(this.deps.db, this.deps.host, this.leaseMs);
+    for (const [id, h] of this.hosted) {
+      if (held.has(id)) continue;
+      // Lost (deleted, or another process took it after a stall): stop trading its follower here.
+      await h.running;
+      this.hosted.delete(id);
+      this.deps.service.unhost(h.mirror.followerModelId);
+      this.logger.info({ mirrorId: id }, "mirror lease lost or mirror deleted; follower no longer hosted here");
+    }
+    for (const id of held) {
+      const h = this.hosted.get(id);
+      if (h) {
+        // Settings may have changed (PATCH from any process): read the row again.
+        const fresh = await mirrorById(this.deps.db, id);
+        if (fresh) h.mirror = fresh;
+      }
+    }
+    const taken = this.stopped ? [] : await acquireLeases(this.deps.db, this.deps.host, this.leaseMs, this.hosted.size);
+    for (const m of taken) {
+      try {
+        await this.hostFollower(m);
+        this.hosted.set(m.id, { mirror: m, running: null, again: false });
+        this.logger.info({ mirrorId: m.id, follower: m.followerModelId }, "mirror lease taken; follower hosted here");
+      } catch (error) {
+        this.logger.error({ err: error, mirrorId: m.id }, "could not host a follower; giving its lease back");
+        await releaseLeases(this.deps.db, this.deps.host, [m.id]);
+      }
+    }
+    for (const h of this.hosted.values()) this.drain(h);
+  }
+
+  /** Reads the follower's account fresh from the database and starts trading it here. */
+  private async hostFollower(m: MirrorRow): Promise<void> {
+    const restored = await this.deps.loadAccounts([m.followerModelId]);
+    const account = restored.accounts.get(m.followerModelId);
+    if (!account) throw new Error(`follower ${m.followerModelId} has no account`);
+    const [row] = await this.deps.db.select({ config: models.config }).from(models).where(eq(models.id, m.followerModelId));
+    try {
+      this.deps.service.risk.setLimits(m.followerModelId, (row?.config as { risk?: unknown } | undefined)?.risk);
+    } catch (error) {
+      this.logger.error({ modelId: m.followerModelId, err: error }, "stored risk limits are invalid; the follower keeps the defaults");
+    }
+    this.deps.service.host(account);
+    this.deps.restoreResting(restored.restingOrders);
+    for (const o of restored.unacknowledged) await this.deps.service.reconcileOrder(o);
+  }
+
+  private drain(h: Hosted): void {
+    if (this.stopped) return;
+    if (h.running) {
+      h.again = true;
+      return;
+    }
+    h.running = this.work(h)
+      .catch((e: unknown) => this.logger.error({ err: e, mirrorId: h.mirror.id }, "mirror work failed; retrying on the next tick"))
+      .finally(() => {
+        h.running = null;
+        if (h.again && !this.stopped) {
+          h.again = false;
+          this.drain(h);
+        }
+      });
+  }
+
+  private async work(h: Hosted): Promise<void> {
+    const { db, host } = this.deps;
+    h.again = false;
+    for (;;) {
+      const intake = await takeInSignals(db, h.mirror.id, host);
+      if (!intake.held || !intake.more) break;
+    }
+    const stale = await reclaimStale(db, h.mirror.id, host, this.leaseMs);
+    for (const row of stale.rows) {
+      if (this.stopped) return;
+      const done = await this.executor.run(h.mirror, row, true);
+      if (!done) return; // still unknown: everything after it waits, in order
+    }
+    if (stale.blocked) return;
+    for (const row of await workingExecutions(db, h.mirror.id)) await this.executor.reap(h.mirror, row);
+    while (!this.stopped) {
+      const row = await claimNext(db, h.mirror.id, host, this.leaseMs);
+      if (!row) break;
+      const done = await this.executor.run(h.mirror, row, false);
+      if (!done) return;
+    }
+  }
+
+  /** Records an execution's new state with its `mirror` event, in one transaction. */
+  private async finish(row: ExecutionRow, patch: ExecutionPatch): Promise<ExecutionRow | undefined> {
+    return this.deps.uow.run(async (tx, ctx) => {
+      const updated = await updateExecution(tx, row.id, patch);
+      if (updated) ctx.emit(events.mirrorExecuted({ modelId: updated.followerModelId, execution: { ...executionView(updated) } }));
+      return updated;
+    });
+  }
+}
+
+/** Whether an error means the order's fate is unknown (the venue did not answer). */
+export function isUnknownOutcome(error: unknown): boolean {
+  return error instanceof AppError && error.code === "venue_unavailable";
+}

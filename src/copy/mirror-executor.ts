@@ -1,0 +1,289 @@
+import { AppError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import { parseScaled } from "../core/decimal.js";
+import { lotsToQuantity, type MarketSpec } from "../core/market.js";
+import { formatUsd, usd } from "../core/money.js";
+import { entrySide, exitSide, TERMINAL_ORDER_STATUSES, type VenueOrderStatus } from "../core/types.js";
+import type { Db } from "../db/client.js";
+import type { TradingService } from "../trading/trading-service.js";
+import type { VenueOrderRow } from "../trading/order-recorder.js";
+import { averageFillPrice, clientOrderIdFor, ordersOf, type ExecutionPatch } from "./execution-queue.js";
+import type { ExecutionRow, MirrorRow } from "./mirror-store.js";
+import type { Reason, Sizing } from "./mirror-settings.js";
+import type { Signal } from "./signal.js";
+import { boundTicks, entryLots, notionalAt, reductionLots, slippageBps } from "./sizing.js";
+
+export interface ExecutorDeps {
+  db: Db;
+  service: TradingService;
+  sourceEquity(modelId: string): Promise<bigint>;
+  wallNow(): number;
+  finish(row: ExecutionRow, patch: ExecutionPatch): Promise<ExecutionRow | undefined>;
+  faults?: { afterClaim?(row: ExecutionRow): void; afterOrder?(row: ExecutionRow): void };
+  logger: Logger;
+}
+
+/** Venue reasons of an entry at the slippage bound that filled nothing (or not all). */
+const BOUND_MISSED = new Set(["ioc_remainder_canceled", "no_liquidity_within_bound", "fok_unfillable"]);
+
+/**
+ * Executes one claimed execution on the follower's account through the trading service (so the
+ * follower's risk engine applies), and records its outcome. The follower's order carries a
+ * client id derived from the execution's key: after a crash, the order (if any) is found by it
+ * and settled, never sent twice.
+ */
+export class MirrorExecutor {
+  constructor(private readonly d: ExecutorDeps) {}
+
+  /**
+   * Runs a claimed execution; `recovering` when an earlier claim lapsed. Returns false when the
+   * outcome is still unknown (the venue did not answer): the execution stays claimed, to retry.
+   */
+  async run(mirror: MirrorRow, row: ExecutionRow, recovering: boolean): Promise<boolean> {
+    this.d.faults?.afterClaim?.(row);
+    if (recovering) {
+      const settled = await this.settleEarlierOrder(mirror, row);
+      if (settled !== "none") return settled === "done";
+    }
+    try {
+      return await this.execute(mirror, row, await this.nextClientOrderId(row));
+    } catch (error) {
+      this.d.logger.error({ err: error, executionId: row.id }, "mirror execution failed");
+      await this.d.finish(row, this.failed("venue_error", error instanceof Error ? error.message : String(error)));
+      return true;
+    }
+  }
+
+  /** A resting (GTC/GTT) execution: finished when its order is, canceled when its time is up. */
+  async reap(mirror: MirrorRow, row: ExecutionRow): Promise<void> {
+    const order = row.clientOrderId ? (await ordersOf(this.d.db, row.key)).find((o) => o.clientOrderId === row.clientOrderId) : undefined;
+    if (!order) return;
+    if (TERMINAL_ORDER_STATUSES.has(order.status as VenueOrderStatus)) {
+      await this.finishFromOrder(row, order, row.sentAt?.getTime() ?? null, "expired");
+      return;
+    }
+    const ttl = mirror.ttlMs ?? 60_000;
+    if (row.sentAt && this.d.wallNow() - row.sentAt.getTime() >= ttl) {
+      try {
+        await this.d.service.cancelOrder(row.followerModelId, order.clientOrderId);
+      } catch (error) {
+        this.d.logger.warn({ err: error, clientOrderId: order.clientOrderId }, "the reaper could not cancel a mirror order; trying again");
+        return;
+      }
+      const after = (await ordersOf(this.d.db, row.key)).find((o) => o.clientOrderId === order.clientOrderId);
+      if (after && TERMINAL_ORDER_STATUSES.has(after.status as VenueOrderStatus)) await this.finishFromOrder(row, after, row.sentAt.getTime(), "expired");
+    }
+  }
+
+  private async execute(mirror: MirrorRow, row: ExecutionRow, clientOrderId: string): Promise<boolean> {
+    const s = row.signal as Signal;
+    const follower = row.followerModelId;
+    const skip = (reason: Reason, message: string, detail?: string) =>
+      this.d.finish(row, { state: "done", outcome: "skipped", reason, message, detail: detail ?? null, finishedAt: new Date(this.d.wallNow()) }).then(() => true);
+
+    // Each signal gets an outcome: these are decided before anything is sent.
+    if (mirror.deletedAt !== null || !mirror.active) return skip("mirror_paused", mirror.deletedAt ? "the mirror was deleted" : "the mirror is paused");
+    if (mirror.symbols && !mirror.symbols.includes(s.symbol)) return skip("symbol_not_allowed", `${s.symbol} is not among the mirror's symbols (${mirror.symbols.join(", ")})`);
+    const age = this.d.wallNow() - s.at;
+    if (age > mirror.maxSignalAgeMs) return skip("signal_too_old", `the signal is ${age} ms old, above maxSignalAgeMs ${mirror.maxSignalAgeMs}`);
+    let market: MarketSpec;
+    try {
+      market = this.d.service.market(s.symbol);
+    } catch {
+      return skip("symbol_not_allowed", `the follower's venue has no ${s.symbol} market`);
+    }
+    const account = this.d.service.account(follower);
+    const held = account.positions.get(market.symbol);
+
+    if (s.action === "exit_plan") {
+      if (!held || held.state.side !== s.side) return skip("no_follower_position", `the follower holds no ${s.side} ${s.symbol} position whose exit plan could follow`);
+      const plan = s.exitPlan ?? {};
+      try {
+        await this.d.service.updateExitPlan(
+          follower,
+          s.symbol,
+          { stop: plan.stop ?? null, target: plan.target ?? null, invalidation: plan.invalidation ?? null, invalidationPrice: plan.invalidationPrice ?? null, timeExit: plan.timeExit ?? null },
+          { source: "mirror" },
+        );
+      } catch (error) {
+        return this.finishFromError(row, error);
+      }
+      const now = new Date(this.d.wallNow());
+      await this.d.finish(row, { state: "done", outcome: "filled", message: "exit plan mirrored", sentAt: now, filledAt: now, finishedAt: now });
+      return true;
+    }
+
+    if (s.action === "reduce" || s.action === "close") {
+      if (!held || held.state.side !== s.side) return skip("no_follower_position", `the follower holds no ${s.side} ${s.symbol} position to ${s.action}`);
+      const lots = reductionLots(held.state.lots, s.action, s.quantity ?? "0", s.positionQuantity);
+      if (lots <= 0n) return skip("below_min_size", `the follower's share of this reduction rounds down to nothing (${lotsToQuantity(market, held.state.lots)} held)`);
+      await this.d.finish(row, { intendedQuantity: lotsToQuantity(market, lots), clientOrderId });
+      const sentAt = this.d.wallNow();
+      try {
+        await this.d.service.reducePosition(follower, s.symbol, Number(lots), "MIRROR", clientOrderId);
+      } catch (error) {
+        return this.afterError(row, clientOrderId, sentAt, error);
+      }
+      return this.afterOrder(row, clientOrderId, sentAt);
+    }
+
+    // An entry or a scale-in: sized, bounded, sent as the mirror's order type.
+    const followerEquity = this.d.service.figures(account).equity;
+    const sourceEquity = (mirror.sizing as Sizing).mode === "proportional" ? await this.d.sourceEquity(row.sourceModelId) : 0n;
+    const size = entryLots({ market, sizing: mirror.sizing as Sizing, sourceQuantity: s.quantity ?? "0", sourcePrice: s.price ?? "0", followerEquity, sourceEquity });
+    const minNotional = usd(mirror.minNotional) > market.minNotional ? usd(mirror.minNotional) : market.minNotional;
+    const notional = notionalAt(market, s.price ?? "0", size.lots);
+    if (size.lots < BigInt(market.minBaseLots) || notional < minNotional) {
+      return skip(
+        "below_min_size",
+        `the sized order, ${lotsToQuantity(market, size.lots)} ${s.symbol} ($${formatUsd(notional)}), is below the minimum (${lotsToQuantity(market, market.minBaseLots)} ${s.symbol} and $${formatUsd(minNotional)})`,
+      );
+    }
+    const side = entrySide(s.side);
+    const price = boundTicks(market, side, s.price!, mirror.maxSlippageBps);
+    const ttl = mirror.ttlMs ?? 60_000;
+    const leverage = parseScaled(s.leverage, 2, "floor") > BigInt(market.maxLeverage) * 100n ? String(market.maxLeverage) : s.leverage;
+    await this.d.finish(row, { intendedQuantity: lotsToQuantity(market, size.lots), clientOrderId });
+    const sentAt = this.d.wallNow();
+    try {
+      await this.d.service.openPosition(
+        follower,
+        {
+          symbol: s.symbol,
+          side: s.side,
+          quantity: lotsToQuantity(market, size.lots),
+          leverage,
+          type: "LIMIT",
+          price: formatPrice(market, price),
+          timeInForce: mirror.orderType,
+          ...(mirror.orderType === "GTT" ? { expiresAt: new Date(this.d.wallNow() + ttl).toISOString() } : {}),
+          ...(s.exitPlan ? { exitPlan: s.exitPlan } : {}),
+        },
+        { clientOrderId, origin: { source: "mirror" } },
+      );
+    } catch (error) {
+      return this.afterError(row, clientOrderId, sentAt, error);
+    }
+    return this.afterOrder(row, clientOrderId, sentAt);
+  }
+
+  /** The order was answered: its row says what happened. */
+  private async afterOrder(row: ExecutionRow, clientOrderId: string, sentAt: number): Promise<boolean> {
+    this.d.faults?.afterOrder?.(row);
+    const order = (await ordersOf(this.d.db, row.key)).find((o) => o.clientOrderId === clientOrderId);
+    if (!order) {
+      await this.d.finish(row, this.failed("venue_error", "the order left no record"));
+      return true;
+    }
+    return this.finishFromOrder(row, order, sentAt, null);
+  }
+
+  /** The trading service refused or the venue failed: an order row, if one was written, still decides. */
+  private async afterError(row: ExecutionRow, clientOrderId: string, sentAt: number, error: unknown): Promise<boolean> {
+    const order = (await ordersOf(this.d.db, row.key)).find((o) => o.clientOrderId === clientOrderId);
+    if (order) {
+      if (order.status === "PENDING" || order.status === "UNKNOWN") return false;
+      return this.finishFromOrder(row, order, sentAt, null);
+    }
+    return this.finishFromError(row, error);
+  }
+
+  private async finishFromError(row: ExecutionRow, error: unknown): Promise<boolean> {
+    const now = new Date(this.d.wallNow());
+    if (!(error instanceof AppError)) {
+      await this.d.finish(row, this.failed("venue_error", error instanceof Error ? error.message : String(error)));
+      return true;
+    }
+    if (error.code === "venue_unavailable") return false;
+    const reason: Reason =
+      error.code === "insufficient_margin"
+        ? "insufficient_capital"
+        : error.code === "below_min_notional"
+          ? "below_min_size"
+          : error.status === 422 || error.status === 400
+            ? "risk_rejected"
+            : "venue_error";
+    await this.d.finish(row, { state: "done", outcome: reason === "venue_error" ? "failed" : "skipped", reason, detail: error.code, message: error.message, finishedAt: now });
+    return true;
+  }
+
+  /** An execution's outcome from its order's row and fills: the same whether just sent or found after a crash. */
+  private async finishFromOrder(row: ExecutionRow, order: VenueOrderRow, sentAt: number | null, endedReason: Reason | null): Promise<boolean> {
+    const s = row.signal as Signal;
+    const status = order.status as VenueOrderStatus;
+    if (status === "PENDING" || status === "UNKNOWN") return false;
+    const filled = parseScaled(order.filledQuantity, 10);
+    const wanted = parseScaled(order.quantity, 10);
+    const avg = filled > 0n ? await averageFillPrice(this.d.db, order.clientOrderId) : null;
+    const side = s.action === "reduce" || s.action === "close" ? exitSide(s.side) : entrySide(s.side);
+    const base: ExecutionPatch = {
+      clientOrderId: order.clientOrderId,
+      filledQuantity: order.filledQuantity,
+      avgPrice: avg,
+      slippageBps: avg !== null && s.price ? slippageBps(side, s.price, avg) : null,
+      sentAt: sentAt === null ? order.createdAt : new Date(sentAt),
+      filledAt: filled > 0n ? order.updatedAt : null,
+    };
+    if (status === "OPEN" || status === "PARTIALLY_FILLED") {
+      await this.d.finish(row, { ...base, state: "working", message: `resting on the book until filled or reaped` });
+      return true;
+    }
+    const now = new Date(this.d.wallNow());
+    if (status === "FILLED" || filled >= wanted) {
+      await this.d.finish(row, { ...base, state: "done", outcome: "filled", finishedAt: now });
+      return true;
+    }
+    const venueReason = order.reason ?? status.toLowerCase();
+    const reason: Reason =
+      endedReason ??
+      (status === "EXPIRED"
+        ? "expired"
+        : venueReason === "insufficient_margin"
+          ? "insufficient_capital"
+          : BOUND_MISSED.has(venueReason)
+            ? "slippage_exceeded"
+            : venueReason === "reduce_only_no_position" || venueReason === "reduce_only_position_closed"
+              ? "no_follower_position"
+              : "venue_error");
+    const outcome = filled > 0n ? "partial" : reason === "venue_error" ? "failed" : "skipped";
+    await this.d.finish(row, { ...base, state: "done", outcome, reason, detail: venueReason, message: order.reason ? `the venue: ${order.reason}` : `order ${status.toLowerCase()}`, finishedAt: now });
+    return true;
+  }
+
+  /**
+   * After a lapsed claim: the order an earlier attempt sent, if any, decides. One whose answer
+   * was lost is reconciled with the venue first; one the venue never got is sent again.
+   */
+  private async settleEarlierOrder(mirror: MirrorRow, row: ExecutionRow): Promise<"done" | "unknown" | "none"> {
+    const orders = await ordersOf(this.d.db, row.key);
+    const last = orders[orders.length - 1];
+    if (!last) return "none";
+    if (last.status === "PENDING" || last.status === "UNKNOWN") {
+      const r = await this.d.service.reconcileOrder(last);
+      if (r === "unknown") return "unknown";
+    }
+    const after = (await ordersOf(this.d.db, row.key)).find((o) => o.id === last.id)!;
+    if (after.status === "CANCELED" && after.reason === "lost_before_execution" && parseScaled(after.filledQuantity, 10) === 0n) return "none";
+    const working = after.status === "OPEN" || after.status === "PARTIALLY_FILLED";
+    await this.finishFromOrder(row, after, null, null);
+    if (working) await this.reap(mirror, { ...row, state: "working", clientOrderId: after.clientOrderId, sentAt: after.createdAt });
+    return "done";
+  }
+
+  /** The first client id of this execution no order carries yet. */
+  private async nextClientOrderId(row: ExecutionRow): Promise<string> {
+    const used = new Set((await ordersOf(this.d.db, row.key)).map((o) => o.clientOrderId));
+    let attempt = 1;
+    while (used.has(clientOrderIdFor(row.key, attempt))) attempt++;
+    return clientOrderIdFor(row.key, attempt);
+  }
+
+  private failed(reason: Reason, message: string): ExecutionPatch {
+    return { state: "done", outcome: "failed", reason, message, finishedAt: new Date(this.d.wallNow()) };
+  }
+}
+
+function formatPrice(market: MarketSpec, ticks: number): string {
+  const s = ticks.toString().padStart(market.priceDecimals + 1, "0");
+  return market.priceDecimals === 0 ? s : `${s.slice(0, -market.priceDecimals)}.${s.slice(-market.priceDecimals)}`;
+}

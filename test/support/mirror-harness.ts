@@ -1,0 +1,83 @@
+import { DEFAULT_MARKETS, findMarket } from "../../src/core/market.js";
+import { MirrorEngine, type MirrorEngineDeps } from "../../src/copy/mirror-engine.js";
+import type { CreateMirrorInput } from "../../src/copy/mirror-settings.js";
+import type { MirrorDetail } from "../../src/copy/mirror-service.js";
+import { placeOrderFromRow } from "../../src/app/resting.js";
+import type { AppServices } from "../../src/app/services.js";
+import { restoreAccounts } from "../../src/trading/restore.js";
+import type { DriverName } from "./databases.js";
+import { harnessServices } from "./harness-services.js";
+import { createHarness, PERMISSIVE_LIMITS, type Harness, type HarnessOptions } from "./trading-harness.js";
+import type { SimOptions } from "../../src/venues/sim/options.js";
+
+/**
+ * Copy trading over a trading harness: the application services (the mirrors API) and one
+ * mirror engine in this process, on the harness's database, simulator and trading service.
+ */
+export interface MirrorHarness extends Harness {
+  services: AppServices;
+  engine: MirrorEngine;
+  /** A source model (a rule model with permissive limits). */
+  source(capital?: string): Promise<string>;
+  /** A follower (kind mirror) with permissive limits unless told, and its mirror. */
+  mirror(sourceId: string, settings?: Partial<CreateMirrorInput>, capital?: string, risk?: Record<string, unknown>): Promise<MirrorDetail>;
+  /** Lets the engine take in and execute everything pending. */
+  settle(): Promise<void>;
+  /** A book around `mid` with plenty of depth on both sides. */
+  deepBook(symbol: string, mid: number, qty?: string): void;
+}
+
+export async function createMirrorHarness(driver: DriverName, sim: Partial<SimOptions> = {}, options: HarnessOptions & { engine?: Partial<MirrorEngineDeps> } = {}): Promise<MirrorHarness> {
+  const h = await createHarness(driver, { takerFeeBps: 0, makerFeeBps: 0, ...sim }, { limits: PERMISSIVE_LIMITS, ...options });
+  const bus = h.eventBus;
+  let engine!: MirrorEngine;
+  const services = harnessServices(h, driver, { bus, mirrorsChanged: () => engine.poke() });
+  engine = new MirrorEngine({
+    db: h.t.database.db,
+    uow: h.uow,
+    bus,
+    service: h.service,
+    host: "test-host",
+    loadAccounts: (ids) => restoreAccounts(h.t.database.db, DEFAULT_MARKETS, ids),
+    restoreResting: (rows) => {
+      for (const o of rows) {
+        const m = findMarket(DEFAULT_MARKETS, o.symbol)!;
+        const placed = placeOrderFromRow(m, o);
+        h.venue.restoreRestingOrder(placed.req, placed.filledLots, o.venueOrderId ?? undefined);
+      }
+    },
+    sourceEquity: async (id) => {
+      const a = h.service.findAccount(id);
+      return a ? h.service.figures(a).equity : 0n;
+    },
+    tickMs: 50,
+    leaseMs: 5000,
+    ...options.engine,
+  });
+  let counter = 0;
+  return {
+    ...h,
+    services,
+    engine,
+    source: async (capital = "10000") => h.model(capital),
+    mirror: async (sourceId, settings = {}, capital = "10000", risk = { ...PERMISSIVE_LIMITS }) => {
+      const follower = await services.createModel({ name: `follower-${++counter}-${sourceId.slice(0, 4)}`, kind: "mirror", initialCapital: capital, risk });
+      return services.mirrors.create({ sourceModelId: sourceId, followerModelId: follower.id, ...settings });
+    },
+    settle: () => engine.settle(),
+    deepBook: (symbol, mid, qty = "100") => {
+      const m = findMarket(DEFAULT_MARKETS, symbol)!;
+      const tick = 1 / 10 ** m.priceDecimals;
+      const px = (k: number) => (mid + k * tick).toFixed(m.priceDecimals);
+      h.book(
+        symbol,
+        [0, 1, 2, 3, 4].map((i) => [px(-1 - i), qty]),
+        [0, 1, 2, 3, 4].map((i) => [px(1 + i), qty]),
+      );
+    },
+    dispose: async () => {
+      await engine.stop();
+      await h.dispose();
+    },
+  };
+}
