@@ -4,6 +4,9 @@ import { pino } from "pino";
 import { ConfigError, loadConfig } from "../app/config.js";
 import { serve } from "./serve.js";
 import { migrateCommand, modelsAdd, modelsList, modelsSetStatus, type AddOptions } from "./models.js";
+import { mirrorsAdd, mirrorsList, mirrorsSetActive, type MirrorAddOptions } from "./mirrors.js";
+import { worker } from "./worker.js";
+import { crashFaults } from "./faults.js";
 
 /** The autonome command line: thin wrappers over the application, each with --help. */
 export function buildCli(): Command {
@@ -46,6 +49,46 @@ export function buildCli(): Command {
       .command(`${name} <id>`)
       .description(`${name} a model: the scheduler ${status === "paused" ? "skips" : "runs"} it`)
       .action(async (id: string) => modelsSetStatus(loadConfig(), id, status));
+  }
+
+  program
+    .command("worker")
+    .description("run copy-trading workers without the HTTP server, against the server's PostgreSQL (DATABASE_URL); any number may run")
+    .action(async () => worker(loadConfig(), crashFaults(process.env.AUTONOME_FAULT)));
+
+  const mirrors = program.command("mirrors").description("copy trading: followers mirroring a model's trades");
+  mirrors
+    .command("list")
+    .description("list the mirrors")
+    .option("--json", "print JSON instead of a table")
+    .action(async (o: { json?: boolean }) => mirrorsList(loadConfig(), o.json === true));
+  mirrors
+    .command("add")
+    .description("make a follower mirror a source model's trades")
+    .requiredOption("--source <id>", "the model to copy")
+    .option("--follower <id>", "an existing follower (a model of kind mirror)")
+    .option("--follower-name <name>", "create a follower with this name")
+    .option("--capital <usd>", "the new follower's initial capital in dollars (with --follower-name)")
+    .option("--sizing <mode>", "proportional (follower equity / source equity), ratio, or fixed-notional", "proportional")
+    .option("--ratio <r>", "with --sizing ratio: the source's quantity times this")
+    .option("--usd <amount>", "with --sizing fixed-notional: dollars per order")
+    .option("--max-notional <usd>", "cap of one order in dollars")
+    .option("--order-type <type>", "IOC (default), FOK, GTC or GTT", "IOC")
+    .option("--ttl <ms>", "GTC/GTT: cancel what is left after this many milliseconds")
+    .option("--max-slippage-bps <bps>", "worst price of an entry, in basis points from the source's fill (default 50)")
+    .option("--min-notional <usd>", "skip orders below this many dollars")
+    .option("--max-signal-age <ms>", "skip signals older than this (default 30000)")
+    .option("--symbols <list>", "only these symbols, comma-separated")
+    .option("--paused", "create it paused")
+    .action(async (o: MirrorAddOptions) => mirrorsAdd(loadConfig(), o));
+  for (const [name, active] of [
+    ["pause", false],
+    ["resume", true],
+  ] as const) {
+    mirrors
+      .command(`${name} <id>`)
+      .description(`${name} a mirror: signals are ${active ? "copied again" : "recorded as skipped (mirror_paused)"}`)
+      .action(async (id: string) => mirrorsSetActive(loadConfig(), id, active));
   }
   return program;
 }

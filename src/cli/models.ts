@@ -9,7 +9,7 @@ import type { CreateModelInput, ModelView } from "../app/services.js";
  * Model commands. When a server answers on the configured port they go through its HTTP API
  * (an embedded database can only be open in one process); otherwise they open the database.
  */
-async function withApp<T>(config: Config, f: (a: Autonome) => Promise<T>): Promise<T> {
+export async function withApp<T>(config: Config, f: (a: Autonome) => Promise<T>): Promise<T> {
   const a = await createAutonome(config, pino({ level: "warn" }));
   try {
     return await f(a);
@@ -18,7 +18,7 @@ async function withApp<T>(config: Config, f: (a: Autonome) => Promise<T>): Promi
   }
 }
 
-async function server(config: Config): Promise<string | null> {
+export async function server(config: Config): Promise<string | null> {
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
   try {
     const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(800) });
@@ -28,7 +28,7 @@ async function server(config: Config): Promise<string | null> {
   }
 }
 
-async function call<T>(config: Config, url: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(config: Config, url: string, method: string, path: string, body?: unknown): Promise<T> {
   const r = await fetch(`${url}${path}`, {
     method,
     headers: { "content-type": "application/json", ...(config.apiToken ? { authorization: `Bearer ${config.apiToken}` } : {}) },

@@ -114,9 +114,10 @@ export async function reclaimStale(db: Db, mirrorId: string, host: string, lease
     returning id`);
   const ids = (result as unknown as { rows: Array<{ id: string | number }> }).rows.map((r) => Number(r.id));
   const rows = ids.length === 0 ? [] : await db.select().from(mirrorExecutions).where(inArray(mirrorExecutions.id, ids)).orderBy(asc(mirrorExecutions.signalId));
-  // A claim still within its lease belongs to a process that may yet finish it: wait for it.
+  // A claim still within its lease belongs to a process that may yet finish it, or is one of ours
+  // waiting to retry (retryLater): later signals wait for it, so the follower keeps the source's order.
   const [live] = await db
-    .execute(sql`select count(*)::int as n from ${mirrorExecutions} where mirror_id = ${mirrorId} and state = 'claimed' and lease_until >= now() and claimed_by <> ${host}`)
+    .execute(sql`select count(*)::int as n from ${mirrorExecutions} where mirror_id = ${mirrorId} and state = 'claimed' and lease_until >= now()`)
     .then((r) => (r as unknown as { rows: Array<{ n: number }> }).rows);
   return { rows, blocked: (live?.n ?? 0) > 0 };
 }
@@ -163,4 +164,9 @@ export async function updateExecution(tx: Tx, id: number, patch: ExecutionPatch)
     .where(and(eq(mirrorExecutions.id, id), inArray(mirrorExecutions.state, ["claimed", "working"])))
     .returning();
   return row;
+}
+
+/** An execution whose outcome is still unknown is looked at again after `ms` (its claim lapses then). */
+export async function retryLater(db: Db, id: number, ms: number): Promise<void> {
+  await db.execute(sql`update ${mirrorExecutions} set lease_until = now() + (${ms}::int * interval '1 millisecond') where id = ${id} and state = 'claimed'`);
 }

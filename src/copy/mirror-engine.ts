@@ -11,7 +11,10 @@ import { events } from "../events/events.js";
 import type { RestoredState } from "../trading/restore.js";
 import type { TradingService } from "../trading/trading-service.js";
 import type { VenueOrderRow } from "../trading/order-recorder.js";
-import { claimNext, reclaimStale, takeInSignals, updateExecution, workingExecutions, type ExecutionPatch } from "./execution-queue.js";
+import { claimNext, reclaimStale, retryLater, takeInSignals, updateExecution, workingExecutions, type ExecutionPatch } from "./execution-queue.js";
+
+/** How soon an execution whose order's fate is unknown (the venue did not answer) is looked at again. */
+const RETRY_UNKNOWN_MS = 1000;
 import { acquireLeases, releaseLeases, renewLeases } from "./leases.js";
 import { executionView, mirrorById, type ExecutionRow, type MirrorRow } from "./mirror-store.js";
 import { MirrorExecutor } from "./mirror-executor.js";
@@ -59,6 +62,7 @@ export class MirrorEngine {
   private unsubscribe: (() => void) | null = null;
   private ticking: Promise<void> | null = null;
   private stopped = false;
+  private started = false;
 
   constructor(private readonly deps: MirrorEngineDeps) {
     this.logger = deps.logger ?? silentLogger;
@@ -80,6 +84,7 @@ export class MirrorEngine {
   }
 
   async start(): Promise<void> {
+    this.started = true;
     this.unsubscribe = this.deps.bus.subscribe((e) => {
       const source = e.modelId;
       if (e.type !== "position" || !source) return;
@@ -92,7 +97,7 @@ export class MirrorEngine {
 
   /** Asks every hosted mirror to look for work now (a mirror was created or changed). */
   poke(): void {
-    void this.tick();
+    if (this.started) void this.tick();
   }
 
   /** Runs the lease round and drains until nothing is left (tests and shutdown). */
@@ -202,7 +207,8 @@ export class MirrorEngine {
     for (const row of stale.rows) {
       if (this.stopped) return;
       const done = await this.executor.run(h.mirror, row, true);
-      if (!done) return; // still unknown: everything after it waits, in order
+      // Still unknown: looked at again in a second; everything after it waits, in order.
+      if (!done) return retryLater(db, row.id, RETRY_UNKNOWN_MS);
     }
     if (stale.blocked) return;
     for (const row of await workingExecutions(db, h.mirror.id)) await this.executor.reap(h.mirror, row);
@@ -210,7 +216,7 @@ export class MirrorEngine {
       const row = await claimNext(db, h.mirror.id, host, this.leaseMs);
       if (!row) break;
       const done = await this.executor.run(h.mirror, row, false);
-      if (!done) return;
+      if (!done) return retryLater(db, row.id, RETRY_UNKNOWN_MS);
     }
   }
 

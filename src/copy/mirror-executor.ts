@@ -43,6 +43,15 @@ export class MirrorExecutor {
     this.d.faults?.afterClaim?.(row);
     if (recovering) {
       const settled = await this.settleEarlierOrder(mirror, row);
+      if (settled === "unknown" && this.d.wallNow() - (row.signal as Signal).at > mirror.maxSignalAgeMs) {
+        // A remote venue that cannot find the order does not prove it never happened: never
+        // resend it. The mirror moves on; the order stays UNKNOWN for the trading service.
+        await this.d.finish(row, {
+          ...this.failed("venue_error", "the venue never confirmed the order and cannot find it; it was not sent again (its fate stays UNKNOWN until the venue reconciles it)"),
+          detail: "outcome_unknown",
+        });
+        return true;
+      }
       if (settled !== "none") return settled === "done";
     }
     try {

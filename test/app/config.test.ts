@@ -38,6 +38,8 @@ describe("loadConfig", () => {
       feedIntervalMs: 500,
       mode: "simulation",
       logLevel: "info",
+      mirrors: true,
+      mirrorLeaseMs: 10_000,
     });
   });
 

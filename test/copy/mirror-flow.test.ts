@@ -3,7 +3,7 @@ import { DRIVERS } from "../support/databases.js";
 import { createMirrorHarness, type MirrorHarness } from "../support/mirror-harness.js";
 
 /** The whole path on both drivers: a source's fills become the follower's sized orders, and every signal an outcome. */
-describe.each(DRIVERS)("copy trading on %s", (driver) => {
+describe.each(DRIVERS)("copy trading on %s", { timeout: 90_000 }, (driver) => {
   let h: MirrorHarness;
   afterEach(async () => h?.dispose());
 

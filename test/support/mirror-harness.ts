@@ -17,6 +17,7 @@ import type { SimOptions } from "../../src/venues/sim/options.js";
 export interface MirrorHarness extends Harness {
   services: AppServices;
   engine: MirrorEngine;
+  engineDeps: MirrorEngineDeps;
   /** A source model (a rule model with permissive limits). */
   source(capital?: string): Promise<string>;
   /** A follower (kind mirror) with permissive limits unless told, and its mirror. */
@@ -27,12 +28,16 @@ export interface MirrorHarness extends Harness {
   deepBook(symbol: string, mid: number, qty?: string): void;
 }
 
+/** A new engine on the same harness (after `engine.stop()`): a process restart, as far as copy trading goes. */
+export function restartEngine(h: MirrorHarness): MirrorEngine {
+  return new MirrorEngine(h.engineDeps);
+}
+
 export async function createMirrorHarness(driver: DriverName, sim: Partial<SimOptions> = {}, options: HarnessOptions & { engine?: Partial<MirrorEngineDeps> } = {}): Promise<MirrorHarness> {
   const h = await createHarness(driver, { takerFeeBps: 0, makerFeeBps: 0, ...sim }, { limits: PERMISSIVE_LIMITS, ...options });
   const bus = h.eventBus;
-  let engine!: MirrorEngine;
-  const services = harnessServices(h, driver, { bus, mirrorsChanged: () => engine.poke() });
-  engine = new MirrorEngine({
+  const services = harnessServices(h, driver, { bus, mirrorsChanged: () => harness.engine.poke() });
+  const engineDeps: MirrorEngineDeps = {
     db: h.t.database.db,
     uow: h.uow,
     bus,
@@ -53,18 +58,20 @@ export async function createMirrorHarness(driver: DriverName, sim: Partial<SimOp
     tickMs: 50,
     leaseMs: 5000,
     ...options.engine,
-  });
+  };
+  const engine = new MirrorEngine(engineDeps);
   let counter = 0;
-  return {
+  const harness: MirrorHarness = {
     ...h,
     services,
     engine,
+    engineDeps,
     source: async (capital = "10000") => h.model(capital),
     mirror: async (sourceId, settings = {}, capital = "10000", risk = { ...PERMISSIVE_LIMITS }) => {
       const follower = await services.createModel({ name: `follower-${++counter}-${sourceId.slice(0, 4)}`, kind: "mirror", initialCapital: capital, risk });
       return services.mirrors.create({ sourceModelId: sourceId, followerModelId: follower.id, ...settings });
     },
-    settle: () => engine.settle(),
+    settle: () => harness.engine.settle(),
     deepBook: (symbol, mid, qty = "100") => {
       const m = findMarket(DEFAULT_MARKETS, symbol)!;
       const tick = 1 / 10 ** m.priceDecimals;
@@ -76,8 +83,9 @@ export async function createMirrorHarness(driver: DriverName, sim: Partial<SimOp
       );
     },
     dispose: async () => {
-      await engine.stop();
+      await harness.engine.stop();
       await h.dispose();
     },
   };
+  return harness;
 }
