@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { mirrors } from "../db/schema.js";
+import { mirrorHosts, mirrors } from "../db/schema.js";
 import type { MirrorRow } from "./mirror-store.js";
 
 /**
@@ -22,20 +22,27 @@ export async function renewLeases(db: Db, host: string, leaseMs: number): Promis
 }
 
 /**
- * Takes free mirrors (never held, or lapsed) up to a fair share of the live ones among the hosts
- * seen holding leases; `SKIP LOCKED`, so concurrent hosts never take the same one.
+ * Says this host is alive and returns its fair share of the live mirrors: all of them divided
+ * among the hosts seen within a lease, rounded up.
  */
-export async function acquireLeases(db: Db, host: string, leaseMs: number, held: number): Promise<MirrorRow[]> {
+export async function heartbeat(db: Db, host: string, leaseMs: number): Promise<number> {
+  await db.execute(sql`insert into ${mirrorHosts} (id, seen_at) values (${host}, now()) on conflict (id) do update set seen_at = now()`);
   const [stats] = rowsOf<{ total: number; hosts: number }>(
     await db.execute(sql`
-      select count(*)::int as total,
-             count(distinct host) filter (where lease_until >= now() and host <> ${host})::int as hosts
-      from ${mirrors} where deleted_at is null`),
+      select (select count(*)::int from ${mirrors} where deleted_at is null) as total,
+             (select count(*)::int from ${mirrorHosts} where seen_at >= now() - (${leaseMs}::int * interval '1 millisecond')) as hosts`),
   );
-  const total = stats?.total ?? 0;
-  const share = Math.ceil(total / ((stats?.hosts ?? 0) + 1));
-  const want = Math.max(0, share - held);
-  if (want === 0) return [];
+  return Math.ceil((stats?.total ?? 0) / Math.max(1, stats?.hosts ?? 1));
+}
+
+/** This host is leaving: the others' shares grow at once. */
+export async function leave(db: Db, host: string): Promise<void> {
+  await db.execute(sql`delete from ${mirrorHosts} where id = ${host}`);
+}
+
+/** Takes up to `want` free mirrors (never held, or lapsed); `SKIP LOCKED`, so concurrent hosts never take the same one. */
+export async function acquireLeases(db: Db, host: string, leaseMs: number, want: number): Promise<MirrorRow[]> {
+  if (want <= 0) return [];
   const r = await db.execute(sql`
     with free as (
       select id from ${mirrors}

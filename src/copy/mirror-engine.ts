@@ -15,7 +15,7 @@ import { claimNext, reclaimStale, retryLater, takeInSignals, updateExecution, wo
 
 /** How soon an execution whose order's fate is unknown (the venue did not answer) is looked at again. */
 const RETRY_UNKNOWN_MS = 1000;
-import { acquireLeases, releaseLeases, renewLeases } from "./leases.js";
+import { acquireLeases, heartbeat, leave, releaseLeases, renewLeases } from "./leases.js";
 import { executionView, mirrorById, type ExecutionRow, type MirrorRow } from "./mirror-store.js";
 import { MirrorExecutor } from "./mirror-executor.js";
 
@@ -120,6 +120,7 @@ export class MirrorEngine {
     for (const h of this.hosted.values()) this.deps.service.unhost(h.mirror.followerModelId);
     this.hosted.clear();
     await releaseLeases(this.deps.db, this.deps.host, ids).catch((e: unknown) => this.logger.warn({ err: e }, "could not release mirror leases; they lapse on their own"));
+    await leave(this.deps.db, this.deps.host).catch(() => undefined);
   }
 
   private tick(): Promise<void> {
@@ -149,7 +150,17 @@ export class MirrorEngine {
         if (fresh) h.mirror = fresh;
       }
     }
-    const taken = this.stopped ? [] : await acquireLeases(this.deps.db, this.deps.host, this.leaseMs, this.hosted.size);
+    const share = await heartbeat(this.deps.db, this.deps.host, this.leaseMs);
+    // More than a fair share (a host joined): the newest go back, to be taken by the others.
+    const excess = [...this.hosted.values()].sort((a, b) => b.mirror.createdAt.getTime() - a.mirror.createdAt.getTime()).slice(0, Math.max(0, this.hosted.size - share));
+    for (const h of excess) {
+      await h.running;
+      this.hosted.delete(h.mirror.id);
+      this.deps.service.unhost(h.mirror.followerModelId);
+      await releaseLeases(this.deps.db, this.deps.host, [h.mirror.id]);
+      this.logger.info({ mirrorId: h.mirror.id }, "mirror handed over to share the work with another process");
+    }
+    const taken = this.stopped ? [] : await acquireLeases(this.deps.db, this.deps.host, this.leaseMs, share - this.hosted.size);
     for (const m of taken) {
       try {
         await this.hostFollower(m);

@@ -275,6 +275,12 @@ export const mirrors = pgTable(
   ],
 );
 
+/** Processes that run mirrors (the server, workers), seen within a lease: the mirrors are shared out among them. */
+export const mirrorHosts = pgTable("mirror_hosts", {
+  id: text("id").primaryKey(),
+  seenAt: ts("seen_at").notNull(),
+});
+
 /**
  * Exactly one row per (signal, mirror): claimed before anything is sent, so a crash at any point
  * cannot double an order. Its outcome says what became of the signal, with a reason when not filled.

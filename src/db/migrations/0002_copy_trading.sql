@@ -32,6 +32,11 @@ CREATE TABLE "mirror_executions" (
 	CONSTRAINT "mirror_executions_key_unique" UNIQUE("key")
 );
 --> statement-breakpoint
+CREATE TABLE "mirror_hosts" (
+	"id" text PRIMARY KEY NOT NULL,
+	"seen_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "mirrors" (
 	"id" text PRIMARY KEY NOT NULL,
 	"source_model_id" text NOT NULL,
