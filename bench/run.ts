@@ -8,12 +8,13 @@
  *   npm run bench -- --only scheduler-llm           one cycle of 100 mock LLM models
  *   npm run bench -- --only model-listing           GET /api/models with 100 models
  *   npm run bench -- --only dashboard               the arena with 100 models x 30 days, API and chromium
+ *   npm run bench -- --only mirrors                 10,000 source fills copied onto followers, PGlite and PostgreSQL
  *
  * Each benchmark runs in its own child process (same Node flags, plus --expose-gc): one
  * benchmark's heap and JIT state must not slow the next one down (the matching bench's streams
  * made the book-update figures up to 2x worse when they shared a process).
  *
- * PostgreSQL for stop-latency: AUTONOME_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres);
+ * PostgreSQL for stop-latency (and the other benchmarks that compare the drivers): AUTONOME_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres);
  * a fresh database is created for the run and dropped after. Unreachable: that column is skipped.
  */
 import { fork } from "node:child_process";
@@ -22,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { runBookUpdatesBench } from "./book-updates.js";
 import { DASHBOARD_API_GOAL_MS, DASHBOARD_JS_GOAL_KB, DASHBOARD_RENDER_GOAL_MS, runDashboardBench } from "./dashboard.js";
 import { runMatchingBench } from "./matching.js";
+import { MIRRORS_SENT_P99_GOAL_MS, runMirrorsBench } from "./mirrors.js";
 import { MODEL_LISTING_GOAL_MS, runModelListingBench } from "./model-listing.js";
 import { int, verdict, type Figure } from "./report.js";
 import { runReplayBench } from "./replay.js";
@@ -81,6 +83,12 @@ const BENCHES: Bench[] = [
     title: "Stop crossed by a book update -> close committed in the database",
     goals: ["p99 < 10 ms on PGlite and on PostgreSQL"],
     run: (quick) => runStopLatencyBench({ quick }),
+  },
+  {
+    name: "mirrors",
+    title: "Copy trading: 10,000 source fills mirrored onto simulator followers at a steady rate (PGlite and PostgreSQL)",
+    goals: [`p99 source commit -> follower order sent < ${MIRRORS_SENT_P99_GOAL_MS} ms`, "0 missed signals, 0 duplicates"],
+    run: (quick) => runMirrorsBench({ quick }),
   },
   {
     name: "scheduler-llm",
