@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { get } from "./client.ts";
 import type * as T from "./types.ts";
 
@@ -14,8 +14,12 @@ const qs = (params: Record<string, string | number | undefined>) => {
   return s ? `?${s}` : "";
 };
 
-export const useHealth = () => useQuery({ queryKey: ["health"], queryFn: ({ signal }) => get<T.HealthView>("/health", signal), refetchInterval: 30_000 });
-export const useMarkets = () => useQuery({ queryKey: ["markets"], queryFn: ({ signal }) => get<T.MarketView[]>("/markets", signal), refetchInterval: 60_000 });
+export const HEALTH_PATH = "/health";
+export const MARKETS_PATH = "/markets";
+export const healthQuery = () => queryOptions({ queryKey: ["health"], queryFn: ({ signal }) => get<T.HealthView>(HEALTH_PATH, signal), refetchInterval: 30_000 });
+export const marketsQuery = () => queryOptions({ queryKey: ["markets"], queryFn: ({ signal }) => get<T.MarketView[]>(MARKETS_PATH, signal), refetchInterval: 60_000 });
+export const useHealth = () => useQuery(healthQuery());
+export const useMarkets = () => useQuery(marketsQuery());
 export const useBook = (symbol: string, depth = 15) =>
   useQuery({ queryKey: ["book", symbol, depth], queryFn: ({ signal }) => get<T.BookView>(`/markets/${encodeURIComponent(symbol)}/book${qs({ depth })}`, signal), refetchInterval: 2_000 });
 export const useCandles = (symbol: string, interval: "1m" | "5m" | "1h", limit = 500) =>
@@ -44,14 +48,18 @@ export const useModelEquity = (id: string, window: T.EquityWindow) =>
 
 export const leaderboardPath = (q: T.LeaderboardQuery) => `/leaderboard${qs({ window: q.window, sort: q.sort, variant: q.variant })}`;
 export const equityCurvesPath = (window: T.EquityWindow, points: number) => `/equity${qs({ window, points })}`;
-export const useLeaderboard = (q: T.LeaderboardQuery) =>
-  useQuery({
+/** The leaderboard's query (its hook's, and what the arena fills before its first render: pages/arena.tsx). */
+export const leaderboardQuery = (q: T.LeaderboardQuery) =>
+  queryOptions({
     queryKey: ["leaderboard", q.window, q.sort, q.variant],
     queryFn: ({ signal }) => get<T.LeaderboardRow[]>(leaderboardPath(q), signal),
     placeholderData: keepPreviousData,
   });
-export const useEquityCurves = (window: T.EquityWindow, points = 400) =>
-  useQuery({ queryKey: ["equity", "all", window, points], queryFn: ({ signal }) => get<T.EquityCurveView[]>(equityCurvesPath(window, points), signal), placeholderData: keepPreviousData });
+/** Every model's curve over a window (the arena's chart), downsampled on the server to `points`. */
+export const equityCurvesQuery = (window: T.EquityWindow, points = 400) =>
+  queryOptions({ queryKey: ["equity", "all", window, points], queryFn: ({ signal }) => get<T.EquityCurveView[]>(equityCurvesPath(window, points), signal), placeholderData: keepPreviousData });
+export const useLeaderboard = (q: T.LeaderboardQuery) => useQuery(leaderboardQuery(q));
+export const useEquityCurves = (window: T.EquityWindow, points = 400) => useQuery(equityCurvesQuery(window, points));
 
 export const usePositions = (modelId?: string) =>
   useQuery({ queryKey: ["positions", modelId], queryFn: ({ signal }) => get<T.PositionView[]>(`/positions${qs({ modelId })}`, signal), refetchInterval: 5_000 });

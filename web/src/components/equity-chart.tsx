@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import uPlot, { type AlignedData, type Options, type Series } from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { formatChartValue, seriesColor } from "../lib/curves.ts";
@@ -191,7 +191,9 @@ function showTip(u: uPlot, a: Applied) {
  * Equity lines over time (uPlot: one canvas, fast with a hundred lines). The chart is created once
  * per mount; new data goes in with setData, and the series are only re-added when the set of lines
  * or their styles change. The view fits the data until the user zooms (drag across the chart;
- * double-click fits again), and again when the set of lines or the unit changes.
+ * double-click fits again), and again when the set of lines or the unit changes. Both happen in
+ * layout effects: uPlot draws in the task that rendered the page, so the frame that first shows
+ * the chart shows its lines (the arena's first screen is one frame, not two).
  */
 export function EquityChart({ series, unit, height, testId = "equity-chart" }: { series: EquityChartSeries[]; unit: Unit; height?: number; testId?: string }) {
   const box = useRef<HTMLDivElement>(null);
@@ -209,7 +211,7 @@ export function EquityChart({ series, unit, height, testId = "equity-chart" }: {
   const colored = useMemo<Colored[]>(() => series.map((s, i) => ({ ...s, color: s.color ?? seriesColor(i) })), [series]);
   const aligned = useMemo(() => alignedData(colored), [colored]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = box.current!;
     const t = readTheme();
     const font = `11px ${t.font}`;
@@ -284,7 +286,7 @@ export function EquityChart({ series, unit, height, testId = "equity-chart" }: {
     // the chart is made once; unit, series and visibility are applied by the effect below
   }, []);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const a = chart.current;
     if (!a) return;
     const { u } = a;

@@ -1,9 +1,8 @@
-import { memo } from "react";
-import { Link } from "wouter";
+import { memo, useEffect, useMemo, useState, type MouseEvent } from "react";
+import { useLocation } from "wouter";
 import type { LeaderboardRow } from "../api/types.ts";
 import type { SortKey, SortState } from "../lib/arena-sort.ts";
-import { pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
-import { Pnl, PnlPct } from "./ui.tsx";
+import { pct, pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
 
 interface Column {
   key: SortKey;
@@ -44,12 +43,16 @@ function HeaderCell({ column, sort, onSort }: { column: Column; sort: SortState;
   );
 }
 
+/**
+ * One model's row: plain cells (a model's name is an ordinary link; the table navigates for it,
+ * see onRowLink), so a hundred rows are a hundred small subtrees and no per-row subscriptions.
+ */
 const Row = memo(function Row({ row }: { row: LeaderboardRow }) {
   return (
     <tr data-model-id={row.id}>
       <td className="num muted">{row.rank}</td>
       <td className="lb-name">
-        <Link href={`/models/${encodeURIComponent(row.id)}`}>{row.name}</Link>
+        <a href={`/models/${encodeURIComponent(row.id)}`}>{row.name}</a>
       </td>
       <td className="muted">{row.kind}</td>
       <td>{row.strategy}</td>
@@ -57,12 +60,8 @@ const Row = memo(function Row({ row }: { row: LeaderboardRow }) {
         <span className={`badge ${row.status}`}>{row.status}</span>
       </td>
       <td className="num">{usd(row.equity)}</td>
-      <td className="num">
-        <PnlPct value={row.returnPct} />
-      </td>
-      <td className="num">
-        <Pnl value={row.realizedPnl} />
-      </td>
+      <td className={`num ${pnlClass(row.returnPct)}`}>{pct(row.returnPct, { signed: true })}</td>
+      <td className={`num ${pnlClass(row.realizedPnl)}`}>{usd(row.realizedPnl, { signed: true })}</td>
       <td className="num">{usd(row.fees)}</td>
       <td className="num">{ratio(row.sharpe)}</td>
       <td className={`num ${pnlClass(row.maxDrawdown === null ? null : -row.maxDrawdown * 100, 1)}`}>{ratioPct(row.maxDrawdown)}</td>
@@ -73,8 +72,46 @@ const Row = memo(function Row({ row }: { row: LeaderboardRow }) {
   );
 });
 
+/**
+ * Rows the first render draws: more than a screen holds (rows are about 35 px tall), wherever
+ * the table starts. The first screen is then drawn without the rows below it.
+ */
+function firstScreenRows(): number {
+  return Math.max(20, Math.ceil((typeof window === "undefined" ? 1000 : window.innerHeight) / 30));
+}
+
+/**
+ * How many of `total` rows to draw: a screenful on the first render, every row from the task
+ * after the effects (which run once the first screen is painted), so the page shows complete
+ * first and the rows below it follow a frame later. Any later change of the rows draws them all.
+ */
+function useRowLimit(total: number): number {
+  const [all, setAll] = useState(false);
+  useEffect(() => {
+    if (all) return;
+    const timer = setTimeout(() => setAll(true), 0);
+    return () => clearTimeout(timer);
+  }, [all]);
+  return all ? total : Math.min(total, firstScreenRows());
+}
+
+/** A click on a model's link opens its page in the app (as wouter's Link does); modified clicks stay the browser's. */
+function onRowLink(navigate: (to: string) => void) {
+  return (e: MouseEvent<HTMLTableSectionElement>) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const link = e.target instanceof Element ? e.target.closest("a") : null;
+    const href = link?.getAttribute("href");
+    if (!link || !href?.startsWith("/") || link.target) return;
+    e.preventDefault();
+    navigate(href);
+  };
+}
+
 /** The arena's table: one row per model, every column sortable (the arrow shows the direction). */
 export function LeaderboardTable({ rows, sort, onSort }: { rows: LeaderboardRow[]; sort: SortState; onSort: (key: SortKey) => void }) {
+  const limit = useRowLimit(rows.length);
+  const [, navigate] = useLocation();
+  const onClick = useMemo(() => onRowLink(navigate), [navigate]);
   return (
     <div className="table-wrap">
       <table data-testid="leaderboard" className="leaderboard">
@@ -85,8 +122,8 @@ export function LeaderboardTable({ rows, sort, onSort }: { rows: LeaderboardRow[
             ))}
           </tr>
         </thead>
-        <tbody>
-          {rows.map((r) => (
+        <tbody onClick={onClick}>
+          {(limit < rows.length ? rows.slice(0, limit) : rows).map((r) => (
             <Row key={r.id} row={r} />
           ))}
         </tbody>

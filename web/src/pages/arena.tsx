@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState } from "react";
+import type { QueryClient } from "@tanstack/react-query";
 import { Link } from "wouter";
-import { useEquityCurves, useLeaderboard, useStrategies } from "../api/queries.ts";
+import { equityCurvesQuery, healthQuery, leaderboardQuery, marketsQuery, useEquityCurves, useLeaderboard, useStrategies } from "../api/queries.ts";
 import type { LeaderboardWindow } from "../api/types.ts";
 import { ARENA_CURVE_POINTS, ArenaEquity } from "../components/arena-equity.tsx";
 import { LeaderboardTable } from "../components/leaderboard-table.tsx";
@@ -9,6 +10,22 @@ import { Card, Empty, ErrorBox, Loading, Segmented } from "../components/ui.tsx"
 import { DEFAULT_SORT, nextSort, serverSort, sortRows, type SortKey } from "../lib/arena-sort.ts";
 
 const WINDOWS = ["24h", "7d", "30d", "all"] as const;
+const DEFAULT_WINDOW: LeaderboardWindow = "all";
+
+/**
+ * Puts the arena's first reads into the cache: its leaderboard and curves (default window and
+ * sort, no filter), the ticker's markets and the header's health, the requests index.html starts
+ * before the script loads. main.tsx waits for this before the first render, so the first screen
+ * is drawn once, complete, rather than as loading states filled in one by one.
+ */
+export function prefetchArena(client: QueryClient): Promise<unknown> {
+  return Promise.all([
+    client.prefetchQuery(leaderboardQuery({ window: DEFAULT_WINDOW, sort: serverSort(DEFAULT_SORT) })),
+    client.prefetchQuery(equityCurvesQuery(DEFAULT_WINDOW, ARENA_CURVE_POINTS)),
+    client.prefetchQuery(marketsQuery()),
+    client.prefetchQuery(healthQuery()),
+  ]);
+}
 
 /** The strategies and prompt variants that models run, with how many, for the filter. */
 function useVariantOptions(window: LeaderboardWindow) {
@@ -44,7 +61,7 @@ function VariantSelect({ value, onChange, options }: { value: string; onChange: 
 
 /** The arena: every model side by side over a window, ranked, charted, with the markets above. */
 export function ArenaPage() {
-  const [window, setWindow] = useState<LeaderboardWindow>("all");
+  const [window, setWindow] = useState<LeaderboardWindow>(DEFAULT_WINDOW);
   const [variant, setVariant] = useState("");
   const [sort, setSort] = useState(DEFAULT_SORT);
   const board = useLeaderboard({ window, sort: serverSort(sort), ...(variant ? { variant } : {}) });
