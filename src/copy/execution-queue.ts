@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, asc, eq, gt, inArray, isNull, like, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
 import { fills, mirrorExecutions, mirrors, outbox, venueOrders } from "../db/schema.js";
 import type { DomainEvent } from "../events/events.js";
@@ -26,38 +26,37 @@ export function clientOrderIdFor(key: string, attempt = 1): string {
 
 /**
  * Turns the source's events after the mirror's cursor into pending executions (one per signal,
- * unique by key) and moves the cursor, in one transaction: nothing is selected by time, and a
- * mirror that was down catches up from where it stopped. Returns false when the lease is gone.
+ * unique by key) and moves the cursor, in one statement: nothing is selected by time, and a
+ * mirror that was down catches up from where it stopped. The cursor only moves while this host
+ * holds the mirror and nobody moved it meanwhile; the executions are unique by key anyway, so
+ * two hosts taking in the same events can never make two of one.
  */
-export async function takeInSignals(db: Db, mirrorId: string, host: string, batch = 500): Promise<{ held: boolean; added: number; more: boolean }> {
-  return db.transaction(async (tx) => {
-    const [m] = await tx
-      .select()
-      .from(mirrors)
-      .where(and(eq(mirrors.id, mirrorId), eq(mirrors.host, host), isNull(mirrors.deletedAt)))
-      .for("update");
-    if (!m) return { held: false, added: 0, more: false };
-    const rows = await tx
-      .select({ id: outbox.id, type: outbox.type, payload: outbox.payload, createdAt: outbox.createdAt })
-      .from(outbox)
-      .where(and(eq(outbox.modelId, m.sourceModelId), gt(outbox.id, m.signalCursor)))
-      .orderBy(asc(outbox.id))
-      .limit(batch);
-    if (rows.length === 0) return { held: true, added: 0, more: false };
-    const values: Array<typeof mirrorExecutions.$inferInsert> = [];
-    for (const r of rows) {
-      if (!isSignalType(r.type)) continue;
-      const s = toSignal(r.id, r.payload as DomainEvent, r.createdAt.getTime());
-      if ("unusable" in s) continue;
-      values.push(pendingRow(m, s));
-    }
-    if (values.length > 0) await tx.insert(mirrorExecutions).values(values).onConflictDoNothing();
-    await tx
-      .update(mirrors)
-      .set({ signalCursor: rows[rows.length - 1]!.id })
-      .where(eq(mirrors.id, mirrorId));
-    return { held: true, added: values.length, more: rows.length === batch };
-  });
+export async function takeInSignals(db: Db, m: MirrorRow, host: string, batch = 500): Promise<{ held: boolean; cursor: number; added: number; more: boolean }> {
+  const rows = await db
+    .select({ id: outbox.id, type: outbox.type, payload: outbox.payload, createdAt: outbox.createdAt })
+    .from(outbox)
+    .where(and(eq(outbox.modelId, m.sourceModelId), gt(outbox.id, m.signalCursor)))
+    .orderBy(asc(outbox.id))
+    .limit(batch);
+  if (rows.length === 0) return { held: true, cursor: m.signalCursor, added: 0, more: false };
+  const values: Array<typeof mirrorExecutions.$inferInsert> = [];
+  for (const r of rows) {
+    if (!isSignalType(r.type)) continue;
+    const s = toSignal(r.id, r.payload as DomainEvent, r.createdAt.getTime());
+    if ("unusable" in s) continue;
+    values.push(pendingRow(m, s));
+  }
+  const cursor = rows[rows.length - 1]!.id;
+  const move = sql`update ${mirrors} set signal_cursor = ${cursor} where id = ${m.id} and host = ${host} and deleted_at is null and signal_cursor = ${m.signalCursor} returning id`;
+  const result =
+    values.length === 0
+      ? await db.execute(move)
+      : await db.execute(
+          sql`with ins as (${db.insert(mirrorExecutions).values(values).onConflictDoNothing().getSQL()} returning 1), moved as (${move}) select (select count(*) from ins)::int as added, (select count(*) from moved)::int as moved`,
+        );
+  const r = (result as unknown as { rows: Array<{ added?: number; moved?: number; id?: string }> }).rows;
+  const moved = values.length === 0 ? r.length > 0 : (r[0]?.moved ?? 0) > 0;
+  return { held: moved, cursor: moved ? cursor : m.signalCursor, added: values.length === 0 ? 0 : (r[0]?.added ?? 0), more: rows.length === batch };
 }
 
 function pendingRow(m: MirrorRow, s: Signal): typeof mirrorExecutions.$inferInsert {
@@ -83,19 +82,15 @@ function pendingRow(m: MirrorRow, s: Signal): typeof mirrorExecutions.$inferInse
  * `FOR UPDATE SKIP LOCKED` and a lease, so however many processes look, one gets it.
  */
 export async function claimNext(db: Db, mirrorId: string, host: string, leaseMs: number): Promise<ExecutionRow | undefined> {
-  const result = await db.execute(sql`
-    update ${mirrorExecutions} set state = 'claimed', claimed_by = ${host}, lease_until = now() + (${leaseMs}::int * interval '1 millisecond'), attempts = attempts + 1
-    where id = (
-      select id from ${mirrorExecutions} where mirror_id = ${mirrorId} and state = 'pending'
-      order by signal_id limit 1 for update skip locked
-    )
-    returning id`);
-  const id = (result as unknown as { rows: Array<{ id: string | number }> }).rows[0]?.id;
-  if (id === undefined) return undefined;
   const [row] = await db
-    .select()
-    .from(mirrorExecutions)
-    .where(eq(mirrorExecutions.id, Number(id)));
+    .update(mirrorExecutions)
+    .set({ state: "claimed", claimedBy: host, leaseUntil: sql`now() + (${leaseMs}::int * interval '1 millisecond')`, attempts: sql`${mirrorExecutions.attempts} + 1` })
+    .where(
+      sql`${mirrorExecutions.id} = (
+        select id from ${mirrorExecutions} where mirror_id = ${mirrorId} and state = 'pending'
+        order by signal_id limit 1 for update skip locked)`,
+    )
+    .returning();
   return row;
 }
 
@@ -131,13 +126,13 @@ export async function workingExecutions(db: Db, mirrorId: string): Promise<Execu
     .orderBy(asc(mirrorExecutions.signalId));
 }
 
-/** The follower's orders of an execution, every attempt, oldest first. */
-export async function ordersOf(db: Db, key: string): Promise<VenueOrderRow[]> {
-  return db
-    .select()
-    .from(venueOrders)
-    .where(like(venueOrders.clientOrderId, `${clientOrderIdFor(key)}%`))
-    .orderBy(asc(venueOrders.createdAt));
+/**
+ * The follower's orders of an execution, every attempt so far, oldest first: looked up by their
+ * exact client ids (an index lookup, however long the history).
+ */
+export async function ordersOf(db: Db, key: string, attempts: number): Promise<VenueOrderRow[]> {
+  const ids = Array.from({ length: Math.max(1, attempts) + 1 }, (_, i) => clientOrderIdFor(key, i + 1));
+  return db.select().from(venueOrders).where(inArray(venueOrders.clientOrderId, ids)).orderBy(asc(venueOrders.createdAt));
 }
 
 /** Average fill price of an order, exact to 12 decimals (null when nothing filled). */

@@ -45,6 +45,11 @@ interface Hosted {
   mirror: MirrorRow;
   running: Promise<void> | null;
   again: boolean;
+  /**
+   * Look for lapsed claims and resting orders before new work: when the mirror was just taken
+   * over, after an unknown outcome, and on every tick; not on every signal (the hot path).
+   */
+  recover: boolean;
 }
 
 /**
@@ -147,7 +152,9 @@ export class MirrorEngine {
       if (h) {
         // Settings may have changed (PATCH from any process): read the row again.
         const fresh = await mirrorById(this.deps.db, id);
-        if (fresh) h.mirror = fresh;
+        // The cursor only ever moves forward, and only here: never back to a read older than our last move.
+        if (fresh) h.mirror = { ...fresh, signalCursor: Math.max(fresh.signalCursor, h.mirror.signalCursor) };
+        h.recover = true;
       }
     }
     const share = await heartbeat(this.deps.db, this.deps.host, this.leaseMs);
@@ -164,7 +171,7 @@ export class MirrorEngine {
     for (const m of taken) {
       try {
         await this.hostFollower(m);
-        this.hosted.set(m.id, { mirror: m, running: null, again: false });
+        this.hosted.set(m.id, { mirror: m, running: null, again: false, recover: true });
         this.logger.info({ mirrorId: m.id, follower: m.followerModelId }, "mirror lease taken; follower hosted here");
       } catch (error) {
         this.logger.error({ err: error, mirrorId: m.id }, "could not host a follower; giving its lease back");
@@ -211,24 +218,38 @@ export class MirrorEngine {
     const { db, host } = this.deps;
     h.again = false;
     for (;;) {
-      const intake = await takeInSignals(db, h.mirror.id, host);
-      if (!intake.held || !intake.more) break;
+      const intake = await takeInSignals(db, h.mirror, host);
+      // Lost the mirror (deleted, or taken over after a stall): the next round lets it go.
+      if (!intake.held) return;
+      h.mirror = { ...h.mirror, signalCursor: intake.cursor };
+      if (!intake.more) break;
     }
-    const stale = await reclaimStale(db, h.mirror.id, host, this.leaseMs);
-    for (const row of stale.rows) {
-      if (this.stopped) return;
-      const done = await this.executor.run(h.mirror, row, true);
-      // Still unknown: looked at again in a second; everything after it waits, in order.
-      if (!done) return retryLater(db, row.id, RETRY_UNKNOWN_MS);
+    if (h.recover) {
+      h.recover = false;
+      const stale = await reclaimStale(db, h.mirror.id, host, this.leaseMs);
+      for (const row of stale.rows) {
+        if (this.stopped) return;
+        const done = await this.executor.run(h.mirror, row, true);
+        // Still unknown: looked at again in a second; everything after it waits, in order.
+        if (!done) return this.later(h, row.id);
+      }
+      if (stale.blocked) {
+        h.recover = true;
+        return;
+      }
+      for (const row of await workingExecutions(db, h.mirror.id)) await this.executor.reap(h.mirror, row);
     }
-    if (stale.blocked) return;
-    for (const row of await workingExecutions(db, h.mirror.id)) await this.executor.reap(h.mirror, row);
     while (!this.stopped) {
       const row = await claimNext(db, h.mirror.id, host, this.leaseMs);
       if (!row) break;
       const done = await this.executor.run(h.mirror, row, false);
-      if (!done) return retryLater(db, row.id, RETRY_UNKNOWN_MS);
+      if (!done) return this.later(h, row.id);
     }
+  }
+
+  private async later(h: Hosted, executionId: number): Promise<void> {
+    h.recover = true;
+    await retryLater(this.deps.db, executionId, RETRY_UNKNOWN_MS);
   }
 
   /** Records an execution's new state with its `mirror` event, in one transaction. */

@@ -65,7 +65,7 @@ export class MirrorExecutor {
 
   /** A resting (GTC/GTT) execution: finished when its order is, canceled when its time is up. */
   async reap(mirror: MirrorRow, row: ExecutionRow): Promise<void> {
-    const order = row.clientOrderId ? (await ordersOf(this.d.db, row.key)).find((o) => o.clientOrderId === row.clientOrderId) : undefined;
+    const order = row.clientOrderId ? (await ordersOf(this.d.db, row.key, row.attempts)).find((o) => o.clientOrderId === row.clientOrderId) : undefined;
     if (!order) return;
     if (TERMINAL_ORDER_STATUSES.has(order.status as VenueOrderStatus)) {
       await this.finishFromOrder(row, order, row.sentAt?.getTime() ?? null, "expired");
@@ -79,7 +79,7 @@ export class MirrorExecutor {
         this.d.logger.warn({ err: error, clientOrderId: order.clientOrderId }, "the reaper could not cancel a mirror order; trying again");
         return;
       }
-      const after = (await ordersOf(this.d.db, row.key)).find((o) => o.clientOrderId === order.clientOrderId);
+      const after = (await ordersOf(this.d.db, row.key, row.attempts)).find((o) => o.clientOrderId === order.clientOrderId);
       if (after && TERMINAL_ORDER_STATUSES.has(after.status as VenueOrderStatus)) await this.finishFromOrder(row, after, row.sentAt.getTime(), "expired");
     }
   }
@@ -126,12 +126,11 @@ export class MirrorExecutor {
       if (!held || held.state.side !== s.side) return skip("no_follower_position", `the follower holds no ${s.side} ${s.symbol} position to ${s.action}`);
       const lots = reductionLots(held.state.lots, s.action, s.quantity ?? "0", s.positionQuantity);
       if (lots <= 0n) return skip("below_min_size", `the follower's share of this reduction rounds down to nothing (${lotsToQuantity(market, held.state.lots)} held)`);
-      await this.d.finish(row, { intendedQuantity: lotsToQuantity(market, lots), clientOrderId });
       const sentAt = this.d.wallNow();
       try {
         await this.d.service.reducePosition(follower, s.symbol, Number(lots), "MIRROR", clientOrderId);
       } catch (error) {
-        return this.afterError(row, clientOrderId, sentAt, error);
+        return this.afterError(row, clientOrderId, sentAt, error, lotsToQuantity(market, lots));
       }
       return this.afterOrder(row, clientOrderId, sentAt);
     }
@@ -143,6 +142,7 @@ export class MirrorExecutor {
     const minNotional = usd(mirror.minNotional) > market.minNotional ? usd(mirror.minNotional) : market.minNotional;
     const notional = notionalAt(market, s.price ?? "0", size.lots);
     if (size.lots < BigInt(market.minBaseLots) || notional < minNotional) {
+      await this.keepPlan(row, held?.state.side === s.side);
       return skip(
         "below_min_size",
         `the sized order, ${lotsToQuantity(market, size.lots)} ${s.symbol} ($${formatUsd(notional)}), is below the minimum (${lotsToQuantity(market, market.minBaseLots)} ${s.symbol} and $${formatUsd(minNotional)})`,
@@ -152,7 +152,6 @@ export class MirrorExecutor {
     const price = boundTicks(market, side, s.price!, mirror.maxSlippageBps);
     const ttl = mirror.ttlMs ?? 60_000;
     const leverage = parseScaled(s.leverage, 2, "floor") > BigInt(market.maxLeverage) * 100n ? String(market.maxLeverage) : s.leverage;
-    await this.d.finish(row, { intendedQuantity: lotsToQuantity(market, size.lots), clientOrderId });
     const sentAt = this.d.wallNow();
     try {
       await this.d.service.openPosition(
@@ -171,15 +170,35 @@ export class MirrorExecutor {
         { clientOrderId, origin: { source: "mirror" } },
       );
     } catch (error) {
-      return this.afterError(row, clientOrderId, sentAt, error);
+      const done = await this.afterError(row, clientOrderId, sentAt, error, lotsToQuantity(market, size.lots));
+      await this.keepPlan(row, held?.state.side === s.side);
+      return done;
     }
     return this.afterOrder(row, clientOrderId, sentAt);
+  }
+
+  /**
+   * A scale-in the follower did not take still carries the source's exit-plan change (a tighter
+   * stop, say): the follower's own position gets it, so it is never left on the looser plan.
+   */
+  private async keepPlan(row: ExecutionRow, holdsSameSide: boolean): Promise<void> {
+    const s = row.signal as Signal;
+    if (!holdsSameSide || !s.exitPlan) return;
+    const p = s.exitPlan;
+    const patch = Object.fromEntries(
+      Object.entries({ stop: p.stop, target: p.target, invalidation: p.invalidation, invalidationPrice: p.invalidationPrice, timeExit: p.timeExit }).filter(([, v]) => v !== undefined),
+    );
+    try {
+      await this.d.service.updateExitPlan(row.followerModelId, s.symbol, patch, { source: "mirror" });
+    } catch (error) {
+      this.d.logger.warn({ err: error, executionId: row.id }, "could not carry a skipped scale-in's exit plan over to the follower");
+    }
   }
 
   /** The order was answered: its row says what happened. */
   private async afterOrder(row: ExecutionRow, clientOrderId: string, sentAt: number): Promise<boolean> {
     this.d.faults?.afterOrder?.(row);
-    const order = (await ordersOf(this.d.db, row.key)).find((o) => o.clientOrderId === clientOrderId);
+    const order = (await ordersOf(this.d.db, row.key, row.attempts)).find((o) => o.clientOrderId === clientOrderId);
     if (!order) {
       await this.d.finish(row, this.failed("venue_error", "the order left no record"));
       return true;
@@ -188,19 +207,19 @@ export class MirrorExecutor {
   }
 
   /** The trading service refused or the venue failed: an order row, if one was written, still decides. */
-  private async afterError(row: ExecutionRow, clientOrderId: string, sentAt: number, error: unknown): Promise<boolean> {
-    const order = (await ordersOf(this.d.db, row.key)).find((o) => o.clientOrderId === clientOrderId);
+  private async afterError(row: ExecutionRow, clientOrderId: string, sentAt: number, error: unknown, intended: string): Promise<boolean> {
+    const order = (await ordersOf(this.d.db, row.key, row.attempts)).find((o) => o.clientOrderId === clientOrderId);
     if (order) {
       if (order.status === "PENDING" || order.status === "UNKNOWN") return false;
       return this.finishFromOrder(row, order, sentAt, null);
     }
-    return this.finishFromError(row, error);
+    return this.finishFromError(row, error, intended);
   }
 
-  private async finishFromError(row: ExecutionRow, error: unknown): Promise<boolean> {
+  private async finishFromError(row: ExecutionRow, error: unknown, intended: string | null = null): Promise<boolean> {
     const now = new Date(this.d.wallNow());
     if (!(error instanceof AppError)) {
-      await this.d.finish(row, this.failed("venue_error", error instanceof Error ? error.message : String(error)));
+      await this.d.finish(row, { ...this.failed("venue_error", error instanceof Error ? error.message : String(error)), intendedQuantity: intended });
       return true;
     }
     if (error.code === "venue_unavailable") return false;
@@ -212,7 +231,15 @@ export class MirrorExecutor {
           : error.status === 422 || error.status === 400
             ? "risk_rejected"
             : "venue_error";
-    await this.d.finish(row, { state: "done", outcome: reason === "venue_error" ? "failed" : "skipped", reason, detail: error.code, message: error.message, finishedAt: now });
+    await this.d.finish(row, {
+      intendedQuantity: intended,
+      state: "done",
+      outcome: reason === "venue_error" ? "failed" : "skipped",
+      reason,
+      detail: error.code,
+      message: error.message,
+      finishedAt: now,
+    });
     return true;
   }
 
@@ -227,11 +254,13 @@ export class MirrorExecutor {
     const side = s.action === "reduce" || s.action === "close" ? exitSide(s.side) : entrySide(s.side);
     const base: ExecutionPatch = {
       clientOrderId: order.clientOrderId,
+      intendedQuantity: order.quantity,
       filledQuantity: order.filledQuantity,
       avgPrice: avg,
       slippageBps: avg !== null && s.price ? slippageBps(side, s.price, avg) : null,
       sentAt: sentAt === null ? order.createdAt : new Date(sentAt),
-      filledAt: filled > 0n ? order.updatedAt : null,
+      // Just answered: the fill committed now; found later (a crash, a resting order): when its row last changed.
+      filledAt: filled > 0n ? (sentAt !== null && endedReason === null ? new Date(this.d.wallNow()) : order.updatedAt) : null,
     };
     if (status === "OPEN" || status === "PARTIALLY_FILLED") {
       await this.d.finish(row, { ...base, state: "working", message: `resting on the book until filled or reaped` });
@@ -264,14 +293,14 @@ export class MirrorExecutor {
    * was lost is reconciled with the venue first; one the venue never got is sent again.
    */
   private async settleEarlierOrder(mirror: MirrorRow, row: ExecutionRow): Promise<"done" | "unknown" | "none"> {
-    const orders = await ordersOf(this.d.db, row.key);
+    const orders = await ordersOf(this.d.db, row.key, row.attempts);
     const last = orders[orders.length - 1];
     if (!last) return "none";
     if (last.status === "PENDING" || last.status === "UNKNOWN") {
       const r = await this.d.service.reconcileOrder(last);
       if (r === "unknown") return "unknown";
     }
-    const after = (await ordersOf(this.d.db, row.key)).find((o) => o.id === last.id)!;
+    const after = (await ordersOf(this.d.db, row.key, row.attempts)).find((o) => o.id === last.id)!;
     if (after.status === "CANCELED" && after.reason === "lost_before_execution" && parseScaled(after.filledQuantity, 10) === 0n) return "none";
     const working = after.status === "OPEN" || after.status === "PARTIALLY_FILLED";
     await this.finishFromOrder(row, after, null, null);
@@ -281,7 +310,9 @@ export class MirrorExecutor {
 
   /** The first client id of this execution no order carries yet. */
   private async nextClientOrderId(row: ExecutionRow): Promise<string> {
-    const used = new Set((await ordersOf(this.d.db, row.key)).map((o) => o.clientOrderId));
+    // A first claim has sent nothing yet: no need to look.
+    if (row.attempts <= 1) return clientOrderIdFor(row.key, 1);
+    const used = new Set((await ordersOf(this.d.db, row.key, row.attempts)).map((o) => o.clientOrderId));
     let attempt = 1;
     while (used.has(clientOrderIdFor(row.key, attempt))) attempt++;
     return clientOrderIdFor(row.key, attempt);

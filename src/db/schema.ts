@@ -133,7 +133,12 @@ export const fills = pgTable(
     liquidity: text("liquidity").$type<"MAKER" | "TAKER">().notNull(),
     ts: ts("ts").notNull(),
   },
-  (t) => [uniqueIndex("fills_venue_trade_idx").on(t.venue, t.tradeId), index("fills_model_idx").on(t.modelId, t.id)],
+  (t) => [
+    uniqueIndex("fills_venue_trade_idx").on(t.venue, t.tradeId),
+    index("fills_model_idx").on(t.modelId, t.id),
+    // An order's fills (a copy-trading execution's average price).
+    index("fills_client_order_idx").on(t.clientOrderId),
+  ],
 );
 
 /** Every cash movement. cash = sum(amount) = initial capital + realized P&L - fees. */

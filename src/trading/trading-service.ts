@@ -233,8 +233,11 @@ export class TradingService {
     // call leaves what it does not restate) keeps the position's value, so the stop is inherited.
     const patch = parsePlanPatch(market, existing ? withoutNulls(req.exitPlan ?? {}) : (req.exitPlan ?? {}));
     const plan: ExitPlan = existing ? mergePlan(market, req.side, existing.plan, patch) : { ...EMPTY_PLAN, ...patch };
-    assertPlanSides(market, req.side, plan, type === "LIMIT" ? limitTicks! : exitPx!);
     const tif: TimeInForce = type === "MARKET" ? "IOC" : (req.timeInForce ?? "GTC");
+    // An order that rests is checked against its own price; one that trades now (a market order,
+    // a limit IOC/FOK such as a copy-trading entry at its slippage bound) against the market's.
+    const rests = type === "LIMIT" && (tif === "GTC" || tif === "GTT");
+    assertPlanSides(market, req.side, plan, rests || exitPx === undefined ? limitTicks! : exitPx);
     const expiresAt = req.expiresAt !== undefined ? Date.parse(req.expiresAt) : undefined;
     if (tif === "GTT" && (expiresAt === undefined || !Number.isFinite(expiresAt))) throw invalid("expiresAt: a GTT order needs an ISO-8601 expiry");
     // The risk engine is the last word before anything is written: a refusal leaves no trace but its log line.

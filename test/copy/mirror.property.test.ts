@@ -180,23 +180,21 @@ describe(`copy trading known gaps on ${DRIVERS[0]}`, () => {
     return { h, source, m };
   }
 
-  // The follower's entry is a LIMIT at the slippage bound (ask + 50 bps) and the trading service
-  // checks the exit plan against that price: a target the source could set (above its bid) but
-  // within the bound is "on the wrong side" for the follower, which then skips the entry.
-  it.fails("a source entry whose target is within maxSlippageBps of the price is still followed", async () => {
+  // The follower's entry is a LIMIT IOC at the slippage bound (ask + 50 bps): its exit plan is
+  // checked against the market, not that bound, so a target within the bound is still followed.
+  it("a source entry whose target is within maxSlippageBps of the price is still followed", async () => {
     const { h, source, m } = await setUp();
     await h.service.openPosition(source, { symbol: "BTC", side: "LONG", quantity: "0.1", exitPlan: { stop: "49000", target: "50100" } });
     await h.settle();
     const [e] = await h.services.mirrors.executions(m.id, { limit: 10 });
-    // Today: skipped, risk_rejected, target_wrong_side ("a LONG target must be above the current exit price 50250.1").
     expect([e!.outcome, e!.reason, e!.detail]).toEqual(["filled", null, null]);
     expect(h.service.account(m.followerModelId).positions.get("BTC")?.state.lots).toBe(5_000n);
   });
 
-  // A scale-in that tightens the stop carries the new plan only on the entry: when the follower's
-  // share is skipped (below the minimum here; a capital shortfall does the same), the follower's
-  // position keeps the looser stop.
-  it.fails("a skipped scale-in still brings the source's tighter stop to the follower's position", async () => {
+  // A scale-in that tightens the stop carries the new plan on the entry: when the follower's share
+  // is skipped (below the minimum here; a capital shortfall does the same), the follower's
+  // position still gets the tighter stop.
+  it("a skipped scale-in still brings the source's tighter stop to the follower's position", async () => {
     const { h, source, m } = await setUp();
     await h.service.openPosition(source, { symbol: "BTC", side: "LONG", quantity: "0.1", exitPlan: { stop: "45000" } });
     await h.settle();
@@ -373,8 +371,13 @@ async function runScenario(h: MirrorHarness, scenario: { symbols: Sym[]; ratio: 
       // An entry or a scale-in: floor(source lots x ratio), nothing below the market's minimum.
       const want = (x.lots * ratio6) / 1_000_000n;
       const priceTicks = parseScaled(e.source.price!, m.priceDecimals, "floor");
+      // A skipped scale-in still carries its plan change to the follower's position.
+      const keepsPlan = () => {
+        if (f && f.side === x.side) f.plan = x.plan;
+      };
       if (want < BigInt(m.minBaseLots) || notional(m, priceTicks, want) < m.minNotional) {
         expect([e.outcome, e.reason, filledLots], where).toEqual(["skipped", "below_min_size", 0n]);
+        keepsPlan();
         continue;
       }
       expect(f === undefined || f.side === x.side, `${where}: the follower never holds the other side`).toBe(true);
@@ -383,10 +386,11 @@ async function runScenario(h: MirrorHarness, scenario: { symbols: Sym[]; ratio: 
         // risk engine charges the order at its slippage bound, the spread to the mark included,
         // so an entry just within the available margin is refused as below the cash reserve.
         expect([intended, filledLots], where).toEqual([want, 0n]);
+        keepsPlan();
         continue;
       }
       expect([e.outcome, intended, filledLots], `${where}: ${e.reason ?? ""} ${e.message ?? ""}`).toEqual(["filled", want, want]);
-      // The follower's plan becomes the source's (a skipped scale-in leaves it as it was: see the known gaps below).
+      // The follower's plan becomes the source's.
       if (f) Object.assign(f, { lots: f.lots + want, plan: x.plan });
       else fol.set(x.sym, { side: x.side, lots: want, plan: x.plan });
     }

@@ -65,4 +65,5 @@ CREATE UNIQUE INDEX "mirror_executions_signal_idx" ON "mirror_executions" USING 
 CREATE INDEX "mirror_executions_work_idx" ON "mirror_executions" USING btree ("mirror_id","state","signal_id");--> statement-breakpoint
 CREATE INDEX "mirror_executions_recent_idx" ON "mirror_executions" USING btree ("mirror_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "mirrors_one_per_follower" ON "mirrors" USING btree ("follower_model_id") WHERE "mirrors"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "fills_client_order_idx" ON "fills" USING btree ("client_order_id");--> statement-breakpoint
 CREATE INDEX "outbox_model_idx" ON "outbox" USING btree ("model_id","id");
