@@ -16,6 +16,7 @@ const MarketsPage = lazy(() => import("./pages/markets.tsx").then((m) => ({ defa
 const HealthPage = lazy(() => import("./pages/health.tsx").then((m) => ({ default: m.HealthPage })));
 const AddModelPage = lazy(() => import("./pages/add-model.tsx").then((m) => ({ default: m.AddModelPage })));
 const SimPage = lazy(() => import("./pages/sim.tsx").then((m) => ({ default: m.SimPage })));
+const MirrorsPage = lazy(() => import("./pages/mirrors.tsx").then((m) => ({ default: m.MirrorsPage })));
 
 function NavLink({ href, children }: { href: string; children: ReactNode }) {
   const [active] = useRoute(href === "/" ? "/" : `${href}/*?`);
@@ -38,6 +39,7 @@ function Header() {
         <NavLink href="/">Arena</NavLink>
         <NavLink href="/live">Live</NavLink>
         <NavLink href="/markets">Markets</NavLink>
+        <NavLink href="/mirrors">Mirrors</NavLink>
         <NavLink href="/health">Health</NavLink>
         <NavLink href="/models/new">Add model</NavLink>
         {simulation && <NavLink href="/sim">Simulator</NavLink>}
@@ -65,6 +67,7 @@ export function App() {
               <Route path="/live" component={LivePage} />
               <Route path="/markets">{() => <MarketsPage />}</Route>
               <Route path="/markets/:symbol">{(p) => <MarketsPage symbol={p.symbol} />}</Route>
+              <Route path="/mirrors/:id?">{(p) => <MirrorsPage {...(p.id ? { id: p.id } : {})} />}</Route>
               <Route path="/health" component={HealthPage} />
               <Route path="/sim" component={SimPage} />
               <Route>

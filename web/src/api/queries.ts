@@ -81,3 +81,35 @@ export const useRecentEvents = (limit = 200) =>
   useQuery({ queryKey: ["events-recent", limit], queryFn: ({ signal }) => get<T.RecentEventView[]>(`/events/recent${qs({ limit })}`, signal), staleTime: Infinity, refetchOnWindowFocus: false });
 export const useFailures = (modelId?: string, limit = 50) =>
   useQuery({ queryKey: ["failures", modelId, limit], queryFn: ({ signal }) => get<T.FailuresView>(`/failures${qs({ modelId, limit })}`, signal) });
+
+/** Copy trading: the mirrors page's reads. */
+export const useMirrors = () => useQuery({ queryKey: ["mirrors"], queryFn: ({ signal }) => get<T.MirrorDetail[]>("/mirrors", signal) });
+/**
+ * The mirrors again for the leaderboard's "mirror of" cells, asked only when it shows followers
+ * and again when one it has not seen appears (its ids are in the key); no event makes it stale.
+ */
+export const useMirrorSources = (followerIds: readonly string[]) =>
+  useQuery({
+    queryKey: ["mirror-sources", followerIds.join(",")],
+    queryFn: ({ signal }) => get<T.MirrorDetail[]>("/mirrors", signal),
+    enabled: followerIds.length > 0,
+    staleTime: 60_000,
+    placeholderData: keepPreviousData,
+  });
+export const useMirror = (id: string) => useQuery({ queryKey: ["mirrors", id], queryFn: ({ signal }) => get<T.MirrorDetail>(`/mirrors/${encodeURIComponent(id)}`, signal) });
+/** The key of a mirror's executions, which the page also writes streamed executions into. */
+export const mirrorExecutionsKey = (id: string, outcome: T.Outcome | "", limit: number) => ["mirror-executions", id, outcome, limit] as const;
+export const useMirrorExecutions = (id: string, outcome: T.Outcome | "", limit = 100) =>
+  useQuery({
+    queryKey: mirrorExecutionsKey(id, outcome, limit),
+    queryFn: ({ signal }) => get<T.ExecutionView[]>(`/mirrors/${encodeURIComponent(id)}/executions${qs({ outcome, limit })}`, signal),
+    placeholderData: keepPreviousData,
+  });
+export const useMirrorMetrics = (id: string, window: T.AuditWindow) =>
+  useQuery({
+    queryKey: ["mirror-metrics", id, window],
+    queryFn: ({ signal }) => get<T.MirrorMetrics>(`/mirrors/${encodeURIComponent(id)}/metrics${qs({ window })}`, signal),
+    placeholderData: keepPreviousData,
+  });
+export const useExecutionAudit = (window: T.AuditWindow) =>
+  useQuery({ queryKey: ["execution-audit", window], queryFn: ({ signal }) => get<T.ExecutionAudit>(`/execution-audit${qs({ window })}`, signal), placeholderData: keepPreviousData });

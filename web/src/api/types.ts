@@ -5,3 +5,7 @@
 export type * from "../../../src/app/services.ts";
 export type { OrderSnapshot, PositionSnapshot } from "../../../src/events/events.ts";
 export type { MarketTick } from "../../../src/market/market-ticks.ts";
+export type { AuditWindow, ExecutionAudit, MirrorDetail, MirrorMetrics, Percentiles } from "../../../src/copy/mirror-service.ts";
+export type { ExecutionView, MirrorView } from "../../../src/copy/mirror-store.ts";
+export type { OutcomeCounts } from "../../../src/copy/mirror-report.ts";
+export type { Outcome, Reason, Sizing } from "../../../src/copy/mirror-settings.ts";

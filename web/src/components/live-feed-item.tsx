@@ -14,7 +14,13 @@ export function LiveFeedItem({ row, modelName }: { row: FeedRow; modelName: stri
         {time(row.at)}
       </time>
       <span className="feed-badges">
-        <span className="badge">{row.kind === "invocation" ? "decision" : row.kind}</span>
+        {row.mirrorId ? (
+          <Link href={`/mirrors/${encodeURIComponent(row.mirrorId)}`} className="badge" title="A copy-trading execution: open its mirror">
+            mirror
+          </Link>
+        ) : (
+          <span className="badge">{row.kind === "invocation" ? "decision" : row.kind}</span>
+        )}
         <span className={`badge ${TONE_CLASS[row.tone]}`}>{row.action.replace(/_/g, " ")}</span>
       </span>
       {row.modelId && <Link href={`/models/${encodeURIComponent(row.modelId)}`}>{modelName ?? row.modelId.slice(0, 8)}</Link>}

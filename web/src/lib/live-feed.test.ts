@@ -117,6 +117,70 @@ describe("toFeedRow", () => {
 
   it("survives malformed data", () => {
     expect(toFeedRow({ id: 19, type: "position", data: "garbage" }, at)).toMatchObject({ kind: "position", modelId: null, symbol: null });
+    expect(toFeedRow({ id: 20, type: "mirror", data: null }, at)).toMatchObject({ kind: "mirror", action: "pending", modelId: null });
+  });
+
+  const execution = (over: Record<string, unknown> = {}) => ({
+    id: "e1",
+    mirrorId: "mir1",
+    signalId: "40",
+    followerModelId: "f1",
+    action: "open",
+    symbol: "BTC",
+    side: "LONG",
+    state: "done",
+    outcome: "filled",
+    reason: null,
+    detail: null,
+    message: null,
+    source: { price: "100000", quantity: "0.01", at: "2025-01-02T03:04:00.000Z" },
+    intendedQuantity: "0.005",
+    filledQuantity: "0.005",
+    avgPrice: "100010",
+    latencyMs: { sent: 4, filled: 6 },
+    finishedAt: "2025-01-02T03:04:01.000Z",
+    ...over,
+  });
+
+  it("maps a filled copy-trading execution to the follower, its fill and its mirror", () => {
+    const r = toFeedRow({ id: 21, type: "mirror", data: execution() }, at)!;
+    expect(r).toMatchObject({
+      kind: "mirror",
+      action: "filled",
+      tone: "good",
+      at: "2025-01-02T03:04:01.000Z",
+      modelId: "f1",
+      symbol: "BTC",
+      side: "LONG",
+      quantity: "0.005",
+      price: "100010",
+      reason: null,
+      detail: "open · sent in 4 ms",
+      mirrorId: "mir1",
+    });
+  });
+
+  it("maps a skipped execution with its reason, the check's code and the message; one in flight by its state", () => {
+    const skipped = toFeedRow(
+      {
+        id: 22,
+        type: "mirror",
+        data: execution({
+          outcome: "skipped",
+          reason: "risk_rejected",
+          detail: "max_leverage",
+          message: "leverage 20 above 10",
+          filledQuantity: "0",
+          avgPrice: null,
+          latencyMs: { sent: null, filled: null },
+        }),
+      },
+      at,
+    )!;
+    expect(skipped).toMatchObject({ action: "skipped", tone: "warn", quantity: "0.005", price: "100000", reason: "risk rejected (max_leverage): leverage 20 above 10", detail: "open" });
+    const resting = toFeedRow({ id: 23, type: "mirror", data: execution({ state: "working", outcome: null, finishedAt: null }) }, at)!;
+    expect(resting).toMatchObject({ action: "resting", tone: "neutral", at: at.toISOString() });
+    expect(toFeedRow({ id: 24, type: "mirror", data: execution({ outcome: "failed", reason: "venue_error" }) }, at)).toMatchObject({ tone: "bad", reason: "venue error" });
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import type { OrderSnapshot, PositionSnapshot } from "../api/types.ts";
 
-export type FeedKind = "order" | "position" | "account" | "invocation";
+export type FeedKind = "order" | "position" | "account" | "invocation" | "mirror";
 
 /** How a row is coloured: good news, bad news, or neither. */
 export type FeedTone = "good" | "bad" | "warn" | "neutral";
@@ -30,6 +30,8 @@ export interface FeedRow {
   reason: string | null;
   /** One short line for what is not in the columns. */
   detail: string | null;
+  /** The mirror of a copy-trading execution (its model is the follower). */
+  mirrorId?: string;
 }
 
 export interface FeedEvent {
@@ -157,6 +159,36 @@ function invocationRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, un
   };
 }
 
+const MIRROR_TONE: Record<string, FeedTone> = { filled: "good", partial: "warn", skipped: "warn", failed: "bad" };
+
+/** A copy-trading execution: the follower's copy of one source change, with its outcome or where it stands. */
+function mirrorRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unknown>): FeedRow {
+  const outcome = str(data.outcome);
+  const state = str(data.state);
+  const source = obj(data.source);
+  const filled = str(data.filledQuantity);
+  const reason = str(data.reason);
+  const detail = str(data.detail);
+  const latency = obj(data.latencyMs);
+  const sent = typeof latency.sent === "number" ? `sent in ${latency.sent} ms` : null;
+  return {
+    ...base,
+    at: str(data.finishedAt) ?? base.at,
+    kind: "mirror",
+    action: outcome ?? (state === "working" ? "resting" : (state ?? "pending")),
+    tone: (outcome === null ? undefined : MIRROR_TONE[outcome]) ?? "neutral",
+    modelId: str(data.followerModelId),
+    symbol: str(data.symbol),
+    side: str(data.side),
+    quantity: filled !== null && !/^[0.]+$/.test(filled) ? filled : str(data.intendedQuantity),
+    price: str(data.avgPrice) ?? str(source.price),
+    pnl: null,
+    reason: reason === null ? null : `${reason.replace(/_/g, " ")}${detail && detail !== reason ? ` (${detail})` : ""}${str(data.message) ? `: ${str(data.message)}` : ""}`,
+    detail: [str(data.action)?.replace(/_/g, " "), sent].filter(Boolean).join(" · ") || null,
+    ...(str(data.mirrorId) ? { mirrorId: str(data.mirrorId)! } : {}),
+  };
+}
+
 /**
  * The row of one stream event, or null for what the feed does not show: market ticks (they have
  * no id and are the ticker's job) and anything unrecognised. `receivedAt` stands in for events
@@ -175,6 +207,8 @@ export function toFeedRow(event: FeedEvent, receivedAt: Date): FeedRow | null {
       return accountRow(base, data);
     case "invocation":
       return invocationRow(base, data);
+    case "mirror":
+      return mirrorRow(base, data);
     default:
       return null;
   }

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { EventStream, type ConnectionState, type EventSourceLike, type StreamEvent } from "./event-stream.ts";
-import type { MarketTick, MarketView } from "../api/types.ts";
+import type { AppEvent, MarketTick, MarketView } from "../api/types.ts";
 
 type Listener = (event: StreamEvent) => void;
 
@@ -12,14 +12,18 @@ interface Live {
 
 const LiveContext = createContext<Live | null>(null);
 
-export const EVENT_NAMES = ["order", "position", "account", "invocation", "market"] as const;
+/** Every event name the server sends (a Record, so a name added on the server and not here fails the typecheck). */
+const EVENTS: Record<AppEvent["type"], true> = { order: true, position: true, account: true, invocation: true, market: true, mirror: true };
+export const EVENT_NAMES = Object.keys(EVENTS) as ReadonlyArray<AppEvent["type"]>;
 
 /** Which cached queries an event makes stale (query keys start with the API path's first part). */
 const STALE_BY_EVENT: Record<string, readonly string[]> = {
   order: ["orders"],
-  position: ["positions", "trades", "models", "leaderboard", "analytics", "orders"],
+  position: ["positions", "trades", "models", "leaderboard", "analytics", "orders", "mirrors"],
   account: ["models", "leaderboard", "equity", "analytics"],
   invocation: ["invocations", "failures", "models", "scheduler"],
+  // The mirrors page also writes each execution into its list at once (pages/mirrors.tsx); the refetch settles any race.
+  mirror: ["mirrors", "mirror-executions", "mirror-metrics", "execution-audit"],
 };
 
 /** Coalesces invalidations: a burst of events refetches each query once. */

@@ -11,8 +11,9 @@ import { LiveFeedControls } from "../components/live-feed-controls.tsx";
 const MAX_ROWS = 500;
 
 /**
- * Everything that streams, newest first: orders, positions, account changes and finished
- * decisions. It opens with the latest events from the server's history, then adds what streams.
+ * Everything that streams, newest first: orders, positions, account changes, finished
+ * decisions and copy-trading executions. It opens with the latest events from the server's
+ * history, then adds what streams.
  */
 export function LivePage() {
   const models = useModels();
@@ -86,7 +87,8 @@ export function LivePage() {
         </ol>
         {rows.length === 0 ? (
           <Empty title="Waiting for events">
-            Orders, fills, positions opened and closed (with their P&amp;L), rejections and each model&apos;s finished decisions appear here as they happen. The models run every {interval}
+            Orders, fills, positions opened and closed (with their P&amp;L), rejections, each model&apos;s finished decisions and copy-trading executions appear here as they happen. The models run
+            every {interval}
             {scheduler.data && !scheduler.data.enabled ? " when the scheduler is enabled (it is off now)" : ""}; you can also run a cycle now on the Health page.
           </Empty>
         ) : (
