@@ -3,6 +3,8 @@ import { useLocation } from "wouter";
 import type { LeaderboardRow } from "../api/types.ts";
 import type { SortKey, SortState } from "../lib/arena-sort.ts";
 import { pct, pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
+import type { FollowerSource } from "../lib/mirror-sources.ts";
+import { MirrorOf, useFollowerSources } from "./leaderboard-mirror.tsx";
 
 interface Column {
   key: SortKey;
@@ -47,7 +49,7 @@ function HeaderCell({ column, sort, onSort }: { column: Column; sort: SortState;
  * One model's row: plain cells (a model's name is an ordinary link; the table navigates for it,
  * see onRowLink), so a hundred rows are a hundred small subtrees and no per-row subscriptions.
  */
-const Row = memo(function Row({ row }: { row: LeaderboardRow }) {
+const Row = memo(function Row({ row, source }: { row: LeaderboardRow; source: FollowerSource | undefined }) {
   return (
     <tr data-model-id={row.id}>
       <td className="num muted">{row.rank}</td>
@@ -55,7 +57,7 @@ const Row = memo(function Row({ row }: { row: LeaderboardRow }) {
         <a href={`/models/${encodeURIComponent(row.id)}`}>{row.name}</a>
       </td>
       <td className="muted">{row.kind}</td>
-      <td>{row.strategy}</td>
+      <td>{source ? <MirrorOf source={source} /> : row.strategy}</td>
       <td>
         <span className={`badge ${row.status}`}>{row.status}</span>
       </td>
@@ -112,6 +114,7 @@ export function LeaderboardTable({ rows, sort, onSort }: { rows: LeaderboardRow[
   const limit = useRowLimit(rows.length);
   const [, navigate] = useLocation();
   const onClick = useMemo(() => onRowLink(navigate), [navigate]);
+  const sources = useFollowerSources(rows);
   return (
     <div className="table-wrap">
       <table data-testid="leaderboard" className="leaderboard">
@@ -124,7 +127,7 @@ export function LeaderboardTable({ rows, sort, onSort }: { rows: LeaderboardRow[
         </thead>
         <tbody onClick={onClick}>
           {(limit < rows.length ? rows.slice(0, limit) : rows).map((r) => (
-            <Row key={r.id} row={r} />
+            <Row key={r.id} row={r} source={sources.get(r.id)} />
           ))}
         </tbody>
       </table>
