@@ -246,7 +246,8 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
   const mirrors = new MirrorService({
     db: d.db,
     now: d.now,
-    createFollower: async (name, initialCapital) => (await self.createModel({ name, kind: "mirror", ...(initialCapital !== undefined ? { initialCapital } : {}) })).id,
+    createFollower: async (name, initialCapital, risk) =>
+      (await self.createModel({ name, kind: "mirror", ...(initialCapital !== undefined ? { initialCapital } : {}), ...(risk !== undefined ? { risk } : {}) })).id,
     positionsOf: (id) => self.positions(id),
     releaseFollower: (id) => void d.service.unhost(id),
     changed: () => d.mirrorsChanged?.(),

@@ -249,24 +249,36 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
           return a ? service.figures(a).equity : 0n;
         },
         logger,
+        released: () => {
+          if (role === "server") void adoptOrphans().catch((e: unknown) => logger.warn({ err: e }, "could not adopt followers without a mirror"));
+        },
         ...(options.faults ? { faults: options.faults } : {}),
       })
     : null;
   // On PostgreSQL other processes write too (workers trade followers): their events reach this
   // bus (the event stream shows them), and accounts traded elsewhere are read again when they change.
   const tail = database.kind === "postgres" ? new OutboxTail(database, bus, hostId, logger) : null;
-  const reloading = new Map<string, Promise<void>>();
+  // At most one read per account in flight, plus one after it when more of its events came meanwhile.
+  const reloading = new Map<string, { again: boolean }>();
   const reloadObserved = (modelId: string) => {
-    if (reloading.has(modelId)) return;
-    const run = new Promise((r) => setTimeout(r, 25))
+    const busy = reloading.get(modelId);
+    if (busy) {
+      busy.again = true;
+      return;
+    }
+    const state = { again: false };
+    reloading.set(modelId, state);
+    void new Promise((r) => setTimeout(r, 100))
       .then(() => loadAccounts([modelId]))
       .then((r) => {
         const a = r.accounts.get(modelId);
         if (a && service.isObserved(modelId)) service.observe(a);
       })
       .catch((e: unknown) => logger.warn({ err: e, modelId }, "could not read an observed account"))
-      .finally(() => reloading.delete(modelId));
-    reloading.set(modelId, run);
+      .finally(() => {
+        reloading.delete(modelId);
+        if (state.again) reloadObserved(modelId);
+      });
   };
   bus.subscribe((e) => {
     if (e.foreign && e.modelId && service.isObserved(e.modelId)) reloadObserved(e.modelId);

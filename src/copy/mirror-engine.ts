@@ -37,6 +37,8 @@ export interface MirrorEngineDeps {
   leaseMs?: number;
   tickMs?: number;
   logger?: Logger;
+  /** A follower was let go (its mirror deleted or taken over): the server adopts followers without a mirror. */
+  released?(): void;
   /** Fault injection for the crash tests: called between claim and order, and between order and outcome. */
   faults?: { afterClaim?(row: ExecutionRow): void; afterOrder?(row: ExecutionRow): void };
 }
@@ -146,6 +148,9 @@ export class MirrorEngine {
       this.hosted.delete(id);
       this.deps.service.unhost(h.mirror.followerModelId);
       this.logger.info({ mirrorId: id }, "mirror lease lost or mirror deleted; follower no longer hosted here");
+      // Let go at once: a deleted mirror's follower is then an ordinary account the server trades.
+      await releaseLeases(this.deps.db, this.deps.host, [id]);
+      this.deps.released?.();
     }
     for (const id of held) {
       const h = this.hosted.get(id);

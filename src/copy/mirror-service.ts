@@ -13,7 +13,7 @@ export interface MirrorServiceDeps {
   db: Db;
   now: () => number;
   /** Creates a model of kind `mirror` (a follower account) and returns its id. */
-  createFollower(name: string, initialCapital: string | undefined): Promise<string>;
+  createFollower(name: string, initialCapital: string | undefined, risk: unknown): Promise<string>;
   /** The follower's open positions as the API shows them. */
   positionsOf(modelId: string): Promise<PositionView[]>;
   /** A follower bound to a mirror is traded by the mirror's holder: this process lets go of it. */
@@ -89,7 +89,8 @@ export class MirrorService {
     }
     const orderType = input.orderType ?? DEFAULTS.orderType;
     if (input.ttlMs !== undefined && orderType !== "GTC" && orderType !== "GTT") throw invalid(`ttlMs: only GTC and GTT orders rest on the book (orderType is ${orderType})`);
-    if (followerId === undefined) followerId = await this.d.createFollower(input.follower!.name, input.follower!.initialCapital === undefined ? undefined : String(input.follower!.initialCapital));
+    if (followerId === undefined)
+      followerId = await this.d.createFollower(input.follower!.name, input.follower!.initialCapital === undefined ? undefined : String(input.follower!.initialCapital), input.follower!.risk);
     const now = new Date(this.d.now());
     const id = randomUUID();
     try {

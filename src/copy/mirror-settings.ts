@@ -99,7 +99,14 @@ export const createMirrorSchema = z
   .strictObject({
     sourceModelId: id,
     followerModelId: id.optional(),
-    follower: z.strictObject({ name: z.string().trim().min(1).max(100), initialCapital: z.union([z.string(), z.number()]).optional() }).optional(),
+    follower: z
+      .strictObject({
+        name: z.string().trim().min(1).max(100),
+        initialCapital: z.union([z.string(), z.number()]).optional(),
+        // The follower's own risk limits (checked in full by the risk engine, which names each bad one).
+        risk: z.record(z.string(), z.unknown(), { error: "must be an object of limits" }).optional(),
+      })
+      .optional(),
     sizing: settingsFields.sizing.optional(),
     orderType: settingsFields.orderType.optional(),
     ttlMs: settingsFields.ttlMs.optional(),

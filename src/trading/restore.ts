@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { equitySnapshots, ledger, models, orders, venueOrders } from "../db/schema.js";
 import { parseScaled } from "../core/decimal.js";
@@ -36,6 +36,16 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[], on
             .select()
             .from(models)
             .where(inArray(models.id, [...only]));
+  if (only !== undefined && modelRows.length === 0) return { accounts, restingOrders: [], unacknowledged: [] };
+  // With `only`, every read below is limited to those accounts (a worker taking one over reads one).
+  const ids = modelRows.map((r) => r.id);
+  const mine = (column: SQL | AnyColumn) =>
+    only === undefined
+      ? sql`true`
+      : sql`${column} in (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`;
   const sums = await db
     .select({
       modelId: ledger.modelId,
@@ -43,7 +53,7 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[], on
       total: sql<string>`sum(${ledger.amount})::text`,
     })
     .from(ledger)
-    .where(sql`${ledger.id} > coalesce((select max(r.id) from ${ledger} r where r.model_id = ${ledger.modelId} and r.kind = 'RESET'), 0)`)
+    .where(sql`${mine(ledger.modelId)} and ${ledger.id} > coalesce((select max(r.id) from ${ledger} r where r.model_id = ${ledger.modelId} and r.kind = 'RESET'), 0)`)
     .groupBy(ledger.modelId, ledger.kind);
   const byModel = new Map<string, Partial<Record<string, Micro>>>();
   for (const s of sums) {
@@ -56,7 +66,10 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[], on
     accounts.set(row.id, new ModelAccount(row.id, usd(row.initialCapital), s.REALIZED_PNL ?? 0n, -(s.FEE ?? 0n)));
   }
 
-  const open = await db.select().from(orders).where(eq(orders.status, "OPEN"));
+  const open = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.status, "OPEN"), mine(orders.modelId)));
   for (const row of open) {
     const account = accounts.get(row.modelId);
     const market = findMarket(markets, row.symbol);
@@ -83,7 +96,7 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[], on
   const lastClosed = await db.execute(sql`
     select distinct on (model_id, symbol) model_id, symbol, side, exit_plan->>'cooldownUntil' as until,
       floor(extract(epoch from closed_at) * 1000)::text as closed_ms
-    from ${orders} where status = 'CLOSED' and parent_id is null order by model_id, symbol, closed_at desc`);
+    from ${orders} where status = 'CLOSED' and parent_id is null and ${mine(sql`model_id`)} order by model_id, symbol, closed_at desc`);
   for (const r of rowsOf<{ model_id: string; symbol: string; side: Side; until: string | null; closed_ms: string | null }>(lastClosed)) {
     const account = accounts.get(r.model_id);
     const until = r.until ? Date.parse(r.until) : NaN;
@@ -96,7 +109,7 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[], on
   const dayStarts = await db.execute(sql`
     select distinct on (s.model_id) s.model_id, floor(extract(epoch from s.ts) * 1000)::text as ts_ms, s.equity::text as equity
     from ${equitySnapshots} s
-    where s.resolution = '1m'
+    where s.resolution = '1m' and ${mine(sql`s.model_id`)}
       and s.ts >= (select date_trunc('day', max(x.ts) at time zone 'UTC') at time zone 'UTC' from ${equitySnapshots} x where x.model_id = s.model_id and x.resolution = '1m')
       and s.ts > coalesce((select max(l.created_at) from ${ledger} l where l.model_id = s.model_id and l.kind = 'RESET'), '-infinity'::timestamptz)
     order by s.model_id, s.ts asc`);
@@ -108,7 +121,7 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[], on
   const live = await db
     .select()
     .from(venueOrders)
-    .where(inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED", "PENDING", "UNKNOWN"]));
+    .where(and(inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED", "PENDING", "UNKNOWN"]), mine(venueOrders.modelId)));
   const resting = live.filter((o) => accounts.has(o.modelId) && (o.status === "OPEN" || o.status === "PARTIALLY_FILLED") && o.type === "LIMIT");
   for (const o of resting) {
     const market = findMarket(markets, o.symbol);
