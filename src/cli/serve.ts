@@ -4,6 +4,7 @@ import { createAutonome, VERSION } from "../app/autonome.js";
 import { createApp } from "../server/app.js";
 import { DEFAULT_DASHBOARD_DIR } from "../server/dashboard.js";
 import { assertSafeListen, startHttpServer } from "../server/serve.js";
+import { stopOnSignals } from "./shutdown.js";
 
 /** `autonome serve`: everything in one process, until SIGINT or SIGTERM. */
 export async function serve(config: Config): Promise<void> {
@@ -31,25 +32,10 @@ export async function serve(config: Config): Promise<void> {
   process.stdout.write(`${banner}\n`);
   logger.info({ url: http.url, mode: config.mode, feed: autonome.feed.kind, db: autonome.database.kind }, "autonome started");
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    try {
-      await http.close();
-      await autonome.stop();
-      logger.info("stopped cleanly");
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, "shutdown failed");
-      process.exit(1);
-    }
-  };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  stopOnSignals(logger, async () => {
+    await http.close();
+    await autonome.stop();
+  });
 }
 
 /** A listen failure names the variable to change: AUTONOME_HOST for an address problem, PORT otherwise. */

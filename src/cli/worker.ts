@@ -1,6 +1,7 @@
 import { pino } from "pino";
 import type { Config } from "../app/config.js";
 import { createAutonome, VERSION } from "../app/autonome.js";
+import { stopOnSignals } from "./shutdown.js";
 
 /**
  * `autonome worker`: copy trading without the HTTP server, against the server's PostgreSQL. It
@@ -14,21 +15,5 @@ export async function worker(config: Config, faults?: Parameters<typeof createAu
   await autonome.start();
   process.stdout.write(`autonome ${VERSION} worker ${autonome.hostId}\n  database  PostgreSQL (DATABASE_URL)\n  feed      ${autonome.feed.kind}\n  lease     ${config.mirrorLeaseMs} ms\n`);
   logger.info({ host: autonome.hostId }, "worker started");
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "worker shutting down");
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    try {
-      await autonome.stop();
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, "worker shutdown failed");
-      process.exit(1);
-    }
-  };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  stopOnSignals(logger, () => autonome.stop());
 }
