@@ -100,20 +100,22 @@ export async function claimNext(db: Db, mirrorId: string, host: string, leaseMs:
  * any pending one, so a follower's changes keep the source's order.
  */
 export async function reclaimStale(db: Db, mirrorId: string, host: string, leaseMs: number): Promise<{ rows: ExecutionRow[]; blocked: boolean }> {
-  const result = await db.execute(sql`
-    update ${mirrorExecutions} set claimed_by = ${host}, lease_until = now() + (${leaseMs}::int * interval '1 millisecond'), attempts = attempts + 1
-    where id in (
-      select id from ${mirrorExecutions} where mirror_id = ${mirrorId} and state = 'claimed' and lease_until < now()
-      for update skip locked
+  const rows = await db
+    .update(mirrorExecutions)
+    .set({ claimedBy: host, leaseUntil: sql`now() + (${leaseMs}::int * interval '1 millisecond')`, attempts: sql`${mirrorExecutions.attempts} + 1` })
+    .where(
+      sql`${mirrorExecutions.id} in (
+        select id from ${mirrorExecutions} where mirror_id = ${mirrorId} and state = 'claimed' and lease_until < now()
+        for update skip locked)`,
     )
-    returning id`);
-  const ids = (result as unknown as { rows: Array<{ id: string | number }> }).rows.map((r) => Number(r.id));
-  const rows = ids.length === 0 ? [] : await db.select().from(mirrorExecutions).where(inArray(mirrorExecutions.id, ids)).orderBy(asc(mirrorExecutions.signalId));
+    .returning();
+  rows.sort((a, b) => a.signalId - b.signalId);
   // A claim still within its lease belongs to a process that may yet finish it, or is one of ours
   // waiting to retry (retryLater): later signals wait for it, so the follower keeps the source's order.
   const [live] = await db
-    .execute(sql`select count(*)::int as n from ${mirrorExecutions} where mirror_id = ${mirrorId} and state = 'claimed' and lease_until >= now()`)
-    .then((r) => (r as unknown as { rows: Array<{ n: number }> }).rows);
+    .select({ n: sql<number>`count(*)::int` })
+    .from(mirrorExecutions)
+    .where(and(eq(mirrorExecutions.mirrorId, mirrorId), eq(mirrorExecutions.state, "claimed"), sql`${mirrorExecutions.leaseUntil} >= now()`));
   return { rows, blocked: (live?.n ?? 0) > 0 };
 }
 
@@ -133,6 +135,12 @@ export async function workingExecutions(db: Db, mirrorId: string): Promise<Execu
 export async function ordersOf(db: Db, key: string, attempts: number): Promise<VenueOrderRow[]> {
   const ids = Array.from({ length: Math.max(1, attempts) + 1 }, (_, i) => clientOrderIdFor(key, i + 1));
   return db.select().from(venueOrders).where(inArray(venueOrders.clientOrderId, ids)).orderBy(asc(venueOrders.createdAt));
+}
+
+/** The follower's order with this client id (a unique-index lookup). */
+export async function orderByClientId(db: Db, clientOrderId: string): Promise<VenueOrderRow | undefined> {
+  const [row] = await db.select().from(venueOrders).where(eq(venueOrders.clientOrderId, clientOrderId));
+  return row;
 }
 
 /** Average fill price of an order, exact to 12 decimals (null when nothing filled). */

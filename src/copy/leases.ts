@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { mirrorHosts, mirrors } from "../db/schema.js";
 import type { MirrorRow } from "./mirror-store.js";
@@ -12,13 +12,14 @@ import type { MirrorRow } from "./mirror-store.js";
 
 const rowsOf = <R>(r: unknown) => (r as { rows: R[] }).rows;
 
-/** Renews this host's leases; returns the ids it still holds. */
-export async function renewLeases(db: Db, host: string, leaseMs: number): Promise<Set<string>> {
-  const r = await db.execute(sql`
-    update ${mirrors} set lease_until = now() + (${leaseMs}::int * interval '1 millisecond')
-    where host = ${host} and deleted_at is null and lease_until >= now()
-    returning id`);
-  return new Set(rowsOf<{ id: string }>(r).map((x) => x.id));
+/** Renews this host's leases; returns the mirrors it still holds, as they are now (settings may have changed). */
+export async function renewLeases(db: Db, host: string, leaseMs: number): Promise<Map<string, MirrorRow>> {
+  const rows = await db
+    .update(mirrors)
+    .set({ leaseUntil: sql`now() + (${leaseMs}::int * interval '1 millisecond')` })
+    .where(and(eq(mirrors.host, host), isNull(mirrors.deletedAt), sql`${mirrors.leaseUntil} >= now()`))
+    .returning();
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /**
@@ -66,15 +67,10 @@ export async function acquireLeases(db: Db, host: string, leaseMs: number, want:
 }
 
 /** Gives up this host's leases (a clean stop), so another process takes them at once. */
-export async function releaseLeases(db: Db, host: string, ids?: readonly string[]): Promise<void> {
-  await db.execute(
-    ids === undefined
-      ? sql`update ${mirrors} set host = null, lease_until = null where host = ${host}`
-      : ids.length === 0
-        ? sql`select 1`
-        : sql`update ${mirrors} set host = null, lease_until = null where host = ${host} and id in (${sql.join(
-            ids.map((id) => sql`${id}`),
-            sql`, `,
-          )})`,
-  );
+export async function releaseLeases(db: Db, host: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(mirrors)
+    .set({ host: null, leaseUntil: null })
+    .where(and(eq(mirrors.host, host), inArray(mirrors.id, [...ids])));
 }

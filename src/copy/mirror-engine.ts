@@ -1,5 +1,4 @@
 import { eq } from "drizzle-orm";
-import { AppError } from "../core/errors.js";
 import { systemClock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
@@ -16,7 +15,7 @@ import { claimNext, reclaimStale, retryLater, takeInSignals, updateExecution, wo
 /** How soon an execution whose order's fate is unknown (the venue did not answer) is looked at again. */
 const RETRY_UNKNOWN_MS = 1000;
 import { acquireLeases, heartbeat, leave, releaseLeases, renewLeases } from "./leases.js";
-import { executionView, mirrorById, type ExecutionRow, type MirrorRow } from "./mirror-store.js";
+import { executionView, type ExecutionRow, type MirrorRow } from "./mirror-store.js";
 import { MirrorExecutor } from "./mirror-executor.js";
 
 export interface MirrorEngineDeps {
@@ -152,13 +151,12 @@ export class MirrorEngine {
       await releaseLeases(this.deps.db, this.deps.host, [id]);
       this.deps.released?.();
     }
-    for (const id of held) {
+    for (const [id, fresh] of held) {
       const h = this.hosted.get(id);
       if (h) {
-        // Settings may have changed (PATCH from any process): read the row again.
-        const fresh = await mirrorById(this.deps.db, id);
-        // The cursor only ever moves forward, and only here: never back to a read older than our last move.
-        if (fresh) h.mirror = { ...fresh, signalCursor: Math.max(fresh.signalCursor, h.mirror.signalCursor) };
+        // Settings may have changed (PATCH from any process). The cursor only ever moves forward,
+        // and only here: never back to a read older than our last move.
+        h.mirror = { ...fresh, signalCursor: Math.max(fresh.signalCursor, h.mirror.signalCursor) };
         h.recover = true;
       }
     }
@@ -265,9 +263,4 @@ export class MirrorEngine {
       return updated;
     });
   }
-}
-
-/** Whether an error means the order's fate is unknown (the venue did not answer). */
-export function isUnknownOutcome(error: unknown): boolean {
-  return error instanceof AppError && error.code === "venue_unavailable";
 }

@@ -1,16 +1,17 @@
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import { parseScaled } from "../core/decimal.js";
-import { lotsToQuantity, type MarketSpec } from "../core/market.js";
+import { maxBig, parseScaled } from "../core/decimal.js";
+import { lotsToQuantity, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { formatUsd, usd } from "../core/money.js";
 import { entrySide, exitSide, TERMINAL_ORDER_STATUSES, type VenueOrderStatus } from "../core/types.js";
 import type { Db } from "../db/client.js";
 import type { TradingService } from "../trading/trading-service.js";
 import type { VenueOrderRow } from "../trading/order-recorder.js";
-import { averageFillPrice, clientOrderIdFor, ordersOf, type ExecutionPatch } from "./execution-queue.js";
+import { averageFillPrice, clientOrderIdFor, orderByClientId, ordersOf, type ExecutionPatch } from "./execution-queue.js";
 import type { ExecutionRow, MirrorRow } from "./mirror-store.js";
-import type { Reason, Sizing } from "./mirror-settings.js";
+import { DEFAULTS, type Reason, type Sizing } from "./mirror-settings.js";
 import type { Signal } from "./signal.js";
+import type { ExitPlanInput } from "../trading/contracts.js";
 import { boundTicks, entryLots, notionalAt, reductionLots, slippageBps } from "./sizing.js";
 
 export interface ExecutorDeps {
@@ -65,13 +66,13 @@ export class MirrorExecutor {
 
   /** A resting (GTC/GTT) execution: finished when its order is, canceled when its time is up. */
   async reap(mirror: MirrorRow, row: ExecutionRow): Promise<void> {
-    const order = row.clientOrderId ? (await ordersOf(this.d.db, row.key, row.attempts)).find((o) => o.clientOrderId === row.clientOrderId) : undefined;
+    const order = row.clientOrderId ? await orderByClientId(this.d.db, row.clientOrderId) : undefined;
     if (!order) return;
     if (TERMINAL_ORDER_STATUSES.has(order.status as VenueOrderStatus)) {
       await this.finishFromOrder(row, order, row.sentAt?.getTime() ?? null, "expired");
       return;
     }
-    const ttl = mirror.ttlMs ?? 60_000;
+    const ttl = mirror.ttlMs ?? DEFAULTS.ttlMs;
     if (row.sentAt && this.d.wallNow() - row.sentAt.getTime() >= ttl) {
       try {
         await this.d.service.cancelOrder(row.followerModelId, order.clientOrderId);
@@ -79,7 +80,7 @@ export class MirrorExecutor {
         this.d.logger.warn({ err: error, clientOrderId: order.clientOrderId }, "the reaper could not cancel a mirror order; trying again");
         return;
       }
-      const after = (await ordersOf(this.d.db, row.key, row.attempts)).find((o) => o.clientOrderId === order.clientOrderId);
+      const after = await orderByClientId(this.d.db, order.clientOrderId);
       if (after && TERMINAL_ORDER_STATUSES.has(after.status as VenueOrderStatus)) await this.finishFromOrder(row, after, row.sentAt.getTime(), "expired");
     }
   }
@@ -106,14 +107,8 @@ export class MirrorExecutor {
 
     if (s.action === "exit_plan") {
       if (!held || held.state.side !== s.side) return skip("no_follower_position", `the follower holds no ${s.side} ${s.symbol} position whose exit plan could follow`);
-      const plan = s.exitPlan ?? {};
       try {
-        await this.d.service.updateExitPlan(
-          follower,
-          s.symbol,
-          { stop: plan.stop ?? null, target: plan.target ?? null, invalidation: plan.invalidation ?? null, invalidationPrice: plan.invalidationPrice ?? null, timeExit: plan.timeExit ?? null },
-          { source: "mirror" },
-        );
+        await this.d.service.updateExitPlan(follower, s.symbol, mirroredPlan(s.exitPlan ?? {}), { source: "mirror" });
       } catch (error) {
         return this.finishFromError(row, error);
       }
@@ -139,7 +134,7 @@ export class MirrorExecutor {
     const followerEquity = this.d.service.figures(account).equity;
     const sourceEquity = (mirror.sizing as Sizing).mode === "proportional" ? await this.d.sourceEquity(row.sourceModelId) : 0n;
     const size = entryLots({ market, sizing: mirror.sizing as Sizing, sourceQuantity: s.quantity ?? "0", sourcePrice: s.price ?? "0", followerEquity, sourceEquity });
-    const minNotional = usd(mirror.minNotional) > market.minNotional ? usd(mirror.minNotional) : market.minNotional;
+    const minNotional = maxBig(usd(mirror.minNotional), market.minNotional);
     const notional = notionalAt(market, s.price ?? "0", size.lots);
     if (size.lots < BigInt(market.minBaseLots) || notional < minNotional) {
       await this.keepPlan(row, held?.state.side === s.side);
@@ -150,7 +145,7 @@ export class MirrorExecutor {
     }
     const side = entrySide(s.side);
     const price = boundTicks(market, side, s.price!, mirror.maxSlippageBps);
-    const ttl = mirror.ttlMs ?? 60_000;
+    const ttl = mirror.ttlMs ?? DEFAULTS.ttlMs;
     const leverage = parseScaled(s.leverage, 2, "floor") > BigInt(market.maxLeverage) * 100n ? String(market.maxLeverage) : s.leverage;
     const sentAt = this.d.wallNow();
     try {
@@ -162,7 +157,7 @@ export class MirrorExecutor {
           quantity: lotsToQuantity(market, size.lots),
           leverage,
           type: "LIMIT",
-          price: formatPrice(market, price),
+          price: ticksToPrice(market, price),
           timeInForce: mirror.orderType,
           ...(mirror.orderType === "GTT" ? { expiresAt: new Date(this.d.wallNow() + ttl).toISOString() } : {}),
           ...(s.exitPlan ? { exitPlan: s.exitPlan } : {}),
@@ -184,12 +179,8 @@ export class MirrorExecutor {
   private async keepPlan(row: ExecutionRow, holdsSameSide: boolean): Promise<void> {
     const s = row.signal as Signal;
     if (!holdsSameSide || !s.exitPlan) return;
-    const p = s.exitPlan;
-    const patch = Object.fromEntries(
-      Object.entries({ stop: p.stop, target: p.target, invalidation: p.invalidation, invalidationPrice: p.invalidationPrice, timeExit: p.timeExit }).filter(([, v]) => v !== undefined),
-    );
     try {
-      await this.d.service.updateExitPlan(row.followerModelId, s.symbol, patch, { source: "mirror" });
+      await this.d.service.updateExitPlan(row.followerModelId, s.symbol, mirroredPlan(s.exitPlan), { source: "mirror" });
     } catch (error) {
       this.d.logger.warn({ err: error, executionId: row.id }, "could not carry a skipped scale-in's exit plan over to the follower");
     }
@@ -198,7 +189,7 @@ export class MirrorExecutor {
   /** The order was answered: its row says what happened. */
   private async afterOrder(row: ExecutionRow, clientOrderId: string, sentAt: number): Promise<boolean> {
     this.d.faults?.afterOrder?.(row);
-    const order = (await ordersOf(this.d.db, row.key, row.attempts)).find((o) => o.clientOrderId === clientOrderId);
+    const order = await orderByClientId(this.d.db, clientOrderId);
     if (!order) {
       await this.d.finish(row, this.failed("venue_error", "the order left no record"));
       return true;
@@ -208,7 +199,7 @@ export class MirrorExecutor {
 
   /** The trading service refused or the venue failed: an order row, if one was written, still decides. */
   private async afterError(row: ExecutionRow, clientOrderId: string, sentAt: number, error: unknown, intended: string): Promise<boolean> {
-    const order = (await ordersOf(this.d.db, row.key, row.attempts)).find((o) => o.clientOrderId === clientOrderId);
+    const order = await orderByClientId(this.d.db, clientOrderId);
     if (order) {
       if (order.status === "PENDING" || order.status === "UNKNOWN") return false;
       return this.finishFromOrder(row, order, sentAt, null);
@@ -300,7 +291,7 @@ export class MirrorExecutor {
       const r = await this.d.service.reconcileOrder(last);
       if (r === "unknown") return "unknown";
     }
-    const after = (await ordersOf(this.d.db, row.key, row.attempts)).find((o) => o.id === last.id)!;
+    const after = (await orderByClientId(this.d.db, last.clientOrderId))!;
     if (after.status === "CANCELED" && after.reason === "lost_before_execution" && parseScaled(after.filledQuantity, 10) === 0n) return "none";
     const working = after.status === "OPEN" || after.status === "PARTIALLY_FILLED";
     await this.finishFromOrder(row, after, null, null);
@@ -323,7 +314,7 @@ export class MirrorExecutor {
   }
 }
 
-function formatPrice(market: MarketSpec, ticks: number): string {
-  const s = ticks.toString().padStart(market.priceDecimals + 1, "0");
-  return market.priceDecimals === 0 ? s : `${s.slice(0, -market.priceDecimals)}.${s.slice(-market.priceDecimals)}`;
+/** The parts of the source's plan a follower takes: its levels and time exit (cooldown and confidence stay the follower's). */
+function mirroredPlan(p: ExitPlanInput): ExitPlanInput {
+  return { stop: p.stop ?? null, target: p.target ?? null, invalidation: p.invalidation ?? null, invalidationPrice: p.invalidationPrice ?? null, timeExit: p.timeExit ?? null };
 }

@@ -4,7 +4,8 @@ import { AppError, conflict, invalid, notFound } from "../core/errors.js";
 import type { Db } from "../db/client.js";
 import { lastEventId } from "../db/outbox.js";
 import { equitySnapshots, mirrorExecutions, mirrors, models } from "../db/schema.js";
-import type { PositionView } from "../trading/contracts.js";
+import type { EquityWindow, PositionView } from "../trading/contracts.js";
+import { windowStart } from "../trading/equity.js";
 import { DEFAULTS, REASONS, type CreateMirrorInput, type PatchMirrorInput } from "./mirror-settings.js";
 import { executionRows, executionView, listMirrorRows, mirrorById, mirrorOfFollower, mirrorView, type ExecutionView, type MirrorRow, type MirrorView } from "./mirror-store.js";
 import { fillRate, percentile, recommendations, tracking, type OutcomeCounts } from "./mirror-report.js";
@@ -22,8 +23,8 @@ export interface MirrorServiceDeps {
   changed(): void;
 }
 
-export type AuditWindow = "1h" | "24h" | "7d" | "30d" | "all";
-const WINDOW_MS: Record<AuditWindow, number | null> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, all: null };
+/** The windows of the metrics and the audit: the equity windows. */
+export type AuditWindow = EquityWindow;
 
 export interface MirrorDetail extends MirrorView {
   sourceName: string;
@@ -220,8 +221,7 @@ export class MirrorService {
   }
 
   private since(window: AuditWindow): Date {
-    const span = WINDOW_MS[window];
-    return new Date(span === null ? 0 : this.d.now() - span);
+    return windowStart(window, this.d.now());
   }
 
   /** Outcome counts per mirror and in total, summed by the database. */

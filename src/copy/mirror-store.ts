@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { trimZeros } from "../core/decimal.js";
 import type { Db, Tx } from "../db/client.js";
 import { mirrorExecutions, mirrors } from "../db/schema.js";
@@ -155,10 +155,7 @@ export async function executionRows(db: Db, f: ExecutionFilter): Promise<Executi
 }
 
 /** Followers whose mirror is live: the processes holding those mirrors trade them. */
-export async function liveFollowerIds(db: Db, ids?: readonly string[]): Promise<Set<string>> {
-  const rows = await db
-    .select({ id: mirrors.followerModelId })
-    .from(mirrors)
-    .where(and(isNull(mirrors.deletedAt), ids === undefined ? undefined : inArray(mirrors.followerModelId, [...ids])));
+export async function liveFollowerIds(db: Db): Promise<Set<string>> {
+  const rows = await db.select({ id: mirrors.followerModelId }).from(mirrors).where(isNull(mirrors.deletedAt));
   return new Set(rows.map((r) => r.id));
 }

@@ -2,9 +2,8 @@ import { asc, gt } from "drizzle-orm";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
 import type { EventBus } from "../events/bus.js";
-import { isDomainEventType, toWire, type DomainEvent } from "../events/events.js";
 import type { Database } from "./client.js";
-import { lastEventId, OUTBOX_CHANNEL } from "./outbox.js";
+import { lastEventId, OUTBOX_CHANNEL, rowEvent } from "./outbox.js";
 import { outbox } from "./schema.js";
 
 /**
@@ -70,10 +69,7 @@ export class OutboxTail {
         .limit(500);
       for (const r of rows) {
         this.cursor = r.id;
-        if (r.writer === this.writer || !isDomainEventType(r.type)) continue;
-        const e = r.payload as DomainEvent;
-        const wire = toWire(e);
-        this.bus.publish({ id: r.id, type: wire.name, modelId: e.modelId, data: wire.data, event: e, foreign: true });
+        if (r.writer !== this.writer) this.bus.publish({ ...rowEvent(r), foreign: true });
       }
       if (rows.length < 500) return;
     }

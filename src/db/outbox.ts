@@ -24,9 +24,8 @@ export async function appendEvents(tx: Tx, events: DomainEvent[], notify = true,
     events.map((e, i) => sql`(${i}::int, ${e.type}::text, ${e.modelId}::text, ${JSON.stringify(toJson(e))}::jsonb)`),
     sql`, `,
   );
-  const rows = notify
-    ? sql`select v.type, v.model_id, v.payload, ${writer}::text, clock_timestamp() from (values ${values}) as v(n, type, model_id, payload) cross join (select pg_advisory_xact_lock(${OUTBOX_LOCK.toString()}::bigint)) l order by v.n`
-    : sql`select v.type, v.model_id, v.payload, ${writer}::text, clock_timestamp() from (values ${values}) as v(n, type, model_id, payload) order by v.n`;
+  const lock = notify ? sql` cross join (select pg_advisory_xact_lock(${OUTBOX_LOCK.toString()}::bigint)) l` : sql``;
+  const rows = sql`select v.type, v.model_id, v.payload, ${writer}::text, clock_timestamp() from (values ${values}) as v(n, type, model_id, payload)${lock} order by v.n`;
   const insert = sql`insert into ${outbox} (type, model_id, payload, writer, created_at) ${rows} returning id`;
   const result = notify ? await tx.execute(sql`with ins as (${insert}) select id, pg_notify(${OUTBOX_CHANNEL}, id::text) from ins order by id`) : await tx.execute(insert);
   const ids = (result as unknown as { rows: Array<{ id: number | string }> }).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
@@ -36,10 +35,13 @@ export async function appendEvents(tx: Tx, events: DomainEvent[], notify = true,
 /** Events after `afterId`, oldest first: how a listener that was down catches up. Never by time. */
 export async function readEventsAfter(db: Db, afterId: number, limit = 500): Promise<BusEvent[]> {
   const rows = await db.select().from(outbox).where(gt(outbox.id, afterId)).orderBy(asc(outbox.id)).limit(limit);
-  return rows.map((r) =>
-    // Rows written before events had types carry the event stream's name and data as they are.
-    isDomainEventType(r.type) ? busEvent(r.id, r.payload as DomainEvent) : { id: r.id, type: r.type as WireName, modelId: r.modelId, data: r.payload },
-  );
+  return rows.map(rowEvent);
+}
+
+/** An outbox row as the bus carries it. */
+export function rowEvent(r: Pick<typeof outbox.$inferSelect, "id" | "type" | "modelId" | "payload">): BusEvent {
+  // Rows written before events had types carry the event stream's name and data as they are.
+  return isDomainEventType(r.type) ? busEvent(r.id, r.payload as DomainEvent) : { id: r.id, type: r.type as WireName, modelId: r.modelId, data: r.payload };
 }
 
 /**
@@ -48,10 +50,7 @@ export async function readEventsAfter(db: Db, afterId: number, limit = 500): Pro
  */
 export async function readRecentEvents(db: Db, limit: number): Promise<Array<BusEvent & { at: Date }>> {
   const rows = await db.select().from(outbox).where(ne(outbox.type, "EquitySnapshotted")).orderBy(desc(outbox.id)).limit(limit);
-  return rows.map((r) => ({
-    ...(isDomainEventType(r.type) ? busEvent(r.id, r.payload as DomainEvent) : { id: r.id, type: r.type as WireName, modelId: r.modelId, data: r.payload }),
-    at: r.createdAt,
-  }));
+  return rows.map((r) => ({ ...rowEvent(r), at: r.createdAt }));
 }
 
 export async function lastEventId(db: Db): Promise<number> {
