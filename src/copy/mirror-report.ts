@@ -75,6 +75,11 @@ export interface AuditFigures {
   riskCodes: Record<string, number>;
 }
 
+/** "1 signal", "3 signals": the count with the noun (and verb) that agree with it. */
+function many(n: number, one: string, more: string): string {
+  return `${n} ${n === 1 ? one : more}`;
+}
+
 /** Plain-language advice drawn from the figures, most pressing first; none when all is well. */
 export function recommendations(a: AuditFigures): string[] {
   const c = a.counts;
@@ -92,19 +97,19 @@ export function recommendations(a: AuditFigures): string[] {
   if (share("signal_too_old") >= 0.2) {
     out.push({
       weight: n("signal_too_old"),
-      text: `${n("signal_too_old")} signals were too old when they were reached (maxSignalAgeMs ${list(a.maxSignalAgeMs)}): a follower was down or lagging; keep a worker running (autonome worker) or raise maxSignalAgeMs if late entries are acceptable.`,
+      text: `${many(n("signal_too_old"), "signal was", "signals were")} too old when they were reached (maxSignalAgeMs ${list(a.maxSignalAgeMs)}): a follower was down or lagging; keep a worker running (autonome worker) or raise maxSignalAgeMs if late entries are acceptable.`,
     });
   }
   if (share("below_min_size") >= 0.2) {
     out.push({
       weight: n("below_min_size"),
-      text: `${n("below_min_size")} signals sized below the venue's or the mirror's minimum: give the follower more capital, or size with a ratio or a fixed notional.`,
+      text: `${many(n("below_min_size"), "signal", "signals")} sized below the venue's or the mirror's minimum: give the follower more capital, or size with a ratio or a fixed notional.`,
     });
   }
   if (n("insufficient_capital") > 0) {
     out.push({
       weight: n("insufficient_capital"),
-      text: `${n("insufficient_capital")} signals found too little free margin on the follower: add capital or size smaller (a ratio below 1, or a per-order cap).`,
+      text: `${many(n("insufficient_capital"), "signal", "signals")} found too little free margin on the follower: add capital or size smaller (a ratio below 1, or a per-order cap).`,
     });
   }
   if (n("risk_rejected") > 0) {
@@ -115,22 +120,25 @@ export function recommendations(a: AuditFigures): string[] {
       .join(", ");
     out.push({
       weight: n("risk_rejected"),
-      text: `${n("risk_rejected")} signals were refused by the follower's own risk limits (${top}): loosen those limits if the source's trading is what you want copied.`,
+      text: `${many(n("risk_rejected"), "signal was", "signals were")} refused by the follower's own risk limits (${top}): loosen those limits if the source's trading is what you want copied.`,
     });
   }
   if (n("expired") > 0 && a.orderTypes.some((t) => t === "GTC" || t === "GTT")) {
-    out.push({ weight: n("expired"), text: `${n("expired")} resting orders expired unfilled: lengthen ttlMs, widen the price bound, or use IOC for immediate fills.` });
+    out.push({ weight: n("expired"), text: `${many(n("expired"), "resting order", "resting orders")} expired unfilled: lengthen ttlMs, widen the price bound, or use IOC for immediate fills.` });
   }
   if (n("no_follower_position") > 0) {
     out.push({
       weight: n("no_follower_position") / 2,
-      text: `${n("no_follower_position")} closes or exit-plan changes found no follower position: the entries they belong to were skipped (see their reasons) or closed by the follower's own stop.`,
+      text: `${many(n("no_follower_position"), "close or exit-plan change", "closes or exit-plan changes")} found no follower position: the entries they belong to were skipped (see their reasons) or closed by the follower's own stop.`,
     });
   }
   if (n("venue_error") > 0) {
-    out.push({ weight: n("venue_error") * 2, text: `${n("venue_error")} executions failed at the venue: see their messages; a venue that keeps failing needs attention before more signals come.` });
+    out.push({
+      weight: n("venue_error") * 2,
+      text: `${many(n("venue_error"), "execution", "executions")} failed at the venue: see their messages; a venue that keeps failing needs attention before more signals come.`,
+    });
   }
-  if (n("mirror_paused") > 0) out.push({ weight: 0.1, text: `${n("mirror_paused")} signals arrived while a mirror was paused or deleted and were not copied.` });
+  if (n("mirror_paused") > 0) out.push({ weight: 0.1, text: `${many(n("mirror_paused"), "signal", "signals")} arrived while a mirror was paused or deleted and were not copied.` });
   if (a.latencySentP99Ms !== null && a.latencySentP99Ms > 1000) {
     out.push({
       weight: 1,

@@ -87,8 +87,8 @@ export function notionalAt(market: MarketSpec, sourcePrice: string, lots: bigint
 }
 
 /**
- * Slippage of the follower's average price against the source's, in basis points with two
- * decimals, positive when the follower did worse (paid more on a buy, got less on a sell).
+ * Slippage of the follower's average price against the source's, in basis points to two
+ * decimals (trailing zeros dropped), positive when the follower did worse (paid more on a buy, got less on a sell).
  */
 export function slippageBps(side: OrderSide, sourcePrice: string, avgPrice: string): string {
   const src = parseScaled(sourcePrice, PRICE, "floor");
