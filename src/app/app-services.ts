@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../core/errors.js";
+import { NO_LIVE, type LiveApi } from "../live/live-service.js";
 import { findMarket, lotsToQuantity, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { formatUsd, usd } from "../core/money.js";
 import { averagePrice } from "../core/position.js";
@@ -47,6 +48,8 @@ export interface AppServicesDeps {
   candles?: { get(symbol: string, interval: CandleInterval): readonly Candle[] };
   /** The feed's recent trade prints (src/market/recent-trades.ts); without it the tape is empty. */
   recentTrades?: { latest(symbol: string, limit: number): TradePrint[] };
+  /** Live trading (the composition root's LiveService); none when absent. */
+  live?: LiveApi;
 }
 
 const WEEK = 7 * 86_400_000;
@@ -211,6 +214,8 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         risk: { ...d.service.risk.limitsOf(row.id) },
         runs: runs.get(row.id) ?? { runs: 0, failedRuns: 0, toolCalls: 0, failedToolCalls: 0 },
         createdAt: row.createdAt.toISOString(),
+        venue: row.venue,
+        haltReason: row.haltReason,
       };
     });
   };
@@ -255,6 +260,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
 
   const self: S.AppServices = {
     mirrors,
+    live: d.live ?? NO_LIVE,
     health: () => ({ status: "ok", mode: d.mode, feed: { ...d.feed.describe(), kind: d.feed.kind }, db: { kind: d.dbKind }, version: d.version }),
     markets: () => d.market.markets.map(marketView),
     book: (symbol, depth) => {
@@ -291,21 +297,33 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         }
       }
       resolveLimits(input.risk); // a bad limit is a 400 before anything is written
+      const venue = input.venue ?? { kind: "sim" as const };
+      let initialCapital = input.initialCapital ?? "10000";
+      if (venue.kind === "lighter") {
+        if (input.initialCapital !== undefined) throw invalid("initialCapital: a Lighter model's capital is its account's collateral on the exchange; leave it out");
+        // Live on, key present and registered for that account, account free: checked before anything is written.
+        initialCapital = (await (d.live ?? NO_LIVE).prepare(venue)).initialCapital;
+      }
       const id = randomUUID();
       await d.service.createAccount({
         id,
         name: input.name,
         kind: input.kind,
         strategy: input.kind === "mirror" ? "mirror" : input.strategy!,
-        initialCapital: input.initialCapital ?? "10000",
+        initialCapital,
+        venue,
         config: { ...(input.llm ? { llm: input.llm } : {}), ...(input.risk !== undefined ? { risk: input.risk } : {}) },
       });
       d.service.risk.setLimits(id, input.risk);
+      if (venue.kind === "lighter") await (d.live ?? NO_LIVE).registered(id, venue);
       await d.snapshotEquity?.();
       return modelView(await modelRow(id));
     },
     setModelStatus: async (id, status) => {
-      await modelRow(id);
+      const row = await modelRow(id);
+      if (row.status === "halted" && status !== "halted") {
+        throw conflict("model_halted", `${id} is halted (${row.haltReason ?? "its exchange state differs"}): check the exchange, then POST /api/models/${id}/reconcile to adopt its state`);
+      }
       await d.db
         .update(models)
         .set({ status, updatedAt: new Date(d.now()) })

@@ -8,7 +8,7 @@ import { formatUsd } from "../core/money.js";
 import { unrealizedPnl } from "../core/position.js";
 import type { Logger } from "../core/logger.js";
 import { openDatabase, type Database } from "../db/client.js";
-import { models } from "../db/schema.js";
+import { models, type VenueRef } from "../db/schema.js";
 import { UnitOfWork } from "../db/unit-of-work.js";
 import { OutboxTail } from "../db/outbox-tail.js";
 import { MirrorEngine, type MirrorEngineDeps } from "../copy/mirror-engine.js";
@@ -35,6 +35,14 @@ import { ExitEngine } from "../trading/exit-engine.js";
 import { restoreAccounts } from "../trading/restore.js";
 import { TradingService } from "../trading/trading-service.js";
 import { SimVenue } from "../venues/sim/sim-venue.js";
+import { LighterVenue } from "../venues/lighter/lighter-venue.js";
+import { LighterFeed } from "../feeds/lighter/lighter-feed.js";
+import { connectLighter } from "../live/lighter-connection.js";
+import { LiveAccounts } from "../live/live-accounts.js";
+import { LiveService } from "../live/live-service.js";
+import { KillSwitch } from "../live/kill-switch.js";
+import { Reconciler } from "../live/reconciler.js";
+import { entryGate } from "../live/entry-gate.js";
 import { createAppServices } from "./app-services.js";
 import { ConfigError, type Config } from "./config.js";
 import { loadMarketState, saveMarketState } from "./market-state.js";
@@ -59,7 +67,9 @@ export interface Autonome {
   venue: SimVenue;
   service: TradingService;
   scheduler: Scheduler;
-  feed: SyntheticFeed | ReplayFeed;
+  feed: SyntheticFeed | ReplayFeed | LighterFeed;
+  /** Live trading: which accounts trade on Lighter, the kill switch, the reconciler. */
+  live: { accounts: LiveAccounts; venue: LighterVenue | null; killSwitch: KillSwitch; reconciler: Reconciler };
   /** Copy trading in this process (null with AUTONOME_MIRRORS=off). */
   mirrors: MirrorEngine | null;
   /** This process as it signs its leases and outbox rows. */
@@ -83,8 +93,8 @@ export interface AutonomeOptions {
 }
 
 export async function createAutonome(config: Config, logger: Logger, wall: Clock = systemClock, options: AutonomeOptions = {}): Promise<Autonome> {
-  if (config.mode === "live") {
-    throw new ConfigError("TRADING_MODE=live: no live venue is configured in this version (the Lighter adapter is planned); run with TRADING_MODE=simulation");
+  if (config.mode === "live" && config.feed !== "lighter") {
+    throw new ConfigError("TRADING_MODE=live: live trading is on Lighter and needs its books: set AUTONOME_FEED=lighter (or run with TRADING_MODE=simulation)");
   }
   const role = options.role ?? "server";
   if (role === "worker" && !config.databaseUrl) {
@@ -98,10 +108,13 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const bus = new EventBus((e) => logger.error({ err: e }, "event listener failed"));
   const uow = new UnitOfWork(db, bus, database.kind === "postgres", hostId);
 
-  const markets: readonly MarketSpec[] = config.feed === "replay" ? REPLAY_MARKETS.filter((m) => config.replayFiles.some((f) => f.symbol === m.symbol)) : DEFAULT_MARKETS;
+  // Lighter's markets come from Lighter itself (orderBookDetails), read before anything else.
+  const lighter = config.feed === "lighter" ? await connectLighter(config.lighter, logger) : null;
+  const markets: readonly MarketSpec[] = lighter ? lighter.markets : config.feed === "replay" ? REPLAY_MARKETS.filter((m) => config.replayFiles.some((f) => f.symbol === m.symbol)) : DEFAULT_MARKETS;
   const saved = await loadMarketState(db, markets);
-  const feed =
-    config.feed === "replay"
+  const feed = lighter
+    ? new LighterFeed({ markets, socket: lighter.socket, staleMs: config.lighter.staleMs, logger })
+    : config.feed === "replay"
       ? createReplayFeed({ files: config.replayFiles, speed: config.replaySpeed, loop: true })
       : createSyntheticFeed({ markets, seed: config.seed, clock: wall, intervalMs: config.feedIntervalMs, startMids: saved.mids, states: saved.states, logger });
   // One clock for the domain: wall time on a live or synthetic market, recorded time on a replay,
@@ -116,6 +129,29 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   });
   const venue = new SimVenue({ markets, clock: clock, seed: config.seed }, room);
 
+  // Live trading: a model whose venue is Lighter trades there (TRADING_MODE=live with the
+  // Lighter feed), and nowhere else: without live mode its orders are refused, never simulated.
+  const lighterVenue =
+    lighter && config.mode === "live"
+      ? new LighterVenue({ rest: lighter.rest, socket: lighter.socket, catalog: lighter.catalog, clock, book: (s, d) => room.snapshot(s, d), marketBoundBps: config.lighter.marketBoundBps, logger })
+      : null;
+  const liveAccounts = new LiveAccounts({
+    lighter: lighterVenue && lighter ? { venue: lighterVenue, rest: lighter.rest, chainId: config.lighter.chainId } : null,
+    unavailable:
+      config.mode !== "live"
+        ? "live trading is off (TRADING_MODE=simulation): a Lighter model trades only with TRADING_MODE=live and AUTONOME_FEED=lighter"
+        : "live trading on Lighter needs AUTONOME_FEED=lighter",
+    env: process.env,
+    logger,
+  });
+  for (const row of await db.select({ id: models.id, venue: models.venue }).from(models)) {
+    const ref = row.venue as VenueRef;
+    if (ref.kind === "lighter") liveAccounts.register(row.id, ref);
+  }
+  const isLive = (id: string) => liveAccounts.venueFor(id) !== undefined;
+  const halted = new Map<string, string>();
+  for (const row of await db.select({ id: models.id, reason: models.haltReason }).from(models).where(eq(models.status, "halted"))) halted.set(row.id, row.reason ?? "halted");
+
   // A worker trades only the followers of the mirrors it takes (MirrorEngine hosts them); the
   // server trades every other account. A follower with a live mirror is traded by whichever
   // process holds that mirror, so here it starts out only observed.
@@ -128,18 +164,51 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     restored.accounts.delete(a.modelId);
   }
   for (const a of restored.accounts.values())
-    venue.restoreAccount(
-      a.modelId,
-      a.cash,
-      [...a.positions.values()].map((p) => p.state),
-    );
+    if (!isLive(a.modelId))
+      venue.restoreAccount(
+        a.modelId,
+        a.cash,
+        [...a.positions.values()].map((p) => p.state),
+      );
 
-  const service = new TradingService({ uow, venue, clock: clock, accounts: restored.accounts, quote: (symbol) => room.quote(symbol), paper: venue, logger });
+  let gate: ReturnType<typeof entryGate> = () => null;
+  const service = new TradingService({
+    uow,
+    venue,
+    live: liveAccounts,
+    entryGate: (id, symbol) => gate(id, symbol),
+    clock: clock,
+    accounts: restored.accounts,
+    quote: (symbol) => room.quote(symbol),
+    paper: venue,
+    logger,
+  });
+  const killSwitch = new KillSwitch({ db, uow, service, live: liveAccounts, now: () => clock.now(), logger });
+  await killSwitch.load();
+  const reconciler = new Reconciler({ db, uow, service, live: liveAccounts, markets: () => markets, now: () => clock.now(), logger });
+  gate = entryGate({
+    halted,
+    live: liveAccounts,
+    killSwitch,
+    marketRefusal: (symbol) => lighter?.catalog.entryRefusal(symbol) ?? null,
+    stale: (symbol) => feed instanceof LighterFeed && feed.isStale(symbol),
+    staleMs: config.lighter.staleMs,
+  });
+  bus.subscribe(({ event: e }) => {
+    if (e?.type !== "ModelStatusChanged") return;
+    if (e.status === "halted") halted.set(e.modelId, e.reason ?? "halted");
+    else halted.delete(e.modelId);
+  });
   for (const a of observedAtStart) service.observe(a);
   const restoreResting = (rows: readonly VenueOrderRow[]) => {
     for (const o of rows) {
       const m = markets.find((x) => x.symbol === o.symbol);
       if (!m || !service.accounts.has(o.modelId)) continue;
+      // A live order rests on its exchange: the venue only needs to follow it again.
+      if (isLive(o.modelId)) {
+        lighterVenue?.track(o.modelId, o.clientOrderId, o.symbol);
+        continue;
+      }
       const placed = placeOrderFromRow(m, o);
       venue.restoreRestingOrder(placed.req, placed.filledLots, o.venueOrderId ?? undefined);
     }
@@ -153,6 +222,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     logger.info({ clientOrderId: o.clientOrderId, outcome }, "reconciled an unacknowledged order");
   }
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update")));
+  lighterVenue?.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a Lighter order update")));
   const exits = new ExitEngine({ service, uow, markets, now: () => clock.now(), logger });
 
   for (const row of await db.select({ id: models.id, config: models.config }).from(models)) {
@@ -162,7 +232,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       logger.error({ modelId: row.id, err: error }, "stored risk limits are invalid; the model keeps the defaults");
     }
   }
-  if (role === "server" && (await db.select({ id: models.id }).from(models).limit(1)).length === 0) {
+  // A fresh database in live mode creates nothing by itself: every live model is a person's decision.
+  if (role === "server" && config.mode !== "live" && (await db.select({ id: models.id }).from(models).limit(1)).length === 0) {
     for (const m of DEFAULT_MODELS) await service.createAccount({ id: randomUUID(), name: m.name, kind: "rule", strategy: m.strategy, initialCapital: "10000" });
     logger.info({ models: DEFAULT_MODELS.map((m) => m.name) }, "fresh database: created the built-in rule models");
   }
@@ -308,7 +379,14 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const recentTrades = new RecentTrades();
   const movable = feed.kind === "synthetic" ? feed : undefined;
   const persistMarkets = () => saveMarketState(db, markets, (s) => room.mid(s), movable ? movable.state() : {}, new Date(clock.now()));
+  const liveService = new LiveService({
+    mode: config.mode,
+    accounts: liveAccounts,
+    killSwitch,
+    reconciler,
+  });
   const services = createAppServices({
+    live: liveService,
     db,
     dbKind: database.kind,
     mode: config.mode,
@@ -362,10 +440,15 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     service,
     scheduler,
     feed,
+    live: { accounts: liveAccounts, venue: lighterVenue, killSwitch, reconciler },
     mirrors,
     hostId,
     async start() {
       started = true;
+      if (lighter) {
+        lighter.socket.start();
+        await lighter.socket.whenReady().catch((e: unknown) => logger.warn({ err: e }, "Lighter's socket is not connected yet; it keeps trying"));
+      }
       feed.start(
         (u) => room.apply(u),
         (t) => room.trade(t),
@@ -386,6 +469,10 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         );
       };
       every(60_000, () => equity.snapshot());
+      if (role === "server" && liveAccounts.linkedIds().length > 0) {
+        every(config.reconcileIntervalMs, async () => void (await reconciler.checkAll()));
+        await reconciler.checkAll();
+      }
       if (role === "server") {
         every(3_600_000, () => equity.rollUp());
         every(5_000, persistMarkets);
@@ -403,6 +490,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       await mirrors?.stop();
       await tail?.stop();
       feed.stop();
+      lighterVenue?.close();
+      lighter?.socket.close();
       exits.stop();
       await exits.idle();
       if (started && role === "server") await persistMarkets().catch(() => undefined);

@@ -12,7 +12,7 @@ export interface Config {
   apiToken: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
-  feed: "synthetic" | "replay";
+  feed: "synthetic" | "replay" | "lighter";
   replayFiles: Array<{ path: string; symbol: string }>;
   replaySpeed: number | "max";
   seed: number;
@@ -24,6 +24,36 @@ export interface Config {
   mirrors: boolean;
   /** How long a process holds a mirror without renewing it (AUTONOME_MIRROR_LEASE): a dead worker's mirrors move after this. */
   mirrorLeaseMs: number;
+  /** Lighter's endpoints and the markets this process streams and trades there. */
+  lighter: LighterConfig;
+  /** How often live accounts are compared with their exchange (AUTONOME_RECONCILE_INTERVAL). */
+  reconcileIntervalMs: number;
+}
+
+export interface LighterConfig {
+  baseUrl: string;
+  wsUrl: string;
+  /** 304 mainnet, 300 testnet: part of every signed transaction's hash. */
+  chainId: number;
+  /** Symbols to stream (AUTONOME_FEED=lighter) and trade; each must be a Lighter perp market. */
+  symbols: string[];
+  /** Worst average price of a market order, bps from the touch. */
+  marketBoundBps: number;
+  /** Requests per rolling minute (60 on a standard account). */
+  requestsPerMinute: number;
+  /** A market whose book has not updated for this long takes no new entries. */
+  staleMs: number;
+}
+
+export const LIGHTER_MAINNET_URL = "https://mainnet.zklighter.elliot.ai";
+
+/** `https://host/path` → `wss://host/stream` (Lighter's WebSocket lives at /stream on the same host). */
+export function lighterWsUrl(baseUrl: string): string {
+  const u = new URL(baseUrl);
+  u.protocol = u.protocol === "http:" ? "ws:" : "wss:";
+  u.pathname = "/stream";
+  u.search = "";
+  return u.toString();
 }
 
 /**
@@ -116,7 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
-  const feed = oneOf("AUTONOME_FEED", ["synthetic", "replay"] as const) ?? "synthetic";
+  const feed = oneOf("AUTONOME_FEED", ["synthetic", "replay", "lighter"] as const) ?? "synthetic";
   const replayFiles = replayFilesFrom(read("AUTONOME_REPLAY_FILES"), feed === "replay", bad);
 
   const speedText = read("AUTONOME_REPLAY_SPEED") ?? "1";
@@ -151,8 +181,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mirrorLeaseMs = duration("AUTONOME_MIRROR_LEASE", "10s", { allowZero: false });
   if (mirrorLeaseMs > 0 && mirrorLeaseMs < 500) bad("AUTONOME_MIRROR_LEASE", `${mirrorLeaseMs} ms is too short to renew in time: at least 500ms`);
 
+  const lighter = lighterConfig();
+  const reconcileIntervalMs = duration("AUTONOME_RECONCILE_INTERVAL", "1m", { allowZero: false });
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, apiToken, dataDir, databaseUrl, feed, replayFiles, replaySpeed, seed, tradeIntervalMs, feedIntervalMs, mode, logLevel, mirrors, mirrorLeaseMs };
+  return { port, host, apiToken, dataDir, databaseUrl, feed, replayFiles, replaySpeed, seed, tradeIntervalMs, feedIntervalMs, mode, logLevel, mirrors, mirrorLeaseMs, lighter, reconcileIntervalMs };
+
+  function lighterConfig(): LighterConfig {
+    const baseUrl = (read("LIGHTER_BASE_URL") ?? LIGHTER_MAINNET_URL).trim();
+    let wsUrl = read("LIGHTER_WS_URL")?.trim();
+    if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) bad("LIGHTER_BASE_URL", `${quoted(baseUrl)} must be an http(s) URL, e.g. ${LIGHTER_MAINNET_URL}`);
+    else wsUrl ??= lighterWsUrl(baseUrl);
+    if (wsUrl !== undefined && (!/^wss?:\/\/[^/]/i.test(wsUrl) || !URL.canParse(wsUrl))) bad("LIGHTER_WS_URL", `${quoted(wsUrl)} must be a ws(s) URL, e.g. wss://mainnet.zklighter.elliot.ai/stream`);
+    const chainText = read("LIGHTER_CHAIN_ID") ?? "304";
+    const chainId = /^\s*\d+\s*$/.test(chainText) ? Number(chainText) : Number.NaN;
+    if (!Number.isSafeInteger(chainId) || chainId <= 0) bad("LIGHTER_CHAIN_ID", `${quoted(chainText)} must be a positive integer (304 mainnet, 300 testnet)`);
+    const symbols = (read("LIGHTER_MARKETS") ?? "BTC,ETH,SOL")
+      .split(",")
+      .map((x) => x.trim().toUpperCase())
+      .filter((x) => x.length > 0);
+    if (symbols.length === 0 || symbols.some((x) => !/^[A-Z0-9]{1,20}$/.test(x))) bad("LIGHTER_MARKETS", "must be a comma-separated list of Lighter symbols, e.g. BTC,ETH,SOL");
+    const boundText = read("LIGHTER_MARKET_BOUND_BPS") ?? "100";
+    const marketBoundBps = /^\s*\d+(\.\d{1,2})?\s*$/.test(boundText) ? Number(boundText) : Number.NaN;
+    if (!(marketBoundBps > 0 && marketBoundBps <= 1000)) bad("LIGHTER_MARKET_BOUND_BPS", `${quoted(boundText)} must be basis points above 0 and at most 1000 (10%)`);
+    const rateText = read("LIGHTER_REQUESTS_PER_MINUTE") ?? "60";
+    const requestsPerMinute = /^\s*\d+\s*$/.test(rateText) ? Number(rateText) : Number.NaN;
+    if (!(Number.isSafeInteger(requestsPerMinute) && requestsPerMinute >= 1)) bad("LIGHTER_REQUESTS_PER_MINUTE", `${quoted(rateText)} must be a positive whole number (60 on a standard account)`);
+    const staleMs = duration("AUTONOME_FEED_STALE", "30s", { allowZero: false });
+    return { baseUrl, wsUrl: wsUrl ?? "", chainId, symbols, marketBoundBps, requestsPerMinute, staleMs };
+  }
 }
 
 /** Parses the way the pg driver does (it encodes spaces and stray % first, and allows an empty host). */

@@ -1,6 +1,9 @@
 import type { MirrorService } from "../copy/mirror-service.js";
 import type { TradeAnalytics } from "../core/analytics.js";
 import type { ModelKind, ModelStatus } from "../core/types.js";
+import type { WireName } from "../events/events.js";
+import type { VenueRef } from "../db/schema.js";
+import type { LiveApi } from "../live/live-service.js";
 import type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView } from "../trading/contracts.js";
 
 export type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView };
@@ -14,6 +17,8 @@ export type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositi
 export interface AppServices {
   /** Copy trading: mirrors, their executions, metrics and the audit (src/copy). */
   mirrors: MirrorService;
+  /** Live trading: the kill switch, reconciliation, and which accounts trade live. */
+  live: LiveApi;
   health(): HealthView;
   markets(): MarketView[];
   book(symbol: string, depth: number): BookView; // 404 unknown symbol
@@ -71,7 +76,7 @@ export interface AppServices {
 export interface AppEvent {
   /** Outbox id; absent on throttled `market` ticks. */
   id?: number;
-  type: "order" | "position" | "account" | "invocation" | "market" | "mirror";
+  type: WireName;
   data: unknown;
 }
 
@@ -150,11 +155,16 @@ export interface ModelView {
   /** Scheduler runs and tool calls, with how many failed. */
   runs: { runs: number; failedRuns: number; toolCalls: number; failedToolCalls: number };
   createdAt: string;
+  /** Where it trades; a live venue shows its account and key variable's name, never a key. */
+  venue: VenueRef;
+  /** Why a live model is halted (status "halted"), null otherwise. */
+  haltReason: string | null;
 }
 
 export interface CreateModelInput {
   name: string;
   kind: ModelKind;
+  venue?: VenueRef;
   /** A rule strategy or prompt variant; a follower (kind `mirror`) has none ("mirror"). */
   strategy?: string;
   initialCapital?: string;

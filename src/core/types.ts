@@ -6,10 +6,11 @@ export type OrderType = "MARKET" | "LIMIT";
 /** GTC rests until canceled, GTT until expiresAt, IOC fills what it can and cancels the rest, FOK fills all or nothing. */
 export type TimeInForce = "GTC" | "GTT" | "IOC" | "FOK";
 export type Liquidity = "MAKER" | "TAKER";
-/** MIRROR: a follower closed because its source did (copy trading). */
-export type CloseTrigger = "STOP" | "TARGET" | "INVALIDATION" | "TIME" | "LIQUIDATION" | "MANUAL" | "MIRROR";
+/** MIRROR: a follower closed because its source did (copy trading). RECONCILIATION: a person adopted a live venue's state. */
+export type CloseTrigger = "STOP" | "TARGET" | "INVALIDATION" | "TIME" | "LIQUIDATION" | "MANUAL" | "MIRROR" | "RECONCILIATION";
 export type ModelKind = "rule" | "llm" | "mirror";
-export type ModelStatus = "active" | "paused";
+/** halted: a live account whose venue state differs from ours, until a person reconciles it. */
+export type ModelStatus = "active" | "paused" | "halted";
 
 export type VenueOrderStatus =
   | "PENDING" // written to the database, not yet acknowledged by the venue

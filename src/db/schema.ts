@@ -16,13 +16,20 @@ export const models = pgTable("models", {
   name: text("name").notNull().unique(),
   kind: text("kind").$type<"rule" | "llm" | "mirror">().notNull(),
   strategy: text("strategy").notNull(),
-  status: text("status").$type<"active" | "paused">().notNull().default("active"),
+  /** `halted`: a live account whose exchange state differs from ours; nothing trades until a person reconciles it. */
+  status: text("status").$type<"active" | "paused" | "halted">().notNull().default("active"),
+  /** Why a live account halted (the difference found), null otherwise. */
+  haltReason: text("halt_reason"),
   initialCapital: money("initial_capital").notNull(),
+  /** Where the account trades: the simulator, or a live venue account (a key's variable name: never a key). */
+  venue: jsonb("venue").$type<VenueRef>().notNull().default({ kind: "sim" }),
   /** Strategy parameters and LLM settings (base URL, model id, key variable name: never a key). */
   config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
   createdAt: ts("created_at").notNull().defaultNow(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
+
+export type VenueRef = { kind: "sim" } | { kind: "lighter"; accountIndex: number; apiKeyIndex: number; privateKeyEnv: string };
 
 export interface ExitPlanJson {
   stop: string | null;
@@ -108,6 +115,8 @@ export const venueOrders = pgTable(
     exitPlan: jsonb("exit_plan").$type<ExitPlanJson>(),
     status: text("status").notNull(),
     reason: text("reason"),
+    /** The venue's own id for our client id where it has one (Lighter's client order index), written before the order is sent. */
+    venueClientIndex: bigint("venue_client_index", { mode: "number" }),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
@@ -149,7 +158,8 @@ export const ledger = pgTable(
     modelId: text("model_id")
       .notNull()
       .references(() => models.id),
-    kind: text("kind").$type<"DEPOSIT" | "REALIZED_PNL" | "FEE" | "RESET">().notNull(),
+    /** RECONCILIATION: a person adopted the exchange's state as the truth; FUNDING: a live venue's funding payment. */
+    kind: text("kind").$type<"DEPOSIT" | "REALIZED_PNL" | "FEE" | "RESET" | "RECONCILIATION" | "FUNDING">().notNull(),
     amount: money("amount").notNull(),
     positionId: text("position_id"),
     fillId: bigint("fill_id", { mode: "number" }),
@@ -362,3 +372,31 @@ export const marketState = pgTable("market_state", {
   feedState: jsonb("feed_state"),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
+
+/**
+ * The live kill switch, one row: while `halted`, every live model's open orders are canceled and
+ * no new entry goes out. Kept in the database so a restart stays halted.
+ */
+export const liveControl = pgTable("live_control", {
+  id: integer("id").primaryKey(),
+  halted: boolean("halted").notNull().default(false),
+  reason: text("reason"),
+  changedAt: ts("changed_at").notNull().defaultNow(),
+});
+
+/** Funding payments a live venue reported, once each (the venue's id is the key). */
+export const fundingPayments = pgTable(
+  "funding_payments",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
+    venue: text("venue").notNull(),
+    paymentId: text("payment_id").notNull(),
+    symbol: text("symbol").notNull(),
+    amount: money("amount").notNull(),
+    paidAt: ts("paid_at").notNull(),
+  },
+  (t) => [uniqueIndex("funding_payments_venue_id_idx").on(t.venue, t.paymentId)],
+);

@@ -66,6 +66,10 @@ export type AccountReset = { type: "AccountReset"; v: 1; modelId: string; cash: 
 export type EquitySnapshotted = { type: "EquitySnapshotted"; v: 1; modelId: string; ts: string; figures: AccountFigures };
 /** A copy-trading execution changed state (claimed work finished, resting, or its outcome recorded): the API's execution view. */
 export type MirrorExecuted = { type: "MirrorExecuted"; v: 1; modelId: string; execution: Record<string, unknown> & { id: string; mirrorId: string; state: string } };
+/** A model was halted (a live account whose venue state differs from ours) or made active again. */
+export type ModelStatusChanged = { type: "ModelStatusChanged"; v: 1; modelId: string; status: string; reason: string | null };
+/** The live kill switch was thrown or lifted (modelId is empty: it concerns every live model). */
+export type LiveSwitched = { type: "LiveSwitched"; v: 1; modelId: string; halted: boolean; reason: string | null; canceledOrders: number };
 export type InvocationFinished = { type: "InvocationFinished"; v: 1; modelId: string; invocation: Record<string, unknown> & { id: string; status: string } };
 
 export type DomainEvent =
@@ -87,7 +91,9 @@ export type DomainEvent =
   | AccountReset
   | EquitySnapshotted
   | InvocationFinished
-  | MirrorExecuted;
+  | MirrorExecuted
+  | ModelStatusChanged
+  | LiveSwitched;
 
 export type DomainEventType = DomainEvent["type"];
 
@@ -114,6 +120,8 @@ export const events = {
   equitySnapshotted: (b: Body<EquitySnapshotted>): EquitySnapshotted => ({ type: "EquitySnapshotted", v: 1, ...b }),
   invocationFinished: (b: Body<InvocationFinished>): InvocationFinished => ({ type: "InvocationFinished", v: 1, ...b }),
   mirrorExecuted: (b: Body<MirrorExecuted>): MirrorExecuted => ({ type: "MirrorExecuted", v: 1, ...b }),
+  modelStatusChanged: (b: Body<ModelStatusChanged>): ModelStatusChanged => ({ type: "ModelStatusChanged", v: 1, ...b }),
+  liveSwitched: (b: Body<LiveSwitched>): LiveSwitched => ({ type: "LiveSwitched", v: 1, ...b }),
   /** The event for a venue's answer, by the order's new status (and whether this answer filled anything). */
   orderUpdated(status: string, filled: boolean, b: { modelId: string; order: OrderSnapshot }): DomainEvent {
     if (filled || status === "FILLED" || status === "PARTIALLY_FILLED") return status === "FILLED" ? events.orderFilled(b) : events.orderPartiallyFilled(b);
@@ -126,7 +134,7 @@ export const events = {
 };
 
 /** The names of the event stream (API.md). */
-export type WireName = "order" | "position" | "account" | "invocation" | "market" | "mirror";
+export type WireName = "order" | "position" | "account" | "invocation" | "market" | "mirror" | "live";
 
 /** How the event stream shows an event: its name and its data, as API.md documents them. */
 export function toWire(e: DomainEvent): { name: WireName; data: Record<string, unknown> } {
@@ -171,6 +179,10 @@ export function toWire(e: DomainEvent): { name: WireName; data: Record<string, u
       return { name: "invocation", data: e.invocation };
     case "MirrorExecuted":
       return { name: "mirror", data: e.execution };
+    case "ModelStatusChanged":
+      return { name: "account", data: { modelId: e.modelId, action: "status", status: e.status, reason: e.reason } };
+    case "LiveSwitched":
+      return { name: "live", data: { halted: e.halted, reason: e.reason, canceledOrders: e.canceledOrders } };
   }
 }
 
@@ -194,6 +206,8 @@ const TYPES: ReadonlySet<string> = new Set<DomainEventType>([
   "EquitySnapshotted",
   "InvocationFinished",
   "MirrorExecuted",
+  "ModelStatusChanged",
+  "LiveSwitched",
 ]);
 
 export function isDomainEventType(type: string): type is DomainEventType {

@@ -1,7 +1,7 @@
 import type { BookUpdate } from "../core/book.js";
 import type { MarketSpec } from "../core/market.js";
 
-export type FeedKind = "synthetic" | "replay";
+export type FeedKind = "synthetic" | "replay" | "lighter";
 
 /**
  * Volume that traded at a price, for candles. Book updates carry no volume, so feeds that know

@@ -12,6 +12,7 @@ import { invocationRoutes } from "./routes/invocations.js";
 import { marketRoutes } from "./routes/markets.js";
 import { modelRoutes } from "./routes/models.js";
 import { mirrorRoutes } from "./routes/mirrors.js";
+import { liveRoutes } from "./routes/live.js";
 import { positionRoutes } from "./routes/positions.js";
 import { schedulerRoutes } from "./routes/scheduler.js";
 import { simRoutes } from "./routes/sim.js";
@@ -70,6 +71,7 @@ export function createApp(options: CreateAppOptions) {
     .route("/", arenaRoutes(services))
     .route("/", simRoutes(services))
     .route("/", mirrorRoutes(services))
+    .route("/", liveRoutes(services))
     .route(
       "/",
       eventRoutes(services, {

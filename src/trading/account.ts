@@ -58,8 +58,14 @@ export class ModelAccount {
     public fees: Micro = 0n,
   ) {}
 
+  /**
+   * Cash a live venue moved outside our trades: funding payments, and the corrections a person
+   * booked when adopting the exchange's state (ledger FUNDING and RECONCILIATION entries).
+   */
+  adjustments: Micro = 0n;
+
   get cash(): Micro {
-    return this.initialCapital + this.realizedPnl - this.fees;
+    return this.initialCapital + this.realizedPnl - this.fees + this.adjustments;
   }
 
   figures(markets: ReadonlyMap<string, MarketSpec>, mark: (symbol: string) => number | undefined): AccountFigures {

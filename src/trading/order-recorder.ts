@@ -252,7 +252,7 @@ export function positionColumns(m: MarketSpec, s: PositionState) {
 }
 
 /** The position row as `position` events carry it: the API's shape plus the close trigger. */
-function positionEvent(m: MarketSpec, p: OpenPosition, trigger: CloseTrigger | null) {
+export function positionEvent(m: MarketSpec, p: OpenPosition, trigger: CloseTrigger | null) {
   return { ...positionView(m, p, undefined), closeTrigger: trigger };
 }
 

@@ -63,7 +63,9 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[], on
   }
   for (const row of modelRows) {
     const s = byModel.get(row.id) ?? {};
-    accounts.set(row.id, new ModelAccount(row.id, usd(row.initialCapital), s.REALIZED_PNL ?? 0n, -(s.FEE ?? 0n)));
+    const account = new ModelAccount(row.id, usd(row.initialCapital), s.REALIZED_PNL ?? 0n, -(s.FEE ?? 0n));
+    account.adjustments = (s.FUNDING ?? 0n) + (s.RECONCILIATION ?? 0n);
+    accounts.set(row.id, account);
   }
 
   const open = await db

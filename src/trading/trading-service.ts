@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
-import { AppError, invalid, notFound, rejected } from "../core/errors.js";
+import { AppError, conflict, invalid, notFound, rejected } from "../core/errors.js";
 import { formatLeverage, initialMargin } from "../core/leverage.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
@@ -19,6 +19,7 @@ import { ModelAccount, type OpenPosition } from "./account.js";
 import { assertPlanSides, EMPTY_PLAN, mergePlan, parsePlanPatch, planToJson, type ExitPlan } from "./exit-plan.js";
 import { orderView, recordReport, type RecordOutcome, type VenueOrderRow } from "./order-recorder.js";
 import { AccountLock } from "./account-lock.js";
+import { adoptVenueState, type VenueState } from "./adopt-venue-state.js";
 import { events } from "../events/events.js";
 import { parseLeverageField, parseLots, parsePrice, withoutNulls } from "./order-input.js";
 import { RiskEngine } from "./risk/risk-engine.js";
@@ -31,9 +32,22 @@ export interface Quote {
   mid: number | undefined;
 }
 
+/** Which live venue trades an account; undefined for an account on the paper venue. */
+export interface LiveVenues {
+  venueFor(accountId: string): Venue | undefined;
+}
+
+/** Why an entry may not go out now (a halted model, the kill switch, a stale or closed market), or null. */
+export type EntryGate = (accountId: string, symbol: string) => { code: string; message: string } | null;
+
 export interface TradingServiceDeps {
   uow: UnitOfWork;
+  /** The paper venue (the simulator), and the market catalog every account shares. */
   venue: Venue;
+  /** Accounts that trade on a live venue instead (Lighter); the rest trade on `venue`. */
+  live?: LiveVenues;
+  /** Checked before every entry; exits are never gated. */
+  entryGate?: EntryGate;
   clock: Clock;
   accounts: Map<string, ModelAccount>;
   quote: (symbol: string) => Quote | undefined;
@@ -107,6 +121,15 @@ export class TradingService {
     this.risk = deps.risk ?? new RiskEngine();
   }
 
+  /** The venue that trades the account: its live venue, else the paper one. */
+  venueOf(accountId: string): Venue {
+    return this.deps.live?.venueFor(accountId) ?? this.deps.venue;
+  }
+
+  isLive(accountId: string): boolean {
+    return this.deps.live?.venueFor(accountId) !== undefined;
+  }
+
   get accounts(): Map<string, ModelAccount> {
     return this.deps.accounts;
   }
@@ -174,6 +197,7 @@ export class TradingService {
   host(account: ModelAccount): void {
     this.observed.delete(account.modelId);
     this.deps.accounts.set(account.modelId, account);
+    if (this.isLive(account.modelId)) return;
     this.deps.paper?.restoreAccount(
       account.modelId,
       account.cash,
@@ -206,6 +230,8 @@ export class TradingService {
     const lots = parseLots(market, req.quantity);
     const existing = account.positions.get(market.symbol) ?? null;
     const leverage = existing ? existing.state.leverage : parseLeverageField(req.leverage ?? "1", market.maxLeverage);
+    const gated = this.deps.entryGate?.(modelId, market.symbol);
+    if (gated) throw rejected(gated.code, gated.message);
     const type = req.type ?? "MARKET";
     const limitTicks = req.price !== undefined ? parsePrice(market, "price", req.price) : undefined;
     if (type === "LIMIT" && limitTicks === undefined) throw invalid("price: a LIMIT order needs a price");
@@ -363,7 +389,7 @@ export class TradingService {
       ctx.emit(events.accountCreated({ modelId: row.id, cash: formatUsd(capital) }));
       ctx.onCommit(() => {
         this.deps.accounts.set(row.id, account);
-        this.deps.paper?.restoreAccount(row.id, capital, []);
+        if (!this.isLive(row.id)) this.deps.paper?.restoreAccount(row.id, capital, []);
       });
     });
     return account;
@@ -375,13 +401,16 @@ export class TradingService {
    */
   resetAccount(modelId: string): Promise<ModelAccount> {
     const account = this.account(modelId);
+    // Cash on an exchange is what the exchange holds: no ledger entry can bring it back.
+    if (this.isLive(modelId)) throw conflict("live_account", `${modelId} trades on ${this.venueOf(modelId).name}: a live account cannot be reset; close its positions instead`);
     return this.lock.run(modelId, () => this.reset(account));
   }
 
   private async reset(account: ModelAccount): Promise<ModelAccount> {
     const modelId = account.modelId;
-    for (const o of await this.deps.venue.openOrders(modelId)) {
-      const r = await this.deps.venue.cancelOrder(modelId, o.clientOrderId);
+    const venue = this.venueOf(modelId);
+    for (const o of await venue.openOrders(modelId)) {
+      const r = await venue.cancelOrder(modelId, o.clientOrderId);
       await this.recordUpdate(r);
     }
     const left: string[] = [];
@@ -403,6 +432,7 @@ export class TradingService {
       ctx.emit(events.accountReset({ modelId, cash: formatUsd(account.initialCapital) }));
       ctx.onCommit(() => {
         account.realizedPnl = 0n;
+        account.adjustments = 0n;
         account.fees = 0n;
         account.resting.clear();
         // The daily loss breaker starts over from the reset equity.
@@ -455,11 +485,37 @@ export class TradingService {
     return updated;
   }
 
+  /**
+   * Makes the database say what the account's venue says (positions and cash), under the
+   * account's lock, and makes the model active again: how a person resolves a reconciliation
+   * halt. Recorded with a RECONCILIATION ledger entry for the cash difference.
+   */
+  adoptVenueState(modelId: string, state: VenueState): Promise<ModelAccount> {
+    const account = this.account(modelId);
+    return this.lock.run(modelId, async () => {
+      const venue = this.venueOf(modelId);
+      await this.deps.uow.run(async (tx, ctx) => {
+        const done = await adoptVenueState(tx, ctx, { account, venue: venue.name, state, markets: venue.markets(), now: new Date(this.deps.clock.now()) });
+        ctx.onCommit(() => {
+          account.positions.clear();
+          for (const [symbol, p] of done.positions) account.positions.set(symbol, p);
+          account.adjustments += done.adjustment;
+        });
+      });
+      return account;
+    });
+  }
+
+  /** Runs `fn` while no other change to the account runs (a reconciliation compares a still picture). */
+  exclusive<T>(modelId: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(modelId, fn);
+  }
+
   /** Cancels a resting order of the model; the venue's answer is recorded like any other. */
   cancelOrder(modelId: string, clientOrderId: string): Promise<void> {
     this.account(modelId);
     return this.lock.run(modelId, async () => {
-      const report = await this.deps.venue.cancelOrder(modelId, clientOrderId);
+      const report = await this.venueOf(modelId).cancelOrder(modelId, clientOrderId);
       if (report.status === "REJECTED" && report.reason === "unknown_order") throw notFound(`${modelId} has no order ${clientOrderId} on the venue`);
       await this.recordUpdate(report);
     });
@@ -480,7 +536,7 @@ export class TradingService {
     return this.lock.run(row.modelId, async () => {
       let report: OrderReport | undefined;
       try {
-        report = await this.deps.venue.orderStatus(row.modelId, row.clientOrderId);
+        report = await this.venueOf(row.modelId).orderStatus(row.modelId, row.clientOrderId);
       } catch (error) {
         this.logger.warn({ err: error, clientOrderId: row.clientOrderId }, "the venue did not answer; the order stays UNKNOWN");
         return "unknown";
@@ -489,7 +545,7 @@ export class TradingService {
         await this.recordUpdate(report);
         return "recorded";
       }
-      if (!this.deps.venue.knowsEveryOrder) return "unknown";
+      if (!this.venueOf(row.modelId).knowsEveryOrder) return "unknown";
       await this.deps.uow.run(async (tx, ctx) => {
         const now = new Date(this.deps.clock.now());
         const [updated] = await tx
@@ -537,19 +593,20 @@ export class TradingService {
    */
   private async execute(market: MarketSpec, account: ModelAccount, req: PlaceOrder, meta: OrderMeta): Promise<{ report: OrderReport; outcome: RecordOutcome | null }> {
     const now = () => new Date(this.deps.clock.now());
-    if (this.deps.venue.executesInProcess) {
+    const venue = this.venueOf(req.accountId);
+    if (venue.executesInProcess) {
       let sent = false;
       try {
         return await this.deps.uow.run(async (tx, ctx) => {
           const row = await this.writeOrder(tx, ctx, market, req, meta, now());
           sent = true;
-          const report = await this.deps.venue.placeOrder(req);
+          const report = await venue.placeOrder(req);
           return { report, outcome: await recordReport(tx, ctx, { market, account, report, now: now(), known: row }) };
         });
       } catch (error) {
         // The database rolled the order back: the venue must not keep what the database does not,
         // or the position it opened could never be closed nor its stop executed.
-        if (sent && this.deps.venue.revertOrder?.(req.accountId, req.clientOrderId) === false) {
+        if (sent && venue.revertOrder?.(req.accountId, req.clientOrderId) === false) {
           this.logger.error({ accountId: req.accountId, clientOrderId: req.clientOrderId }, "the venue could not undo an order the database refused; restart to rebuild it from the database");
         }
         throw error;
@@ -559,14 +616,14 @@ export class TradingService {
     let report: OrderReport;
     let known: VenueOrderRow | undefined = row;
     try {
-      report = await this.deps.venue.placeOrder(req);
+      report = await venue.placeOrder(req);
     } catch (error) {
       this.logger.warn({ err: error, clientOrderId: req.clientOrderId }, "order outcome unknown; reconciling with the venue");
       await this.deps.uow.run(async (tx, ctx) => {
         const [unknown] = await tx.update(venueOrders).set({ status: "UNKNOWN", reason: "venue_no_answer", updatedAt: now() }).where(eq(venueOrders.clientOrderId, req.clientOrderId)).returning();
         if (unknown) ctx.emit(events.orderUpdated("UNKNOWN", false, { modelId: req.accountId, order: orderView(unknown) }));
       });
-      const found = await this.deps.venue.orderStatus(req.accountId, req.clientOrderId).catch(() => undefined);
+      const found = await venue.orderStatus(req.accountId, req.clientOrderId).catch(() => undefined);
       if (!found) throw new AppError(503, "venue_unavailable", `the venue did not answer for order ${req.clientOrderId}; it stays UNKNOWN until reconciled`);
       report = found;
       known = undefined; // its status changed since: read it back
@@ -583,7 +640,8 @@ export class TradingService {
         clientOrderId: req.clientOrderId,
         modelId: req.accountId,
         positionId: meta.positionId,
-        venue: this.deps.venue.name,
+        venue: this.venueOf(req.accountId).name,
+        venueClientIndex: this.venueOf(req.accountId).clientIndexOf?.(req.clientOrderId) ?? null,
         symbol: req.symbol,
         side: req.side,
         type: req.type,

@@ -31,6 +31,11 @@ export interface Venue {
    * (the account then needs rebuilding from the database).
    */
   revertOrder?(accountId: string, clientOrderId: string): boolean;
+  /**
+   * The venue's own index for one of our client ids, when it has one (Lighter's client order
+   * index): recorded on the order row before the order is sent, to find it again by.
+   */
+  clientIndexOf?(clientOrderId: string): number;
   markets(): readonly MarketSpec[];
   /** Current book, best levels first, at most `depth` levels a side. */
   book(symbol: string, depth: number): BookSnapshot | undefined;
@@ -45,6 +50,8 @@ export interface Venue {
    */
   orderStatus(accountId: string, clientOrderId: string): Promise<OrderReport | undefined>;
   positions(accountId: string): Promise<VenuePosition[]>;
+  /** The account's collateral on the venue (its cash), for venues that hold real money. */
+  collateral?(accountId: string): Promise<Micro>;
   /**
    * Changes that happen later, outside a call: a resting limit order filled by the market
    * (report.fills holds the new fills), a GTT order expired. Returns an unsubscribe function.

@@ -40,7 +40,34 @@ describe("loadConfig", () => {
       logLevel: "info",
       mirrors: true,
       mirrorLeaseMs: 10_000,
+      reconcileIntervalMs: 60_000,
+      lighter: {
+        baseUrl: "https://mainnet.zklighter.elliot.ai",
+        wsUrl: "wss://mainnet.zklighter.elliot.ai/stream",
+        chainId: 304,
+        symbols: ["BTC", "ETH", "SOL"],
+        marketBoundBps: 100,
+        requestsPerMinute: 60,
+        staleMs: 30_000,
+      },
     });
+  });
+
+  it("Lighter: the WebSocket URL follows the base URL (path /stream) unless set; bad values name their variable", () => {
+    const testnet = loadConfig({ LIGHTER_BASE_URL: "https://testnet.zklighter.elliot.ai", LIGHTER_CHAIN_ID: "300", LIGHTER_MARKETS: "eth, btc" });
+    expect(testnet.lighter).toMatchObject({ wsUrl: "wss://testnet.zklighter.elliot.ai/stream", chainId: 300, symbols: ["ETH", "BTC"] });
+    expect(loadConfig({ LIGHTER_BASE_URL: "http://127.0.0.1:8799" }).lighter.wsUrl).toBe("ws://127.0.0.1:8799/stream");
+    expect(loadConfig({ LIGHTER_WS_URL: "ws://127.0.0.1:9/stream" }).lighter.wsUrl).toBe("ws://127.0.0.1:9/stream");
+    expect(loadConfig({ AUTONOME_FEED: "lighter" }).feed).toBe("lighter");
+    let error: unknown;
+    try {
+      loadConfig({ LIGHTER_BASE_URL: "mainnet", LIGHTER_WS_URL: "https://x", LIGHTER_CHAIN_ID: "main", LIGHTER_MARKETS: "BTC-PERP", LIGHTER_MARKET_BOUND_BPS: "0", LIGHTER_REQUESTS_PER_MINUTE: "0" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const names = (error as ConfigError).problems.map((p) => p.split(":")[0]);
+    expect(names).toEqual(["LIGHTER_BASE_URL", "LIGHTER_WS_URL", "LIGHTER_CHAIN_ID", "LIGHTER_MARKETS", "LIGHTER_MARKET_BOUND_BPS", "LIGHTER_REQUESTS_PER_MINUTE"]);
   });
 
   it("accepts intervals up to Node's timer limit and 0 (disabled) for the scheduler", () => {

@@ -1,5 +1,6 @@
 import type { MirrorService } from "../../src/copy/mirror-service.js";
 import { conflict, invalid, notFound, rejected } from "../../src/core/errors.js";
+import { NO_LIVE } from "../../src/live/live-service.js";
 import type {
   AnalyticsView,
   AppEvent,
@@ -25,6 +26,8 @@ export class FakeServices implements AppServices {
   readonly calls: Array<{ method: string; args: unknown[] }> = [];
   /** Copy trading is tested against the real services (test/copy); these HTTP tests never reach it. */
   readonly mirrors = {} as MirrorService;
+  /** Live trading is tested against the real services and the fake Lighter (test/live). */
+  readonly live = NO_LIVE;
   readonly models = new Map<string, ModelView>();
   readonly openPositions: PositionView[] = [];
   readonly closedTrades: TradeView[] = [];
@@ -389,6 +392,8 @@ function model(id: string, name: string): ModelView {
     createdAt: NOW,
     risk: { maxLeverage: 10 },
     runs: { runs: 0, failedRuns: 0, toolCalls: 0, failedToolCalls: 0 },
+    venue: { kind: "sim" },
+    haltReason: null,
     account: {
       cash: "10000.00",
       equity: "10000.00",

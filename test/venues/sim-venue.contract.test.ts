@@ -18,7 +18,4 @@ venueContract("SimVenue", () => {
   };
 });
 
-// The fake Lighter venue joins here once it exists: a factory that starts the local fake server
-// speaking Lighter's wire protocol, returns its LighterVenue with setBook/fund driving the fake,
-// and close() stopping it; or a skip reason string when the fake cannot start.
-// venueContract("LighterVenue (fake server)", async () => { ... });
+// The same suite against the Lighter adapter over the local fake Lighter: test/venues/lighter/lighter-venue.contract.test.ts.

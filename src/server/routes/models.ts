@@ -5,6 +5,31 @@ import { llmSettingsSchema } from "../../agents/llm/settings.js";
 import type { AppServices } from "../../app/services.js";
 import { jsonBody, paramsOf, queryOf } from "../validation.js";
 
+/**
+ * Where a model trades. A Lighter account names the environment variable that holds its API
+ * private key: the key itself is never sent, stored or shown (a body with one is refused).
+ */
+const venueSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({ kind: z.literal("sim") }),
+    z.strictObject(
+      {
+        kind: z.literal("lighter"),
+        accountIndex: z
+          .number({ error: "must be a whole number" })
+          .int({ error: "must be a whole number" })
+          .min(0)
+          .max(2 ** 48 - 2),
+        apiKeyIndex: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).min(0).max(254),
+        privateKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, { error: "must be the name of an environment variable (letters, digits, _), not a key" }),
+      },
+      { error: "unknown field: a Lighter venue takes kind, accountIndex, apiKeyIndex and privateKeyEnv (the name of the variable holding the key, never the key)" },
+    ),
+  ],
+  { error: 'must be {"kind":"sim"} or {"kind":"lighter","accountIndex","apiKeyIndex","privateKeyEnv"}' },
+);
+
 /** Unknown top-level fields are ignored: API.md lets model bodies grow ("..."). */
 const createModelBody = z
   .object({
@@ -18,6 +43,7 @@ const createModelBody = z
     llm: llmSettingsSchema.optional(),
     // Checked in full by the risk engine, which names each bad limit.
     risk: z.record(z.string(), z.unknown(), { error: "must be an object of limits" }).optional(),
+    venue: venueSchema.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.kind !== "mirror" && body.strategy === undefined) {
