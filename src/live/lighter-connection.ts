@@ -27,7 +27,7 @@ export async function connectLighter(config: LighterConfig, logger: Logger): Pro
   } catch (error) {
     throw new ConfigError(`LIGHTER_BASE_URL: could not read Lighter's markets from ${config.baseUrl} (${error instanceof Error ? error.message : String(error)})`);
   }
-  const catalog = new MarketCatalog(details.order_book_details ?? []);
+  const catalog = new MarketCatalog(details.order_book_details ?? [], (symbol, why) => logger.warn({ symbol, why }, "a Lighter market was left out"));
   const markets: MarketSpec[] = [];
   const missing: string[] = [];
   for (const symbol of config.symbols) {

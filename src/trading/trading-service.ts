@@ -545,7 +545,8 @@ export class TradingService {
         await this.recordUpdate(report);
         return "recorded";
       }
-      if (!this.venueOf(row.modelId).knowsEveryOrder) return "unknown";
+      const venue = this.venueOf(row.modelId);
+      if (!venue.knowsEveryOrder && !(await venue.lostForGood?.(row.modelId, row.clientOrderId, row.createdAt.getTime()).catch(() => false))) return "unknown";
       await this.deps.uow.run(async (tx, ctx) => {
         const now = new Date(this.deps.clock.now());
         const [updated] = await tx

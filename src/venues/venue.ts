@@ -49,6 +49,12 @@ export interface Venue {
    * is recovered in full.
    */
   orderStatus(accountId: string, clientOrderId: string): Promise<OrderReport | undefined>;
+  /**
+   * A remote venue's word that an order it cannot find (written at `writtenAt`, epoch ms) can
+   * never execute any more (whatever was sent for it has expired): it is then settled as never
+   * executed instead of staying UNKNOWN forever.
+   */
+  lostForGood?(accountId: string, clientOrderId: string, writtenAt: number): Promise<boolean>;
   positions(accountId: string): Promise<VenuePosition[]>;
   /** The account's collateral on the venue (its cash), for venues that hold real money. */
   collateral?(accountId: string): Promise<Micro>;

@@ -43,9 +43,11 @@ export class BookStream {
     const snapshot = frame.type?.startsWith("subscribed/") ?? false;
     const ts = typeof frame.timestamp === "number" ? frame.timestamp : now;
     if (snapshot) {
+      // Parsed before the stream moves on: a frame that cannot be read leaves it unsynced.
+      const update: BookUpdate = { symbol: this.market.symbol, ts, kind: "snapshot", bids: this.levels(book.bids), asks: this.levels(book.asks) };
       this.synced = true;
       this.lastNonce = book.nonce;
-      return { kind: "update", update: { symbol: this.market.symbol, ts, kind: "snapshot", bids: this.levels(book.bids), asks: this.levels(book.asks) } };
+      return { kind: "update", update };
     }
     if (!this.synced) return { kind: "ignored" };
     if (this.lastNonce !== undefined && book.begin_nonce !== this.lastNonce) {
@@ -53,8 +55,16 @@ export class BookStream {
       this.reset();
       return gap;
     }
+    let update: BookUpdate;
+    try {
+      update = { symbol: this.market.symbol, ts, kind: "delta", bids: this.levels(book.bids), asks: this.levels(book.asks) };
+    } catch (error) {
+      // A diff we cannot apply is as bad as a lost one: start over from a snapshot.
+      this.reset();
+      throw error;
+    }
     this.lastNonce = book.nonce;
-    return { kind: "update", update: { symbol: this.market.symbol, ts, kind: "delta", bids: this.levels(book.bids), asks: this.levels(book.asks) } };
+    return { kind: "update", update };
   }
 
   private levels(wire: WireLevel[] | undefined): Level[] {

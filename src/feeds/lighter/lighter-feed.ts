@@ -56,7 +56,15 @@ export class LighterFeed implements MarketFeed {
       const bookChannel = `order_book/${market.marketId}`;
       this.unsubscribes.push(
         socket.subscribe(bookChannel, (frame) => {
-          const step = state.stream.step(frame as OrderBookFrame, this.now());
+          let step;
+          try {
+            step = state.stream.step(frame as OrderBookFrame, this.now());
+          } catch (error) {
+            state.gaps++;
+            this.logger.error({ err: error, symbol: market.symbol }, "unreadable Lighter order book frame; resubscribing for a fresh snapshot");
+            socket.resubscribe(bookChannel);
+            return;
+          }
           if (step.kind === "gap") {
             state.gaps++;
             this.logger.warn({ symbol: market.symbol, expected: step.expected, got: step.got }, "Lighter order book gap; resubscribing for a fresh snapshot");

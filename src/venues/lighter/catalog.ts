@@ -19,10 +19,18 @@ export class MarketCatalog {
   private readonly byId = new Map<number, LighterMarket>();
   private readonly bySymbol = new Map<string, LighterMarket>();
 
-  constructor(details: readonly PerpsOrderBookDetail[]) {
+  /** `skipped` hears of a market that cannot be represented exactly (it is left out, the rest load). */
+  constructor(details: readonly PerpsOrderBookDetail[], skipped: (symbol: string, why: string) => void = () => undefined) {
     for (const d of details) {
       if (d.market_type !== "perp") continue;
-      const market = { spec: toSpec(d), status: statusOf(d) };
+      let spec: MarketSpec;
+      try {
+        spec = toSpec(d);
+      } catch (error) {
+        skipped(d.symbol, error instanceof Error ? error.message : String(error));
+        continue;
+      }
+      const market = { spec, status: statusOf(d) };
       this.byId.set(d.market_id, market);
       this.bySymbol.set(market.spec.symbol, market);
     }

@@ -48,6 +48,10 @@ export interface LighterVenueOptions {
 /** An auth token lives at most 8 hours; ours are made for 7 and replaced after 6. */
 const TOKEN_LIFE_S = 7 * 3600;
 const TOKEN_RENEW_S = 6 * 3600;
+/** The longest a tx may wait in its key's queue before it is given up unsigned. */
+const SEND_DEADLINE_MS = 15 * 60_000;
+/** After this, an order row the exchange does not know can never execute (its tx, if any, expired). */
+const NEVER_EXECUTED_MS = SEND_DEADLINE_MS + TX_VALIDITY_MS + 5 * 60_000;
 /** A GTT shorter than Lighter's 5-minute minimum is sent with this expiry and canceled by us on time. */
 const SHORT_GTT_EXPIRY_MS = MIN_ORDER_EXPIRY_MS + 60_000;
 
@@ -262,6 +266,18 @@ export class LighterVenue implements Venue {
     return account;
   }
 
+  /**
+   * Whether an order written at `writtenAt` that Lighter does not know can never execute: true
+   * once any tx we could have signed for it has expired (see send) and the exchange still has
+   * no order under its client index. The trading service then settles it as never executed.
+   */
+  async lostForGood(accountId: string, clientOrderId: string, writtenAt: number): Promise<boolean> {
+    if (this.options.clock.now() - writtenAt < NEVER_EXECUTED_MS) return false;
+    const linked = this.accounts.get(accountId);
+    if (!linked) return false;
+    return (await this.readOrder(linked, clientOrderIndexOf(clientOrderId))) === undefined;
+  }
+
   async positions(accountId: string): Promise<VenuePosition[]> {
     const account = await this.readAccount(this.linked(accountId).binding.accountIndex);
     const out: VenuePosition[] = [];
@@ -324,19 +340,25 @@ export class LighterVenue implements Venue {
     try {
       await this.send(linked, (nonce, expiredAt) => linked.binding.signer.updateLeverage({ marketIndex: market.marketId, initialMarginFraction, marginMode: MARGIN_MODE.cross, nonce, expiredAt }));
     } catch (error) {
-      if (error instanceof LighterApiError || error instanceof LighterLocalRefusal) {
-        this.logger.info({ clientOrderId: req.clientOrderId, err: error }, "Lighter refused the leverage change");
-        return refusal(req, "leverage_refused");
-      }
-      throw error;
+      // The order itself was not sent: a refusal is safe whatever became of the leverage tx
+      // (it is sent again before the next order, since it is not remembered as set).
+      this.logger.warn({ clientOrderId: req.clientOrderId, err: error }, "Lighter leverage change failed; the order was not sent");
+      return refusal(req, error instanceof LighterApiError || error instanceof LighterLocalRefusal ? "leverage_refused" : "leverage_unconfirmed");
     }
     linked.leverage.set(market.marketId, req.leverage);
     return undefined;
   }
 
-  /** Signs with the key's next nonce and sends, serialized per key. */
+  /**
+   * Signs with the key's next nonce and sends, serialized per key. A tx that waited longer than
+   * SEND_DEADLINE_MS in the queue is not signed at all: so every tx we ever sign expires within
+   * SEND_DEADLINE_MS + TX_VALIDITY_MS of its order row, and an order the exchange does not know
+   * after NEVER_EXECUTED_MS can never execute (see lostForGood).
+   */
   private send(linked: Linked, sign: (nonce: number, expiredAt: number) => SignedTx): Promise<SignedTx> {
+    const queuedAt = this.options.clock.now();
     return linked.nonces.send(async (nonce) => {
+      if (this.options.clock.now() - queuedAt > SEND_DEADLINE_MS) throw new LighterLocalRefusal(`waited more than ${SEND_DEADLINE_MS} ms to be sent`);
       let tx: SignedTx;
       try {
         tx = sign(nonce, this.options.clock.now() + TX_VALIDITY_MS);

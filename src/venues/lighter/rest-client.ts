@@ -65,17 +65,22 @@ export class LighterRest {
           : `connection failed (${String((error as Error)?.message ?? error)})`;
       throw new LighterTransportError(path, why);
     }
+    if (res.status === 429) {
+      // Refused before anything happened, whatever the body (a CDN answers in HTML).
+      this.options.limiter.backOff();
+      throw new LighterApiError(ERROR.tooManyRequests, "too many requests", 429, path);
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       throw new LighterTransportError(path, `HTTP ${res.status} with a body that is not JSON (${text.slice(0, 80).replace(/\s+/g, " ")})`, res.status);
     }
+    if (json === null || typeof json !== "object") throw new LighterTransportError(path, `HTTP ${res.status} with a body that is not a JSON object`, res.status);
     const code = typeof (json as { code?: unknown }).code === "number" ? (json as { code: number }).code : undefined;
-    if (res.status === 429 && code === undefined) throw new LighterApiError(ERROR.tooManyRequests, "too many requests", 429, path);
     if (res.status >= 500) throw new LighterTransportError(path, `HTTP ${res.status}`, res.status);
     if (!res.ok || (code !== undefined && code !== 200)) {
-      if (res.status === 429 || code === ERROR.tooManyRequests) this.options.limiter.backOff();
+      if (code === ERROR.tooManyRequests) this.options.limiter.backOff();
       throw new LighterApiError(code ?? res.status, String((json as { message?: unknown }).message ?? `HTTP ${res.status}`), res.status, path);
     }
     return json as T;

@@ -153,7 +153,12 @@ export class LighterSocket {
     }
     if (typeof frame.channel !== "string") return;
     const sub = this.subs.get(frame.channel.replaceAll(":", "/"));
-    sub?.onFrame(frame);
+    try {
+      sub?.onFrame(frame);
+    } catch (error) {
+      // One subscriber's failure must not take the socket (or the process) down.
+      this.logger.error({ err: error, channel: frame.channel }, "a Lighter channel handler failed");
+    }
   }
 
   private onConnected(): void {

@@ -20,7 +20,7 @@ export interface OrderOutcome {
  * simulator reports them; a GTT that ran out is EXPIRED; any other end with the remainder
  * canceled is CANCELED with the exchange's reason in our snake_case.
  */
-export function orderOutcome(status: Order["status"], filledLots: number, expiredByUs = false): OrderOutcome {
+export function orderOutcome(status: Order["status"], filledLots: number, expiredByUs = false, ioc = false): OrderOutcome {
   switch (status) {
     case "filled":
       return { status: "FILLED" };
@@ -38,9 +38,10 @@ export function orderOutcome(status: Order["status"], filledLots: number, expire
     if (status === "canceled-margin-not-allowed" || status === "canceled-invalid-balance") return { status: "REJECTED", reason: "insufficient_margin" };
     if (status === "canceled-position-not-allowed") return { status: "REJECTED", reason: "position_not_allowed" };
   }
+  // The simulator's words where the meaning is the same (copy trading tells a missed bound by them).
   const reasons: Partial<Record<Order["status"], string>> = {
-    canceled: "canceled",
-    "canceled-too-much-slippage": "price_bound_reached",
+    canceled: ioc ? "ioc_remainder_canceled" : "canceled",
+    "canceled-too-much-slippage": "no_liquidity_within_bound",
     "canceled-not-enough-liquidity": "no_liquidity_within_bound",
     "canceled-self-trade": "self_trade",
     "canceled-reduce-only": "reduce_only_position_closed",
@@ -94,7 +95,7 @@ export function fillOf(m: MarketSpec, trade: Trade, who: { side: OrderSide; make
 
 export function reportOf(m: MarketSpec, order: Order, accountId: string, clientOrderId: string, fills: VenueFill[], ts: number, expiredByUs = false): OrderReport {
   const filledLots = toLots(m, order.filled_base_amount);
-  const outcome = orderOutcome(order.status, filledLots, expiredByUs);
+  const outcome = orderOutcome(order.status, filledLots, expiredByUs, order.time_in_force === "immediate-or-cancel");
   return {
     clientOrderId,
     venueOrderId: order.order_id ?? String(order.order_index),
@@ -120,6 +121,7 @@ export function positionOf(m: MarketSpec, p: AccountPosition): VenuePosition | u
   const entry = parseScaled(p.avg_entry_price, m.priceDecimals, "half-up");
   // initial_margin_fraction is a percent string: "5.00" is 5% of notional, 20x.
   const imfHundredths = parseScaled(p.initial_margin_fraction, 2, "half-up");
-  const leverage: LeverageCenti = imfHundredths > 0n ? Number(divCeil(1_000_000n, imfHundredths)) : 100;
+  // Rounded down: a leverage read a hair too low overstates margin, never understates it.
+  const leverage: LeverageCenti = imfHundredths > 0n ? Number(1_000_000n / imfHundredths) : 100;
   return { symbol: m.symbol, side: p.sign > 0 ? "LONG" : "SHORT", lots, cost: notional(m, entry, lots), leverage };
 }

@@ -145,20 +145,18 @@ describe("BookStream (Lighter order_book channel)", () => {
     expect(() => stream.step(snapshot(1, [level("64022.8", "0.000015")], []), 0)).toThrow();
   });
 
-  // BUG (src/feeds/lighter/book-stream.ts, step): `synced`/`lastNonce` are set before the levels
-  // are parsed, so a frame that throws (here a size with 6 decimals on a 5-decimal market, as
-  // after Lighter changes a market's decimals) still advances the chain. The frame never reached
-  // the book, yet the next diff chains on its nonce and is handed out as a delta: the book silently
-  // misses a diff, which is what the nonce chain exists to prevent.
-  it.fails("a diff that could not be read breaks the chain: the next diff is not applied as a delta", () => {
+  // A frame that cannot be read (here a size with 6 decimals on a 5-decimal market, as after
+  // Lighter changes a market's decimals) never reached the book: the chain must not move past it,
+  // or the book would silently miss a diff, which is what the nonce chain exists to prevent.
+  it("a diff that could not be read breaks the chain: the next diff is not applied as a delta", () => {
     const stream = new BookStream(BTC);
     stream.step(snapshot(100, [], []), 0);
     expect(() => stream.step(diff(100, 103, [level("64022.8", "0.000015")], []), 0)).toThrow();
     expect(stream.step(diff(103, 104, [], []), 0).kind).not.toBe("update");
   });
 
-  // Same bug on a snapshot: the stream reports itself synced on a book it never delivered.
-  it.fails("a snapshot that could not be read leaves the stream unsynced", () => {
+  // Nor may a snapshot that could not be read count as synced.
+  it("a snapshot that could not be read leaves the stream unsynced", () => {
     const stream = new BookStream(BTC);
     expect(() => stream.step(snapshot(100, [level("64022.8", "0.000015")], []), 0)).toThrow();
     expect(stream.isSynced).toBe(false);

@@ -187,11 +187,8 @@ describe("LighterRest rate limiting", () => {
     expect(error).toMatchObject({ code: 23000, httpStatus: 429 });
   });
 
-  // BUG (src/venues/lighter/rest-client.ts, request(): `if (res.status === 429 && code === undefined)
-  // throw ...` comes before the branch that calls limiter.backOff()): a 429 whose JSON body has no
-  // `code` throws 23000 without backing off, so the next requests go straight out again into the
-  // exchange's rate limit. Expected: backOff() on every 429, as for a 429 with code 23000.
-  it.fails("429 with a JSON body without a code also backs the limiter off", async () => {
+  // Every 429 backs off, or the next requests go straight out again into the exchange's rate limit.
+  it("429 with a JSON body without a code also backs the limiter off", async () => {
     const { limiter } = stillLimiter(5);
     const backOff = vi.spyOn(limiter, "backOff");
     respond = (_req, res) => json(res, 429, { message: "slow down" });
@@ -199,11 +196,8 @@ describe("LighterRest rate limiting", () => {
     expect(backOff).toHaveBeenCalledTimes(1);
   });
 
-  // BUG (same function: the body is parsed as JSON before the status is looked at): a 429 from
-  // the CDN with a plain-text/HTML body becomes a LighterTransportError ("outcome unknown", which
-  // makes the nonce manager refetch) and the limiter is not backed off. HTTP 429 says "too many
-  // requests" whatever the body: expected LighterApiError 23000 and backOff().
-  it.fails("429 with a text body is a LighterApiError 23000 and backs the limiter off", async () => {
+  // HTTP 429 says "too many requests" whatever the body (a CDN answers in text): a refusal, not an unknown outcome.
+  it("429 with a text body is a LighterApiError 23000 and backs the limiter off", async () => {
     const { limiter } = stillLimiter(5);
     const backOff = vi.spyOn(limiter, "backOff");
     respond = (_req, res) => {

@@ -170,9 +170,10 @@ describe("orderOutcome", () => {
       { status: "REJECTED", reason: "insufficient_margin" },
       { status: "CANCELED", reason: "canceled_margin_not_allowed" },
     ],
+    // The simulator's word for an order stopped by its price bound (copy trading reads it as a missed bound).
     "canceled-too-much-slippage": [
-      { status: "CANCELED", reason: "price_bound_reached" },
-      { status: "CANCELED", reason: "price_bound_reached" },
+      { status: "CANCELED", reason: "no_liquidity_within_bound" },
+      { status: "CANCELED", reason: "no_liquidity_within_bound" },
     ],
     "canceled-not-enough-liquidity": [
       { status: "CANCELED", reason: "no_liquidity_within_bound" },
@@ -207,6 +208,11 @@ describe("orderOutcome", () => {
   it.each(Object.entries(table) as [Order["status"], [Outcome, Outcome]][])("%s: nothing filled, then 400 lots filled", (status, [unfilled, partly]) => {
     expect(orderOutcome(status, 0)).toEqual(unfilled);
     expect(orderOutcome(status, 400)).toEqual(partly);
+  });
+
+  it("the canceled rest of an IOC is the simulator's ioc_remainder_canceled (copy trading reads it as a missed bound)", () => {
+    expect(orderOutcome("canceled", 400, false, true)).toEqual({ status: "CANCELED", reason: "ioc_remainder_canceled" });
+    expect(orderOutcome("canceled", 400, false, false)).toEqual({ status: "CANCELED", reason: "canceled" });
   });
 
   it("an order we expired ourselves is EXPIRED whatever cancel status the exchange gives it", () => {
