@@ -9,6 +9,7 @@
  *   npm run bench -- --only model-listing           GET /api/models with 100 models
  *   npm run bench -- --only dashboard               the arena with 100 models x 30 days, API and chromium
  *   npm run bench -- --only mirrors                 10,000 source fills copied onto followers, PGlite and PostgreSQL
+ *   npm run bench -- --only lighter                 the Lighter adapter over the fake Lighter: latency, orders/s, signer, vs the simulator
  *
  * Each benchmark runs in its own child process (same Node flags, plus --expose-gc): one
  * benchmark's heap and JIT state must not slow the next one down (the matching bench's streams
@@ -22,6 +23,7 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { runBookUpdatesBench } from "./book-updates.js";
 import { DASHBOARD_API_GOAL_MS, DASHBOARD_JS_GOAL_KB, DASHBOARD_RENDER_GOAL_MS, runDashboardBench } from "./dashboard.js";
+import { runLighterBench } from "./lighter.js";
 import { runMatchingBench } from "./matching.js";
 import { MIRRORS_SENT_P99_GOAL_MS, runMirrorsBench } from "./mirrors.js";
 import { MODEL_LISTING_GOAL_MS, runModelListingBench } from "./model-listing.js";
@@ -111,6 +113,12 @@ const BENCHES: Bench[] = [
       `p95 of /api/equity and /api/leaderboard < ${DASHBOARD_API_GOAL_MS} ms`,
     ],
     run: (quick) => runDashboardBench({ quick }),
+  },
+  {
+    name: "lighter",
+    title: "Lighter adapter over the local fake Lighter: place -> FILLED latency, orders/s with signing, the signer alone, vs the simulator",
+    goals: ["none set: figures reported"],
+    run: (quick) => runLighterBench({ quick }),
   },
   {
     name: "replay",
