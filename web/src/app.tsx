@@ -2,6 +2,7 @@ import { Link, Route, Switch, useRoute } from "wouter";
 import { lazy, Suspense, type ReactNode } from "react";
 import { LiveProvider } from "./live/live-provider.tsx";
 import { ConnectionStatus } from "./components/connection-status.tsx";
+import { LiveHaltedChip } from "./components/live-halted-chip.tsx";
 import { ErrorBoundary } from "./components/error-boundary.tsx";
 import { TokenDialog } from "./components/token-dialog.tsx";
 import { useHealth } from "./api/queries.ts";
@@ -45,6 +46,7 @@ function Header() {
         {simulation && <NavLink href="/sim">Simulator</NavLink>}
       </nav>
       <span className="top-right">
+        <LiveHaltedChip />
         {health.data && <span className={`mode mode-${health.data.mode}`}>{health.data.mode}</span>}
         <ConnectionStatus />
       </span>

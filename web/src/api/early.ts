@@ -9,8 +9,11 @@ declare global {
   }
 }
 
-/** The paths index.html fetches early: the arena's first leaderboard and equity reads, the ticker's markets and the header's health. */
-export const EARLY_PATHS = ["/leaderboard?window=all&sort=returnPct", "/equity?window=all&points=100", "/markets", "/health"] as const;
+/**
+ * The paths index.html fetches early: the arena's first leaderboard and equity reads, the
+ * ticker's markets, the header's health, and live trading's status (the leaderboard's venues).
+ */
+export const EARLY_PATHS = ["/leaderboard?window=all&sort=returnPct", "/equity?window=all&points=100", "/markets", "/health", "/live"] as const;
 
 export function takeEarly(path: string): Promise<Response | null> | undefined {
   const early = typeof window === "undefined" ? undefined : window.__autonomeEarly;

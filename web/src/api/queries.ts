@@ -35,8 +35,18 @@ export const useMarketTrades = (symbol: string, limit = 50) =>
     refetchInterval: 3_000,
   });
 
+/**
+ * Live trading: mode, kill switch and live accounts. Small, and read on every page (the header
+ * shows a thrown kill switch; the arena labels each model's venue from its accounts). The stream's
+ * `live` events and models' status events make it stale (live/live-provider.tsx).
+ */
+export const LIVE_PATH = "/live";
+export const liveQuery = () => queryOptions({ queryKey: ["live"], queryFn: ({ signal }) => get<T.LiveStatusView>(LIVE_PATH, signal), refetchInterval: 60_000 });
+export const useLiveStatus = () => useQuery(liveQuery());
+
 export const useStrategies = () => useQuery({ queryKey: ["strategies"], queryFn: ({ signal }) => get<T.StrategyView[]>("/strategies", signal), staleTime: Infinity });
-export const useModels = () => useQuery({ queryKey: ["models"], queryFn: ({ signal }) => get<T.ModelView[]>("/models", signal) });
+/** Every model; `enabled: false` keeps it from being asked (a view that needs it only sometimes). */
+export const useModels = (enabled = true) => useQuery({ queryKey: ["models"], queryFn: ({ signal }) => get<T.ModelView[]>("/models", signal), enabled });
 export const useModel = (id: string) => useQuery({ queryKey: ["models", id], queryFn: ({ signal }) => get<T.ModelView>(`/models/${encodeURIComponent(id)}`, signal) });
 export const useAnalytics = (id: string) => useQuery({ queryKey: ["analytics", id], queryFn: ({ signal }) => get<T.AnalyticsView>(`/models/${encodeURIComponent(id)}/analytics`, signal) });
 export const useModelEquity = (id: string, window: T.EquityWindow) =>

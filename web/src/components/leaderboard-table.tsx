@@ -4,10 +4,15 @@ import type { LeaderboardRow } from "../api/types.ts";
 import type { SortKey, SortState } from "../lib/arena-sort.ts";
 import { pct, pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
 import type { FollowerSource } from "../lib/mirror-sources.ts";
+import type { VenueLike } from "../lib/venue.ts";
 import { MirrorOf, useFollowerSources } from "./leaderboard-mirror.tsx";
+import { HaltedModels, useRowLive } from "./leaderboard-venue.tsx";
+import { StatusBadge } from "./status-badge.tsx";
+import { VenueBadge } from "./venue-badge.tsx";
 
 interface Column {
-  key: SortKey;
+  /** "venue" is not sorted: the rows do not carry it (see leaderboard-venue.tsx). */
+  key: SortKey | "venue";
   label: string;
   num?: boolean;
   title?: string;
@@ -20,6 +25,7 @@ const COLUMNS: Column[] = [
   { key: "kind", label: "Kind" },
   { key: "strategy", label: "Strategy" },
   { key: "status", label: "Status" },
+  { key: "venue", label: "Venue", title: "paper: the exchange simulator; Lighter #account: real orders on Lighter" },
   { key: "equity", label: "Equity", num: true },
   { key: "returnPct", label: "Return", num: true, title: "Against the equity at the window's start" },
   { key: "realizedPnl", label: "Realized P&L", num: true, title: "Trades closed in the window, before fees (as the account shows it)" },
@@ -32,10 +38,18 @@ const COLUMNS: Column[] = [
 ];
 
 function HeaderCell({ column, sort, onSort }: { column: Column; sort: SortState; onSort: (key: SortKey) => void }) {
+  const key = column.key;
+  if (key === "venue") {
+    return (
+      <th title={column.title} scope="col">
+        {column.label}
+      </th>
+    );
+  }
   const active = sort.key === column.key;
   return (
     <th className={`sortable${column.num ? " num" : ""}${active ? " sorted" : ""}`} aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : "none"} title={column.title} scope="col">
-      <button type="button" className="th-button" onClick={() => onSort(column.key)}>
+      <button type="button" className="th-button" onClick={() => onSort(key)}>
         {column.label}
         <span className="sort-arrow" aria-hidden="true">
           {active ? (sort.dir === "asc" ? " ▲" : " ▼") : ""}
@@ -49,7 +63,7 @@ function HeaderCell({ column, sort, onSort }: { column: Column; sort: SortState;
  * One model's row: plain cells (a model's name is an ordinary link; the table navigates for it,
  * see onRowLink), so a hundred rows are a hundred small subtrees and no per-row subscriptions.
  */
-const Row = memo(function Row({ row, source }: { row: LeaderboardRow; source: FollowerSource | undefined }) {
+const Row = memo(function Row({ row, source, venue, haltReason }: { row: LeaderboardRow; source: FollowerSource | undefined; venue: VenueLike | undefined; haltReason: string | undefined }) {
   return (
     <tr data-model-id={row.id}>
       <td className="num muted">{row.rank}</td>
@@ -59,8 +73,9 @@ const Row = memo(function Row({ row, source }: { row: LeaderboardRow; source: Fo
       <td className="muted">{row.kind}</td>
       <td>{source ? <MirrorOf source={source} /> : row.strategy}</td>
       <td>
-        <span className={`badge ${row.status}`}>{row.status}</span>
+        <StatusBadge status={row.status} reason={haltReason} />
       </td>
+      <td>{venue && <VenueBadge venue={venue} />}</td>
       <td className="num">{usd(row.equity)}</td>
       <td className={`num ${pnlClass(row.returnPct)}`}>{pct(row.returnPct, { signed: true })}</td>
       <td className={`num ${pnlClass(row.realizedPnl)}`}>{usd(row.realizedPnl, { signed: true })}</td>
@@ -109,28 +124,32 @@ function onRowLink(navigate: (to: string) => void) {
   };
 }
 
-/** The arena's table: one row per model, every column sortable (the arrow shows the direction). */
+/** The arena's table: one row per model, every column but the venue sortable (the arrow shows the direction); halted models named above it. */
 export function LeaderboardTable({ rows, sort, onSort }: { rows: LeaderboardRow[]; sort: SortState; onSort: (key: SortKey) => void }) {
   const limit = useRowLimit(rows.length);
   const [, navigate] = useLocation();
   const onClick = useMemo(() => onRowLink(navigate), [navigate]);
   const sources = useFollowerSources(rows);
+  const { venueOf, haltReasons } = useRowLive(rows);
   return (
-    <div className="table-wrap">
-      <table data-testid="leaderboard" className="leaderboard">
-        <thead>
-          <tr>
-            {COLUMNS.map((c) => (
-              <HeaderCell key={c.key} column={c} sort={sort} onSort={onSort} />
+    <>
+      <HaltedModels rows={rows} haltReasons={haltReasons} />
+      <div className="table-wrap">
+        <table data-testid="leaderboard" className="leaderboard">
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <HeaderCell key={c.key} column={c} sort={sort} onSort={onSort} />
+              ))}
+            </tr>
+          </thead>
+          <tbody onClick={onClick}>
+            {(limit < rows.length ? rows.slice(0, limit) : rows).map((r) => (
+              <Row key={r.id} row={r} source={sources.get(r.id)} venue={venueOf(r.id)} haltReason={haltReasons.get(r.id)} />
             ))}
-          </tr>
-        </thead>
-        <tbody onClick={onClick}>
-          {(limit < rows.length ? rows.slice(0, limit) : rows).map((r) => (
-            <Row key={r.id} row={r} source={sources.get(r.id)} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }

@@ -19,7 +19,7 @@ export function LiveFeedItem({ row, modelName }: { row: FeedRow; modelName: stri
             mirror
           </Link>
         ) : (
-          <span className="badge">{row.kind === "invocation" ? "decision" : row.kind}</span>
+          <span className="badge">{row.kind === "invocation" ? "decision" : row.kind === "live" ? "kill switch" : row.kind}</span>
         )}
         <span className={`badge ${TONE_CLASS[row.tone]}`}>{row.action.replace(/_/g, " ")}</span>
       </span>

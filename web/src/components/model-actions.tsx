@@ -7,7 +7,11 @@ import { usd } from "../lib/format.ts";
 import { refreshAfter, type ModelAction } from "../lib/model-refresh.ts";
 import { ConfirmButton, ErrorBox } from "./ui.tsx";
 
-/** Pause or resume the model; in simulation, reset its account to the initial capital. */
+/**
+ * Pause or resume the model; in simulation, reset a paper model's account to the initial capital.
+ * A halted model is not resumed here (the server refuses, and its message is shown): a person
+ * adopts the exchange's state instead (model-live.tsx).
+ */
 export function ModelActions({ model }: { model: ModelView }) {
   const client = useQueryClient();
   const health = useHealth();
@@ -15,6 +19,7 @@ export function ModelActions({ model }: { model: ModelView }) {
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const active = model.status === "active";
+  const halted = model.status === "halted";
   const path = `/models/${encodeURIComponent(model.id)}`;
 
   const act = async (action: ModelAction, run: () => Promise<string>) => {
@@ -53,11 +58,11 @@ export function ModelActions({ model }: { model: ModelView }) {
           className={active ? "" : "primary"}
           disabled={pending !== null}
           onClick={() => void toggle()}
-          title={active ? "The scheduler stops running this model" : "The scheduler runs this model again"}
+          title={halted ? "A halted model trades again once the exchange's state is adopted (below)" : active ? "The scheduler stops running this model" : "The scheduler runs this model again"}
         >
           {pending === "status" ? (active ? "Pausing…" : "Resuming…") : active ? "Pause" : "Resume"}
         </button>
-        {health.data?.mode === "simulation" && (
+        {health.data?.mode === "simulation" && model.venue.kind === "sim" && (
           <ConfirmButton className="danger" confirm="Close every position and reset the account to its initial capital?" onConfirm={() => void reset()} disabled={pending !== null}>
             {pending === "reset" ? "Resetting…" : "Reset account"}
           </ConfirmButton>

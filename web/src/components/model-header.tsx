@@ -2,8 +2,10 @@ import type { ReactNode } from "react";
 import { Link } from "wouter";
 import type { ModelView } from "../api/types.ts";
 import { fullTime, time } from "../lib/format.ts";
+import { StatusBadge } from "./status-badge.tsx";
+import { VenueBadge } from "./venue-badge.tsx";
 
-/** The model's name, what it is, its state, and the controls beside them. */
+/** The model's name, what it is, its state and venue, and the controls beside them. */
 export function ModelHeader({ model, actions }: { model: ModelView; actions: ReactNode }) {
   return (
     <div className="model-header">
@@ -12,7 +14,7 @@ export function ModelHeader({ model, actions }: { model: ModelView; actions: Rea
           <Link href="/">Arena</Link> / model
         </div>
         <h1>
-          {model.name} <span className={`badge ${model.status}`}>{model.status}</span>
+          {model.name} <StatusBadge status={model.status} reason={model.haltReason} /> <VenueBadge venue={model.venue} />
         </h1>
         <div className="row muted small">
           <span className="badge">{model.kind}</span>

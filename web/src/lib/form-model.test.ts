@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { checkModelForm, emptyModelForm, keyProblem, modelBody, type ModelForm } from "./form-model.ts";
+import { checkModelForm, emptyModelForm, keyProblem, lighterKeyProblem, modelBody, type ModelForm } from "./form-model.ts";
 
+const lighter = (over: Partial<ModelForm> = {}): ModelForm => ({
+  ...emptyModelForm,
+  name: "Live",
+  strategy: "momentum",
+  venue: "lighter",
+  accountIndex: "281",
+  apiKeyIndex: "3",
+  privateKeyEnv: "LIGHTER_API_KEY",
+  ...over,
+});
 const llm = (over: Partial<ModelForm> = {}): ModelForm => ({ ...emptyModelForm, kind: "llm", name: "Qwen", strategy: "baseline", model: "qwen2.5", ...over });
 
 describe("keyProblem", () => {
@@ -54,5 +64,37 @@ describe("modelBody", () => {
       llm: { baseUrl: "http://127.0.0.1:11434/v1", model: "qwen2.5", apiKeyEnv: "OPENROUTER_API_KEY", temperature: 0.7, maxSteps: 8 },
     });
     expect(modelBody(llm()).llm).toEqual({ baseUrl: "http://127.0.0.1:11434/v1", model: "qwen2.5" });
+  });
+});
+
+describe("a Lighter venue", () => {
+  const hexKey = "0a1b".repeat(20);
+
+  it("takes the name of the key's variable, never a key", () => {
+    expect(lighterKeyProblem("LIGHTER_API_KEY")).toBeNull();
+    for (const key of [hexKey, `0x${hexKey}`, "deadbeef".repeat(4)]) expect(lighterKeyProblem(key), key).toMatch(/looks like a private key.*LIGHTER_API_KEY/);
+    expect(lighterKeyProblem("lighter key")).toMatch(/environment variable's name/);
+  });
+
+  it("passes a complete account, ignoring the capital (the exchange's collateral is)", () => {
+    expect(checkModelForm(lighter({ initialCapital: "ten" }))).toEqual({});
+  });
+
+  it("checks each field under its server path", () => {
+    expect(Object.keys(checkModelForm(lighter({ accountIndex: "-1", apiKeyIndex: "255", privateKeyEnv: "" }))).sort()).toEqual(["venue.accountIndex", "venue.apiKeyIndex", "venue.privateKeyEnv"]);
+    expect(checkModelForm(lighter({ accountIndex: "1.5", apiKeyIndex: "x" }))).toHaveProperty(["venue.accountIndex"]);
+    expect(checkModelForm(lighter({ privateKeyEnv: hexKey }))["venue.privateKeyEnv"]).toMatch(/looks like a private key/);
+    expect(checkModelForm(lighter({ accountIndex: String(2 ** 48) }))).toHaveProperty(["venue.accountIndex"]);
+    expect(checkModelForm(lighter({ apiKeyIndex: "0" }))).toEqual({});
+  });
+
+  it("sends the venue with numbers and no capital; paper sends no venue", () => {
+    expect(modelBody(lighter({ accountIndex: " 281 ", privateKeyEnv: " LIGHTER_API_KEY " }))).toEqual({
+      name: "Live",
+      kind: "rule",
+      strategy: "momentum",
+      venue: { kind: "lighter", accountIndex: 281, apiKeyIndex: 3, privateKeyEnv: "LIGHTER_API_KEY" },
+    });
+    expect(modelBody({ ...lighter(), venue: "sim" })).not.toHaveProperty("venue");
   });
 });

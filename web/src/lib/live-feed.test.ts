@@ -105,6 +105,21 @@ describe("toFeedRow", () => {
     expect(isSnapshot(snap)).toBe(true);
   });
 
+  it("maps a model halted or made active again, with the reason", () => {
+    const halted = toFeedRow({ id: 30, type: "account", data: { modelId: "m3", action: "status", status: "halted", reason: "the exchange holds LONG 0.02 BTC that the database does not know" } }, at)!;
+    expect(halted).toMatchObject({ kind: "account", action: "halted", tone: "bad", modelId: "m3", reason: "the exchange holds LONG 0.02 BTC that the database does not know" });
+    expect(isSnapshot(halted)).toBe(false);
+    const active = toFeedRow({ id: 31, type: "account", data: { modelId: "m3", action: "status", status: "active", reason: null } }, at)!;
+    expect(active).toMatchObject({ action: "active", tone: "good", reason: null, detail: null });
+  });
+
+  it("maps the kill switch thrown (with the orders it canceled) and lifted", () => {
+    const halted = toFeedRow({ id: 32, type: "live", data: { halted: true, reason: "drill", canceledOrders: 2 } }, at)!;
+    expect(halted).toMatchObject({ kind: "live", action: "halted", tone: "bad", modelId: null, reason: "drill", detail: "all live trading, 2 open orders canceled" });
+    expect(toFeedRow({ id: 33, type: "live", data: { halted: true, reason: null, canceledOrders: 0 } }, at)).toMatchObject({ reason: null, detail: "all live trading" });
+    expect(toFeedRow({ id: 34, type: "live", data: { halted: false, reason: null, canceledOrders: 0 } }, at)).toMatchObject({ action: "resumed", tone: "good" });
+  });
+
   it("maps a finished decision with its tool calls or error", () => {
     const ok = toFeedRow(
       { id: 17, type: "invocation", data: { id: "i1", modelId: "m1", status: "ok", durationMs: 1234, toolCalls: [{ type: "CREATE_POSITION" }, { type: "HOLDING" }], failedToolCalls: 0 } },

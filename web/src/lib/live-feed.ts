@@ -4,7 +4,7 @@
  */
 import type { OrderSnapshot, PositionSnapshot } from "../api/types.ts";
 
-export type FeedKind = "order" | "position" | "account" | "invocation" | "mirror";
+export type FeedKind = "order" | "position" | "account" | "invocation" | "mirror" | "live";
 
 /** How a row is coloured: good news, bad news, or neither. */
 export type FeedTone = "good" | "bad" | "warn" | "neutral";
@@ -119,6 +119,24 @@ function positionRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unkn
 
 function accountRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unknown>): FeedRow {
   const action = str(data.action);
+  if (action === "status") {
+    // A model halted (its exchange and the database disagree) or made active again.
+    const status = str(data.status) ?? "changed";
+    return {
+      ...base,
+      kind: "account",
+      action: status,
+      tone: status === "halted" ? "bad" : status === "active" ? "good" : "neutral",
+      modelId: str(data.modelId),
+      symbol: null,
+      side: null,
+      quantity: null,
+      price: null,
+      pnl: null,
+      reason: str(data.reason),
+      detail: status === "halted" ? "nothing trades until a person resolves it" : null,
+    };
+  }
   const snapshot = action === null;
   return {
     ...base,
@@ -189,6 +207,26 @@ function mirrorRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unknow
   };
 }
 
+/** The live kill switch thrown (with the open orders it canceled) or lifted. */
+function liveRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unknown>): FeedRow {
+  const halted = data.halted === true;
+  const canceled = typeof data.canceledOrders === "number" ? data.canceledOrders : null;
+  return {
+    ...base,
+    kind: "live",
+    action: halted ? "halted" : "resumed",
+    tone: halted ? "bad" : "good",
+    modelId: null,
+    symbol: null,
+    side: null,
+    quantity: null,
+    price: null,
+    pnl: null,
+    reason: str(data.reason),
+    detail: halted ? `all live trading${canceled !== null && canceled > 0 ? `, ${canceled} open order${canceled === 1 ? "" : "s"} canceled` : ""}` : "all live trading",
+  };
+}
+
 /**
  * The row of one stream event, or null for what the feed does not show: market ticks (they have
  * no id and are the ticker's job) and anything unrecognised. `receivedAt` stands in for events
@@ -209,6 +247,8 @@ export function toFeedRow(event: FeedEvent, receivedAt: Date): FeedRow | null {
       return invocationRow(base, data);
     case "mirror":
       return mirrorRow(base, data);
+    case "live":
+      return liveRow(base, data);
     default:
       return null;
   }

@@ -10,6 +10,8 @@ const AFFECTED = {
   close: ["positions", "trades", "models", "leaderboard", "analytics", "equity", "orders"],
   exitPlan: ["positions", "orders"],
   reset: ["positions", "trades", "models", "leaderboard", "analytics", "equity", "orders", "invocations"],
+  // Adopting the exchange's state rewrites positions and cash (a ledger entry) and may end a halt.
+  reconcile: ["positions", "trades", "models", "leaderboard", "analytics", "equity", "orders", "live"],
 } as const;
 
 export type ModelAction = keyof typeof AFFECTED;

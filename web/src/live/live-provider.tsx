@@ -13,7 +13,7 @@ interface Live {
 const LiveContext = createContext<Live | null>(null);
 
 /** Every event name the server sends (a Record, so a name added on the server and not here fails the typecheck). */
-const EVENTS: Record<AppEvent["type"], true> = { order: true, position: true, account: true, invocation: true, market: true, mirror: true };
+const EVENTS: Record<AppEvent["type"], true> = { order: true, position: true, account: true, invocation: true, market: true, mirror: true, live: true };
 export const EVENT_NAMES = Object.keys(EVENTS) as ReadonlyArray<AppEvent["type"]>;
 
 /** Which cached queries an event makes stale (query keys start with the API path's first part). */
@@ -24,7 +24,17 @@ const STALE_BY_EVENT: Record<string, readonly string[]> = {
   invocation: ["invocations", "failures", "models", "scheduler"],
   // The mirrors page also writes each execution into its list at once (pages/mirrors.tsx); the refetch settles any race.
   mirror: ["mirrors", "mirror-executions", "mirror-metrics", "execution-audit"],
+  // The kill switch was thrown or lifted (the orders it cancels stream as order events).
+  live: ["live"],
 };
+
+/** A model halted or made active again (an `account` event with action "status"): live trading's view shows its status too. */
+const STATUS_STALE: readonly string[] = [...STALE_BY_EVENT.account!, "live"];
+
+function staleBy(e: StreamEvent): readonly string[] {
+  if (e.type === "account" && (e.data as { action?: unknown } | null)?.action === "status") return STATUS_STALE;
+  return STALE_BY_EVENT[e.type] ?? [];
+}
 
 /** Coalesces invalidations: a burst of events refetches each query once. */
 function invalidator(client: QueryClient) {
@@ -68,7 +78,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           const tick = e.data as MarketTick;
           client.setQueryData<MarketView[]>(["markets"], (old) => old?.map((m) => (m.symbol === tick.symbol ? { ...m, bid: tick.bid, ask: tick.ask, mid: tick.mid, updatedAt: tick.ts } : m)));
         } else {
-          invalidate(STALE_BY_EVENT[e.type] ?? []);
+          invalidate(staleBy(e));
         }
         for (const l of listeners.current) l(e);
       },

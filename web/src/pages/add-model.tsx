@@ -2,19 +2,42 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useLocation } from "wouter";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, send } from "../api/client.ts";
-import { useStrategies } from "../api/queries.ts";
+import { useLiveStatus, useStrategies } from "../api/queries.ts";
 import type { ModelView } from "../api/types.ts";
-import { checkModelForm, emptyModelForm, keyProblem, modelBody, type ModelForm } from "../lib/form-model.ts";
+import { checkModelForm, emptyModelForm, keyProblem, lighterKeyProblem, modelBody, VENUE_ERROR_FIELD, type ModelForm } from "../lib/form-model.ts";
 import { parseFieldErrors, placeFieldErrors } from "../lib/form-errors.ts";
 import { Card, ErrorBox, Loading, Segmented } from "../components/ui.tsx";
 import { FormField } from "../components/form-field.tsx";
+import { VenueFields } from "../components/add-model-venue.tsx";
 
 /** The inputs of this form, by the names the server gives fields in a 400. */
-const FIELDS = ["name", "kind", "strategy", "initialCapital", "llm.baseUrl", "llm.model", "llm.apiKeyEnv", "llm.temperature", "llm.maxSteps"] as const;
+const FIELDS = [
+  "name",
+  "kind",
+  "strategy",
+  "initialCapital",
+  "llm.baseUrl",
+  "llm.model",
+  "llm.apiKeyEnv",
+  "llm.temperature",
+  "llm.maxSteps",
+  "venue",
+  "venue.accountIndex",
+  "venue.apiKeyIndex",
+  "venue.privateKeyEnv",
+] as const;
 
-/** `/models/new`: a rule model (a strategy) or an LLM model (a prompt variant and an OpenAI-compatible endpoint). */
+const LLM_KEYS: ReadonlySet<string> = new Set(["baseUrl", "model", "apiKeyEnv", "temperature", "maxSteps"]);
+const VENUE_KEYS: ReadonlySet<string> = new Set(["accountIndex", "apiKeyIndex", "privateKeyEnv"]);
+
+/**
+ * `/models/new`: a rule model (a strategy) or an LLM model (a prompt variant and an OpenAI-compatible
+ * endpoint), trading on paper or on a Lighter account (named by its index, its API key's index and
+ * the environment variable holding that key: never the key).
+ */
 export function AddModelPage() {
   const strategies = useStrategies();
+  const live = useLiveStatus();
   const client = useQueryClient();
   const [, navigate] = useLocation();
   const [form, setForm] = useState<ModelForm>(emptyModelForm);
@@ -33,7 +56,7 @@ export function AddModelPage() {
 
   const set = <K extends keyof ModelForm>(key: K, value: ModelForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
-    const path = key === "baseUrl" || key === "model" || key === "apiKeyEnv" || key === "temperature" || key === "maxSteps" ? `llm.${key}` : key;
+    const path = LLM_KEYS.has(key) ? `llm.${key}` : VENUE_KEYS.has(key) ? `venue.${key}` : key;
     if (errors[path]) setErrors(({ [path]: _, ...rest }) => rest);
   };
 
@@ -47,7 +70,7 @@ export function AddModelPage() {
     setSending(true);
     try {
       const model = await send<ModelView>("POST", "/models", modelBody(form));
-      void client.invalidateQueries({ predicate: (q) => ["models", "leaderboard", "equity"].includes(String(q.queryKey[0])) });
+      void client.invalidateQueries({ predicate: (q) => ["models", "leaderboard", "equity", "live"].includes(String(q.queryKey[0])) });
       navigate(`/models/${encodeURIComponent(model.id)}`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) {
@@ -56,6 +79,9 @@ export function AddModelPage() {
         setOther(placed.other);
       } else if (err instanceof ApiError && err.code === "name_taken") {
         setErrors({ name: err.message });
+      } else if (err instanceof ApiError && VENUE_ERROR_FIELD[err.code]) {
+        // The Lighter account was checked and refused: the message goes under the input to fix.
+        setErrors({ [VENUE_ERROR_FIELD[err.code]!]: `${err.message} (${err.code})` });
       } else {
         setFailure(err);
       }
@@ -65,6 +91,7 @@ export function AddModelPage() {
   };
 
   const keyWarning = form.kind === "llm" ? keyProblem(form.apiKeyEnv) : null;
+  const lighterKeyWarning = form.venue === "lighter" ? lighterKeyProblem(form.privateKeyEnv) : null;
 
   return (
     <div className="stack">
@@ -100,9 +127,12 @@ export function AddModelPage() {
               </select>
             )}
           </FormField>
-          <FormField label="Initial capital (USD)" error={errors.initialCapital} hint="Empty for the server's default.">
-            <input value={form.initialCapital} onChange={(e) => set("initialCapital", e.target.value)} inputMode="decimal" className="num-input" />
-          </FormField>
+          <VenueFields form={form} set={set} errors={errors} keyWarning={lighterKeyWarning} mode={live.data?.mode} />
+          {form.venue === "sim" && (
+            <FormField label="Initial capital (USD)" error={errors.initialCapital} hint="Empty for the server's default.">
+              <input value={form.initialCapital} onChange={(e) => set("initialCapital", e.target.value)} inputMode="decimal" className="num-input" />
+            </FormField>
+          )}
           {form.kind === "llm" && (
             <fieldset className="llm-fields">
               <legend>LLM connection</legend>
@@ -145,7 +175,9 @@ export function AddModelPage() {
             <button type="submit" className="primary" disabled={sending || strategies.isPending}>
               {sending ? "Creating…" : "Create model"}
             </button>
-            <span className="muted small">It starts active: the scheduler runs it in the next cycle.</span>
+            <span className="muted small">
+              {form.venue === "lighter" ? "It starts active: from the next cycle its orders go to Lighter, with real money." : "It starts active: the scheduler runs it in the next cycle."}
+            </span>
           </div>
         </form>
       </Card>

@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useState } from "react";
 import type { QueryClient } from "@tanstack/react-query";
 import { Link } from "wouter";
-import { equityCurvesQuery, healthQuery, leaderboardQuery, marketsQuery, useEquityCurves, useLeaderboard, useStrategies } from "../api/queries.ts";
+import { equityCurvesQuery, healthQuery, leaderboardQuery, liveQuery, marketsQuery, useEquityCurves, useLeaderboard, useStrategies } from "../api/queries.ts";
 import type { LeaderboardWindow } from "../api/types.ts";
 import { ARENA_CURVE_POINTS, ArenaEquity } from "../components/arena-equity.tsx";
 import { LeaderboardTable } from "../components/leaderboard-table.tsx";
@@ -14,9 +14,10 @@ const DEFAULT_WINDOW: LeaderboardWindow = "all";
 
 /**
  * Puts the arena's first reads into the cache: its leaderboard and curves (default window and
- * sort, no filter), the ticker's markets and the header's health, the requests index.html starts
- * before the script loads. main.tsx waits for this before the first render, so the first screen
- * is drawn once, complete, rather than as loading states filled in one by one.
+ * sort, no filter), the ticker's markets, the header's health and live trading's status (each
+ * row's venue), the requests index.html starts before the script loads. main.tsx waits for this
+ * before the first render, so the first screen is drawn once, complete, rather than as loading
+ * states filled in one by one.
  */
 export function prefetchArena(client: QueryClient): Promise<unknown> {
   return Promise.all([
@@ -24,6 +25,7 @@ export function prefetchArena(client: QueryClient): Promise<unknown> {
     client.prefetchQuery(equityCurvesQuery(DEFAULT_WINDOW, ARENA_CURVE_POINTS)),
     client.prefetchQuery(marketsQuery()),
     client.prefetchQuery(healthQuery()),
+    client.prefetchQuery(liveQuery()),
   ]);
 }
 

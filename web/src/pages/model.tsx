@@ -7,12 +7,16 @@ import { ModelAnalytics } from "../components/model-analytics.tsx";
 import { ModelDecisions } from "../components/model-decisions.tsx";
 import { ModelEquity } from "../components/model-equity.tsx";
 import { ModelHeader } from "../components/model-header.tsx";
+import { ModelLive } from "../components/model-live.tsx";
 import { ModelPositions } from "../components/model-positions.tsx";
 import { ModelRiskLimits, ModelRunStats } from "../components/model-risk.tsx";
 import { ModelTrades } from "../components/model-trades.tsx";
 import { Empty, ErrorBox, Loading } from "../components/ui.tsx";
 
-/** One model in full: account, performance, positions, trades, decisions, limits, and its controls. */
+/**
+ * One model in full: account, performance, positions, trades, decisions, limits, and its controls;
+ * a live model's account and link, and a halted one's reason and way out, above them.
+ */
 export function ModelPage({ id }: { id: string }) {
   const q = useModel(id);
   if (q.isPending) return <Loading what="the model" />;
@@ -38,6 +42,7 @@ export function ModelPage({ id }: { id: string }) {
     <div className="model-page stack">
       <ModelHeader model={model} actions={<ModelActions model={model} />} />
       {q.error && <ErrorBox error={q.error} what="Showing the last figures; refreshing failed" />}
+      {(model.venue.kind === "lighter" || model.status === "halted") && <ModelLive key={model.id} model={model} />}
       <div className="grid model-grid">
         <ModelAccount model={model} />
         <ModelEquity model={model} />
