@@ -25,6 +25,12 @@ export interface Venue {
    */
   readonly knowsEveryOrder?: boolean;
   /**
+   * True for a venue that can hold a position's stop and target itself, as reduce-only trigger
+   * orders (Lighter's stop-loss and take-profit types): the trading service then places them
+   * beside its own exit engine, which stays armed as the backstop.
+   */
+  readonly holdsExitOrders?: boolean;
+  /**
    * In-process venues only: the database transaction that recorded this order (the last one of
    * the account) failed, so the venue forgets it and undoes what it did to the account. The
    * venue must never hold what the database does not. False when it could not undo it exactly
@@ -63,6 +69,19 @@ export interface Venue {
    * (report.fills holds the new fills), a GTT order expired. Returns an unsubscribe function.
    */
   onOrderUpdate(listener: (report: OrderReport) => void): () => void;
+  /** Funding payments the venue charged or paid an account (live venues report them; each at least once). */
+  onFunding?(listener: (payment: FundingPayment) => void): () => void;
+}
+
+export interface FundingPayment {
+  venue: string;
+  accountId: string;
+  /** Unique per venue and account: the idempotency key of the payment in the database. */
+  paymentId: string;
+  symbol: string;
+  /** The change to the account's cash: negative when it paid. */
+  amount: Micro;
+  ts: number;
 }
 
 export interface PlaceOrder {
@@ -81,6 +100,11 @@ export interface PlaceOrder {
   postOnly?: boolean;
   reduceOnly?: boolean;
   leverage: LeverageCenti;
+  /**
+   * A trigger order (venues with holdsExitOrders): rests untriggered until the mark price reaches
+   * `priceTicks`, then executes at the market. STOP is a stop-loss, TARGET a take-profit.
+   */
+  trigger?: { kind: "STOP" | "TARGET"; priceTicks: number };
 }
 
 export interface VenueFill {

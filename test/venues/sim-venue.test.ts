@@ -154,7 +154,7 @@ describe("SimVenue prices", () => {
     expect(venue.book("BTC", 5)).toMatchObject({ bids: [[99_900, 50]], asks: [[100_100, 50]] });
   });
 
-  it("extra slippage never takes a fill past the order's limit or the market bound", async () => {
+  it("extra slippage never takes a limit order's fill past its limit; a market order's fills slip in full", async () => {
     const { venue, clock } = sim({ extraSlippageBps: 10 });
     funded(venue, "alice");
     const bids: Level[] = [
@@ -176,19 +176,19 @@ describe("SimVenue prices", () => {
     const roomy = await venue.placeOrder(limit("alice", "BUY", 100_200, 5, "IOC"));
     expect(priceLots(roomy.fills)).toEqual([[100_116, 5]]);
 
-    // A market order: mid = (100000 + 101000) / 2 = 100500, bound = 100500 x 1.01 = 101505;
-    // 100 bp of slippage on 101000 would be 102010, past the bound.
+    // A market order's cap is on the book's average (Lighter's rule), so the modelled adverse move
+    // applies in full: 100 bp on 101000 = 101000 x 1.01 = 102010.
     const wide = sim({ extraSlippageBps: 100 });
     funded(wide.venue, "alice");
     snapshot(wide.venue, wide.clock, [[100_000, 5]], [[101_000, 5]]);
     const m = await wide.venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 5 }));
-    expect(priceLots(m.fills)).toEqual([[101_505, 5]]);
+    expect(priceLots(m.fills)).toEqual([[102_010, 5]]);
   });
 
-  it("a market order stops walking at the worst price, 100 bp from mid by default", async () => {
+  it("a market order walks while its average stays within 100 bp of the touch, then takes the part of the next level that keeps it there", async () => {
     const { venue, clock } = sim();
     funded(venue, "alice", "bob");
-    // mid = floor((100000 + 100010) / 2) = 100005; BUY bound = floor(100005 x 1.01) = floor(101005.05) = 101005.
+    // Touch 100010: BUY bound = floor(100010 x 1.01) = floor(101010.1) = 101010.
     snapshot(
       venue,
       clock,
@@ -196,52 +196,69 @@ describe("SimVenue prices", () => {
       [
         [100_010, 5],
         [100_500, 5],
-        [101_100, 5],
+        [101_100, 200],
       ],
     );
-    const buy = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 15 }));
+    const buy = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 200 }));
+    // 5 @ 100010 + 5 @ 100500 = 1002550 over 10 lots; q more at 101100 while
+    // (1002550 + 101100 q) / (10 + q) <= 101010, i.e. q <= (1010100 - 1002550) / 90 = 83.9: 83 lots.
     expect(priceLots(buy.fills)).toEqual([
       [100_010, 5],
       [100_500, 5],
+      [101_100, 83],
     ]);
-    expect(buy).toMatchObject({ status: "CANCELED", filledLots: 10, reason: "ioc_remainder_canceled" });
-    expect(venue.book("BTC", 5)!.asks).toEqual([[101_100, 5]]);
+    expect(buy).toMatchObject({ status: "CANCELED", filledLots: 93, reason: "ioc_remainder_canceled" });
+    expect(venue.book("BTC", 5)!.asks).toEqual([[101_100, 117]]);
 
-    // SELL bound = ceil(100005 x 0.99) = ceil(99004.95) = 99005.
+    // Touch 100000: SELL bound = ceil(100000 x 0.99) = 99000. 5 @ 100000 + 5 @ 99500 = 997500 over
+    // 10 lots; q more at 98900 while (997500 + 98900 q) / (10 + q) >= 99000, i.e. q <= 7500 / 100 = 75.
     snapshot(
       venue,
       clock,
       [
         [100_000, 5],
         [99_500, 5],
-        [98_900, 5],
+        [98_900, 200],
       ],
       [[100_010, 10]],
     );
-    const sell = await venue.placeOrder(order({ accountId: "bob", side: "SELL", lots: 15 }));
+    const sell = await venue.placeOrder(order({ accountId: "bob", side: "SELL", lots: 200 }));
     expect(priceLots(sell.fills)).toEqual([
       [100_000, 5],
       [99_500, 5],
+      [98_900, 75],
     ]);
-    expect(sell.filledLots).toBe(10);
+    expect(sell.filledLots).toBe(85);
   });
 
-  it("a market order with nothing inside the bound fills nothing; an explicit worst price overrides the default", async () => {
+  it("an explicit worst price caps the average: nothing when even the touch is past it, exactly the cap when it is reached", async () => {
     const { venue, clock } = sim();
     funded(venue, "alice");
-    // mid = 95000, bound = 95950: the only ask, 100000, is beyond it.
-    snapshot(venue, clock, [[90_000, 5]], [[100_000, 5]]);
-    const none = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 1 }));
+    snapshot(
+      venue,
+      clock,
+      [[90_000, 5]],
+      [
+        [100_000, 5],
+        [100_100, 5],
+      ],
+    );
+    const none = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 1, priceTicks: 99_999 }));
     expect(none).toMatchObject({ status: "CANCELED", filledLots: 0, fills: [], reason: "no_liquidity_within_bound" });
-
-    const explicit = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 1, priceTicks: 100_000 }));
-    expect(priceLots(explicit.fills)).toEqual([[100_000, 1]]);
+    // 5 @ 100000, then q @ 100100 with (500000 + 100100 q) / (5 + q) <= 100050: q <= 250 / 50 = 5.
+    const capped = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 10, priceTicks: 100_050 }));
+    expect(priceLots(capped.fills)).toEqual([
+      [100_000, 5],
+      [100_100, 5],
+    ]);
+    expect(capped.status).toBe("FILLED");
   });
 
   it("marketPriceBoundBps narrows the walk", async () => {
     const { venue, clock } = sim({ marketPriceBoundBps: 20 });
     funded(venue, "alice");
-    // bound = floor(100005 x 1.002) = floor(100205.01) = 100205: only the first level.
+    // bound = floor(100010 x 1.002) = floor(100210.02) = 100210; after 5 @ 100010 (500050),
+    // q @ 100500 with (500050 + 100500 q) / (5 + q) <= 100210: q <= 1000 / 290 = 3.4, so 3.
     snapshot(
       venue,
       clock,
@@ -252,7 +269,10 @@ describe("SimVenue prices", () => {
       ],
     );
     const r = await venue.placeOrder(order({ accountId: "alice", side: "BUY", lots: 10 }));
-    expect(priceLots(r.fills)).toEqual([[100_010, 5]]);
+    expect(priceLots(r.fills)).toEqual([
+      [100_010, 5],
+      [100_500, 3],
+    ]);
   });
 });
 

@@ -5,13 +5,13 @@ import type { Logger } from "../../core/logger.js";
 import { silentLogger } from "../../core/logger.js";
 import type { MarketSpec } from "../../core/market.js";
 import { TERMINAL_ORDER_STATUSES } from "../../core/types.js";
-import type { OrderReport, PlaceOrder, Venue, VenuePosition } from "../venue.js";
+import type { FundingPayment, OrderReport, PlaceOrder, Venue, VenuePosition } from "../venue.js";
 import type { MarketCatalog } from "./catalog.js";
 import { clientOrderIndexOf } from "./client-index.js";
 import { LighterApiError, LighterLocalRefusal, LighterTransportError } from "./errors.js";
 import { NonceManager } from "./nonce-manager.js";
 import { usd, type Micro } from "../../core/money.js";
-import type { DetailedAccount, DetailedAccounts, EnrichedTx, NextNonce, Order, Orders, Trade, Trades } from "./openapi.js";
+import type { DetailedAccount, DetailedAccounts, EnrichedTx, PositionFunding, NextNonce, Order, Orders, Trade, Trades } from "./openapi.js";
 import { boundPrice, fokFillable } from "./order-price.js";
 import { OrderTracker, type TrackedOrder } from "./order-tracker.js";
 import { ERROR, GTC_EXPIRY_MS, MIN_ORDER_EXPIRY_MS, rejectionReason, TX_STATUS, TX_VALIDITY_MS } from "./protocol.js";
@@ -75,8 +75,10 @@ interface Linked {
  */
 export class LighterVenue implements Venue {
   readonly name = "lighter";
+  readonly holdsExitOrders = true;
   private readonly accounts = new Map<string, Linked>();
   private readonly listeners = new Set<(r: OrderReport) => void>();
+  private readonly fundingListeners = new Set<(p: FundingPayment) => void>();
   private readonly logger: Logger;
   private readonly unsubscribeReconnect: () => void;
   private readonly confirmMs: number;
@@ -107,6 +109,11 @@ export class LighterVenue implements Venue {
     return () => this.listeners.delete(listener);
   }
 
+  onFunding(listener: (payment: FundingPayment) => void): () => void {
+    this.fundingListeners.add(listener);
+    return () => this.fundingListeners.delete(listener);
+  }
+
   /** Starts trading an account: its private channels are subscribed with a token its key signs. */
   link(binding: LighterAccountBinding): void {
     if (this.accounts.has(binding.accountId)) return;
@@ -125,9 +132,12 @@ export class LighterVenue implements Venue {
     const auth = () => this.token(linked);
     const offOrders = this.options.socket.subscribe(`account_all_orders/${binding.accountIndex}`, (f) => this.onOrders(linked, f), auth);
     const offTrades = this.options.socket.subscribe(`account_all_trades/${binding.accountIndex}`, (f) => this.onTrades(linked, f), auth);
+    // Funding payments (and, on subscribing, the recent ones again: recording is idempotent).
+    const offAll = this.options.socket.subscribe(`account_all/${binding.accountIndex}`, (f) => this.onAccount(linked, f), auth);
     linked.unsubscribe = () => {
       offOrders();
       offTrades();
+      offAll();
       for (const cancel of linked.expiries.values()) cancel();
     };
     this.accounts.set(binding.accountId, linked);
@@ -297,8 +307,18 @@ export class LighterVenue implements Venue {
     let type: number = ORDER_TYPE.limit;
     let timeInForce: number = TIME_IN_FORCE.immediateOrCancel;
     let orderExpiry = 0;
+    let triggerPrice = 0;
     let localExpiry: number | undefined;
-    if (req.type === "MARKET") {
+    if (req.trigger) {
+      // A stop-loss / take-profit: rests until the mark reaches the trigger, then executes as a
+      // market order whose average price is bounded from the trigger (Lighter: TIF IOC, expiry set).
+      type = req.trigger.kind === "STOP" ? ORDER_TYPE.stopLoss : ORDER_TYPE.takeProfit;
+      const touch = { symbol: market.symbol, ts: now, bids: [[req.trigger.priceTicks, 1] as const], asks: [[req.trigger.priceTicks, 1] as const] };
+      price = boundPrice(touch, req.side, this.options.marketBoundBps ?? 100)!;
+      orderExpiry = now + GTC_EXPIRY_MS;
+      triggerPrice = req.trigger.priceTicks;
+      if (triggerPrice <= 0 || triggerPrice > 0xffff_ffff) return "invalid_price";
+    } else if (req.type === "MARKET") {
       type = ORDER_TYPE.market;
       price = req.priceTicks ?? boundPrice(book, req.side, this.options.marketBoundBps ?? 100);
       if (price === undefined) return "no_market_data";
@@ -326,7 +346,7 @@ export class LighterVenue implements Venue {
       type,
       timeInForce,
       reduceOnly: req.reduceOnly ?? false,
-      triggerPrice: 0,
+      triggerPrice,
       orderExpiry,
       ...(localExpiry !== undefined ? { localExpiry } : {}),
     };
@@ -441,6 +461,26 @@ export class LighterVenue implements Venue {
 
   private onTrades(linked: Linked, frame: Frame): void {
     for (const list of Object.values((frame.trades ?? {}) as Record<string, Trade[]>)) for (const t of list) linked.tracker.onTrade(t);
+  }
+
+  private onAccount(linked: Linked, frame: Frame): void {
+    const histories = (frame.funding_histories ?? {}) as Record<string, PositionFunding[]>;
+    for (const list of Object.values(histories)) {
+      for (const f of list) {
+        const m = this.options.catalog.byMarketId(f.market_id);
+        if (!m) continue;
+        const payment: FundingPayment = {
+          venue: this.name,
+          accountId: linked.binding.accountId,
+          paymentId: `${linked.binding.accountIndex}-${f.market_id}-${f.funding_id}`,
+          symbol: m.spec.symbol,
+          // `change` is the account's cash change (negative when it paid): exact decimal dollars.
+          amount: usd(f.change),
+          ts: f.timestamp,
+        };
+        for (const l of this.fundingListeners) l(payment);
+      }
+    }
   }
 
   private async resyncAll(): Promise<void> {

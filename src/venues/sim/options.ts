@@ -13,7 +13,7 @@ export interface SimOptions {
   takerFeeBps: number;
   /** Extra slippage on every taker fill on top of what walking the book costs, adverse on both sides. */
   extraSlippageBps: number;
-  /** A market order never fills worse than this distance from mid (Lighter's 1% buffer). */
+  /** A market order's average fill price is never worse than this distance from the touch (Lighter's 1% bound). */
   marketPriceBoundBps: number;
   /** Simulated order latency, drawn from the seeded RNG in [minMs, maxMs]. */
   latency: { minMs: number; maxMs: number };

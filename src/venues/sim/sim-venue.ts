@@ -9,7 +9,7 @@ import { OrderBook } from "../../book/order-book.js";
 import { MarketRoom } from "../../market/market-room.js";
 import type { OrderReport, PlaceOrder, Venue, VenueFill, VenuePosition } from "../venue.js";
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from "./options.js";
-import { marketBound, slip, withinLimit } from "./pricing.js";
+import { capAverage, marketBound, slip, withinLimit } from "./pricing.js";
 import { SimAccount } from "./sim-account.js";
 
 interface SimOrder {
@@ -261,7 +261,10 @@ export class SimVenue implements Venue {
       if (reducible === 0) return this.finish(order, "REJECTED", "reduce_only_no_position");
       lots = Math.min(lots, reducible);
     }
-    const limit = req.type === "MARKET" ? (req.priceTicks ?? marketBound(mid, req.side, this.opts.marketPriceBoundBps)) : req.priceTicks;
+    // A market order's worst price is measured from the touch, as Lighter's own helpers do.
+    const touchForMarket = req.side === "BUY" ? book.bestAsk() : book.bestBid();
+    if (req.type === "MARKET" && req.priceTicks === undefined && touchForMarket === undefined) return this.finish(order, "CANCELED", "no_liquidity_within_bound");
+    const limit = req.type === "MARKET" ? (req.priceTicks ?? marketBound(touchForMarket!, req.side, this.opts.marketPriceBoundBps)) : req.priceTicks;
     if (limit === undefined || !Number.isSafeInteger(limit) || limit <= 0) return this.finish(order, "REJECTED", "invalid_price");
 
     const takerSide = req.side === "BUY" ? "BUY" : "SELL";
@@ -271,7 +274,9 @@ export class SimVenue implements Venue {
         return this.finish(order, "REJECTED", "post_only_would_cross");
       }
     }
-    const plan = req.postOnly ? { fills: [], filled: 0 } : book.walk(takerSide, lots, limit);
+    // A limit order takes levels up to its price; a market order's price caps its AVERAGE fill
+    // price (Lighter's rule): it walks on while the running average stays within it.
+    const plan = req.postOnly ? { fills: [], filled: 0 } : req.type === "MARKET" ? capAverage(book.walk(takerSide, lots), req.side, limit) : book.walk(takerSide, lots, limit);
     if (req.timeInForce === "FOK" && plan.filled < lots) return this.finish(order, "CANCELED", "fok_unfillable");
 
     const rests = req.type === "LIMIT" && (req.timeInForce === "GTC" || req.timeInForce === "GTT");
@@ -283,9 +288,9 @@ export class SimVenue implements Venue {
 
     const fills: VenueFill[] = [];
     for (const level of plan.fills) {
-      // Slippage models an adverse move, but never past the order's own worst price (its limit, or the market bound).
+      // Slippage models an adverse move, but never past a limit order's own price.
       const slipped = slip(level.price, req.side, this.opts.extraSlippageBps);
-      const price = withinLimit(req.side, slipped, limit) ? slipped : limit;
+      const price = req.type === "MARKET" || withinLimit(req.side, slipped, limit) ? slipped : limit;
       fills.push(this.fill(market, account, order, price, level.lots, "TAKER"));
     }
     book.consume(takerSide, plan.fills);
