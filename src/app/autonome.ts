@@ -223,6 +223,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   }
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update")));
   lighterVenue?.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a Lighter order update")));
+  lighterVenue?.onFunding((p) => void service.recordFunding(p).catch((e: unknown) => logger.error({ err: e, paymentId: p.paymentId }, "could not record a Lighter funding payment")));
   const exits = new ExitEngine({ service, uow, markets, now: () => clock.now(), logger });
 
   for (const row of await db.select({ id: models.id, config: models.config }).from(models)) {
@@ -469,7 +470,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         );
       };
       every(60_000, () => equity.snapshot());
-      if (role === "server" && liveAccounts.linkedIds().length > 0) {
+      // Every live account is compared with its exchange now and each interval (accounts created later too).
+      if (role === "server" && config.mode === "live") {
         every(config.reconcileIntervalMs, async () => void (await reconciler.checkAll()));
         await reconciler.checkAll();
       }

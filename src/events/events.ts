@@ -66,6 +66,8 @@ export type AccountReset = { type: "AccountReset"; v: 1; modelId: string; cash: 
 export type EquitySnapshotted = { type: "EquitySnapshotted"; v: 1; modelId: string; ts: string; figures: AccountFigures };
 /** A copy-trading execution changed state (claimed work finished, resting, or its outcome recorded): the API's execution view. */
 export type MirrorExecuted = { type: "MirrorExecuted"; v: 1; modelId: string; execution: Record<string, unknown> & { id: string; mirrorId: string; state: string } };
+/** A live venue charged or paid the account funding (amount: the cash change, negative when paid). */
+export type FundingPaid = { type: "FundingPaid"; v: 1; modelId: string; symbol: string; amount: string; paymentId: string };
 /** A model was halted (a live account whose venue state differs from ours) or made active again. */
 export type ModelStatusChanged = { type: "ModelStatusChanged"; v: 1; modelId: string; status: string; reason: string | null };
 /** The live kill switch was thrown or lifted (modelId is empty: it concerns every live model). */
@@ -93,7 +95,8 @@ export type DomainEvent =
   | InvocationFinished
   | MirrorExecuted
   | ModelStatusChanged
-  | LiveSwitched;
+  | LiveSwitched
+  | FundingPaid;
 
 export type DomainEventType = DomainEvent["type"];
 
@@ -122,6 +125,7 @@ export const events = {
   mirrorExecuted: (b: Body<MirrorExecuted>): MirrorExecuted => ({ type: "MirrorExecuted", v: 1, ...b }),
   modelStatusChanged: (b: Body<ModelStatusChanged>): ModelStatusChanged => ({ type: "ModelStatusChanged", v: 1, ...b }),
   liveSwitched: (b: Body<LiveSwitched>): LiveSwitched => ({ type: "LiveSwitched", v: 1, ...b }),
+  fundingPaid: (b: Body<FundingPaid>): FundingPaid => ({ type: "FundingPaid", v: 1, ...b }),
   /** The event for a venue's answer, by the order's new status (and whether this answer filled anything). */
   orderUpdated(status: string, filled: boolean, b: { modelId: string; order: OrderSnapshot }): DomainEvent {
     if (filled || status === "FILLED" || status === "PARTIALLY_FILLED") return status === "FILLED" ? events.orderFilled(b) : events.orderPartiallyFilled(b);
@@ -183,6 +187,8 @@ export function toWire(e: DomainEvent): { name: WireName; data: Record<string, u
       return { name: "account", data: { modelId: e.modelId, action: "status", status: e.status, reason: e.reason } };
     case "LiveSwitched":
       return { name: "live", data: { halted: e.halted, reason: e.reason, canceledOrders: e.canceledOrders } };
+    case "FundingPaid":
+      return { name: "account", data: { modelId: e.modelId, action: "funding", symbol: e.symbol, amount: e.amount, paymentId: e.paymentId } };
   }
 }
 
@@ -208,6 +214,7 @@ const TYPES: ReadonlySet<string> = new Set<DomainEventType>([
   "MirrorExecuted",
   "ModelStatusChanged",
   "LiveSwitched",
+  "FundingPaid",
 ]);
 
 export function isDomainEventType(type: string): type is DomainEventType {

@@ -5,6 +5,7 @@ import { liveControl } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { events } from "../events/events.js";
 import type { TradingService } from "../trading/trading-service.js";
+import { EXIT_ORDER_PREFIX } from "../trading/exit-orders.js";
 import type { LiveAccounts } from "./live-accounts.js";
 
 export interface LiveSwitchState {
@@ -14,8 +15,9 @@ export interface LiveSwitchState {
 }
 
 /**
- * The live kill switch. Thrown, it cancels every open order of every live model and refuses new
- * entries (exits still go out: a stop must be able to close a position); lifted, trading goes on.
+ * The live kill switch. Thrown, it cancels every open entry order of every live model and
+ * refuses new entries; exits still go out and the exchange-held stops and targets stay (they can
+ * only reduce a position, and protect it meanwhile). Lifted, trading goes on.
  * Its state is a database row, so a restart comes back halted if it was.
  */
 export class KillSwitch {
@@ -45,6 +47,8 @@ export class KillSwitch {
       const venue = this.deps.service.venueOf(modelId);
       try {
         for (const o of await venue.openOrders(modelId)) {
+          // A position's stop and target stay: they can only reduce it, and protect it meanwhile.
+          if (o.clientOrderId.startsWith(EXIT_ORDER_PREFIX)) continue;
           try {
             await this.deps.service.cancelOrder(modelId, o.clientOrderId);
             canceled++;

@@ -51,10 +51,12 @@ export class LiveService implements LiveApi {
   }
 
   halt(reason: string | null) {
+    if (this.d.mode !== "live") return Promise.reject(rejected("live_trading_unavailable", "live trading is off (TRADING_MODE=simulation): there is nothing to halt"));
     return this.d.killSwitch.halt(reason);
   }
 
   resume() {
+    if (this.d.mode !== "live") return Promise.reject(rejected("live_trading_unavailable", "live trading is off (TRADING_MODE=simulation): there is nothing to resume"));
     return this.d.killSwitch.resume();
   }
 

@@ -4,22 +4,24 @@ import { AppError, conflict, invalid, notFound, rejected } from "../core/errors.
 import { formatLeverage, initialMargin } from "../core/leverage.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
-import { findMarket, lotsToQuantity, notional, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { findMarket, lotsToQuantity, notional, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { parseScaled } from "../core/decimal.js";
 import { feeMicro, formatUsd, MAX_INITIAL_CAPITAL_USD, usd, type Micro } from "../core/money.js";
 import { textProblem } from "../core/text.js";
 import { averagePrice, type PositionState } from "../core/position.js";
 import { entrySide, exitSide, type CloseTrigger, type TimeInForce } from "../core/types.js";
 import type { Clock } from "../core/clock.js";
-import { ledger, models, orders, venueOrders } from "../db/schema.js";
+import { fundingPayments, ledger, models, orders, venueOrders } from "../db/schema.js";
 import type { UnitContext, UnitOfWork } from "../db/unit-of-work.js";
 import type { Tx } from "../db/client.js";
 import type { ExitPlanInput, OpenPositionInput } from "./contracts.js";
-import type { OrderReport, PlaceOrder, Venue } from "../venues/venue.js";
+import type { FundingPayment, OrderReport, PlaceOrder, Venue } from "../venues/venue.js";
 import { ModelAccount, type OpenPosition } from "./account.js";
 import { assertPlanSides, EMPTY_PLAN, mergePlan, parsePlanPatch, planToJson, type ExitPlan } from "./exit-plan.js";
 import { orderView, recordReport, type RecordOutcome, type VenueOrderRow } from "./order-recorder.js";
 import { AccountLock } from "./account-lock.js";
 import { adoptVenueState, type VenueState } from "./adopt-venue-state.js";
+import { EXIT_ORDER_PREFIX, exitOrderChanges, wantedExitOrders, type HeldExitOrder } from "./exit-orders.js";
 import { events } from "../events/events.js";
 import { parseLeverageField, parseLots, parsePrice, withoutNulls } from "./order-input.js";
 import { RiskEngine } from "./risk/risk-engine.js";
@@ -299,6 +301,7 @@ export class TradingService {
       ...(expiresAt !== undefined ? { expiresAt } : {}),
     };
     const { report, outcome } = await this.execute(market, account, placed, { purpose: "OPEN", positionId: existing?.id ?? randomUUID(), exitPlan: plan });
+    if (outcome && outcome.newFills > 0) await this.syncExitOrders(account, market);
     const resting = report.status === "OPEN" || report.status === "PARTIALLY_FILLED";
     if (resting && type === "LIMIT") this.holdOrderMargin(account, market, placed, outcome?.filledLots ?? 0);
     if (!outcome || outcome.newFills === 0) {
@@ -335,9 +338,23 @@ export class TradingService {
   }
 
   private async close(account: ModelAccount, market: MarketSpec, trigger: CloseTrigger, clientOrderId?: string, upToLots?: number): Promise<CloseResult & { filledLots: number }> {
+    const result = await this.closeAtMarket(account, market, trigger, clientOrderId, upToLots);
+    // What is left (if anything) gets exit orders of its size; a closed position none.
+    if (result.filledLots > 0) await this.syncExitOrders(account, market);
+    return result;
+  }
+
+  private async closeAtMarket(account: ModelAccount, market: MarketSpec, trigger: CloseTrigger, clientOrderId?: string, upToLots?: number): Promise<CloseResult & { filledLots: number }> {
     const modelId = account.modelId;
-    const pos = account.positions.get(market.symbol);
+    let pos = account.positions.get(market.symbol);
     if (!pos) return { status: "rejected", reason: "no_position", filledLots: 0 };
+    // A full close takes the venue's stop and target down first: whichever exit comes first
+    // wins, and the other can then not act on a position that is gone (they are reduce-only too).
+    if (upToLots === undefined && this.venueOf(modelId).holdsExitOrders && (await this.heldExitOrders(account.modelId, pos.id)).length > 0) {
+      await this.syncExitOrders(account, market, { cancelAll: true });
+      pos = account.positions.get(market.symbol);
+      if (!pos) return { status: "rejected", reason: "no_position", filledLots: 0 };
+    }
     const held = Number(pos.state.lots);
     const lots = upToLots === undefined ? held : Math.min(upToLots, held);
     const { report, outcome } = await this.execute(
@@ -482,6 +499,7 @@ export class TradingService {
         if (live && live.id === pos.id) account.positions.set(market.symbol, { ...live, plan: next });
       });
     });
+    await this.syncExitOrders(account, market);
     return updated;
   }
 
@@ -504,6 +522,31 @@ export class TradingService {
       });
       return account;
     });
+  }
+
+  /**
+   * Records a funding payment a live venue reported, once (the venue's payment id is unique):
+   * a FUNDING ledger entry moves the account's cash by it.
+   */
+  recordFunding(payment: FundingPayment): Promise<boolean> {
+    const account = this.deps.accounts.get(payment.accountId);
+    if (!account) return Promise.resolve(false);
+    return this.lock.run(payment.accountId, () =>
+      this.deps.uow.run(async (tx, ctx) => {
+        const [row] = await tx
+          .insert(fundingPayments)
+          .values({ modelId: payment.accountId, venue: payment.venue, paymentId: payment.paymentId, symbol: payment.symbol, amount: formatUsd(payment.amount), paidAt: new Date(payment.ts) })
+          .onConflictDoNothing()
+          .returning({ id: fundingPayments.id });
+        if (!row) return false;
+        await tx.insert(ledger).values({ modelId: payment.accountId, kind: "FUNDING", amount: formatUsd(payment.amount), positionId: account.positions.get(payment.symbol)?.id ?? null });
+        ctx.emit(events.fundingPaid({ modelId: payment.accountId, symbol: payment.symbol, amount: formatUsd(payment.amount), paymentId: payment.paymentId }));
+        ctx.onCommit(() => {
+          account.adjustments += payment.amount;
+        });
+        return true;
+      }),
+    );
   }
 
   /** Runs `fn` while no other change to the account runs (a reconciliation compares a still picture). */
@@ -564,8 +607,95 @@ export class TradingService {
     const account = this.deps.accounts.get(report.accountId);
     const market = findMarket(this.deps.venue.markets(), report.symbol);
     if (!account || !market) return;
-    await this.record(market, account, report);
+    const outcome = await this.record(market, account, report);
     if (report.status !== "OPEN" && report.status !== "PARTIALLY_FILLED") account.resting.delete(report.clientOrderId);
+    // A fill the venue reported on its own (its stop fired, a resting entry filled) changes the
+    // position: its exit orders follow (the other one of a fired stop/target is canceled).
+    if (outcome && outcome.newFills > 0) await this.syncExitOrders(account, market);
+  }
+
+  /** The exit orders the venue holds for a position: its OPEN reduce-only trigger rows. */
+  private async heldExitOrders(modelId: string, positionId: string): Promise<HeldExitOrder[]> {
+    const rows = await this.deps.uow.db
+      .select()
+      .from(venueOrders)
+      .where(
+        and(
+          eq(venueOrders.modelId, modelId),
+          eq(venueOrders.positionId, positionId),
+          eq(venueOrders.purpose, "CLOSE"),
+          inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED", "PENDING", "UNKNOWN"]),
+          inArray(venueOrders.closeTrigger, ["STOP", "TARGET"]),
+        ),
+      );
+    const market = (symbol: string) => this.market(symbol);
+    return rows
+      .filter((r) => r.price !== null)
+      .map((r) => ({
+        clientOrderId: r.clientOrderId,
+        kind: r.closeTrigger as "STOP" | "TARGET",
+        triggerTicks: priceToTicks(market(r.symbol), r.price!),
+        lots: Number(parseScaled(r.quantity, market(r.symbol).sizeDecimals) - parseScaled(r.filledQuantity, market(r.symbol).sizeDecimals)),
+      }));
+  }
+
+  /**
+   * Makes the venue hold the position's stop and target as reduce-only trigger orders (venues
+   * that can: holdsExitOrders), or none when the position is gone. Best effort: the exit engine
+   * here stays armed whatever happens, so a failure is logged, never thrown at the trade that
+   * caused it. Runs under the account's lock (every caller holds it).
+   */
+  private async syncExitOrders(account: ModelAccount, market: MarketSpec, options: { cancelAll?: boolean } = {}): Promise<void> {
+    const venue = this.venueOf(account.modelId);
+    if (!venue.holdsExitOrders) return;
+    const pos = account.positions.get(market.symbol);
+    try {
+      const positionIds = new Set<string>();
+      if (pos) positionIds.add(pos.id);
+      // Rows of this symbol's earlier positions too: a stop whose position closed must go.
+      const stale = await this.deps.uow.db
+        .selectDistinct({ positionId: venueOrders.positionId })
+        .from(venueOrders)
+        .where(
+          and(
+            eq(venueOrders.modelId, account.modelId),
+            eq(venueOrders.symbol, market.symbol),
+            eq(venueOrders.purpose, "CLOSE"),
+            inArray(venueOrders.status, ["OPEN", "PARTIALLY_FILLED"]),
+            inArray(venueOrders.closeTrigger, ["STOP", "TARGET"]),
+          ),
+        );
+      for (const r of stale) if (r.positionId) positionIds.add(r.positionId);
+      for (const positionId of positionIds) {
+        const current = positionId === pos?.id && !options.cancelAll ? pos : undefined;
+        const { cancel, place } = exitOrderChanges(wantedExitOrders(current), await this.heldExitOrders(account.modelId, positionId));
+        for (const h of cancel) await this.recordUpdate(await venue.cancelOrder(account.modelId, h.clientOrderId));
+        if (!current) continue;
+        for (const w of place) {
+          await this.execute(
+            market,
+            account,
+            {
+              clientOrderId: `${EXIT_ORDER_PREFIX}${w.kind.toLowerCase()}-${randomUUID()}`,
+              accountId: account.modelId,
+              symbol: market.symbol,
+              side: exitSide(current.state.side),
+              type: "MARKET",
+              lots: w.lots,
+              timeInForce: "GTC",
+              reduceOnly: true,
+              leverage: current.state.leverage,
+              // The row's price is the trigger (a trigger order has no limit of its own).
+              priceTicks: w.triggerTicks,
+              trigger: { kind: w.kind, priceTicks: w.triggerTicks },
+            },
+            { purpose: "CLOSE", positionId: current.id, closeTrigger: w.kind },
+          );
+        }
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, modelId: account.modelId, symbol: market.symbol }, "could not bring the venue's stop/target orders up to date; the local exit engine still watches the plan");
+    }
   }
 
   figures(account: ModelAccount) {

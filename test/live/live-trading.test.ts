@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ModelView, PositionView } from "../../src/app/services.js";
 import { ledger, models, orders, venueOrders } from "../../src/db/schema.js";
+import { formatUsd, usd } from "../../src/core/money.js";
 import { startFakeLighter, type FakeLighter } from "../fake-lighter/server.js";
 import { verifyTx } from "../../src/venues/lighter/signer/index.js";
 import { BTC_ASKS, BTC_BIDS, lighterAccount, startLiveApp, type LiveApp } from "./support.js";
@@ -236,6 +237,28 @@ describe("live trading on Lighter (fake exchange)", () => {
 
     expect((await live.call<{ halted: boolean }>("POST", "/api/live/resume")).body.halted).toBe(false);
     expect((await live.call("POST", `/api/models/${model.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 2, exitPlan: { stop: "55000" } })).status).toBe(201);
+  });
+
+  it("funding Lighter charges on a live position is recorded in the ledger once, even when the stream replays it", async () => {
+    const { fake, live } = await setup();
+    const acct = lighterAccount(fake, 2010, "10000");
+    const model = (await live.call<ModelView>("POST", "/api/models", lighterBody("Funded", acct))).body;
+    expect((await live.call("POST", `/api/models/${model.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.05", leverage: 2, exitPlan: { stop: "59500" } })).status).toBe(201);
+    const before = fake.account(2010)!.collateral;
+    fake.payFunding(1, "0.0001");
+    // A long pays when the rate is positive: the exchange's own figure is the truth.
+    const paid = usd(fake.account(2010)!.collateral) - usd(before);
+    expect(paid).toBeLessThan(0n);
+    const db = live.autonome.database.db;
+    await vi.waitFor(async () => expect((await db.select().from(ledger).where(eq(ledger.modelId, model.id))).filter((e) => e.kind === "FUNDING")).toHaveLength(1));
+    const [entry] = (await db.select().from(ledger).where(eq(ledger.modelId, model.id))).filter((e) => e.kind === "FUNDING");
+    expect(usd(entry!.amount)).toBe(paid);
+    // The stream comes back after a drop and replays what it has: nothing is booked twice.
+    fake.dropWebSockets();
+    await new Promise((r) => setTimeout(r, 800));
+    expect((await db.select().from(ledger).where(eq(ledger.modelId, model.id))).filter((e) => e.kind === "FUNDING")).toHaveLength(1);
+    const view = (await live.call<ModelView>("GET", `/api/models/${model.id}`)).body;
+    expect(view.account.cash).toBe(formatUsd(usd("10000") + usd(entry!.amount)));
   });
 
   it("in simulation mode a Lighter model is refused with live_trading_unavailable", async () => {
