@@ -1,6 +1,6 @@
 import type { MarketSpec } from "../core/market.js";
 import { systemClock } from "../core/clock.js";
-import type { OrderReport, PlaceOrder, Venue, VenuePosition } from "../venues/venue.js";
+import { refusedReport, type OrderReport, type PlaceOrder, type Venue, type VenuePosition } from "../venues/venue.js";
 
 /**
  * The venue of a live account this process cannot trade (live mode off, its key unset): every
@@ -22,22 +22,7 @@ export class DisabledVenue implements Venue {
   }
 
   placeOrder(req: PlaceOrder): Promise<OrderReport> {
-    return Promise.resolve({
-      clientOrderId: req.clientOrderId,
-      venueOrderId: "",
-      accountId: req.accountId,
-      symbol: req.symbol,
-      side: req.side,
-      type: req.type,
-      timeInForce: req.timeInForce,
-      priceTicks: req.priceTicks ?? null,
-      lots: req.lots,
-      filledLots: 0,
-      status: "REJECTED",
-      fills: [],
-      reason: "live_trading_unavailable",
-      ts: systemClock.now(),
-    });
+    return Promise.resolve(refusedReport(req, "live_trading_unavailable", systemClock.now()));
   }
 
   cancelOrder(): Promise<OrderReport> {

@@ -148,3 +148,23 @@ export interface VenuePosition {
   cost: Micro;
   leverage: LeverageCenti;
 }
+
+/** The answer to an order refused before anything was sent: nothing filled, the request echoed back. */
+export function refusedReport(req: PlaceOrder, reason: string, ts: number, status: "REJECTED" | "CANCELED" = "REJECTED"): OrderReport {
+  return {
+    clientOrderId: req.clientOrderId,
+    venueOrderId: "",
+    accountId: req.accountId,
+    symbol: req.symbol,
+    side: req.side,
+    type: req.type,
+    timeInForce: req.timeInForce,
+    priceTicks: req.priceTicks ?? null,
+    lots: req.lots,
+    filledLots: 0,
+    status,
+    fills: [],
+    reason,
+    ts,
+  };
+}

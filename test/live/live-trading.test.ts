@@ -2,24 +2,28 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ModelView, PositionView } from "../../src/app/services.js";
 import { ledger, models, orders, venueOrders } from "../../src/db/schema.js";
 import { formatUsd, usd } from "../../src/core/money.js";
-import { startFakeLighter, type FakeLighter } from "../fake-lighter/server.js";
+import { startFakeLighter, type FakeLighter, type FakeLighterOptions } from "../fake-lighter/server.js";
+import { createPgDatabase, DRIVERS } from "../support/databases.js";
 import { verifyTx } from "../../src/venues/lighter/signer/index.js";
-import { BTC_ASKS, BTC_BIDS, lighterAccount, startLiveApp, type LiveApp } from "./support.js";
+import { BTC_ASKS, BTC_BIDS, BTC_LONG, lighterAccount, startLiveApp, type LiveApp } from "./support.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 });
 
-async function setup(): Promise<{ fake: FakeLighter; live: LiveApp }> {
-  const fake = await startFakeLighter({ verifySignature: (t, info, pk) => verifyTx(t, info, 304, pk).ok });
+/** The database the live app runs on in this run of the suite (the embedded one, or a fresh PostgreSQL database). */
+let dbEnv: () => Promise<Record<string, string>> = () => Promise.resolve({});
+
+async function setup(options: FakeLighterOptions = {}, env: Record<string, string> = {}): Promise<{ fake: FakeLighter; live: LiveApp }> {
+  const fake = await startFakeLighter({ verifySignature: (t, info, pk) => verifyTx(t, info, 304, pk).ok, ...options });
   cleanups.push(() => fake.close());
   fake.setBook(1, BTC_BIDS, BTC_ASKS);
-  const live = await startLiveApp(fake);
+  const live = await startLiveApp(fake, { ...(await dbEnv()), ...env });
   cleanups.push(() => live.stop());
   return { fake, live };
 }
@@ -31,7 +35,42 @@ const lighterBody = (name: string, a: { accountIndex: number; env: string }) => 
   venue: { kind: "lighter", accountIndex: a.accountIndex, apiKeyIndex: 3, privateKeyEnv: a.env },
 });
 
-describe("live trading on Lighter (fake exchange)", () => {
+describe.each(DRIVERS)("live trading on Lighter (fake exchange), %s", (driver) => {
+  beforeAll(() => {
+    dbEnv =
+      driver === "postgres"
+        ? async () => {
+            const { url, drop } = await createPgDatabase();
+            cleanups.push(drop);
+            return { DATABASE_URL: url };
+          }
+        : () => Promise.resolve({});
+  });
+
+  it("a market Lighter has made reduce-only refuses new entries with that reason; a stale book refuses them too", async () => {
+    const { fake, live } = await setup({ forceReduceOnlyMarkets: [1] });
+    const acct = lighterAccount(fake, 2011, "10000");
+    const model = (await live.call<ModelView>("POST", "/api/models", lighterBody("Gated", acct))).body;
+    const refused = await live.call<{ error: { code: string; message: string } }>("POST", `/api/models/${model.id}/positions`, BTC_LONG);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: "market_closed" });
+    expect(refused.body.error.message).toMatch(/reduce-only/);
+    expect(fake.orders(2011)).toEqual([]);
+
+    const quiet = await setup({}, { AUTONOME_FEED_STALE: "300ms" });
+    const paper = (await quiet.live.call<ModelView>("POST", "/api/models", { name: "Paper", kind: "rule", strategy: "trend-following" })).body;
+    await new Promise((r) => setTimeout(r, 500)); // the fake's book does not change: no frame for 500 ms
+    const stale = await quiet.live.call<{ error: { code: string } }>("POST", `/api/models/${paper.id}/positions`, BTC_LONG);
+    expect(stale.status).toBe(422);
+    expect(stale.body.error.code).toBe("market_stale");
+    const health = (await quiet.live.call<{ feed: { kind: string; markets: Record<string, { stale: boolean; synced: boolean }> } }>("GET", "/api/health")).body;
+    expect(health.feed.kind).toBe("lighter");
+    expect(health.feed.markets.BTC).toMatchObject({ synced: true, stale: true });
+    // A fresh frame lifts it.
+    quiet.fake.setBook(1, BTC_BIDS, [[600_200, 100_000]]);
+    await vi.waitFor(async () => expect((await quiet.live.call("POST", `/api/models/${paper.id}/positions`, BTC_LONG)).status).toBe(201));
+  });
+
   it("a fresh database in live mode creates no models; a Lighter model is created from the exchange's collateral, its key only named", async () => {
     const { fake, live } = await setup();
     expect((await live.call<ModelView[]>("GET", "/api/models")).body).toEqual([]);
@@ -96,12 +135,11 @@ describe("live trading on Lighter (fake exchange)", () => {
     expect(closed.body.results.BTC!.status).toBe("closed");
     expect(fake.account(2004)!.positions.filter((p) => p.position !== "0.00000" && Number(p.position) !== 0)).toEqual([]);
     const rows = await db.select().from(venueOrders).where(eq(venueOrders.modelId, model.id));
-    expect(rows.map((r) => [r.purpose, r.status, r.venue])).toEqual([
-      ["OPEN", "FILLED", "lighter"],
-      ["CLOSE", "FILLED", "lighter"],
-    ]);
-    // The exchange holds exactly the two orders we sent, each under the client index we wrote first.
-    expect(fake.orders(2004).map((o) => o.client_order_index)).toEqual(rows.map((r) => r.venueClientIndex));
+    // The entry, its stop held on the exchange (taken down before the close), the close.
+    expect(rows.map((r) => [r.purpose, r.closeTrigger, r.status, r.venue].join(" ")).sort()).toEqual(["CLOSE MANUAL FILLED lighter", "CLOSE STOP CANCELED lighter", "OPEN  FILLED lighter"]);
+    // The exchange holds exactly the orders we sent, each under the client index we wrote first.
+    const indices = (xs: Array<number | null>) => [...xs].sort((a, b) => (a ?? 0) - (b ?? 0));
+    expect(indices(fake.orders(2004).map((o) => o.client_order_index))).toEqual(indices(rows.map((r) => r.venueClientIndex)));
 
     const everything = JSON.stringify(await Promise.all([db.select().from(models), db.select().from(orders), db.select().from(venueOrders), db.select().from(ledger)]));
     expect(everything).not.toContain(acct.privateKey);
@@ -114,24 +152,19 @@ describe("live trading on Lighter (fake exchange)", () => {
     const acct = lighterAccount(fake, 2005, "10000");
     const model = (await live.call<ModelView>("POST", "/api/models", lighterBody("Lossy", acct))).body;
     // A first order sets the market's leverage on the exchange (its own tx), so the fault below hits the order.
-    expect((await live.call("POST", `/api/models/${model.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 2, exitPlan: { stop: "55000" } })).status).toBe(201);
+    expect((await live.call("POST", `/api/models/${model.id}/positions`, BTC_LONG)).status).toBe(201);
     fake.faults.sendTx({ kind: "drop-after-accept" });
-    const opened = await live.call<{ status: string; filledQuantity: string }>("POST", `/api/models/${model.id}/positions`, {
-      symbol: "BTC",
-      side: "LONG",
-      quantity: "0.01",
-      leverage: 2,
-      exitPlan: { stop: "55000" },
-    });
+    const opened = await live.call<{ status: string; filledQuantity: string }>("POST", `/api/models/${model.id}/positions`, BTC_LONG);
     expect(opened.status).toBe(201);
     expect(opened.body.filledQuantity).toBe("0.01");
-    expect(fake.orders(2005)).toHaveLength(2);
+    const entries = (i: number) => fake.orders(i).filter((o) => o.type === "market");
+    expect(entries(2005)).toHaveLength(2);
     const positions = (await live.call<PositionView[]>("GET", `/api/positions?modelId=${model.id}`)).body;
     expect(positions.map((p) => [p.symbol, p.side, p.quantity])).toEqual([["BTC", "LONG", "0.02"]]);
     // The next order still gets a fresh nonce (the lost send consumed one on the exchange).
     const more = await live.call("POST", `/api/models/${model.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 2 });
     expect(more.status).toBe(201);
-    expect(fake.orders(2005)).toHaveLength(3);
+    expect(entries(2005)).toHaveLength(3);
     expect(fake.account(2005)!.positions.find((p) => p.market_id === 1)!.position).toBe("0.03000");
   });
 
@@ -147,13 +180,7 @@ describe("live trading on Lighter (fake exchange)", () => {
     const view = (await live.call<ModelView>("GET", `/api/models/${model.id}`)).body;
     expect(view.status).toBe("halted");
     expect(view.haltReason).toMatch(/LONG 0.02 BTC/);
-    const refused = await live.call<{ error: { code: string } }>("POST", `/api/models/${model.id}/positions`, {
-      symbol: "BTC",
-      side: "LONG",
-      quantity: "0.01",
-      leverage: 2,
-      exitPlan: { stop: "55000" },
-    });
+    const refused = await live.call<{ error: { code: string } }>("POST", `/api/models/${model.id}/positions`, BTC_LONG);
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe("model_halted");
     const resume = await live.call<{ error: { code: string } }>("PATCH", `/api/models/${model.id}`, { status: "active" });
@@ -181,24 +208,26 @@ describe("live trading on Lighter (fake exchange)", () => {
     cleanups.push(() => fake.close());
     fake.setBook(1, BTC_BIDS, BTC_ASKS);
     const acct = lighterAccount(fake, 2009, "10000");
-    let live = await startLiveApp(fake, { AUTONOME_DATA_DIR: dir });
+    const store = driver === "postgres" ? await dbEnv() : { AUTONOME_DATA_DIR: dir };
+    let live = await startLiveApp(fake, store);
     const model = (await live.call<ModelView>("POST", "/api/models", lighterBody("Crashy", acct))).body;
-    expect((await live.call("POST", `/api/models/${model.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 2, exitPlan: { stop: "55000" } })).status).toBe(201);
+    expect((await live.call("POST", `/api/models/${model.id}/positions`, BTC_LONG)).status).toBe(201);
     // The exchange takes the next order and fills it, but its answer is held: the process dies meanwhile.
     fake.faults.sendTx({ kind: "timeout", accept: true, holdMs: 1_500 });
     const inFlight = live.call("POST", `/api/models/${model.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.02", leverage: 2 }).catch(() => null);
-    await vi.waitFor(() => expect(fake.orders(2009)).toHaveLength(2));
+    const entries = () => fake.orders(2009).filter((o) => o.type === "market");
+    await vi.waitFor(() => expect(entries()).toHaveLength(2));
     await live.call("POST", "/api/live/halt", { reason: "before the crash" });
     await live.stop();
     await inFlight;
 
-    live = await startLiveApp(fake, { AUTONOME_DATA_DIR: dir });
+    live = await startLiveApp(fake, store);
     cleanups.push(() => live.stop());
     const positions = (await live.call<PositionView[]>("GET", `/api/positions?modelId=${model.id}`)).body;
     expect(positions.map((p) => [p.symbol, p.side, p.quantity])).toEqual([["BTC", "LONG", "0.03"]]);
-    expect(fake.orders(2009)).toHaveLength(2);
+    expect(entries()).toHaveLength(2);
     const rows = await live.autonome.database.db.select().from(venueOrders).where(eq(venueOrders.modelId, model.id));
-    expect(rows.map((r) => r.status)).toEqual(["FILLED", "FILLED"]);
+    expect(rows.filter((r) => r.purpose === "OPEN").map((r) => r.status)).toEqual(["FILLED", "FILLED"]);
     const status = (await live.call<{ halted: boolean; reason: string }>("GET", "/api/live")).body;
     expect(status).toMatchObject({ halted: true, reason: "before the crash" });
     // Nothing differs from the exchange: the model is not halted.
@@ -224,19 +253,13 @@ describe("live trading on Lighter (fake exchange)", () => {
     const halted = await live.call<{ halted: boolean; canceledOrders: number; failures: string[] }>("POST", "/api/live/halt", { reason: "drill" });
     expect(halted.body).toMatchObject({ halted: true, reason: "drill", canceledOrders: 1, failures: [] });
     expect(fake.orders(2007).filter((o) => o.status === "open")).toEqual([]);
-    const refused = await live.call<{ error: { code: string } }>("POST", `/api/models/${model.id}/positions`, {
-      symbol: "BTC",
-      side: "LONG",
-      quantity: "0.01",
-      leverage: 2,
-      exitPlan: { stop: "55000" },
-    });
+    const refused = await live.call<{ error: { code: string } }>("POST", `/api/models/${model.id}/positions`, BTC_LONG);
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe("live_halted");
     expect((await live.call<{ halted: boolean }>("GET", "/api/live")).body.halted).toBe(true);
 
     expect((await live.call<{ halted: boolean }>("POST", "/api/live/resume")).body.halted).toBe(false);
-    expect((await live.call("POST", `/api/models/${model.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 2, exitPlan: { stop: "55000" } })).status).toBe(201);
+    expect((await live.call("POST", `/api/models/${model.id}/positions`, BTC_LONG)).status).toBe(201);
   });
 
   it("funding Lighter charges on a live position is recorded in the ledger once, even when the stream replays it", async () => {
@@ -262,11 +285,7 @@ describe("live trading on Lighter (fake exchange)", () => {
   });
 
   it("in simulation mode a Lighter model is refused with live_trading_unavailable", async () => {
-    const fake = await startFakeLighter();
-    cleanups.push(() => fake.close());
-    fake.setBook(1, BTC_BIDS, BTC_ASKS);
-    const live = await startLiveApp(fake, { TRADING_MODE: "simulation" });
-    cleanups.push(() => live.stop());
+    const { fake, live } = await setup({}, { TRADING_MODE: "simulation" });
     const acct = lighterAccount(fake, 2008, "1000");
     const r = await live.call<{ error: { code: string; message: string } }>("POST", "/api/models", lighterBody("Not Now", acct));
     expect(r.status).toBe(422);
@@ -275,7 +294,7 @@ describe("live trading on Lighter (fake exchange)", () => {
     // Paper trading on Lighter's real books works in simulation mode.
     const paper = await live.call<ModelView>("POST", "/api/models", { name: "Paper", kind: "rule", strategy: "trend-following" });
     expect(paper.status).toBe(201);
-    expect((await live.call("POST", `/api/models/${paper.body.id}/positions`, { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 2, exitPlan: { stop: "55000" } })).status).toBe(201);
+    expect((await live.call("POST", `/api/models/${paper.body.id}/positions`, BTC_LONG)).status).toBe(201);
     await vi.waitFor(() => expect(fake.orders(2008)).toEqual([]));
   });
 });

@@ -74,3 +74,6 @@ export async function startLiveApp(fake: FakeLighter, env: Record<string, string
     stop: () => autonome.stop(),
   };
 }
+
+/** A BTC long of 0.01 with a stop far below: the entry most tests send. */
+export const BTC_LONG = { symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 2, exitPlan: { stop: "55000" } } as const;

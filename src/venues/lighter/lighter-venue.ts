@@ -5,7 +5,7 @@ import type { Logger } from "../../core/logger.js";
 import { silentLogger } from "../../core/logger.js";
 import type { MarketSpec } from "../../core/market.js";
 import { TERMINAL_ORDER_STATUSES } from "../../core/types.js";
-import type { FundingPayment, OrderReport, PlaceOrder, Venue, VenuePosition } from "../venue.js";
+import { refusedReport, type FundingPayment, type OrderReport, type PlaceOrder, type Venue, type VenuePosition } from "../venue.js";
 import type { MarketCatalog } from "./catalog.js";
 import { clientOrderIndexOf } from "./client-index.js";
 import { LighterApiError, LighterLocalRefusal, LighterTransportError } from "./errors.js";
@@ -529,22 +529,8 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
 }
 
 function refusal(req: PlaceOrder, reason: string): OrderReport {
-  return {
-    clientOrderId: req.clientOrderId,
-    venueOrderId: "",
-    accountId: req.accountId,
-    symbol: req.symbol,
-    side: req.side,
-    type: req.type,
-    timeInForce: req.timeInForce,
-    priceTicks: req.priceTicks ?? null,
-    lots: req.lots,
-    filledLots: 0,
-    status: reason === "fok_unfillable" ? "CANCELED" : "REJECTED",
-    fills: [],
-    reason,
-    ts: systemClock.now(),
-  };
+  // Lighter has no FOK: one the book cannot fill is canceled here, as a venue would cancel it.
+  return refusedReport(req, reason, systemClock.now(), reason === "fok_unfillable" ? "CANCELED" : "REJECTED");
 }
 
 function unknownOrder(accountId: string, clientOrderId: string, ts: number): OrderReport {
