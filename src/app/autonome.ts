@@ -93,9 +93,6 @@ export interface AutonomeOptions {
 }
 
 export async function createAutonome(config: Config, logger: Logger, wall: Clock = systemClock, options: AutonomeOptions = {}): Promise<Autonome> {
-  if (config.mode === "live" && config.feed !== "lighter") {
-    throw new ConfigError("TRADING_MODE=live: live trading is on Lighter and needs its books: set AUTONOME_FEED=lighter (or run with TRADING_MODE=simulation)");
-  }
   const role = options.role ?? "server";
   if (role === "worker" && !config.databaseUrl) {
     throw new ConfigError("DATABASE_URL: autonome worker shares the server's PostgreSQL; with the embedded database (no DATABASE_URL) the server runs the mirrors itself");
@@ -140,7 +137,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     unavailable:
       config.mode !== "live"
         ? "live trading is off (TRADING_MODE=simulation): a Lighter model trades only with TRADING_MODE=live and AUTONOME_FEED=lighter"
-        : "live trading on Lighter needs AUTONOME_FEED=lighter",
+        : "live trading on Lighter needs its books: set AUTONOME_FEED=lighter (TRADING_MODE=live is set)",
     env: process.env,
     logger,
   });

@@ -67,13 +67,13 @@ describe("autonome CLI", () => {
     expect(JSON.parse(cli(["models", "list", "--json"]).out)).toHaveLength(4);
   }, 120_000);
 
-  it("refuses to serve beyond loopback without a token, and refuses live mode, with a clear message", () => {
+  it("refuses to serve beyond loopback without a token, or on a Lighter it cannot read, with a clear message", () => {
     const open = cli(["serve"], { AUTONOME_HOST: "0.0.0.0" });
     expect(open.code).not.toBe(0);
     expect(open.err).toMatch(/AUTONOME_API_TOKEN|token/);
-    const live = cli(["serve"], { TRADING_MODE: "live" });
+    const live = cli(["serve"], { TRADING_MODE: "live", AUTONOME_FEED: "lighter", LIGHTER_BASE_URL: "http://127.0.0.1:9" });
     expect(live.code).toBe(1);
-    expect(live.err).toContain("TRADING_MODE=live");
+    expect(live.err).toMatch(/LIGHTER_BASE_URL: could not read Lighter's markets from http:\/\/127\.0\.0\.1:9/);
     const bad = cli(["serve"], { AUTONOME_TRADE_INTERVAL: "soon" });
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("AUTONOME_TRADE_INTERVAL");
