@@ -24,3 +24,15 @@ export interface BookUpdate {
 export function midTicks(bestBid: number, bestAsk: number): number {
   return Math.floor((bestBid + bestAsk) / 2);
 }
+
+/**
+ * The worst average price a market order accepts: `bps` beyond `fromTicks` (the touch), rounded
+ * in the trader's favour to stay inside the bound. The simulator and the Lighter adapter share it.
+ */
+export function marketBound(fromTicks: number, side: "BUY" | "SELL", bps: number): number {
+  const scaled = BigInt(Math.round(bps * 100)); // hundredths of a bp
+  const m = BigInt(fromTicks);
+  const denom = 1_000_000n;
+  if (side === "BUY") return Number((m * (denom + scaled)) / denom);
+  return Number((m * (denom - scaled) + denom - 1n) / denom);
+}

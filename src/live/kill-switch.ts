@@ -40,7 +40,8 @@ export class KillSwitch {
 
   /** Halts first (so nothing new goes out), then cancels; orders it could not cancel are listed. */
   async halt(reason: string | null): Promise<LiveSwitchState & { canceledOrders: number; failures: string[] }> {
-    await this.write(true, reason, 0);
+    // Persisted (and in force) before the first cancel: a crash midway stays halted.
+    await this.write(true, reason);
     let canceled = 0;
     const failures: string[] = [];
     for (const modelId of this.deps.live.linkedIds()) {
@@ -60,22 +61,31 @@ export class KillSwitch {
         failures.push(`${modelId}: could not list open orders (${error instanceof Error ? error.message : String(error)})`);
       }
     }
+    await this.announce(true, reason, canceled);
     if (failures.length > 0) this.deps.logger.error({ failures }, "kill switch: some orders could not be canceled");
     this.deps.logger.warn({ reason, canceled }, "live trading halted");
     return { ...this.view(), canceledOrders: canceled, failures };
   }
 
   async resume(): Promise<LiveSwitchState> {
-    await this.write(false, null, 0);
+    await this.write(false, null);
+    await this.announce(false, null, 0);
     this.deps.logger.warn("live trading resumed");
     return this.view();
   }
 
-  private async write(halted: boolean, reason: string | null, canceledOrders: number): Promise<void> {
+  /** The event, once the cancellations are done: it says how many orders the halt canceled. */
+  private announce(halted: boolean, reason: string | null, canceledOrders: number): Promise<void> {
+    return this.deps.uow.run((_tx, ctx) => {
+      ctx.emit(events.liveSwitched({ modelId: "", halted, reason, canceledOrders }));
+      return Promise.resolve();
+    });
+  }
+
+  private async write(halted: boolean, reason: string | null): Promise<void> {
     const changedAt = new Date(this.deps.now());
     await this.deps.uow.run(async (tx, ctx) => {
       await tx.insert(liveControl).values({ id: 1, halted, reason, changedAt }).onConflictDoUpdate({ target: liveControl.id, set: { halted, reason, changedAt } });
-      ctx.emit(events.liveSwitched({ modelId: "", halted, reason, canceledOrders }));
       ctx.onCommit(() => {
         this.state = { halted, reason, changedAt: changedAt.toISOString() };
       });

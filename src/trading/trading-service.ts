@@ -350,7 +350,7 @@ export class TradingService {
     if (!pos) return { status: "rejected", reason: "no_position", filledLots: 0 };
     // A full close takes the venue's stop and target down first: whichever exit comes first
     // wins, and the other can then not act on a position that is gone (they are reduce-only too).
-    if (upToLots === undefined && this.venueOf(modelId).holdsExitOrders && (await this.heldExitOrders(account.modelId, pos.id)).length > 0) {
+    if (upToLots === undefined && this.venueOf(modelId).holdsExitOrders) {
       await this.syncExitOrders(account, market, { cancelAll: true });
       pos = account.positions.get(market.symbol);
       if (!pos) return { status: "rejected", reason: "no_position", filledLots: 0 };

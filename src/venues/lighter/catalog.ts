@@ -48,12 +48,6 @@ export class MarketCatalog {
     return this.bySymbol.get(symbol.toUpperCase());
   }
 
-  /** Replaces a market's status (a later `orderBookDetails` or `market_stats` read). */
-  setStatus(marketId: number, status: MarketStatus): void {
-    const m = this.byId.get(marketId);
-    if (m) m.status = status;
-  }
-
   /** Why a new entry on this market is refused, or null when it is open for entries. */
   entryRefusal(symbol: string): string | null {
     const m = this.bySymbolName(symbol);

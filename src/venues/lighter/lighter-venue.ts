@@ -1,4 +1,4 @@
-import type { BookSnapshot } from "../../core/book.js";
+import { marketBound, type BookSnapshot } from "../../core/book.js";
 import { systemClock, type Cancel, type Clock } from "../../core/clock.js";
 import type { LeverageCenti } from "../../core/leverage.js";
 import type { Logger } from "../../core/logger.js";
@@ -168,10 +168,10 @@ export class LighterVenue implements Venue {
   async placeOrder(req: PlaceOrder): Promise<OrderReport> {
     const linked = this.accounts.get(req.accountId);
     // An account whose key is missing sends nothing; the refusal says so (never a paper fill).
-    if (!linked) return refusal(req, "account_not_linked");
+    if (!linked) return this.refuse(req, "account_not_linked");
     const lm = this.options.catalog.bySymbolName(req.symbol);
-    if (!lm) return refusal(req, "unknown_symbol");
-    if (!req.reduceOnly && lm.status !== "active") return refusal(req, "market_closed");
+    if (!lm) return this.refuse(req, "unknown_symbol");
+    if (!req.reduceOnly && lm.status !== "active") return this.refuse(req, "market_closed");
     const market = lm.spec;
     const clientIndex = clientOrderIndexOf(req.clientOrderId);
     const known = linked.tracker.get(clientIndex);
@@ -182,7 +182,7 @@ export class LighterVenue implements Venue {
     }
 
     const fields = this.orderFields(req, market);
-    if (typeof fields === "string") return refusal(req, fields);
+    if (typeof fields === "string") return this.refuse(req, fields);
     if (!req.reduceOnly) {
       const refused = await this.ensureLeverage(linked, market, req);
       if (refused) return refused;
@@ -204,7 +204,7 @@ export class LighterVenue implements Venue {
       if (error instanceof LighterApiError || error instanceof LighterLocalRefusal) {
         linked.tracker.forget(clientIndex);
         this.logger.info({ clientOrderId: req.clientOrderId, err: error }, "Lighter refused the order");
-        return refusal(req, error instanceof LighterApiError ? rejectionReason(error.code, error.apiMessage) : "invalid_order");
+        return this.refuse(req, error instanceof LighterApiError ? rejectionReason(error.code, error.apiMessage) : "invalid_order");
       }
       throw error;
     }
@@ -313,8 +313,7 @@ export class LighterVenue implements Venue {
       // A stop-loss / take-profit: rests until the mark reaches the trigger, then executes as a
       // market order whose average price is bounded from the trigger (Lighter: TIF IOC, expiry set).
       type = req.trigger.kind === "STOP" ? ORDER_TYPE.stopLoss : ORDER_TYPE.takeProfit;
-      const touch = { symbol: market.symbol, ts: now, bids: [[req.trigger.priceTicks, 1] as const], asks: [[req.trigger.priceTicks, 1] as const] };
-      price = boundPrice(touch, req.side, this.options.marketBoundBps ?? 100)!;
+      price = marketBound(req.trigger.priceTicks, req.side, this.options.marketBoundBps ?? 100);
       orderExpiry = now + GTC_EXPIRY_MS;
       triggerPrice = req.trigger.priceTicks;
       if (triggerPrice <= 0 || triggerPrice > 0xffff_ffff) return "invalid_price";
@@ -363,7 +362,7 @@ export class LighterVenue implements Venue {
       // The order itself was not sent: a refusal is safe whatever became of the leverage tx
       // (it is sent again before the next order, since it is not remembered as set).
       this.logger.warn({ clientOrderId: req.clientOrderId, err: error }, "Lighter leverage change failed; the order was not sent");
-      return refusal(req, error instanceof LighterApiError || error instanceof LighterLocalRefusal ? "leverage_refused" : "leverage_unconfirmed");
+      return this.refuse(req, error instanceof LighterApiError || error instanceof LighterLocalRefusal ? "leverage_refused" : "leverage_unconfirmed");
     }
     linked.leverage.set(market.marketId, req.leverage);
     return undefined;
@@ -408,7 +407,7 @@ export class LighterVenue implements Venue {
             t.waiter = undefined;
             linked.tracker.forget(t.clientIndex);
             this.logger.warn({ clientOrderId: t.clientOrderId, txHash }, "the Lighter sequencer failed the order's tx");
-            return refusal(req, "lighter_tx_failed");
+            return this.refuse(req, "lighter_tx_failed");
           }
         }
       } catch (error) {
@@ -504,6 +503,11 @@ export class LighterVenue implements Venue {
     return l;
   }
 
+  /** An order refused before anything was sent. Lighter has no FOK: one the book cannot fill is canceled here, as a venue would. */
+  private refuse(req: PlaceOrder, reason: string): OrderReport {
+    return refusedReport(req, reason, this.options.clock.now(), reason === "fok_unfillable" ? "CANCELED" : "REJECTED");
+  }
+
   private publish(report: OrderReport): void {
     for (const l of this.listeners) l(report);
   }
@@ -526,11 +530,6 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-function refusal(req: PlaceOrder, reason: string): OrderReport {
-  // Lighter has no FOK: one the book cannot fill is canceled here, as a venue would cancel it.
-  return refusedReport(req, reason, systemClock.now(), reason === "fok_unfillable" ? "CANCELED" : "REJECTED");
 }
 
 function unknownOrder(accountId: string, clientOrderId: string, ts: number): OrderReport {

@@ -1,18 +1,10 @@
-import type { BookSnapshot } from "../../core/book.js";
+import { marketBound, type BookSnapshot } from "../../core/book.js";
 import type { OrderSide } from "../../core/types.js";
 
-/**
- * The worst (average) price a market order accepts: `bps` beyond the touch, rounded against
- * the trader so the bound is never looser than asked. Undefined with no touch on that side.
- */
+/** The worst (average) price a market order accepts: `bps` beyond the touch; undefined with no touch on that side. */
 export function boundPrice(book: BookSnapshot | undefined, side: OrderSide, bps: number): number | undefined {
   const touch = side === "BUY" ? book?.asks[0]?.[0] : book?.bids[0]?.[0];
-  if (touch === undefined) return undefined;
-  const t = BigInt(touch);
-  const b = BigInt(Math.round(bps * 100)); // hundredths of a bp
-  const denom = 1_000_000n;
-  if (side === "BUY") return Number((t * (denom + b)) / denom);
-  return Number((t * (denom - b) + denom - 1n) / denom);
+  return touch === undefined ? undefined : marketBound(touch, side, bps);
 }
 
 /**

@@ -15,15 +15,6 @@ export function slip(priceTicks: number, side: OrderSide, bps: number): number {
   return Number((p * (denom - scaled)) / denom);
 }
 
-/** The worst average price a market order accepts: `bps` beyond `fromTicks` (the touch), rounded in the trader's favour to stay inside the bound. */
-export function marketBound(fromTicks: number, side: OrderSide, bps: number): number {
-  const scaled = BigInt(Math.round(bps * 100));
-  const m = BigInt(fromTicks);
-  const denom = 1_000_000n;
-  if (side === "BUY") return Number((m * (denom + scaled)) / denom);
-  return Number((m * (denom - scaled) + denom - 1n) / denom);
-}
-
 /** True when `price` is at least as good as `limit` for a taker on `side`. */
 export function withinLimit(side: OrderSide, price: number, limit: number): boolean {
   return side === "BUY" ? price <= limit : price >= limit;

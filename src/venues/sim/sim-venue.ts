@@ -9,7 +9,8 @@ import { OrderBook } from "../../book/order-book.js";
 import { MarketRoom } from "../../market/market-room.js";
 import type { OrderReport, PlaceOrder, Venue, VenueFill, VenuePosition } from "../venue.js";
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from "./options.js";
-import { capAverage, marketBound, slip, withinLimit } from "./pricing.js";
+import { capAverage, slip, withinLimit } from "./pricing.js";
+import { marketBound } from "../../core/book.js";
 import { SimAccount } from "./sim-account.js";
 
 interface SimOrder {

@@ -642,14 +642,4 @@ describe("MarketCatalog", () => {
     const catalog = new MarketCatalog([detail({ status: "inactive", market_config: { ...ETH_D.market_config, force_reduce_only: true } })]);
     expect(catalog.bySymbolName("ETH")?.status).toBe("inactive");
   });
-
-  it("setStatus changes a market's status (and ignores an unknown id)", () => {
-    const catalog = new MarketCatalog([ETH_D]);
-    catalog.setStatus(0, "reduce_only");
-    expect(catalog.entryRefusal("ETH")).toMatch(/reduce-only/);
-    catalog.setStatus(0, "active");
-    expect(catalog.entryRefusal("ETH")).toBeNull();
-    catalog.setStatus(99, "inactive");
-    expect(catalog.byMarketId(99)).toBeUndefined();
-  });
 });
