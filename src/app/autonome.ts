@@ -20,7 +20,7 @@ import { computeIntelligence, IntelligenceCache } from "../agents/intelligence.j
 import type { PortfolioView } from "../agents/strategy.js";
 import { RULE_STRATEGIES } from "../agents/rules/index.js";
 import { LLM_VARIANTS } from "../agents/llm/variants.js";
-import { createDeciders } from "../scheduler/llm-decider.js";
+import { createDeciders, type DeciderOptions } from "../scheduler/llm-decider.js";
 import { DecisionExtras } from "../scheduler/decision-extras.js";
 import { CandleStore } from "../market/candle-store.js";
 import { MarketRoom } from "../market/market-room.js";
@@ -35,6 +35,8 @@ import { ExitEngine } from "../trading/exit-engine.js";
 import { restoreAccounts } from "../trading/restore.js";
 import { TradingService } from "../trading/trading-service.js";
 import { SimVenue } from "../venues/sim/sim-venue.js";
+import type { SimOptions } from "../venues/sim/options.js";
+import type { Candle, MarketFeed } from "../feeds/feed.js";
 import { LighterVenue } from "../venues/lighter/lighter-venue.js";
 import { LighterFeed } from "../feeds/lighter/lighter-feed.js";
 import { connectLighter } from "../live/lighter-connection.js";
@@ -67,7 +69,9 @@ export interface Autonome {
   venue: SimVenue;
   service: TradingService;
   scheduler: Scheduler;
-  feed: SyntheticFeed | ReplayFeed | LighterFeed;
+  /** Equity history: a snapshot of every account each minute of domain time. */
+  equity: EquityRecorder;
+  feed: SyntheticFeed | ReplayFeed | LighterFeed | MarketFeed;
   /** Live trading: which accounts trade on Lighter, the kill switch, the reconciler. */
   live: { accounts: LiveAccounts; venue: LighterVenue | null; killSwitch: KillSwitch; reconciler: Reconciler };
   /** Copy trading in this process (null with AUTONOME_MIRRORS=off). */
@@ -75,6 +79,14 @@ export interface Autonome {
   /** This process as it signs its leases and outbox rows. */
   hostId: string;
   start(): Promise<void>;
+  /**
+   * Resolves once nothing is in flight: no scheduler cycle, no close, no unit of work, no venue
+   * update or periodic job being recorded, no candle being written. A backtest moves its clock
+   * only then, so every run of it sees the same sequence of states.
+   */
+  settle(): Promise<void>;
+  /** True while something settle() waits for is in flight (cheap: a backtest asks after every update). */
+  readonly busy: boolean;
   stop(): Promise<void>;
 }
 
@@ -90,10 +102,29 @@ export interface AutonomeOptions {
   role?: "server" | "worker";
   /** Fault injection for the crash tests (see MirrorEngineDeps.faults). */
   faults?: MirrorEngineDeps["faults"];
+  /**
+   * A feed driven from outside instead of the configured one (a backtest's: it delivers updates
+   * when the backtest steps its clock); its markets are the kernel's markets.
+   */
+  feed?: MarketFeed;
+  /** Candle history before the first update, per market (a backtest on the synthetic process warms its indicators with it). */
+  candleBackfill?: (market: MarketSpec) => Candle[] | null;
+  /** Simulator settings over the defaults (fees, slippage, latency): what a what-if run changes. */
+  sim?: Partial<Omit<SimOptions, "markets" | "clock">>;
+  /** How models decide (LLM recording and replay, a model to run instead of the settings' server). */
+  deciders?: DeciderOptions;
+  /**
+   * The kernel alone on its own database (a backtest): no built-in models on a fresh database,
+   * no copy trading, no outbox tail, no saved market state, no equity roll-ups, no live trading.
+   * The trading itself (scheduler, models, simulator, exit plans, trading service, ledger) is the same.
+   */
+  isolated?: boolean;
 }
 
 export async function createAutonome(config: Config, logger: Logger, wall: Clock = systemClock, options: AutonomeOptions = {}): Promise<Autonome> {
   const role = options.role ?? "server";
+  const isolated = options.isolated === true;
+  if (isolated && config.mode === "live") throw new ConfigError("TRADING_MODE=live: an isolated kernel (a backtest) only simulates");
   if (role === "worker" && !config.databaseUrl) {
     throw new ConfigError("DATABASE_URL: autonome worker shares the server's PostgreSQL; with the embedded database (no DATABASE_URL) the server runs the mirrors itself");
   }
@@ -106,17 +137,27 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const uow = new UnitOfWork(db, bus, database.kind === "postgres", hostId);
 
   // Lighter's markets come from Lighter itself (orderBookDetails), read before anything else.
-  const lighter = config.feed === "lighter" ? await connectLighter(config.lighter, logger) : null;
-  const markets: readonly MarketSpec[] = lighter ? lighter.markets : config.feed === "replay" ? REPLAY_MARKETS.filter((m) => config.replayFiles.some((f) => f.symbol === m.symbol)) : DEFAULT_MARKETS;
+  const lighter = config.feed === "lighter" && !options.feed ? await connectLighter(config.lighter, logger) : null;
+  const markets: readonly MarketSpec[] = options.feed
+    ? options.feed.markets
+    : lighter
+      ? lighter.markets
+      : config.feed === "replay"
+        ? REPLAY_MARKETS.filter((m) => config.replayFiles.some((f) => f.symbol === m.symbol))
+        : DEFAULT_MARKETS;
   const saved = await loadMarketState(db, markets);
-  const feed = lighter
-    ? new LighterFeed({ markets, socket: lighter.socket, staleMs: config.lighter.staleMs, logger })
-    : config.feed === "replay"
-      ? createReplayFeed({ files: config.replayFiles, speed: config.replaySpeed, loop: true })
-      : createSyntheticFeed({ markets, seed: config.seed, clock: wall, intervalMs: config.feedIntervalMs, startMids: saved.mids, states: saved.states, logger });
+  // The configured feed, unless one driven from outside (a backtest's) was handed in.
+  const own: SyntheticFeed | ReplayFeed | LighterFeed | null = options.feed
+    ? null
+    : lighter
+      ? new LighterFeed({ markets, socket: lighter.socket, staleMs: config.lighter.staleMs, logger })
+      : config.feed === "replay"
+        ? createReplayFeed({ files: config.replayFiles, speed: config.replaySpeed, loop: true })
+        : createSyntheticFeed({ markets, seed: config.seed, clock: wall, intervalMs: config.feedIntervalMs, startMids: saved.mids, states: saved.states, logger });
+  const feed: MarketFeed = options.feed ?? own!;
   // One clock for the domain: wall time on a live or synthetic market, recorded time on a replay,
   // so the scheduler, cooldowns, time exits and the exit engine never disagree.
-  const clock: Clock = feed.kind === "replay" ? feed.clock : wall;
+  const clock: Clock = own?.kind === "replay" ? own.clock : wall;
   // The market-data room: the feed feeds it, everyone reads it. Its listeners run in the order
   // they are added: the simulator (added by its constructor), then the exit engine, candles and
   // the dashboard's market ticks (added below, once they exist).
@@ -124,7 +165,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     markets,
     onListenerError: (err, listener, symbol) => logger.error({ err, listener, symbol }, "market listener failed"),
   });
-  const venue = new SimVenue({ markets, clock: clock, seed: config.seed }, room);
+  const venue = new SimVenue({ seed: config.seed, ...options.sim, markets, clock }, room);
 
   // Live trading: a model whose venue is Lighter trades there (TRADING_MODE=live with the
   // Lighter feed), and nowhere else: without live mode its orders are refused, never simulated.
@@ -188,7 +229,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     live: liveAccounts,
     killSwitch,
     marketRefusal: (symbol) => lighter?.catalog.entryRefusal(symbol) ?? null,
-    stale: (symbol) => feed instanceof LighterFeed && feed.isStale(symbol),
+    stale: (symbol) => own instanceof LighterFeed && own.isStale(symbol),
     staleMs: config.lighter.staleMs,
   });
   bus.subscribe(({ event: e }) => {
@@ -218,7 +259,13 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     const outcome = await service.reconcileOrder(o);
     logger.info({ clientOrderId: o.clientOrderId, outcome }, "reconciled an unacknowledged order");
   }
-  venue.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update")));
+  // Work started by a callback rather than awaited by anyone: settle() waits for it.
+  const loose = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>): void => {
+    const p = work.finally(() => loose.delete(p));
+    loose.add(p);
+  };
+  venue.onOrderUpdate((r) => track(service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update"))));
   lighterVenue?.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a Lighter order update")));
   lighterVenue?.onFunding((p) => void service.recordFunding(p).catch((e: unknown) => logger.error({ err: e, paymentId: p.paymentId }, "could not record a Lighter funding payment")));
   const exits = new ExitEngine({ service, uow, markets, now: () => clock.now(), logger });
@@ -231,7 +278,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     }
   }
   // A fresh database in live mode creates nothing by itself: every live model is a person's decision.
-  if (role === "server" && config.mode !== "live" && (await db.select({ id: models.id }).from(models).limit(1)).length === 0) {
+  if (role === "server" && !isolated && config.mode !== "live" && (await db.select({ id: models.id }).from(models).limit(1)).length === 0) {
     for (const m of DEFAULT_MODELS) await service.createAccount({ id: randomUUID(), name: m.name, kind: "rule", strategy: m.strategy, initialCapital: "10000" });
     logger.info({ models: DEFAULT_MODELS.map((m) => m.name) }, "fresh database: created the built-in rule models");
   }
@@ -239,7 +286,11 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const candles = new CandleStore(db, markets, logger);
   if (role === "server")
     await candles.load(clock.now(), (m) =>
-      feed.kind === "synthetic" ? backfillCandles({ market: m, seed: config.seed, endMid: feed.mid(m.symbol) ?? defaultStartMid(m), endTime: clock.now() }) : null,
+      options.candleBackfill
+        ? options.candleBackfill(m)
+        : own?.kind === "synthetic"
+          ? backfillCandles({ market: m, seed: config.seed, endMid: own.mid(m.symbol) ?? defaultStartMid(m), endTime: clock.now() })
+          : null,
     );
 
   const intelligenceCache = new IntelligenceCache();
@@ -288,7 +339,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         llm: (r.config as { llm?: unknown }).llm,
       })),
     // Rule models by strategy name, LLM models by prompt variant; keys are read from the environment when a run starts.
-    decider: createDeciders(),
+    decider: createDeciders(options.deciders),
     intelligence: (cycleId) => intelligenceCache.get(cycleId, () => computeIntelligence({ markets: [...markets], candles: (s, i) => candles.get(s, i), now: clock.now() })),
     endCycle: () => intelligenceCache.invalidate(),
     context: async (modelId, { cycleId, model }) => ({
@@ -302,31 +353,32 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   // Copy trading: the engine holds mirrors and hosts their followers; accounts it reads fresh
   // from the database, the same way a restart does.
   const loadAccounts = (ids: string[]) => restoreAccounts(db, markets, ids);
-  const mirrors = config.mirrors
-    ? new MirrorEngine({
-        db,
-        uow,
-        bus,
-        service,
-        host: hostId,
-        leaseMs: config.mirrorLeaseMs,
-        tickMs: Math.min(1000, Math.max(100, Math.floor(config.mirrorLeaseMs / 4))),
-        loadAccounts,
-        restoreResting,
-        sourceEquity: async (modelId) => {
-          const a = service.findAccount(modelId) ?? (await loadAccounts([modelId])).accounts.get(modelId);
-          return a ? service.figures(a).equity : 0n;
-        },
-        logger,
-        released: () => {
-          if (role === "server") void adoptOrphans().catch((e: unknown) => logger.warn({ err: e }, "could not adopt followers without a mirror"));
-        },
-        ...(options.faults ? { faults: options.faults } : {}),
-      })
-    : null;
+  const mirrors =
+    config.mirrors && !isolated
+      ? new MirrorEngine({
+          db,
+          uow,
+          bus,
+          service,
+          host: hostId,
+          leaseMs: config.mirrorLeaseMs,
+          tickMs: Math.min(1000, Math.max(100, Math.floor(config.mirrorLeaseMs / 4))),
+          loadAccounts,
+          restoreResting,
+          sourceEquity: async (modelId) => {
+            const a = service.findAccount(modelId) ?? (await loadAccounts([modelId])).accounts.get(modelId);
+            return a ? service.figures(a).equity : 0n;
+          },
+          logger,
+          released: () => {
+            if (role === "server") void adoptOrphans().catch((e: unknown) => logger.warn({ err: e }, "could not adopt followers without a mirror"));
+          },
+          ...(options.faults ? { faults: options.faults } : {}),
+        })
+      : null;
   // On PostgreSQL other processes write too (workers trade followers): their events reach this
   // bus (the event stream shows them), and accounts traded elsewhere are read again when they change.
-  const tail = database.kind === "postgres" ? new OutboxTail(database, bus, hostId, logger) : null;
+  const tail = database.kind === "postgres" && !isolated ? new OutboxTail(database, bus, hostId, logger) : null;
   // At most one read per account in flight, plus one after it when more of its events came meanwhile.
   const reloading = new Map<string, { again: boolean }>();
   const reloadObserved = (modelId: string) => {
@@ -375,7 +427,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
 
   // The tape of the dashboard: the feed's last trade prints per symbol (attached to the room below).
   const recentTrades = new RecentTrades();
-  const movable = feed.kind === "synthetic" ? feed : undefined;
+  const movable = own?.kind === "synthetic" ? own : undefined;
   const persistMarkets = () => saveMarketState(db, markets, (s) => room.mid(s), movable ? movable.state() : {}, new Date(clock.now()));
   const liveService = new LiveService({
     mode: config.mode,
@@ -427,6 +479,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   room.onBook("market-ticks", marketTicks({ markets, now: () => clock.now(), publish: (data) => bus.publish({ type: "market", data }) }));
 
   const timers: Array<() => void> = [];
+  const busy = () => scheduler.busy || exits.busy || loose.size > 0 || uow.busy || candles.busy;
 
   let started = false;
   return {
@@ -437,6 +490,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     venue,
     service,
     scheduler,
+    equity,
     feed,
     live: { accounts: liveAccounts, venue: lighterVenue, killSwitch, reconciler },
     mirrors,
@@ -457,12 +511,12 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       // Periodic jobs run on the domain clock (a replay snapshots equity in recorded time); none dies on a failure.
       const every = (ms: number, f: () => Promise<void>) => {
         timers.push(
-          clock.every(
-            ms,
-            () =>
-              void Promise.resolve()
+          clock.every(ms, () =>
+            track(
+              Promise.resolve()
                 .then(f)
                 .catch((e: unknown) => logger.warn({ err: e }, "periodic job failed")),
+            ),
           ),
         );
       };
@@ -472,10 +526,10 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         every(config.reconcileIntervalMs, async () => void (await reconciler.checkAll()));
         await reconciler.checkAll();
       }
-      if (role === "server") {
+      if (role === "server") every(10_000, async () => candles.closeUpTo(clock.now()));
+      if (role === "server" && !isolated) {
         every(3_600_000, () => equity.rollUp());
         every(5_000, persistMarkets);
-        every(10_000, async () => candles.closeUpTo(clock.now()));
         every(5_000, adoptOrphans);
         await adoptOrphans();
       }
@@ -493,8 +547,15 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       lighter?.socket.close();
       exits.stop();
       await exits.idle();
-      if (started && role === "server") await persistMarkets().catch(() => undefined);
+      await candles.idle();
+      if (started && role === "server" && !isolated) await persistMarkets().catch(() => undefined);
       await database.close();
+    },
+    get busy() {
+      return busy();
+    },
+    async settle() {
+      while (busy()) await Promise.allSettled([scheduler.idle(), exits.idle(), ...loose, uow.idle(), candles.idle()]);
     },
   };
 }

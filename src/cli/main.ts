@@ -7,6 +7,7 @@ import { migrateCommand, modelsAdd, modelsList, modelsSetStatus, type AddOptions
 import { mirrorsAdd, mirrorsList, mirrorsSetActive, type MirrorAddOptions } from "./mirrors.js";
 import { worker } from "./worker.js";
 import { crashFaults } from "./faults.js";
+import { backtestCommand, type BacktestCliOptions } from "./backtest.js";
 
 /** The autonome command line: thin wrappers over the application, each with --help. */
 export function buildCli(): Command {
@@ -90,6 +91,26 @@ export function buildCli(): Command {
       .description(`${name} a mirror: signals are ${active ? "copied again" : "recorded as skipped (mirror_paused)"}`)
       .action(async (id: string) => mirrorsSetActive(loadConfig(), id, active));
   }
+  program
+    .command("backtest")
+    .description("run models over past or synthetic markets on a simulated clock, as fast as the machine allows, into a database of its own; writes result.json and report.html")
+    .requiredOption("--from <time>", "start, ISO 8601 (2026-11-01T00:00:00Z) or epoch ms")
+    .requiredOption("--to <time>", "end, ISO 8601 or epoch ms")
+    .requiredOption("--models <ids|file>", "model ids or names of this installation (comma-separated), or a JSON file of POST /api/models bodies")
+    .option("--feed <kind>", "synthetic (seeded books) or replay (recorded files)", "synthetic")
+    .option("--seed <n>", "seed of the synthetic feed and the simulator", "42")
+    .option("--files <list>", "with --feed replay: SYMBOL=path,... (L2 or candle CSV files)")
+    .option("--book-interval <ms>", "with --feed synthetic: time between books", "1s")
+    .option("--interval <duration>", "how often the models decide", "5m")
+    .option("--fees <bps>", "maker,taker fees in basis points (default 2,6)")
+    .option("--slippage <bps>", "extra adverse slippage on every taker fill, basis points")
+    .option("--latency <ms>", "order latency, ms or a range min-max drawn from the seed")
+    .option("--llm <mode>", "record (call the endpoints and record every answer) or replay (answer from the recording; a miss stops the run)")
+    .option("--llm-file <path>", "the LLM recording", "llm-recording.jsonl")
+    .option("--database-url <url>", "run on this PostgreSQL server, in a database of its own that is dropped after (default: a throwaway embedded database)")
+    .option("--out <dir>", "where result.json and report.html go (default backtests/<time>)")
+    .option("--json", "print the result as JSON on stdout")
+    .action(async (o: BacktestCliOptions) => backtestCommand(loadConfig(), o));
   return program;
 }
 

@@ -57,6 +57,8 @@ interface ManualTimer {
 export class ManualClock implements Clock {
   private readonly timers = new Set<ManualTimer>();
   private seq = 0;
+  /** The earliest due time of any timer (Infinity: none): setting the clock before it costs nothing. */
+  private nextDue = Infinity;
 
   constructor(private current = 0) {}
 
@@ -89,12 +91,20 @@ export class ManualClock implements Clock {
     return this.timers.size;
   }
 
+  /** When the earliest timer falls due (undefined: no timer). */
+  get next(): number | undefined {
+    return this.nextDue === Infinity ? undefined : this.nextDue;
+  }
+
   private add(t: ManualTimer): Cancel {
     this.timers.add(t);
-    return () => this.timers.delete(t);
+    if (t.due < this.nextDue) this.nextDue = t.due;
+    return () => void this.timers.delete(t);
   }
 
   private fire(): void {
+    // A replay sets the clock on every update: most of them fall before any timer.
+    if (this.current < this.nextDue) return;
     const due = [...this.timers].filter((t) => t.due <= this.current).sort((a, b) => a.due - b.due || a.seq - b.seq);
     for (const t of due) {
       if (!this.timers.has(t)) continue; // canceled by an earlier one
@@ -102,5 +112,8 @@ export class ManualClock implements Clock {
       else t.due += Math.ceil((this.current - t.due + 1) / t.period) * t.period;
       t.fn();
     }
+    let next = Infinity;
+    for (const t of this.timers) if (t.due < next) next = t.due;
+    this.nextDue = next;
   }
 }

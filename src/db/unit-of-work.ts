@@ -18,6 +18,7 @@ export interface UnitContext {
  */
 export class UnitOfWork {
   private tail: Promise<unknown> = Promise.resolve();
+  private queued = 0;
 
   constructor(
     readonly db: Db,
@@ -29,9 +30,20 @@ export class UnitOfWork {
   ) {}
 
   run<T>(work: (tx: Tx, ctx: UnitContext) => Promise<T>): Promise<T> {
-    const next = this.tail.then(() => this.execute(work));
+    this.queued++;
+    const next = this.tail.then(() => this.execute(work)).finally(() => this.queued--);
     this.tail = next.catch(() => undefined);
     return next;
+  }
+
+  /** True while a unit is queued or running. */
+  get busy(): boolean {
+    return this.queued > 0;
+  }
+
+  /** Resolves once every unit queued so far has finished (a backtest steps only on a quiet kernel). */
+  async idle(): Promise<void> {
+    while (this.queued > 0) await this.tail;
   }
 
   private async execute<T>(work: (tx: Tx, ctx: UnitContext) => Promise<T>): Promise<T> {

@@ -22,6 +22,8 @@ export class CandleStore {
   private readonly builder: CandleBuilder;
   private readonly markets: Map<string, MarketSpec>;
   private readonly logger: Logger;
+  /** Candle writes in flight: nothing reads them back while running, but a shutdown or a backtest's end waits for them. */
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -72,6 +74,14 @@ export class CandleStore {
     this.builder.add(symbol, ts, midTicks, volumeLots);
   }
 
+  get busy(): boolean {
+    return this.writes.size > 0;
+  }
+
+  async idle(): Promise<void> {
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+  }
+
   closeUpTo(ts: number): void {
     this.builder.closeUpTo(ts);
   }
@@ -93,7 +103,11 @@ export class CandleStore {
     list.push(c);
     if (list.length > KEEP[c.interval] * 1.2) list.splice(0, list.length - KEEP[c.interval]);
     this.closed.set(k, list);
-    if (c.interval === "1m") this.store([c]).catch((e: unknown) => this.logger.warn({ err: e }, "could not store a candle"));
+    if (c.interval !== "1m") return;
+    const write = this.store([c])
+      .catch((e: unknown) => this.logger.warn({ err: e }, "could not store a candle"))
+      .finally(() => this.writes.delete(write));
+    this.writes.add(write);
   }
 
   private async store(list: Candle[]): Promise<void> {

@@ -87,6 +87,8 @@ export class Scheduler {
   private timer: Cancel | undefined;
   private readonly running = new Map<string, Running>();
   private cycle: Promise<void> | null = null;
+  /** Ticks the interval started that have not finished (a tick may wait on the database before its cycle exists). */
+  private readonly ticks = new Set<Promise<void>>();
   private last: { startedAt: number; finishedAt: number | null; models: number } | null = null;
   private readonly logger: Logger;
   private readonly log: InvocationLog;
@@ -105,7 +107,22 @@ export class Scheduler {
     if (this.timer || this.opts.intervalMs <= 0) return;
     // Node fires a longer (or NaN) interval every millisecond: a hot loop of cycles.
     if (!(this.opts.intervalMs <= MAX_TIMER_MS)) throw new RangeError(`the scheduler interval must be at most ${MAX_TIMER_MS} ms (Node's timer limit), got ${this.opts.intervalMs}`);
-    this.timer = this.opts.clock.every(this.opts.intervalMs, () => void this.tick().catch((e: unknown) => this.logger.error({ err: e }, "scheduler tick failed")));
+    this.timer = this.opts.clock.every(this.opts.intervalMs, () => {
+      const tick = this.tick()
+        .catch((e: unknown) => this.logger.error({ err: e }, "scheduler tick failed"))
+        .finally(() => this.ticks.delete(tick));
+      this.ticks.add(tick);
+    });
+  }
+
+  /** True while a tick or a cycle is in progress. */
+  get busy(): boolean {
+    return this.cycle !== null || this.ticks.size > 0;
+  }
+
+  /** Resolves once no tick and no cycle is in progress (a backtest steps time only then). */
+  async idle(): Promise<void> {
+    while (this.busy) await Promise.allSettled([...this.ticks, this.cycle]);
   }
 
   async stop(): Promise<void> {

@@ -53,6 +53,11 @@ export class ExitEngine {
     }
   }
 
+  /** True while a close is in flight. */
+  get busy(): boolean {
+    return this.inflight.size > 0;
+  }
+
   /** Resolves when every close in flight has finished (for shutdown and tests). */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);

@@ -104,9 +104,9 @@ export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, 
       state = r.position;
       slice = slice ? mergeSlices(slice, r.closed) : r.closed;
       realized += r.closed.grossPnl;
-      ledgerRows.push({ modelId: account.modelId, kind: "REALIZED_PNL", amount: formatUsd(r.closed.grossPnl), positionId, fillId });
+      ledgerRows.push({ modelId: account.modelId, kind: "REALIZED_PNL", amount: formatUsd(r.closed.grossPnl), positionId, fillId, createdAt: new Date(f.ts) });
     }
-    ledgerRows.push({ modelId: account.modelId, kind: "FEE", amount: formatUsd(-f.fee), positionId, fillId });
+    ledgerRows.push({ modelId: account.modelId, kind: "FEE", amount: formatUsd(-f.fee), positionId, fillId, createdAt: new Date(f.ts) });
   }
   if (ledgerRows.length > 0) await tx.insert(ledger).values(ledgerRows);
 

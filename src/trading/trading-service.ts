@@ -402,7 +402,7 @@ export class TradingService {
       const taken = await tx.select({ id: models.id }).from(models).where(eq(models.name, row.name));
       if (taken.length > 0) throw new AppError(409, "name_taken", `a model named "${row.name}" already exists`);
       await tx.insert(models).values(row);
-      await tx.insert(ledger).values({ modelId: row.id, kind: "DEPOSIT", amount: formatUsd(capital) });
+      await tx.insert(ledger).values({ modelId: row.id, kind: "DEPOSIT", amount: formatUsd(capital), createdAt: new Date(this.deps.clock.now()) });
       ctx.emit(events.accountCreated({ modelId: row.id, cash: formatUsd(capital) }));
       ctx.onCommit(() => {
         this.deps.accounts.set(row.id, account);
@@ -445,7 +445,7 @@ export class TradingService {
     }
     await this.deps.uow.run(async (tx, ctx) => {
       const delta = account.initialCapital - account.cash;
-      await tx.insert(ledger).values({ modelId, kind: "RESET", amount: formatUsd(delta) });
+      await tx.insert(ledger).values({ modelId, kind: "RESET", amount: formatUsd(delta), createdAt: new Date(this.deps.clock.now()) });
       ctx.emit(events.accountReset({ modelId, cash: formatUsd(account.initialCapital) }));
       ctx.onCommit(() => {
         account.realizedPnl = 0n;
@@ -539,7 +539,9 @@ export class TradingService {
           .onConflictDoNothing()
           .returning({ id: fundingPayments.id });
         if (!row) return false;
-        await tx.insert(ledger).values({ modelId: payment.accountId, kind: "FUNDING", amount: formatUsd(payment.amount), positionId: account.positions.get(payment.symbol)?.id ?? null });
+        await tx
+          .insert(ledger)
+          .values({ modelId: payment.accountId, kind: "FUNDING", amount: formatUsd(payment.amount), positionId: account.positions.get(payment.symbol)?.id ?? null, createdAt: new Date(payment.ts) });
         ctx.emit(events.fundingPaid({ modelId: payment.accountId, symbol: payment.symbol, amount: formatUsd(payment.amount), paymentId: payment.paymentId }));
         ctx.onCommit(() => {
           account.adjustments += payment.amount;

@@ -7,7 +7,8 @@ import { type CandleBookOptions, type CandleFilter, createCandleSource } from ".
 import { detectLayout, isL2Layout, readHeader } from "./csv.js";
 import { createL2Source } from "./l2-source.js";
 import { ourSymbol, replayMarket } from "./markets.js";
-import type { ReplayFileStats, ReplayItem, ReplaySource } from "./types.js";
+import { mergeReplay } from "./merge.js";
+import type { ReplayFileStats, ReplaySource } from "./types.js";
 
 /** A clock the replay can set: everything downstream reads recorded time from it. */
 export type ReplayClock = Clock & { set(ms: number): void };
@@ -95,36 +96,26 @@ export function createReplayFeed(options: ReplayFeedOptions): ReplayFeed {
     let delivered = 0;
     loops = 0;
     do {
-      const iterators = sources.map((s) => s.open());
-      try {
-        const heads: Array<IteratorResult<ReplayItem, void>> = await Promise.all(iterators.map((it) => it.next()));
-        let passStart: number | undefined;
-        for (;;) {
-          const i = earliest(heads);
-          if (i < 0) break;
-          const item = (heads[i] as IteratorYieldResult<ReplayItem>).value;
-          passStart ??= item.update.ts;
-          const ts = item.update.ts + offset;
-          if (speed !== "max") {
-            paceFrom ??= { wall: performance.now(), ts };
-            const wait = paceFrom.wall + (ts - paceFrom.ts) / speed - performance.now();
-            if (wait > 1) await sleep(wait, undefined, { signal }).catch(() => {});
-          } else if (++delivered % YIELD_EVERY === 0) {
-            await yieldToLoop();
-          }
-          if (signal.aborted) return sources.map((s) => s.stats);
-          clock.set(ts); // merged order is time order, so this never moves the clock back
-          lastTs = ts;
-          sink(offset === 0 ? item.update : { ...item.update, ts });
-          if (onTrade) for (const trade of item.trades) onTrade(offset === 0 ? trade : { ...trade, ts: trade.ts + offset });
-          heads[i] = await iterators[i]!.next();
+      let passStart: number | undefined;
+      for await (const item of mergeReplay(sources)) {
+        passStart ??= item.update.ts;
+        const ts = item.update.ts + offset;
+        if (speed !== "max") {
+          paceFrom ??= { wall: performance.now(), ts };
+          const wait = paceFrom.wall + (ts - paceFrom.ts) / speed - performance.now();
+          if (wait > 1) await sleep(wait, undefined, { signal }).catch(() => {});
+        } else if (++delivered % YIELD_EVERY === 0) {
+          await yieldToLoop();
         }
-        // A pass that delivered nothing would loop forever without ever yielding an update.
-        if (passStart === undefined || lastTs === undefined) break;
-        offset = lastTs + LOOP_GAP_MS - passStart;
-      } finally {
-        await Promise.all(iterators.map((it) => it.return(undefined)));
+        if (signal.aborted) return sources.map((s) => s.stats);
+        clock.set(ts); // merged order is time order, so this never moves the clock back
+        lastTs = ts;
+        sink(offset === 0 ? item.update : { ...item.update, ts });
+        if (onTrade) for (const trade of item.trades) onTrade(offset === 0 ? trade : { ...trade, ts: trade.ts + offset });
       }
+      // A pass that delivered nothing would loop forever without ever yielding an update.
+      if (passStart === undefined || lastTs === undefined) break;
+      offset = lastTs + LOOP_GAP_MS - passStart;
       loops++;
     } while (options.loop && !signal.aborted);
     return sources.map((s) => s.stats);
@@ -169,18 +160,4 @@ export async function openReplaySource(file: { path: string; symbol: string; mar
   const stats: ReplayFileStats = { path: file.path, symbol: file.symbol, layout, rows: 0, messages: 0, updates: 0, dropped: 0, sequenceErrors: 0 };
   if (isL2Layout(layout)) return createL2Source(file.path, layout, file.market, stats);
   return createCandleSource(file.path, layout, file.market, stats, file.filter, candleBook);
-}
-
-/** Index of the head with the earliest update (file order breaks ties), or -1 when all are done. */
-function earliest(heads: ReadonlyArray<IteratorResult<ReplayItem, void>>): number {
-  let best = -1;
-  let bestTs = Infinity;
-  for (let i = 0; i < heads.length; i++) {
-    const head = heads[i]!;
-    if (!head.done && head.value.update.ts < bestTs) {
-      best = i;
-      bestTs = head.value.update.ts;
-    }
-  }
-  return best;
 }

@@ -1,0 +1,34 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+/**
+ * Where a backtest writes: never the live database. The default is a throwaway embedded
+ * database in memory; on a PostgreSQL server it is a database of its own, created for the run
+ * and dropped after it (the migrations name the public schema, so a database, not a schema,
+ * is what keeps a run apart from everything else on the server).
+ */
+export interface BacktestDatabase {
+  /** DATABASE_URL for the kernel, or undefined for the embedded database. */
+  url: string | undefined;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+export async function backtestDatabase(serverUrl: string | undefined): Promise<BacktestDatabase> {
+  if (!serverUrl) return { url: undefined, dataDir: "memory://", drop: async () => undefined };
+  const name = `autonome_backtest_${randomBytes(6).toString("hex")}`;
+  await admin(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), dataDir: "memory://", drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function admin(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 15_000 });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}

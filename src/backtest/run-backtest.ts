@@ -1,0 +1,191 @@
+import { setImmediate as turn } from "node:timers/promises";
+import { ManualClock } from "../core/clock.js";
+import { silentLogger, type Logger } from "../core/logger.js";
+import { formatUsd } from "../core/money.js";
+import { createAutonome } from "../app/autonome.js";
+import { loadConfig } from "../app/config.js";
+import type { DeciderOptions } from "../scheduler/llm-decider.js";
+import { createLlmModel } from "../agents/llm/provider.js";
+import { openLlmRecordingFile, recordingModel, type LlmRecordingFile, type LlmReplayMissError } from "../agents/llm/recording.js";
+import { collectResult } from "./collect.js";
+import { backtestDatabase } from "./database.js";
+import type { BacktestRequest } from "./request.js";
+import { openBacktestSource } from "./source.js";
+import type { BacktestProgress, BacktestResult } from "./types.js";
+
+export interface RunBacktestOptions {
+  /** Called about every `progressEveryMs` of wall time while the run goes, and once at the end. */
+  onProgress?: (progress: BacktestProgress) => void;
+  progressEveryMs?: number;
+  /** Stops the run between two steps; it then rejects with BacktestCanceled. */
+  signal?: AbortSignal;
+  logger?: Logger;
+  /** How models decide; with `--llm record`, its `model` stands in for the settings' server (tests). */
+  deciders?: DeciderOptions;
+  /** Where LLM key variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class BacktestCanceled extends Error {
+  override readonly name = "BacktestCanceled";
+  constructor() {
+    super("the backtest was canceled");
+  }
+}
+
+/** Steps between two looks at the wall clock (progress, cancellation, a turn for the event loop). */
+const CHECK_EVERY = 2048;
+
+/**
+ * Runs a backtest: the whole kernel (scheduler, models, simulator, exit plans, trading service,
+ * ledger) on a clock that moves only when every piece of work has settled, as fast as the
+ * machine allows, into a database of its own. The same inputs give the same trades, bit for
+ * bit: the kernel never sees wall time, and nothing runs while the clock moves.
+ */
+export async function runBacktest(request: BacktestRequest, options: RunBacktestOptions = {}): Promise<BacktestResult> {
+  const startedWall = performance.now();
+  const logger = options.logger ?? silentLogger;
+  const { from, to } = request;
+  const clock = new ManualClock(from);
+  const source = await openBacktestSource(request.feed, clock, { from, to });
+  const database = await backtestDatabase(request.databaseUrl);
+  // LLM decisions: recorded from the endpoint, or answered from a recording (a miss ends the run naming the step).
+  const misses: LlmReplayMissError[] = [];
+  let recording: LlmRecordingFile | undefined;
+  let deciders = options.deciders;
+  if (request.llm.mode !== "off") {
+    const mode = request.llm.mode;
+    const store = (recording = await openLlmRecordingFile(request.llm.file!, mode));
+    const real = options.deciders?.model;
+    deciders = {
+      ...options.deciders,
+      model: (settings, m) =>
+        recordingModel({
+          mode,
+          store,
+          modelId: settings.model,
+          model: () => (real ? real(settings, m) : createLlmModel(settings, options.env ?? process.env)),
+          describe: (step) => `model "${m.name}" at ${new Date(clock.now()).toISOString()}, step ${step}`,
+          onMiss: (e) => misses.push(e),
+          now: () => clock.now(),
+        }),
+    };
+  }
+  const checkMisses = () => {
+    if (misses.length > 0) throw misses[0]!;
+  };
+  const config = {
+    ...loadConfig({}),
+    dataDir: database.dataDir,
+    databaseUrl: database.url,
+    tradeIntervalMs: request.intervalMs,
+    seed: request.seed,
+    mirrors: false,
+  };
+  let kernel: Awaited<ReturnType<typeof createAutonome>> | undefined;
+  try {
+    kernel = await createAutonome(config, logger, clock, {
+      isolated: true,
+      feed: source.feed,
+      candleBackfill: (m) => source.candleBackfill(m),
+      sim: { makerFeeBps: request.execution.makerFeeBps, takerFeeBps: request.execution.takerFeeBps, extraSlippageBps: request.execution.extraSlippageBps, latency: request.execution.latency },
+      ...(deciders ? { deciders } : {}),
+    });
+    const k = kernel;
+    for (const m of request.models) {
+      await k.services.createModel({ ...m, initialCapital: m.initialCapital ?? "10000" }).catch((e: unknown) => {
+        throw new Error(`model "${m.name}": ${e instanceof Error ? e.message : String(e)}`);
+      });
+    }
+
+    // A recording that starts before `from` warms the books and candles up; nothing trades yet.
+    let step = await source.next();
+    if (step && step.ts < from) {
+      source.feed.start(
+        (u) => k.market.apply(u),
+        (t) => k.market.trade(t),
+      );
+      while (step && step.ts < from) {
+        step.deliver();
+        step = await source.next();
+      }
+    }
+    await k.start();
+
+    let updates = 0;
+    let steps = 0;
+    let lastReport = performance.now();
+    const progress = (simTime: number): BacktestProgress => {
+      const elapsedMs = performance.now() - startedWall;
+      const fraction = Math.min(1, Math.max(0, (simTime - from) / (to - from)));
+      return {
+        simTime,
+        from,
+        to,
+        fraction,
+        updates,
+        updatesPerSecond: elapsedMs > 0 ? Math.round((updates * 1000) / elapsedMs) : 0,
+        elapsedMs: Math.round(elapsedMs),
+        etaMs: fraction > 0 ? Math.round((elapsedMs * (1 - fraction)) / fraction) : null,
+        cycles: Math.floor((simTime - from) / request.intervalMs),
+      };
+    };
+    while (step) {
+      clock.set(step.ts);
+      if (k.busy) {
+        await k.settle();
+        checkMisses();
+      }
+      updates += step.deliver();
+      if (k.busy) await k.settle();
+      if (++steps % CHECK_EVERY === 0) {
+        if (options.signal?.aborted) throw new BacktestCanceled();
+        const now = performance.now();
+        if (options.onProgress && now - lastReport >= (options.progressEveryMs ?? 250)) {
+          lastReport = now;
+          options.onProgress(progress(step.ts));
+        }
+        await turn(); // progress output, an API's requests, a cancel
+      }
+      step = await source.next();
+    }
+    clock.set(to);
+    await k.settle();
+    checkMisses();
+    await k.equity.snapshot();
+    options.onProgress?.(progress(to));
+
+    const finalEquity = (id: string) => {
+      const account = k.service.findAccount(id);
+      return account ? formatUsd(k.service.figures(account).equity) : "0";
+    };
+    const collected = await collectResult(k.database.db, { from, to, symbols: source.markets.map((m) => m.symbol), finalEquity });
+    const wallMs = performance.now() - startedWall;
+    return {
+      hash: collected.hash,
+      from,
+      to,
+      feed: request.feed,
+      intervalMs: request.intervalMs,
+      execution: request.execution,
+      seed: request.seed,
+      llm: request.llm.mode,
+      symbols: source.markets.map((m) => m.symbol),
+      models: collected.models,
+      prices: collected.prices,
+      stats: {
+        updates,
+        cycles: Math.floor((to - from) / request.intervalMs),
+        wallMs: Math.round(wallMs),
+        databaseMs: 0,
+        databaseShare: 0,
+        simulatedDaysPerSecond: (to - from) / 86_400_000 / (wallMs / 1000),
+      },
+    };
+  } finally {
+    await kernel?.stop().catch((e: unknown) => logger.warn({ err: e }, "backtest kernel did not stop cleanly"));
+    await source.close();
+    await recording?.close();
+    await database.drop();
+  }
+}
