@@ -400,3 +400,29 @@ export const fundingPayments = pgTable(
   },
   (t) => [uniqueIndex("funding_payments_venue_id_idx").on(t.venue, t.paymentId)],
 );
+
+/**
+ * Backtests started from the API: each runs in a child process (`autonome backtest --request`)
+ * that writes result.json and report.html into `outDir`; the row follows it (queued, running
+ * with its latest progress, then done with a summary of the result, failed with the error, or
+ * canceled). Not a trading table: the backtest's own trades live in a database of its own.
+ */
+export const backtests = pgTable(
+  "backtests",
+  {
+    id: text("id").primaryKey(),
+    status: text("status").$type<"queued" | "running" | "done" | "failed" | "canceled">().notNull(),
+    /** The request as validated, with its defaults (what request.json holds). */
+    request: jsonb("request").$type<Record<string, unknown>>().notNull(),
+    /** The child's latest progress line (simulated time reached, fraction, rate, ETA). */
+    progress: jsonb("progress").$type<Record<string, unknown>>(),
+    /** From result.json once done: the hash, run statistics and each model's metrics. */
+    summary: jsonb("summary").$type<Record<string, unknown>>(),
+    error: text("error"),
+    outDir: text("out_dir").notNull(),
+    createdAt: ts("created_at").notNull(),
+    startedAt: ts("started_at"),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [index("backtests_created_idx").on(t.createdAt), index("backtests_status_idx").on(t.status)],
+);
