@@ -100,13 +100,15 @@ export const backtestRequestSchema = z
       .strictObject({ mode: z.enum(["off", "record", "replay"]).default("off"), file: z.string().trim().min(1).optional() })
       .refine((l) => l.mode === "off" || l.file !== undefined, { error: "file: record and replay need a recording file" })
       .default({ mode: "off" }),
-    /** A PostgreSQL server to run on (a schema of its own, dropped after); the default is a throwaway embedded database. */
+    /** A PostgreSQL server to run on (a database of its own, dropped after); the default is a throwaway embedded database. */
     databaseUrl: z.string().trim().optional(),
+    /** What-if: the result.json of an earlier run whose decisions are replayed here, and compared with in the report. */
+    baseline: z.string().trim().min(1).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.to <= r.from) ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
     else if (r.to - r.from > MAX_SPAN_MS) ctx.addIssue({ code: "custom", path: ["to"], message: "a backtest spans at most 366 days" });
-    if (r.models.some((m) => m.kind === "llm") && r.llm.mode === "off") {
+    if (r.models.some((m) => m.kind === "llm") && r.llm.mode === "off" && r.baseline === undefined) {
       ctx.addIssue({ code: "custom", path: ["llm"], message: 'an llm model needs {"mode":"record"} (calls the endpoint and records) or {"mode":"replay"} (answers from a recording)' });
     }
   });
@@ -123,6 +125,7 @@ export interface BacktestRequest {
   seed: number;
   llm: { mode: "off" | "record" | "replay"; file?: string };
   databaseUrl?: string;
+  baseline?: string;
 }
 
 /** The request with its defaults, or an error listing every bad field by its path. */

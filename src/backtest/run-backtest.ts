@@ -8,6 +8,8 @@ import type { DeciderOptions } from "../scheduler/llm-decider.js";
 import { createLlmModel } from "../agents/llm/provider.js";
 import { openLlmRecordingFile, recordingModel, type LlmRecordingFile, type LlmReplayMissError } from "../agents/llm/recording.js";
 import { collectResult } from "./collect.js";
+import { readFileSync } from "node:fs";
+import { recordDecisions, replayDecisions } from "./decisions.js";
 import { backtestDatabase } from "./database.js";
 import type { BacktestRequest } from "./request.js";
 import { openBacktestSource } from "./source.js";
@@ -71,6 +73,11 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
         }),
     };
   }
+  // Every decision is recorded; a what-if replays its baseline's instead of deciding.
+  const baseline = request.baseline ? readBaseline(request.baseline) : undefined;
+  const recorder = recordDecisions();
+  const replay = baseline ? replayDecisions(baseline.decisions ?? []) : undefined;
+  deciders = { ...deciders, around: (m, decide) => recorder.around(m, replay ? replay(m, decide) : decide) };
   const checkMisses = () => {
     if (misses.length > 0) throw misses[0]!;
   };
@@ -181,6 +188,9 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
         databaseShare: 0,
         simulatedDaysPerSecond: (to - from) / 86_400_000 / (wallMs / 1000),
       },
+      modelSpecs: request.models,
+      decisions: recorder.decisions.sort((a, b) => a.at - b.at || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0)),
+      ...(baseline ? { baseline: { label: executionLabel(baseline), result: { ...baseline, decisions: [], baseline: undefined } } } : {}),
     };
   } finally {
     await kernel?.stop().catch((e: unknown) => logger.warn({ err: e }, "backtest kernel did not stop cleanly"));
@@ -188,4 +198,22 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
     await recording?.close();
     await database.drop();
   }
+}
+
+/** An earlier run's result.json, checked enough to replay its decisions. */
+function readBaseline(path: string): BacktestResult {
+  let parsed: BacktestResult;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8")) as BacktestResult;
+  } catch (e) {
+    throw new Error(`baseline: ${path} could not be read as a backtest result (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!Array.isArray(parsed.decisions) || !Array.isArray(parsed.models)) throw new Error(`baseline: ${path} is not a backtest result with decisions (result.json of autonome backtest)`);
+  return parsed;
+}
+
+function executionLabel(r: BacktestResult): string {
+  const e = r.execution;
+  const latency = e.latency.minMs === e.latency.maxMs ? `${e.latency.minMs}` : `${e.latency.minMs}-${e.latency.maxMs}`;
+  return `fees ${e.makerFeeBps}/${e.takerFeeBps} bps, slippage ${e.extraSlippageBps} bps, latency ${latency} ms`;
 }

@@ -79,6 +79,14 @@ export interface BacktestModelResult {
   runs: { total: number; failed: number };
 }
 
+/** What one model did in one run, through its tools (a what-if replays these). */
+export interface BacktestDecision {
+  model: string;
+  /** The run's time, epoch ms. */
+  at: number;
+  calls: Array<{ tool: string; args: unknown }>;
+}
+
 export interface BacktestResult {
   /** sha256 of every trade and ledger entry (ids left out): equal runs give equal hashes. */
   hash: string;
@@ -103,6 +111,10 @@ export interface BacktestResult {
     databaseShare: number;
     simulatedDaysPerSecond: number;
   };
+  /** The models as they were given (settings, capital, risk limits): a what-if starts from them. */
+  modelSpecs?: Array<Record<string, unknown> & { name: string }>;
+  /** Every decision of every model (what a what-if run holds fixed). */
+  decisions?: BacktestDecision[];
   /** A what-if run: the run it was compared with (its decisions were replayed here). */
   baseline?: { label: string; result: BacktestResult };
 }

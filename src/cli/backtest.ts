@@ -11,13 +11,14 @@ import type { BacktestProgress, BacktestResult } from "../backtest/types.js";
 import { call, server, withApp } from "./models.js";
 
 export interface BacktestCliOptions {
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
+  request?: string;
   feed: string;
   seed: string;
   files?: string;
   bookInterval: string;
-  models: string;
+  models?: string;
   interval: string;
   fees?: string;
   slippage?: string;
@@ -27,6 +28,7 @@ export interface BacktestCliOptions {
   llm?: string;
   llmFile?: string;
   databaseUrl?: string;
+  whatIf?: string;
 }
 
 const bad = (message: string) => new AppError(400, "invalid_request", message);
@@ -99,6 +101,16 @@ async function resolveModels(config: Config, text: string): Promise<BacktestMode
 }
 
 export async function backtestRequestFromCli(config: Config, o: BacktestCliOptions): Promise<BacktestRequestInput> {
+  if (o.request) {
+    try {
+      return JSON.parse(readFileSync(o.request, "utf8")) as BacktestRequestInput;
+    } catch (e) {
+      throw bad(`--request: ${o.request} could not be read as JSON (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  if (o.whatIf) return whatIfRequest(config, o, o.whatIf);
+  const missing = (["from", "to", "models"] as const).filter((k) => o[k] === undefined).map((k) => `--${k}`);
+  if (missing.length > 0) throw bad(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required (or give the whole run with --request <file>)`);
   const seed = Number(o.seed);
   if (!Number.isInteger(seed) || seed < 0) throw bad(`--seed: "${o.seed}" must be a whole number`);
   if (o.feed !== "synthetic" && o.feed !== "replay") throw bad(`--feed: "${o.feed}" must be synthetic or replay`);
@@ -110,14 +122,46 @@ export async function backtestRequestFromCli(config: Config, o: BacktestCliOptio
     ...(o.latency ? { latency: parseLatency(o.latency) } : {}),
   };
   return {
-    from: o.from,
-    to: o.to,
+    from: o.from!,
+    to: o.to!,
     feed: o.feed === "replay" ? { kind: "replay", files: parseFiles(o.files!) } : { kind: "synthetic", seed, intervalMs: duration("--book-interval", o.bookInterval) },
-    models: await resolveModels(config, o.models),
+    models: await resolveModels(config, o.models!),
     intervalMs: duration("--interval", o.interval),
     execution,
     seed,
     ...(o.llm ? { llm: { mode: o.llm as "record" | "replay", file: resolve(o.llmFile ?? "llm-recording.jsonl") } } : {}),
+    ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
+  };
+}
+
+/**
+ * `--what-if <result.json>`: the baseline's span, books, interval and models with its decisions
+ * replayed, and the execution flags given here over the baseline's (fees, slippage, latency; risk
+ * limits through a --models file of the same model names).
+ */
+async function whatIfRequest(config: Config, o: BacktestCliOptions, path: string): Promise<BacktestRequestInput> {
+  let base: BacktestResult;
+  try {
+    base = JSON.parse(readFileSync(path, "utf8")) as BacktestResult;
+  } catch (e) {
+    throw bad(`--what-if: ${path} could not be read as a backtest result (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!base.modelSpecs || !Array.isArray(base.decisions)) throw bad(`--what-if: ${path} is not the result.json of autonome backtest (no models or decisions in it)`);
+  const models = o.models ? await resolveModels(config, o.models) : (base.modelSpecs as BacktestModel[]);
+  return {
+    from: base.from,
+    to: base.to,
+    feed: base.feed,
+    models,
+    intervalMs: base.intervalMs,
+    seed: base.seed,
+    execution: {
+      ...base.execution,
+      ...(o.fees ? parseFees(o.fees) : {}),
+      ...(o.slippage !== undefined ? { extraSlippageBps: Number(o.slippage) } : {}),
+      ...(o.latency ? { latency: parseLatency(o.latency) } : {}),
+    },
+    baseline: resolve(path),
     ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
   };
 }

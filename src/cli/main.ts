@@ -94,9 +94,14 @@ export function buildCli(): Command {
   program
     .command("backtest")
     .description("run models over past or synthetic markets on a simulated clock, as fast as the machine allows, into a database of its own; writes result.json and report.html")
-    .requiredOption("--from <time>", "start, ISO 8601 (2026-11-01T00:00:00Z) or epoch ms")
-    .requiredOption("--to <time>", "end, ISO 8601 or epoch ms")
-    .requiredOption("--models <ids|file>", "model ids or names of this installation (comma-separated), or a JSON file of POST /api/models bodies")
+    .option("--from <time>", "start, ISO 8601 (2026-11-01T00:00:00Z) or epoch ms (required)")
+    .option("--to <time>", "end, ISO 8601 or epoch ms (required)")
+    .option("--models <ids|file>", "model ids or names of this installation (comma-separated), or a JSON file of POST /api/models bodies (required)")
+    .option("--request <file>", "the whole run as a JSON file in the body format of POST /api/backtests, instead of the options above")
+    .option(
+      "--what-if <result.json>",
+      "rerun an earlier backtest with its decisions held fixed and the execution changed (--fees, --slippage, --latency, risk limits by --models file); the report compares both",
+    )
     .option("--feed <kind>", "synthetic (seeded books) or replay (recorded files)", "synthetic")
     .option("--seed <n>", "seed of the synthetic feed and the simulator", "42")
     .option("--files <list>", "with --feed replay: SYMBOL=path,... (L2 or candle CSV files)")

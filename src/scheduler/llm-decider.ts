@@ -30,6 +30,11 @@ export interface LlmDeciderOptions {
 export interface DeciderOptions extends LlmDeciderOptions {
   /** Rule strategies by name (default the built-in ones). */
   rules?: (name: string) => RuleStrategy | undefined;
+  /**
+   * Wraps or replaces the decider a model gets (undefined: unknown strategy): a backtest records
+   * every decision through it, and a what-if run replays the recorded ones instead of deciding.
+   */
+  around?: (model: ScheduledModel, decide: Decider | undefined) => Decider | undefined;
 }
 
 function addStep(report: RunReport, step: LlmStep): void {
@@ -71,7 +76,7 @@ export function createLlmDecider(model: ScheduledModel, variant: LlmVariant, opt
 /** `decider` for the Scheduler: rule models by strategy name, llm models by variant name; unknown names get none (a recorded error). */
 export function createDeciders(options: DeciderOptions = {}): (model: ScheduledModel) => Decider | undefined {
   const rules = options.rules ?? findRuleStrategy;
-  return (model) => {
+  const own = (model: ScheduledModel): Decider | undefined => {
     if (model.kind === "llm") {
       const variant = findVariant(model.strategy);
       return variant ? createLlmDecider(model, variant, options) : undefined;
@@ -79,4 +84,6 @@ export function createDeciders(options: DeciderOptions = {}): (model: ScheduledM
     const strategy = rules(model.strategy);
     return strategy ? (ctx, tools) => strategy.decide(ctx, tools) : undefined;
   };
+  const around = options.around;
+  return around ? (model) => around(model, own(model)) : own;
 }

@@ -46,6 +46,29 @@ describe("the clock port", () => {
     expect(clock.pending).toBe(0);
   });
 
+  it("knows when its next timer is due, through firing, adding and canceling (a backtest sets it every update)", () => {
+    const clock = new ManualClock(1000);
+    expect(clock.next).toBeUndefined();
+    const fired: string[] = [];
+    const cancelA = clock.after(50, () => fired.push("a"));
+    clock.every(30, () => fired.push("b"));
+    expect(clock.next).toBe(1030);
+    clock.set(1029);
+    expect(fired).toEqual([]);
+    clock.set(1030);
+    expect(fired).toEqual(["b"]);
+    expect(clock.next).toBe(1050);
+    cancelA();
+    clock.set(1055); // a stale "next" costs a look, never a canceled call
+    expect(fired).toEqual(["b"]);
+    expect(clock.next).toBe(1060);
+    clock.after(1, () => clock.after(1, () => fired.push("c")));
+    clock.set(1056);
+    expect(clock.next).toBe(1057);
+    clock.set(1057);
+    expect(fired).toEqual(["b", "c"]);
+  });
+
   it.each([0, -1, 1.5, Number.NaN, MAX_TIMER_MS + 1, 30 * 86_400_000])("refuses a timer of %s ms instead of looping hot", (ms) => {
     expect(() => systemClock.every(ms, () => undefined)).toThrow(RangeError);
     expect(() => new ManualClock().after(ms, () => undefined)).toThrow(/whole number of milliseconds/);

@@ -1,0 +1,213 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseBacktestRequest, type BacktestRequestInput } from "../../src/backtest/request.js";
+import { runBacktest } from "../../src/backtest/run-backtest.js";
+import { renderReport } from "../../src/backtest/report.js";
+import type { BacktestResult } from "../../src/backtest/types.js";
+import { usd } from "../../src/core/money.js";
+import { ADMIN_URL, DRIVERS } from "../support/databases.js";
+import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai.js";
+
+const HOUR = 3_600_000;
+const FROM = Date.parse("2026-11-01T00:00:00Z");
+
+/** Three hours of 1-second synthetic books, two rule models deciding every 5 minutes. */
+function request(overrides: Partial<BacktestRequestInput> = {}): BacktestRequestInput {
+  return {
+    from: FROM,
+    to: FROM + 3 * HOUR,
+    feed: { kind: "synthetic", seed: 7 },
+    models: [
+      { name: "Trend", kind: "rule", strategy: "trend-following" },
+      { name: "Reverter", kind: "rule", strategy: "mean-reversion", initialCapital: "25000" },
+    ],
+    ...overrides,
+  };
+}
+
+const run = (input: BacktestRequestInput) => runBacktest(parseBacktestRequest(input));
+
+describe("backtest", () => {
+  let first: BacktestResult;
+
+  it("runs the models on simulated time: every cycle decided, trades inside the span, the books closed to the cent", async () => {
+    first = await run(request());
+    const cycles = (3 * HOUR) / 300_000;
+    expect(first.models.map((m) => m.name)).toEqual(["Reverter", "Trend"]);
+    const trades = first.models.flatMap((m) => m.trades);
+    // A run without trades would make the determinism check below prove nothing.
+    expect(trades.length).toBeGreaterThan(0);
+    for (const m of first.models) {
+      expect(m.runs).toEqual({ total: cycles, failed: 0 });
+      for (const t of m.trades) {
+        expect(t.openedAt).toBeGreaterThanOrEqual(FROM);
+        expect(t.closedAt).toBeLessThanOrEqual(FROM + 3 * HOUR);
+        expect(t.closedAt).toBeGreaterThanOrEqual(t.openedAt);
+      }
+      // Realized P&L on a trade is net of its fees: with nothing open at the end, equity moved by exactly their sum.
+      if (m.openPositions.length === 0) {
+        const pnl = m.trades.reduce((s, t) => s + usd(t.realizedPnl), 0n);
+        expect(usd(m.metrics.finalEquity) - usd(m.metrics.initialCapital)).toBe(pnl);
+        expect(usd(m.metrics.fees)).toBe(m.trades.reduce((s, t) => s + usd(t.fees), 0n));
+      }
+      expect(m.metrics.trades).toBe(m.trades.length);
+      // One equity point a simulated minute (thinned to at most 2000).
+      expect(m.equity[0]!.t).toBe(FROM);
+      expect(m.equity.at(-1)!.t).toBe(FROM + 3 * HOUR);
+    }
+    expect(first.models.find((m) => m.name === "Reverter")!.metrics.initialCapital).toBe("25000");
+    expect(first.stats.updates).toBe(((3 * HOUR) / 1000) * 3);
+    expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("is deterministic: the same request gives the same trades and ledger, bit for bit, on every database", async () => {
+    for (const driver of DRIVERS) {
+      const again = await run(request(driver === "postgres" ? { databaseUrl: ADMIN_URL } : {}));
+      expect(again.hash, driver).toBe(first.hash);
+      expect(
+        again.models.map((m) => m.trades),
+        driver,
+      ).toEqual(first.models.map((m) => m.trades));
+      expect(
+        again.models.map((m) => m.metrics.finalEquity),
+        driver,
+      ).toEqual(first.models.map((m) => m.metrics.finalEquity));
+    }
+  });
+
+  it("a different market, different fees or a different decision interval give a different run", async () => {
+    const other = await run(request({ feed: { kind: "synthetic", seed: 8 } }));
+    expect(other.hash).not.toBe(first.hash);
+    const dearer = await run(request({ execution: { makerFeeBps: 2, takerFeeBps: 20 } }));
+    expect(dearer.hash).not.toBe(first.hash);
+    const feesOf = (r: BacktestResult) => r.models.reduce((s, m) => s + usd(m.metrics.fees), 0n);
+    // The same decisions cost more; the decisions may differ after the first trade, so only the first trade's fee is compared.
+    const firstTrade = (r: BacktestResult) => r.models.flatMap((m) => m.trades).sort((a, b) => a.openedAt - b.openedAt)[0]!;
+    expect(usd(firstTrade(dearer).fees)).toBeGreaterThan(usd(firstTrade(first).fees));
+    expect(feesOf(dearer)).toBeGreaterThan(0n);
+  });
+
+  it("what-if: the same decisions replayed with dearer execution, compared with the baseline in the report", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "autonome-whatif-"));
+    try {
+      const baselineFile = join(dir, "result.json");
+      writeFileSync(baselineFile, JSON.stringify(first));
+      expect(first.decisions!.length).toBeGreaterThan(0);
+      const whatIf = await run({ ...request(), execution: { makerFeeBps: 2, takerFeeBps: 30, extraSlippageBps: 5 }, baseline: baselineFile });
+      // Decisions held fixed: the same calls at the same times, so the same entries...
+      expect(whatIf.decisions).toEqual(first.decisions);
+      const entries = (r: BacktestResult) => r.models.map((m) => m.trades.map((t) => [t.symbol, t.side, t.quantity, t.openedAt]));
+      expect(entries(whatIf)).toEqual(entries(first));
+      // ...executed worse: every trade paid more and made less.
+      for (const [i, m] of whatIf.models.entries()) {
+        for (const [j, t] of m.trades.entries()) {
+          const before = first.models[i]!.trades[j]!;
+          expect(usd(t.fees)).toBeGreaterThan(usd(before.fees));
+          expect(usd(t.realizedPnl)).toBeLessThan(usd(before.realizedPnl));
+        }
+      }
+      expect(whatIf.baseline!.result.hash).toBe(first.hash);
+      expect(whatIf.baseline!.label).toBe("fees 2/6 bps, slippage 0 bps, latency 0 ms");
+      const html = renderReport(whatIf);
+      expect(html).toContain("fees 2/6 bps, slippage 0 bps, latency 0 ms");
+      for (const m of whatIf.models) expect(html).toContain(`data-model="${m.name}"`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a bad request naming each bad field, before anything runs", () => {
+    expect(() => parseBacktestRequest({ ...request(), to: FROM - 1 })).toThrow(/to: must be after from/);
+    expect(() => parseBacktestRequest({ ...request(), models: [] })).toThrow(/models: needs at least one model/);
+    expect(() => parseBacktestRequest({ ...request(), feed: { kind: "csv" } })).toThrow(/feed.kind: must be/);
+    expect(() => parseBacktestRequest({ ...request(), from: "yesterday" })).toThrow(/from: must be an ISO 8601 time/);
+    expect(() => parseBacktestRequest({ ...request(), models: [{ name: "A", kind: "mirror", strategy: "x" }] })).toThrow(/models.0.kind/);
+    expect(() => parseBacktestRequest({ ...request(), models: [{ name: "L", kind: "llm", strategy: "capital-preservation", llm: { baseUrl: "http://x/v1", model: "m" } }] })).toThrow(
+      /llm: an llm model needs/,
+    );
+  });
+
+  it("an unknown strategy stops the run with the model's name", async () => {
+    await expect(run(request({ models: [{ name: "Nope", kind: "rule", strategy: "astrology" }] }))).rejects.toThrow(/model "Nope": .*unknown rule strategy "astrology"/);
+  });
+});
+
+const KRAKEN = fileURLToPath(new URL("../../../shared/data/market/candles_1m_kraken_xbtusdt_20251110.csv", import.meta.url));
+
+describe.skipIf(!existsSync(KRAKEN))("backtest over recorded candles (skipped without ../shared/data/market)", () => {
+  it("warms up on the recording before `from`, trades on its prices, and repeats itself exactly", async () => {
+    const from = Date.parse("2025-11-10T16:00:00Z");
+    const input: BacktestRequestInput = {
+      from,
+      to: from + 2 * HOUR,
+      feed: { kind: "replay", files: [{ symbol: "BTC", path: KRAKEN }] },
+      models: [{ name: "Trend", kind: "rule", strategy: "trend-following" }],
+    };
+    const a = await run(input);
+    expect(a.symbols).toEqual(["BTC"]);
+    expect(a.models[0]!.runs.total).toBe(24);
+    const closes = readFileSync(KRAKEN, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","))
+      .filter((c) => Number(c[0]) >= from && Number(c[0]) < from + 2 * HOUR)
+      .map((c) => Number(c[5]));
+    const prices = a.prices.BTC!.map((p) => Number(p.price));
+    expect(prices.length).toBeGreaterThan(0);
+    // Every mid the run saw lies within the recording's range over the span.
+    expect(Math.min(...prices)).toBeGreaterThanOrEqual(Math.min(...closes) * 0.99);
+    expect(Math.max(...prices)).toBeLessThanOrEqual(Math.max(...closes) * 1.01);
+    const b = await run(input);
+    expect(b.hash).toBe(a.hash);
+  });
+});
+
+describe("backtest of an LLM model: recorded once, replayed for free", () => {
+  const dir = mkdtempSync(join(tmpdir(), "autonome-llm-rec-"));
+  let fake: FakeOpenAi | undefined;
+  afterAll(async () => {
+    await fake?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const llmRequest = (mode: "record" | "replay", capital = "10000"): BacktestRequestInput => ({
+    from: FROM,
+    to: FROM + HOUR / 2,
+    feed: { kind: "synthetic", seed: 3 },
+    models: [{ name: "Oracle", kind: "llm", strategy: "capital-preservation", initialCapital: capital, llm: { baseUrl: fake!.baseUrl, model: "fake-model", maxSteps: 3 } }],
+    llm: { mode, file: join(dir, "oracle.jsonl") },
+  });
+
+  it("replays the recorded answers without an endpoint and ends with the same trades; a changed prompt is a miss naming the step", async () => {
+    fake = await startFakeOpenAi();
+    // Six cycles: open BTC at the first, close it at the third, hold otherwise.
+    fake.reply(
+      { kind: "tool-calls", calls: [{ name: "createPosition", arguments: { decisions: [{ symbol: "BTC", side: "LONG", quantity: "0.01", leverage: 2, stopLoss: "90000", confidence: 60 }] } }] },
+      { kind: "tool-calls", calls: [{ name: "holding", arguments: { reason: "opened" } }] },
+      { kind: "tool-calls", calls: [{ name: "holding", arguments: { reason: "waiting" } }] },
+      { kind: "tool-calls", calls: [{ name: "closePosition", arguments: { symbols: ["BTC"] } }] },
+      { kind: "tool-calls", calls: [{ name: "holding", arguments: { reason: "closed" } }] },
+      ...Array.from({ length: 3 }, () => ({ kind: "tool-calls" as const, calls: [{ name: "holding", arguments: { reason: "flat" } }] })),
+    );
+    const recorded = await run(llmRequest("record"));
+    const oracle = recorded.models[0]!;
+    expect(oracle.runs).toEqual({ total: 6, failed: 0 });
+    expect(oracle.trades).toHaveLength(1);
+    expect(oracle.trades[0]!.symbol).toBe("BTC");
+    const lines = readFileSync(join(dir, "oracle.jsonl"), "utf8").trim().split("\n");
+    expect(lines).toHaveLength(fake.requests.length);
+
+    await fake.close();
+    const seen = fake.requests.length;
+    const replayed = await run(llmRequest("replay"));
+    expect(fake.requests.length).toBe(seen); // no call reached an endpoint
+    expect(replayed.hash).toBe(recorded.hash);
+    expect(replayed.models[0]!.trades).toEqual(oracle.trades);
+
+    // Other capital puts other figures in the prompt: nothing was recorded for it.
+    await expect(run(llmRequest("replay", "20000"))).rejects.toThrow(/LLM replay miss at model "Oracle" at 2026-11-01T00:05:00.000Z, step 1/);
+  });
+});
