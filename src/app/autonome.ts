@@ -46,6 +46,7 @@ import { KillSwitch } from "../live/kill-switch.js";
 import { Reconciler } from "../live/reconciler.js";
 import { entryGate } from "../live/entry-gate.js";
 import { createAppServices } from "./app-services.js";
+import { BacktestJobs, backtestsDir } from "../backtest/backtest-jobs.js";
 import { ConfigError, type Config } from "./config.js";
 import { loadMarketState, saveMarketState } from "./market-state.js";
 import { placeOrderFromRow } from "./resting.js";
@@ -87,6 +88,11 @@ export interface Autonome {
   settle(): Promise<void>;
   /** True while something settle() waits for is in flight (cheap: a backtest asks after every update). */
   readonly busy: boolean;
+  /**
+   * True when everything still in flight is a model run or a close asleep on the clock (an order
+   * waiting out its simulated latency) and nothing else moves: only moving the clock lets it go on.
+   */
+  blockedOn(clock: { waiting: number }): boolean;
   stop(): Promise<void>;
 }
 
@@ -435,8 +441,14 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     killSwitch,
     reconciler,
   });
+  // Backtests from the API, each in a child process (not in a worker, nor in a backtest's own kernel).
+  // Runs a previous process left unfinished are failed before any request can queue a new one.
+  const backtests = role === "server" && !isolated ? new BacktestJobs({ db, dir: backtestsDir(config.dataDir), concurrency: config.backtestConcurrency, now: () => wall.now(), logger }) : null;
+  await backtests?.recover();
+
   const services = createAppServices({
     live: liveService,
+    ...(backtests ? { backtests } : {}),
     db,
     dbKind: database.kind,
     mode: config.mode,
@@ -538,6 +550,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     },
     async stop() {
       for (const cancel of timers.splice(0)) cancel();
+      await backtests?.stop();
       await scheduler.stop();
       // Mirrors first: their leases are given back at once, so another process takes them over.
       await mirrors?.stop();
@@ -553,6 +566,10 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     },
     get busy() {
       return busy();
+    },
+    blockedOn(c) {
+      if (c.waiting === 0 || loose.size > 0 || uow.busy || candles.busy) return false;
+      return c.waiting >= scheduler.runsInFlight + exits.closing;
     },
     async settle() {
       while (busy()) await Promise.allSettled([scheduler.idle(), exits.idle(), ...loose, uow.idle(), candles.idle()]);

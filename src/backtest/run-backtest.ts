@@ -137,14 +137,24 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
         cycles: Math.floor((simTime - from) / request.intervalMs),
       };
     };
+    // Orders with simulated latency sleep on the clock: the kernel is settled when everything in
+    // flight is asleep, and they wake when a later step moves the clock past their time, meeting
+    // the book as it was then (the step's own update comes after).
+    const latent = request.execution.latency.maxMs > 0;
+    const settle = async () => {
+      while (k.busy && !k.blockedOn(clock)) {
+        if (latent) await turn();
+        else await k.settle();
+      }
+    };
     while (step) {
       clock.set(step.ts);
       if (k.busy) {
-        await k.settle();
+        await settle();
         checkMisses();
       }
       updates += step.deliver();
-      if (k.busy) await k.settle();
+      if (k.busy) await settle();
       if (++steps % CHECK_EVERY === 0) {
         if (options.signal?.aborted) throw new BacktestCanceled();
         const now = performance.now();
@@ -157,6 +167,12 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
       step = await source.next();
     }
     clock.set(to);
+    await settle();
+    // Orders sent just before the end finish after it: the clock moves on to each of them.
+    for (let due = clock.nextWaiting; k.busy && due !== undefined; due = clock.nextWaiting) {
+      clock.set(due);
+      await settle();
+    }
     await k.settle();
     checkMisses();
     await k.equity.snapshot();

@@ -91,6 +91,20 @@ export class ManualClock implements Clock {
     return this.timers.size;
   }
 
+  /** One-shot timers pending: in a backtest, the orders waiting out their simulated latency. */
+  get waiting(): number {
+    let n = 0;
+    for (const t of this.timers) if (t.period === null) n++;
+    return n;
+  }
+
+  /** When the earliest one-shot timer falls due (undefined: none). */
+  get nextWaiting(): number | undefined {
+    let next: number | undefined;
+    for (const t of this.timers) if (t.period === null && (next === undefined || t.due < next)) next = t.due;
+    return next;
+  }
+
   /** When the earliest timer falls due (undefined: no timer). */
   get next(): number | undefined {
     return this.nextDue === Infinity ? undefined : this.nextDue;

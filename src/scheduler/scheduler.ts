@@ -115,6 +115,11 @@ export class Scheduler {
     });
   }
 
+  /** Model runs in progress. */
+  get runsInFlight(): number {
+    return this.running.size;
+  }
+
   /** True while a tick or a cycle is in progress. */
   get busy(): boolean {
     return this.cycle !== null || this.ticks.size > 0;

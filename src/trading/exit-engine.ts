@@ -53,6 +53,11 @@ export class ExitEngine {
     }
   }
 
+  /** Closes in flight. */
+  get closing(): number {
+    return this.inflight.size;
+  }
+
   /** True while a close is in flight. */
   get busy(): boolean {
     return this.inflight.size > 0;

@@ -119,6 +119,31 @@ describe("backtest", () => {
     }
   });
 
+  it("latency: orders sleep on the simulated clock and meet the book as it is when they arrive, the same in every run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "autonome-latency-"));
+    try {
+      const baselineFile = join(dir, "result.json");
+      writeFileSync(baselineFile, JSON.stringify(first));
+      const slow = { ...request(), execution: { latency: { minMs: 1000, maxMs: 2000 } }, baseline: baselineFile };
+      const a = await run(slow);
+      const opens = (r: BacktestResult) => r.models.flatMap((m) => m.trades.map((t) => t.openedAt)).sort((x, y) => x - y);
+      const before = opens(first);
+      const after = opens(a);
+      expect(after).toHaveLength(before.length);
+      // Each entry lands 1-2 s after its decision (plus up to the 1 s between books; a run's orders go one after
+      // another, so a second symbol waits twice), never at the decision itself.
+      for (const [i, t] of after.entries()) {
+        expect(t - before[i]!).toBeGreaterThanOrEqual(1000);
+        expect(t - before[i]!).toBeLessThanOrEqual(6000);
+      }
+      expect(a.hash).not.toBe(first.hash);
+      const b = await run(slow);
+      expect(b.hash).toBe(a.hash);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a bad request naming each bad field, before anything runs", () => {
     expect(() => parseBacktestRequest({ ...request(), to: FROM - 1 })).toThrow(/to: must be after from/);
     expect(() => parseBacktestRequest({ ...request(), models: [] })).toThrow(/models: needs at least one model/);

@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import type { ManualClock } from "../../src/core/clock.js";
 import type { Level } from "../../src/core/book.js";
 import { createRng } from "../../src/core/rng.js";
 import { usd } from "../../src/core/money.js";
@@ -365,12 +366,12 @@ describe("SimVenue positions and cash", () => {
 });
 
 describe("SimVenue determinism", () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  /** Places `n` orders one after the other and measures, in milliseconds of the venue's clock, when each resolves. */
+  /** Lets the awaited work of a woken order run. */
+  const flush = () => new Promise((r) => setImmediate(r));
 
-  /** Places `n` orders one after the other and measures, in fake milliseconds, when each resolves. */
-  async function measuredDelays(venue: SimVenue, n: number): Promise<{ delays: number[]; reports: OrderReport[] }> {
+  // Latency runs on the venue's clock (a backtest's simulated time), not on timers.
+  async function measuredDelays(venue: SimVenue, clock: ManualClock, n: number): Promise<{ delays: number[]; reports: OrderReport[] }> {
     const delays: number[] = [];
     const reports: OrderReport[] = [];
     for (let i = 0; i < n; i++) {
@@ -381,7 +382,8 @@ describe("SimVenue determinism", () => {
       while (report === undefined && waited < 20) {
         // Not executed yet: the book is untouched while the order is in flight.
         expect(venue.book("BTC", 1)!.asks).toEqual(askBefore);
-        await vi.advanceTimersByTimeAsync(1);
+        clock.advance(1);
+        await flush();
         waited++;
       }
       expect(report).toBeDefined();
@@ -392,7 +394,6 @@ describe("SimVenue determinism", () => {
   }
 
   it("latency is drawn from the seeded RNG: the same seed gives the same delays and the same fills", async () => {
-    vi.useFakeTimers();
     const runs = [7, 7, 8].map((seed) => {
       const s = sim({ seed, latency: { minMs: 1, maxMs: 5 } });
       s.venue.restoreAccount("alice", CAPITAL);
@@ -408,9 +409,9 @@ describe("SimVenue determinism", () => {
       );
       return s;
     });
-    const first = await measuredDelays(runs[0]!.venue, 8);
-    const same = await measuredDelays(runs[1]!.venue, 8);
-    const other = await measuredDelays(runs[2]!.venue, 8);
+    const first = await measuredDelays(runs[0]!.venue, runs[0]!.clock, 8);
+    const same = await measuredDelays(runs[1]!.venue, runs[1]!.clock, 8);
+    const other = await measuredDelays(runs[2]!.venue, runs[2]!.clock, 8);
 
     const rng = createRng(7);
     const expected = Array.from({ length: 8 }, () => rng.int(1, 5));
@@ -425,7 +426,6 @@ describe("SimVenue determinism", () => {
   });
 
   it("property: two fresh venues with the same seed give identical reports for the same stream, bit for bit", async () => {
-    vi.useFakeTimers();
     const accounts = ["alice", "bob"] as const;
     await fc.assert(
       fc.asyncProperty(fc.integer(), streamArb(accounts, 40), async (seed, ops) => {
@@ -435,7 +435,8 @@ describe("SimVenue determinism", () => {
           for (const a of accounts) venue.restoreAccount(a, usd("30"));
           const reports: OrderReport[] = [];
           const wait = async <T>(p: Promise<T>): Promise<T> => {
-            await vi.advanceTimersByTimeAsync(5);
+            clock.advance(5);
+            await flush();
             return p;
           };
           await runOps(venue, clock, ops, (r) => reports.push(r), wait);

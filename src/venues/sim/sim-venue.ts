@@ -181,8 +181,10 @@ export class SimVenue implements Venue {
   // ---- the Venue port ----
 
   async placeOrder(req: PlaceOrder): Promise<OrderReport> {
+    // On the domain clock: a backtest moves it once everything else has settled, so the order
+    // meets the book as it is `delay` later, in every run the same.
     const delay = this.latency();
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (delay > 0) await new Promise<void>((r) => this.opts.clock.after(delay, r));
     return this.execute(req);
   }
 
