@@ -36,16 +36,18 @@ export function recordDecisions(): { around: (model: ScheduledModel, decide: Dec
   return { around, decisions };
 }
 
-/** A decider per model that makes the recorded calls at their recorded times and nothing else. */
+/**
+ * A decider per model that makes the recorded calls and nothing else: at each run, every call
+ * recorded at or before the run's time that has not been made yet (a backtest's runs fall on the
+ * recorded times exactly; a paper day's runs are aligned to them).
+ */
 export function replayDecisions(decisions: readonly BacktestDecision[]): (model: ScheduledModel, decide: Decider | undefined) => Decider | undefined {
-  const byModel = new Map<string, Map<number, BacktestDecision["calls"]>>();
-  for (const d of decisions) {
-    const runs = byModel.get(d.model) ?? new Map<number, BacktestDecision["calls"]>();
-    runs.set(d.at, [...(runs.get(d.at) ?? []), ...d.calls]);
-    byModel.set(d.model, runs);
-  }
+  const queues = new Map<string, BacktestDecision[]>();
+  for (const d of [...decisions].sort((a, b) => a.at - b.at)) queues.set(d.model, [...(queues.get(d.model) ?? []), d]);
   return (model) => async (ctx, tools, report) => {
-    const calls = byModel.get(model.name)?.get(ctx.now) ?? [];
+    const queue = queues.get(model.name) ?? [];
+    const calls: BacktestDecision["calls"] = [];
+    while (queue.length > 0 && queue[0]!.at <= ctx.now) calls.push(...queue.shift()!.calls);
     for (const c of calls) {
       const tool = tools[c.tool as ToolName] as ((args: unknown) => Promise<unknown>) | undefined;
       if (!tool) throw new Error(`a recorded decision of "${model.name}" calls an unknown tool "${c.tool}"`);

@@ -108,9 +108,6 @@ export const backtestRequestSchema = z
   .superRefine((r, ctx) => {
     if (r.to <= r.from) ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
     else if (r.to - r.from > MAX_SPAN_MS) ctx.addIssue({ code: "custom", path: ["to"], message: "a backtest spans at most 366 days" });
-    if (r.models.some((m) => m.kind === "llm") && r.llm.mode === "off" && r.baseline === undefined) {
-      ctx.addIssue({ code: "custom", path: ["llm"], message: 'an llm model needs {"mode":"record"} (calls the endpoint and records) or {"mode":"replay"} (answers from a recording)' });
-    }
   });
 
 export type BacktestRequestInput = z.input<typeof backtestRequestSchema>;
@@ -128,14 +125,21 @@ export interface BacktestRequest {
   baseline?: string;
 }
 
-/** The request with its defaults, or an error listing every bad field by its path. */
-export function parseBacktestRequest(input: unknown): BacktestRequest {
+/**
+ * The request with its defaults, or an error listing every bad field by its path. An LLM model
+ * needs a recording mode unless its decisions are replayed (`decisionsHeld`, or a baseline).
+ */
+export function parseBacktestRequest(input: unknown, options: { decisionsHeld?: boolean } = {}): BacktestRequest {
   const parsed = backtestRequestSchema.safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "request"}: ${i.message}`);
     throw new BacktestRequestError(lines);
   }
-  return parsed.data as BacktestRequest;
+  const r = parsed.data as BacktestRequest;
+  if (r.models.some((m) => m.kind === "llm") && r.llm.mode === "off" && r.baseline === undefined && !options.decisionsHeld) {
+    throw new BacktestRequestError(['llm: an llm model needs {"mode":"record"} (calls the endpoint and records) or {"mode":"replay"} (answers from a recording)']);
+  }
+  return r;
 }
 
 export class BacktestRequestError extends Error {

@@ -13,7 +13,7 @@ import { recordDecisions, replayDecisions } from "./decisions.js";
 import { backtestDatabase } from "./database.js";
 import type { BacktestRequest } from "./request.js";
 import { openBacktestSource } from "./source.js";
-import type { BacktestProgress, BacktestResult } from "./types.js";
+import type { BacktestDecision, BacktestProgress, BacktestResult } from "./types.js";
 
 export interface RunBacktestOptions {
   /** Called about every `progressEveryMs` of wall time while the run goes, and once at the end. */
@@ -26,6 +26,8 @@ export interface RunBacktestOptions {
   deciders?: DeciderOptions;
   /** Where LLM key variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Decisions to replay instead of deciding (a recorded paper day); `request.baseline` does the same from a result file. */
+  decisions?: BacktestDecision[];
 }
 
 export class BacktestCanceled extends Error {
@@ -76,7 +78,8 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
   // Every decision is recorded; a what-if replays its baseline's instead of deciding.
   const baseline = request.baseline ? readBaseline(request.baseline) : undefined;
   const recorder = recordDecisions();
-  const replay = baseline ? replayDecisions(baseline.decisions ?? []) : undefined;
+  const held = baseline?.decisions ?? options.decisions;
+  const replay = held ? replayDecisions(held) : undefined;
   deciders = { ...deciders, around: (m, decide) => recorder.around(m, replay ? replay(m, decide) : decide) };
   const checkMisses = () => {
     if (misses.length > 0) throw misses[0]!;

@@ -5,9 +5,11 @@ import type { ModelView } from "../app/services.js";
 import { AppError } from "../core/errors.js";
 import { parseDuration } from "../app/config.js";
 import { renderReport } from "../backtest/report.js";
-import { parseBacktestRequest, type BacktestModel, type BacktestRequestInput } from "../backtest/request.js";
+import { parseBacktestRequest, type BacktestModel, type BacktestRequest, type BacktestRequestInput } from "../backtest/request.js";
+import { loadPaperDay } from "../backtest/paper-day.js";
+import { openDatabase } from "../db/client.js";
 import { runBacktest } from "../backtest/run-backtest.js";
-import type { BacktestProgress, BacktestResult } from "../backtest/types.js";
+import type { BacktestDecision, BacktestProgress, BacktestResult } from "../backtest/types.js";
 import { call, server, withApp } from "./models.js";
 
 export interface BacktestCliOptions {
@@ -108,7 +110,7 @@ export async function backtestRequestFromCli(config: Config, o: BacktestCliOptio
       throw bad(`--request: ${o.request} could not be read as JSON (${e instanceof Error ? e.message : String(e)})`);
     }
   }
-  if (o.whatIf) return whatIfRequest(config, o, o.whatIf);
+  if (o.whatIf && o.whatIf !== "paper") return whatIfRequest(config, o, o.whatIf);
   const missing = (["from", "to", "models"] as const).filter((k) => o[k] === undefined).map((k) => `--${k}`);
   if (missing.length > 0) throw bad(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required (or give the whole run with --request <file>)`);
   const seed = Number(o.seed);
@@ -190,12 +192,49 @@ export function writeBacktestOutput(dir: string, result: BacktestResult): { json
   return { json, html };
 }
 
+/**
+ * `--what-if paper`: the models' real decisions of a paper-trading span (this installation's
+ * database) replayed over its stored candles, once with the simulator's defaults (the baseline,
+ * written to <out>/baseline) and once with the execution flags given.
+ */
+async function paperWhatIf(config: Config, o: BacktestCliOptions, dir: string, run: (r: BacktestRequest, decisions?: BacktestDecision[]) => Promise<BacktestResult>): Promise<BacktestResult> {
+  if (!o.from || !o.to || !o.models) throw bad("--what-if paper needs --from, --to and --models (ids or names of this installation's models)");
+  if (!config.databaseUrl && (await server(config))) throw bad("--what-if paper reads the embedded database, which the running server holds: stop it first, or run on PostgreSQL (DATABASE_URL)");
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  let day: Awaited<ReturnType<typeof loadPaperDay>>;
+  try {
+    const parse = (t: string, flag: string) => {
+      const ms = /^\d+$/.test(t) ? Number(t) : Date.parse(t);
+      if (!Number.isSafeInteger(ms)) throw bad(`${flag}: "${t}" must be an ISO 8601 time or epoch ms`);
+      return ms;
+    };
+    day = await loadPaperDay(database.db, {
+      from: parse(o.from, "--from"),
+      to: parse(o.to, "--to"),
+      models: o.models.split(",").map((s) => s.trim()),
+      intervalMs: config.tradeIntervalMs,
+      dir: join(dir, "candles"),
+    });
+  } finally {
+    await database.close();
+  }
+  const baseline = await run(parseBacktestRequest(day.request, { decisionsHeld: true }), day.decisions);
+  const baselineFiles = writeBacktestOutput(join(dir, "baseline"), baseline);
+  const execution = {
+    ...(o.fees ? parseFees(o.fees) : {}),
+    ...(o.slippage !== undefined ? { extraSlippageBps: Number(o.slippage) } : {}),
+    ...(o.latency ? { latency: parseLatency(o.latency) } : {}),
+  };
+  return run(parseBacktestRequest({ ...day.request, execution, baseline: baselineFiles.json }));
+}
+
 export async function backtestCommand(config: Config, o: BacktestCliOptions): Promise<void> {
-  const request = parseBacktestRequest(await backtestRequestFromCli(config, o));
   const tty = process.stderr.isTTY === true;
-  const result = await runBacktest(request, { onProgress: (p) => process.stderr.write(progressLine(p, tty)), progressEveryMs: tty ? 200 : 1000 });
-  if (tty) process.stderr.write("\n");
+  const run = (request: BacktestRequest, decisions?: BacktestDecision[]) =>
+    runBacktest(request, { onProgress: (p) => process.stderr.write(progressLine(p, tty)), progressEveryMs: tty ? 200 : 1000, ...(decisions ? { decisions } : {}) });
   const dir = resolve(o.out ?? join("backtests", new Date().toISOString().replace(/[:.]/g, "-")));
+  const result = o.whatIf === "paper" ? await paperWhatIf(config, o, dir, run) : await run(parseBacktestRequest(await backtestRequestFromCli(config, o)));
+  if (tty) process.stderr.write("\n");
   const files = writeBacktestOutput(dir, result);
   if (o.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -99,8 +99,8 @@ export function buildCli(): Command {
     .option("--models <ids|file>", "model ids or names of this installation (comma-separated), or a JSON file of POST /api/models bodies (required)")
     .option("--request <file>", "the whole run as a JSON file in the body format of POST /api/backtests, instead of the options above")
     .option(
-      "--what-if <result.json>",
-      "rerun an earlier backtest with its decisions held fixed and the execution changed (--fees, --slippage, --latency, risk limits by --models file); the report compares both",
+      "--what-if <result.json|paper>",
+      "rerun an earlier backtest (its result.json), or with `paper` the models' real decisions of --from..--to over the stored candles, with the decisions held fixed and the execution changed (--fees, --slippage, --latency; risk limits by a --models file); the report compares both",
     )
     .option("--feed <kind>", "synthetic (seeded books) or replay (recorded files)", "synthetic")
     .option("--seed <n>", "seed of the synthetic feed and the simulator", "42")

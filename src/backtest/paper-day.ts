@@ -1,0 +1,104 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { and, asc, desc, eq, gte, inArray, lte, ne } from "drizzle-orm";
+import { TOOL_CALL_TYPES, type ToolName } from "../agents/tools.js";
+import type { Db } from "../db/client.js";
+import { candles, equitySnapshots, invocations, models, toolCalls } from "../db/schema.js";
+import type { BacktestModel, BacktestRequestInput } from "./request.js";
+import type { BacktestDecision } from "./types.js";
+
+/**
+ * A recorded paper-trading day as a backtest: the decisions the models really made (their tool
+ * calls, at the times their runs started) replayed over books rebuilt from the stored 1-minute
+ * candles (paper trading keeps candles, not every book). Both the baseline and the what-if run
+ * over these same books with these same decisions, so what differs between them is execution.
+ */
+
+const TOOL_BY_TYPE = Object.fromEntries(Object.entries(TOOL_CALL_TYPES).map(([tool, type]) => [type, tool as ToolName]));
+
+export interface PaperDay {
+  /** The baseline: the day's decisions on the recorded candles with the simulator's default execution. */
+  request: BacktestRequestInput;
+  decisions: BacktestDecision[];
+}
+
+export async function loadPaperDay(db: Db, options: { from: number; to: number; models: string[]; intervalMs: number; dir: string }): Promise<PaperDay> {
+  const { from, to } = options;
+  const rows = await db
+    .select()
+    .from(models)
+    .where(and(inArray(models.id, options.models), ne(models.kind, "mirror")));
+  const byIdOrName = (w: string) => rows.find((r) => r.id === w || r.name === w);
+  const missing = options.models.filter((w) => !byIdOrName(w));
+  if (missing.length > 0) throw new Error(`--models: no rule or llm model ${missing.map((m) => `"${m}"`).join(", ")} in this installation (give ids of GET /api/models)`);
+
+  const specs: BacktestModel[] = [];
+  for (const r of rows) {
+    // The day starts from the model's equity at its start (flat: positions opened before are not carried in).
+    const [start] = await db
+      .select({ equity: equitySnapshots.equity })
+      .from(equitySnapshots)
+      .where(and(eq(equitySnapshots.modelId, r.id), lte(equitySnapshots.ts, new Date(from))))
+      .orderBy(desc(equitySnapshots.ts))
+      .limit(1);
+    const config = r.config as { risk?: Record<string, unknown>; llm?: BacktestModel["llm"] };
+    specs.push({
+      name: r.name,
+      kind: r.kind === "llm" ? "llm" : "rule",
+      strategy: r.strategy,
+      initialCapital: start?.equity ?? r.initialCapital,
+      ...(config.risk ? { risk: config.risk } : {}),
+      ...(config.llm ? { llm: config.llm } : {}),
+    });
+  }
+
+  const calls = await db
+    .select({ modelId: toolCalls.modelId, type: toolCalls.type, metadata: toolCalls.metadata, at: invocations.createdAt, callAt: toolCalls.createdAt })
+    .from(toolCalls)
+    .innerJoin(invocations, eq(invocations.id, toolCalls.invocationId))
+    .where(
+      and(
+        inArray(
+          toolCalls.modelId,
+          rows.map((r) => r.id),
+        ),
+        gte(invocations.createdAt, new Date(from)),
+        lte(invocations.createdAt, new Date(to)),
+        ne(toolCalls.type, "HOLDING"),
+      ),
+    )
+    .orderBy(asc(invocations.createdAt), asc(toolCalls.createdAt));
+  const decisions: BacktestDecision[] = [];
+  for (const c of calls) {
+    const model = rows.find((r) => r.id === c.modelId)!.name;
+    const at = c.at.getTime();
+    const last = decisions.at(-1);
+    const call = { tool: TOOL_BY_TYPE[c.type]!, args: (c.metadata as { args?: unknown }).args ?? null };
+    if (last && last.model === model && last.at === at) last.calls.push(call);
+    else decisions.push({ model, at, calls: [call] });
+  }
+
+  mkdirSync(options.dir, { recursive: true });
+  const files: Array<{ symbol: string; path: string }> = [];
+  const symbols = await db
+    .selectDistinct({ symbol: candles.symbol })
+    .from(candles)
+    .where(and(eq(candles.interval, "1m"), gte(candles.openTime, new Date(from)), lte(candles.openTime, new Date(to))));
+  for (const { symbol } of symbols.sort((a, b) => (a.symbol < b.symbol ? -1 : 1))) {
+    const list = await db
+      .select()
+      .from(candles)
+      .where(and(eq(candles.symbol, symbol), eq(candles.interval, "1m"), gte(candles.openTime, new Date(from)), lte(candles.openTime, new Date(to))))
+      .orderBy(asc(candles.openTime));
+    // The Kraken candle layout the replay already reads: open_time_ms, utc, OHLC, vwap, volume, trade count.
+    const lines = list.map((c) => `${c.openTime.getTime()},${c.openTime.toISOString()},${c.open},${c.high},${c.low},${c.close},0,${c.volume},0`);
+    const path = join(options.dir, `${symbol}-candles.csv`);
+    writeFileSync(path, `open_time_ms,open_time_utc,open,high,low,close,vwap,volume_btc,trade_count\n${lines.join("\n")}\n`);
+    files.push({ symbol, path });
+  }
+  if (files.length === 0) throw new Error(`no candles were stored between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}: nothing to replay`);
+  // Cycles on the recorded runs' own times, so each decision comes back at its run.
+  const first = decisions[0]?.at;
+  const aligned = first === undefined ? from : first - Math.max(1, Math.ceil((first - from) / options.intervalMs)) * options.intervalMs;
+  return { request: { from: aligned, to, feed: { kind: "replay", files }, models: specs, intervalMs: options.intervalMs }, decisions };
+}
