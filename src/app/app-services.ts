@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../core/errors.js";
 import { NO_LIVE, type LiveApi } from "../live/live-service.js";
+import { NO_BACKTESTS, type BacktestApi } from "../backtest/backtest-api.js";
 import { findMarket, lotsToQuantity, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { formatUsd, usd } from "../core/money.js";
 import { averagePrice } from "../core/position.js";
@@ -50,6 +51,8 @@ export interface AppServicesDeps {
   recentTrades?: { latest(symbol: string, limit: number): TradePrint[] };
   /** Live trading (the composition root's LiveService); none when absent. */
   live?: LiveApi;
+  /** Backtests from the API (the composition root's BacktestJobs); none when absent. */
+  backtests?: BacktestApi;
 }
 
 const WEEK = 7 * 86_400_000;
@@ -261,6 +264,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
   const self: S.AppServices = {
     mirrors,
     live: d.live ?? NO_LIVE,
+    backtests: d.backtests ?? NO_BACKTESTS,
     health: () => ({ status: "ok", mode: d.mode, feed: { ...d.feed.describe(), kind: d.feed.kind }, db: { kind: d.dbKind }, version: d.version }),
     markets: () => d.market.markets.map(marketView),
     book: (symbol, depth) => {

@@ -28,6 +28,8 @@ export interface Config {
   lighter: LighterConfig;
   /** How often live accounts are compared with their exchange (AUTONOME_RECONCILE_INTERVAL). */
   reconcileIntervalMs: number;
+  /** Backtests from the API running at once, each a child process (AUTONOME_BACKTEST_CONCURRENCY); the rest wait in order. */
+  backtestConcurrency: number;
 }
 
 export interface LighterConfig {
@@ -184,8 +186,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const lighter = lighterConfig();
   const reconcileIntervalMs = duration("AUTONOME_RECONCILE_INTERVAL", "1m", { allowZero: false });
 
+  const concurrencyText = read("AUTONOME_BACKTEST_CONCURRENCY") ?? "1";
+  const backtestConcurrency = /^\s*\d+\s*$/.test(concurrencyText) ? Number(concurrencyText) : Number.NaN;
+  if (!(Number.isInteger(backtestConcurrency) && backtestConcurrency >= 1 && backtestConcurrency <= 64)) {
+    bad("AUTONOME_BACKTEST_CONCURRENCY", `${quoted(concurrencyText)} must be a whole number from 1 to 64 (backtests running at once)`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, apiToken, dataDir, databaseUrl, feed, replayFiles, replaySpeed, seed, tradeIntervalMs, feedIntervalMs, mode, logLevel, mirrors, mirrorLeaseMs, lighter, reconcileIntervalMs };
+  return {
+    port,
+    host,
+    apiToken,
+    dataDir,
+    databaseUrl,
+    feed,
+    replayFiles,
+    replaySpeed,
+    seed,
+    tradeIntervalMs,
+    feedIntervalMs,
+    mode,
+    logLevel,
+    mirrors,
+    mirrorLeaseMs,
+    lighter,
+    reconcileIntervalMs,
+    backtestConcurrency,
+  };
 
   function lighterConfig(): LighterConfig {
     const baseUrl = (read("LIGHTER_BASE_URL") ?? LIGHTER_MAINNET_URL).trim();

@@ -1,3 +1,4 @@
+import type { BacktestApi } from "../backtest/backtest-api.js";
 import type { MirrorService } from "../copy/mirror-service.js";
 import type { TradeAnalytics } from "../core/analytics.js";
 import type { ModelKind, ModelStatus } from "../core/types.js";
@@ -19,6 +20,8 @@ export interface AppServices {
   mirrors: MirrorService;
   /** Live trading: the kill switch, reconciliation, and which accounts trade live. */
   live: LiveApi;
+  /** Backtests started from the API, each run in a child process (src/backtest/backtest-jobs.ts). */
+  backtests: BacktestApi;
   health(): HealthView;
   markets(): MarketView[];
   book(symbol: string, depth: number): BookView; // 404 unknown symbol

@@ -5,6 +5,7 @@ import { rejectCrossSite } from "./cross-site.js";
 import { createErrorHandler, errorResponse, notFoundHandler } from "./http-errors.js";
 import { silentLogger, type ServerLogger } from "./logger.js";
 import { arenaRoutes } from "./routes/arena.js";
+import { backtestRoutes } from "./routes/backtests.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
@@ -72,6 +73,7 @@ export function createApp(options: CreateAppOptions) {
     .route("/", simRoutes(services))
     .route("/", mirrorRoutes(services))
     .route("/", liveRoutes(services))
+    .route("/", backtestRoutes(services))
     .route(
       "/",
       eventRoutes(services, {

@@ -41,6 +41,7 @@ describe("loadConfig", () => {
       mirrors: true,
       mirrorLeaseMs: 10_000,
       reconcileIntervalMs: 60_000,
+      backtestConcurrency: 1,
       lighter: {
         baseUrl: "https://mainnet.zklighter.elliot.ai",
         wsUrl: "wss://mainnet.zklighter.elliot.ai/stream",
@@ -118,6 +119,11 @@ describe("loadConfig", () => {
     expect(e.problems).toHaveLength(1);
     expect(e.message.startsWith(`${name}: `)).toBe(true);
     expect(e.message).toMatch(message);
+  });
+
+  it("AUTONOME_BACKTEST_CONCURRENCY: a whole number from 1 to 64", () => {
+    expect(loadConfig({ AUTONOME_BACKTEST_CONCURRENCY: "3" }).backtestConcurrency).toBe(3);
+    for (const bad of ["0", "65", "1.5", "two"]) expect(problemsOf({ AUTONOME_BACKTEST_CONCURRENCY: bad }).problems).toEqual([expect.stringMatching(/^AUTONOME_BACKTEST_CONCURRENCY: .*1 to 64/)]);
   });
 
   it("names both variables when TRADING_MODE contradicts IS_SIMULATION_ENABLED", () => {

@@ -1,6 +1,7 @@
 import type { MirrorService } from "../../src/copy/mirror-service.js";
 import { conflict, invalid, notFound, rejected } from "../../src/core/errors.js";
 import { NO_LIVE } from "../../src/live/live-service.js";
+import { NO_BACKTESTS } from "../../src/backtest/backtest-api.js";
 import type {
   AnalyticsView,
   AppEvent,
@@ -28,6 +29,8 @@ export class FakeServices implements AppServices {
   readonly mirrors = {} as MirrorService;
   /** Live trading is tested against the real services and the fake Lighter (test/live). */
   readonly live = NO_LIVE;
+  /** Backtests are tested against the real services and real child runs (test/api/backtests.test.ts). */
+  readonly backtests = NO_BACKTESTS;
   readonly models = new Map<string, ModelView>();
   readonly openPositions: PositionView[] = [];
   readonly closedTrades: TradeView[] = [];

@@ -18,6 +18,7 @@ const HealthPage = lazy(() => import("./pages/health.tsx").then((m) => ({ defaul
 const AddModelPage = lazy(() => import("./pages/add-model.tsx").then((m) => ({ default: m.AddModelPage })));
 const SimPage = lazy(() => import("./pages/sim.tsx").then((m) => ({ default: m.SimPage })));
 const MirrorsPage = lazy(() => import("./pages/mirrors.tsx").then((m) => ({ default: m.MirrorsPage })));
+const BacktestsPage = lazy(() => import("./pages/backtests.tsx").then((m) => ({ default: m.BacktestsPage })));
 
 function NavLink({ href, children }: { href: string; children: ReactNode }) {
   const [active] = useRoute(href === "/" ? "/" : `${href}/*?`);
@@ -41,6 +42,7 @@ function Header() {
         <NavLink href="/live">Live</NavLink>
         <NavLink href="/markets">Markets</NavLink>
         <NavLink href="/mirrors">Mirrors</NavLink>
+        <NavLink href="/backtests">Backtests</NavLink>
         <NavLink href="/health">Health</NavLink>
         <NavLink href="/models/new">Add model</NavLink>
         {simulation && <NavLink href="/sim">Simulator</NavLink>}
@@ -70,6 +72,7 @@ export function App() {
               <Route path="/markets">{() => <MarketsPage />}</Route>
               <Route path="/markets/:symbol">{(p) => <MarketsPage symbol={p.symbol} />}</Route>
               <Route path="/mirrors/:id?">{(p) => <MirrorsPage {...(p.id ? { id: p.id } : {})} />}</Route>
+              <Route path="/backtests/:id?">{(p) => <BacktestsPage {...(p.id ? { id: p.id } : {})} />}</Route>
               <Route path="/health" component={HealthPage} />
               <Route path="/sim" component={SimPage} />
               <Route>

@@ -123,3 +123,22 @@ export const useMirrorMetrics = (id: string, window: T.AuditWindow) =>
   });
 export const useExecutionAudit = (window: T.AuditWindow) =>
   useQuery({ queryKey: ["execution-audit", window], queryFn: ({ signal }) => get<T.ExecutionAudit>(`/execution-audit${qs({ window })}`, signal), placeholderData: keepPreviousData });
+
+/**
+ * Backtests: the list and one run. Nothing on the event stream announces their progress, so
+ * each polls every second while a run it shows is queued or running, and stops when none is.
+ */
+const BACKTEST_POLL_MS = 1_000;
+const activeBacktest = (b: T.BacktestView | undefined) => b?.status === "queued" || b?.status === "running";
+export const useBacktests = () =>
+  useQuery({
+    queryKey: ["backtests"],
+    queryFn: ({ signal }) => get<T.BacktestView[]>("/backtests", signal),
+    refetchInterval: (q) => (q.state.data?.some(activeBacktest) ? BACKTEST_POLL_MS : false),
+  });
+export const useBacktest = (id: string) =>
+  useQuery({
+    queryKey: ["backtests", id],
+    queryFn: ({ signal }) => get<T.BacktestDetailView>(`/backtests/${encodeURIComponent(id)}`, signal),
+    refetchInterval: (q) => (activeBacktest(q.state.data) ? BACKTEST_POLL_MS : false),
+  });

@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import type { ModelView } from "../../src/app/services.js";
+import type { BacktestDetailView, BacktestView } from "../../src/backtest/backtest-views.js";
+import { chromiumMissing, DESKTOP, horizontalOverflow, PHONE, screenshot, WAIT, waitForCount, waitForElement, waitForPageReady, waitForText } from "./support/browser.js";
+import { useBrowserSuite } from "./support/fixtures.js";
+import { eventually } from "./support/scenario.js";
+
+/**
+ * Backtests in the browser against a real server: a short run (an hour of the synthetic feed)
+ * started from the form with two of the installation's models, followed to done on its own page
+ * (progress, then the metrics and equity curves), its HTML report opened, field errors from the
+ * form and from the server, and the run deleted; at desktop and phone widths.
+ *
+ * Run: `npm run build:web && npx vitest run test/browser/backtests.test.ts` (needs Debian's
+ * chromium at /usr/bin/chromium). Screenshots go to test-results/screenshots/.
+ */
+
+if (chromiumMissing) console.warn(`browser tests skipped: ${chromiumMissing}`);
+
+const title = (what: string) => (chromiumMissing ? `${what} (skipped: ${chromiumMissing})` : what);
+
+/** A run's child process starts in ten to twenty seconds, twice that on a busy machine. */
+const RUN_WAIT = 150_000;
+
+describe.skipIf(chromiumMissing !== null)(title("backtests page in a browser"), { timeout: 300_000 }, () => {
+  const s = useBrowserSuite();
+
+  /** The run once it has ended; on a timeout the error shows where it was. */
+  const finished = async (id: string): Promise<BacktestDetailView> => {
+    let last: BacktestDetailView | undefined;
+    try {
+      return await eventually(
+        `backtest ${id} to end`,
+        async () => {
+          last = await s.server.get<BacktestDetailView>(`/api/backtests/${id}`);
+          return last.status === "queued" || last.status === "running" ? undefined : last;
+        },
+        RUN_WAIT,
+      );
+    } catch (e) {
+      throw new Error(`${String(e)}; it was ${JSON.stringify({ status: last?.status, progress: last?.progress, error: last?.error })}; server: ${s.server.output()}`);
+    }
+  };
+
+  it("shows the form and says how to start a backtest when there is none", async () => {
+    const page = await s.t.open(`${s.server.url}/backtests`);
+    await waitForPageReady(page);
+    await waitForText(page.locator("main"), "No backtests yet", "the list's empty state");
+    await waitForElement(page, "[data-testid=backtest-form]", "the form, open when there is nothing chosen");
+    await waitForCount(page.locator("[data-testid=backtest-models] input[type=checkbox]"), 3, "the installation's three rule models to choose from");
+    expect(await page.locator("nav a.nav-link.active").innerText()).toBe("Backtests");
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport);
+      await screenshot(page, "backtests-empty");
+    }
+  });
+
+  it("shows the form's own and the server's field errors under their inputs", async () => {
+    s.t.allow(/console error: Failed to load resource: the server responded with a status of 400/, "the server refuses a missing replay file on purpose");
+    const page = await s.t.open(`${s.server.url}/backtests`);
+    const form = await waitForElement(page, "[data-testid=backtest-form]", "the form");
+    await form.getByLabel("From", { exact: true }).fill("2026-11-01T02:00");
+    await form.getByLabel("To", { exact: true }).fill("2026-11-01T01:00");
+    await form.locator("button[type=submit]").click();
+    await waitForText(form, "Must be after the start.", "the form's own check of the span");
+    await waitForText(form, "Choose at least one model.", "the form's own check of the models");
+
+    // Recorded files are checked by the server: a missing one is named under the files.
+    await form.getByLabel("To", { exact: true }).fill("2026-11-01T03:00");
+    await form.locator("[data-testid=backtest-models] label", { hasText: "Trend Follower" }).click();
+    await form.getByRole("button", { name: "Recorded files" }).click();
+    await form.getByLabel("Path of file 1").fill("/nowhere/btc.csv");
+    await form.locator("button[type=submit]").click();
+    await waitForText(form.locator("[data-testid=backtest-files]"), "feed.files[0].path: no such file: /nowhere/btc.csv", "the server's error under the files");
+    expect(await s.server.get<BacktestView[]>("/api/backtests")).toEqual([]);
+    await screenshot(page, "backtest-form-errors");
+  });
+
+  it("starts a short backtest from the form, follows it to done, opens its figures, curves and report, and deletes it", async () => {
+    const models = await s.server.get<ModelView[]>("/api/models");
+    const chosen = ["Trend Follower", "Breakout Hunter"].map((n) => models.find((m) => m.name === n)!);
+    const page = await s.t.open(`${s.server.url}/backtests`);
+    const form = await waitForElement(page, "[data-testid=backtest-form]", "the form");
+    await form.getByLabel("From", { exact: true }).fill("2026-11-01T00:00");
+    await form.getByLabel("To", { exact: true }).fill("2026-11-01T01:00");
+    await form.getByLabel("Seed", { exact: true }).fill("7");
+    for (const m of chosen) await form.locator("[data-testid=backtest-models] label", { hasText: m.name }).click();
+    await form.getByLabel("Models decide every").selectOption("5m");
+    await form.getByLabel("Taker fee (bps)").fill("5");
+    await form.locator("button[type=submit]").click();
+
+    // The run's own page, while it runs.
+    await page.waitForURL(/\/backtests\/[\w-]+$/, { timeout: WAIT });
+    const id = new URL(page.url()).pathname.split("/").pop()!;
+    const detail = await waitForElement(page, "[data-testid=backtest-detail]", "the run's detail");
+    const asked = await s.server.get<BacktestDetailView>(`/api/backtests/${id}`);
+    expect(asked.request.models.map((m) => m.name)).toEqual(chosen.map((m) => m.name));
+    expect(asked.request).toMatchObject({ intervalMs: 300_000, seed: 7, feed: { kind: "synthetic", seed: 7 }, execution: { takerFeeBps: 5, makerFeeBps: 2 } });
+    expect(Date.parse(asked.request.to) - Date.parse(asked.request.from)).toBe(3_600_000);
+    await waitForText(detail, /running|done/, "the run's status");
+    const row = page.locator(`[data-testid=backtests] [data-backtest-id="${id}"]`);
+    await waitForText(row, /running|done/, "the run's row in the list");
+    if ((await s.server.get<BacktestView>(`/api/backtests/${id}`)).status === "running") {
+      await page
+        .locator("[data-testid=backtest-detail] [data-testid=backtest-progress]")
+        .waitFor({ timeout: 30_000 })
+        .then(() => screenshot(page, "backtest-running"))
+        .catch(() => undefined);
+    }
+
+    // Done: the figures of both models, their curves and the report, without a reload.
+    const done = await finished(id);
+    expect(done.status, `the run ended ${done.status}: ${done.error}`).toBe("done");
+    await waitForText(page.locator("[data-testid=backtest-detail] [data-testid=backtest-status]"), "done", "the run's status once it ends");
+    expect(done.summary!.models.map((m) => m.name).sort()).toEqual(chosen.map((m) => m.name).sort());
+    const metrics = await waitForElement(page, "[data-testid=backtest-metrics]", "the metrics table");
+    await waitForCount(metrics.locator("tbody tr"), 2, "a metrics row per model");
+    for (const m of done.summary!.models) {
+      const cells = metrics.locator(`tr[data-model-name="${m.name}"]`);
+      await waitForText(cells, m.name, `${m.name}'s metrics row`);
+      await waitForText(cells, String(m.metrics.trades), `${m.name}'s trade count`);
+    }
+    await waitForElement(page, "[data-testid=backtest-equity-chart] canvas", "the equity curves");
+    await waitForText(page.locator("[data-testid=backtest-equity] .chart-legend"), chosen[0]!.name, "a model in the chart's legend");
+    await waitForText(detail, done.summary!.hash, "the run's hash");
+    await waitForText(row, /done/, "the run's row once it ends");
+    for (const m of chosen) await waitForText(row.locator(".bt-returns"), m.name, `${m.name}'s return in the list`);
+
+    const link = page.locator("[data-testid=backtest-report]");
+    expect(await link.getAttribute("href")).toBe(`/api/backtests/${id}/report`);
+    const [report] = await Promise.all([page.context().waitForEvent("page"), link.click()]);
+    await report.waitForLoadState("domcontentloaded");
+    expect(await report.title()).toMatch(/^Backtest/);
+    await waitForText(report.locator("body"), chosen[1]!.name, "the report naming a model");
+    await report.close();
+
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport);
+      await waitForPageReady(page);
+      await screenshot(page, "backtest-done");
+    }
+    await page.setViewportSize(DESKTOP);
+
+    // Deleted from its page: back to the list, without it.
+    await page.locator("[data-testid=backtest-delete]").click();
+    await page.locator("[role=alertdialog] button", { hasText: "Yes" }).click();
+    await page.waitForURL(/\/backtests$/, { timeout: WAIT });
+    await eventually("the run to be deleted", async () => ((await s.server.get<BacktestView[]>("/api/backtests")).some((b) => b.id === id) ? undefined : true));
+    await waitForCount(page.locator(`[data-testid=backtests] [data-backtest-id="${id}"]`), 0, "the deleted run's row");
+  });
+
+  it("renders without console errors or sideways scrolling at 1280×800 and 390×844", async () => {
+    // A finished run to show: started through the API this time.
+    const [model] = await s.server.get<ModelView[]>("/api/models");
+    const started = await s.server.api<BacktestView>(
+      "POST",
+      "/api/backtests",
+      { from: "2026-11-01T00:00:00Z", to: "2026-11-01T01:00:00Z", feed: { kind: "synthetic", seed: 3 }, models: [model!.id] },
+      { expect: 202 },
+    );
+    expect((await finished(started.id)).status).toBe("done");
+    for (const { name, path } of [
+      { name: "backtests", path: "/backtests" },
+      { name: "backtest", path: `/backtests/${started.id}` },
+    ]) {
+      const page = await s.t.open(`${s.server.url}${path}`, DESKTOP);
+      await waitForPageReady(page);
+      for (const viewport of [DESKTOP, PHONE]) {
+        await page.setViewportSize(viewport);
+        await waitForPageReady(page);
+        await screenshot(page, name);
+        const overflow = await horizontalOverflow(page);
+        expect
+          .soft(overflow.scrollWidth, `${name} at ${viewport.width}×${viewport.height} scrolls sideways (${overflow.scrollWidth}px > ${overflow.innerWidth}px): ${overflow.culprits.join(", ")}`)
+          .toBeLessThanOrEqual(overflow.innerWidth);
+      }
+    }
+  });
+});

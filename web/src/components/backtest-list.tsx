@@ -1,0 +1,69 @@
+import { Link } from "wouter";
+import type { BacktestView } from "../api/types.ts";
+import { modelReturns, spanLength, spanText } from "../lib/backtests.ts";
+import { pct, pnlClass, time } from "../lib/format.ts";
+import { BacktestProgress } from "./backtest-progress.tsx";
+import { BacktestStatusBadge } from "./backtest-status.tsx";
+import { Empty } from "./ui.tsx";
+
+/** Every backtest, newest first: status, span, models, progress while it runs, each model's return once done. */
+export function BacktestList({ backtests, selected }: { backtests: readonly BacktestView[]; selected: string | undefined }) {
+  if (backtests.length === 0) {
+    return (
+      <Empty title="No backtests yet">
+        Start one with the form above, with <code>POST /api/backtests</code>, or from the shell with <code>autonome backtest</code>.
+      </Empty>
+    );
+  }
+  return (
+    <div className="table-wrap">
+      <table data-testid="backtests" className="bt-list">
+        <thead>
+          <tr>
+            <th>Status</th>
+            <th>Span</th>
+            <th>Progress</th>
+            <th>Return</th>
+            <th>Models</th>
+            <th>Started</th>
+          </tr>
+        </thead>
+        <tbody>
+          {backtests.map((b) => {
+            const current = b.id === selected;
+            const returns = modelReturns(b);
+            return (
+              <tr key={b.id} data-backtest-id={b.id} className={current ? "selected" : undefined} aria-current={current ? "true" : undefined}>
+                <td className="bt-status-cell">
+                  <BacktestStatusBadge status={b.status} />
+                </td>
+                <td>
+                  <Link href={`/backtests/${encodeURIComponent(b.id)}`}>{spanText(b.request)}</Link>
+                  <div className="muted small">{spanLength(b.request)}</div>
+                </td>
+                <td className="bt-progress-cell">
+                  <BacktestProgress backtest={b} />
+                </td>
+                <td className="bt-returns">
+                  {returns.length === 0 ? (
+                    <span className="muted">—</span>
+                  ) : (
+                    <ul>
+                      {returns.map((r) => (
+                        <li key={r.name}>
+                          <span className="bt-return-name">{r.name}</span> <span className={`num ${pnlClass(r.returnPct)}`}>{pct(r.returnPct, { signed: true })}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+                <td className="bt-models">{b.request.models.map((m) => m.name).join(", ")}</td>
+                <td className="muted">{time(b.startedAt ?? b.createdAt)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
