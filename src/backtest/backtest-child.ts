@@ -1,18 +1,21 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BacktestProgress } from "./types.js";
 
 /**
  * One backtest in a child process: `autonome backtest --request <file> --out <dir>`, as
  * bin/autonome.js runs the CLI (tsx over the sources, paths from this module's location). A run
  * that crashes, or runs out of memory, takes only itself down; the server reads its progress
- * from the JSON lines it prints on stderr and its end from its exit code.
+ * from the JSON lines it prints on stderr and its end from its exit code. A server killed
+ * outright takes its runs with it (parent-watch.ts).
  */
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const MAIN = join(ROOT, "src", "cli", "main.ts");
+/** Ends the run when this process is gone (see parent-watch.ts). */
+const PARENT_WATCH = join(ROOT, "src", "backtest", "parent-watch.ts");
 
 /** How long a canceled run may take to end after SIGTERM before it is killed outright. */
 const KILL_AFTER_MS = 5_000;
@@ -59,7 +62,11 @@ export function progressOf(line: string): BacktestProgress | undefined {
 export function startBacktestChild(o: BacktestChildOptions): BacktestChild {
   // Its own process group, so a cancel reaches tsx's node process under it too.
   const group = process.platform !== "win32";
-  const child = spawn(TSX, [MAIN, "backtest", "--request", o.requestFile, "--out", o.outDir], { env: o.env, stdio: ["ignore", "ignore", "pipe"], detached: group });
+  const child = spawn(TSX, ["--import", pathToFileURL(PARENT_WATCH).href, MAIN, "backtest", "--request", o.requestFile, "--out", o.outDir], {
+    env: { ...o.env, AUTONOME_BACKTEST_PARENT_PID: String(process.pid) },
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: group,
+  });
   const tail: string[] = [];
   let partial = "";
   child.stderr!.setEncoding("utf8");

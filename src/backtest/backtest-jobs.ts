@@ -133,7 +133,8 @@ export class BacktestJobs implements BacktestApi {
     this.queue.length = 0;
     const jobs = [...this.running.values()];
     for (const job of jobs) job.child?.kill();
-    await Promise.all(jobs.map(async (job) => (await job.child?.exited, await job.writes)));
+    await Promise.all(jobs.map((job) => job.child?.exited));
+    await Promise.all(jobs.map((job) => job.writes));
     await this.store.interruptAll(INTERRUPTED, new Date(this.d.now()));
   }
 

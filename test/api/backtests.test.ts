@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import type { BacktestDetailView, BacktestView } from "../../src/backtest/backte
 import { backtests } from "../../src/db/schema.js";
 import { createApp } from "../../src/server/app.js";
 import { createPgDatabase, DRIVERS, type DriverName } from "../support/databases.js";
+import { api, startServer } from "../support/server-process.js";
 import { AUTH, TOKEN } from "./support/real-app.js";
 
 /**
@@ -85,14 +87,14 @@ describe.each(DRIVERS)("backtests API on %s", { timeout: 240_000 }, (driver: Dri
     return server;
   }
 
-  const call = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = AUTH): Promise<{ status: number; body: T; type: string }> => {
+  const call = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = AUTH): Promise<{ status: number; body: T; type: string; csp: string }> => {
     const r = await server!.app.request(path, {
       method,
       headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const type = r.headers.get("content-type") ?? "";
-    return { status: r.status, type, body: (type.includes("json") ? await r.json() : await r.text()) as T };
+    return { status: r.status, type, csp: r.headers.get("content-security-policy") ?? "", body: (type.includes("json") ? await r.json() : await r.text()) as T };
   };
   const message = (r: { body: unknown }) => (r.body as { error: { code: string; message: string } }).error.message;
   const outputFolders = () => {
@@ -178,6 +180,10 @@ describe.each(DRIVERS)("backtests API on %s", { timeout: 240_000 }, (driver: Dri
     expect(report.type).toMatch(/^text\/html/);
     expect(report.body).toMatch(/^<!doctype html>/i);
     expect(report.body).toContain("Breakout B");
+    // Served on the dashboard's origin: only the report's own inline script may run, nothing is fetched.
+    const script = /<script>([\s\S]*?)<\/script>/.exec(report.body)![1]!;
+    expect(report.csp).toContain(`script-src 'sha256-${createHash("sha256").update(script).digest("base64")}'`);
+    expect(report.csp).toContain("default-src 'none'");
 
     // The list: newest first, without the full result.
     const second = await call<BacktestView>("POST", "/api/backtests", body(HOUR, [rule("Later")]));
@@ -192,6 +198,20 @@ describe.each(DRIVERS)("backtests API on %s", { timeout: 240_000 }, (driver: Dri
     expect(deleted.body).toMatchObject({ id, status: "done", deleted: true });
     expect((await call("GET", `/api/backtests/${id}`)).status).toBe(404);
     expect(outputFolders()).not.toContain(id);
+  });
+
+  it("a run that fails ends failed with the run's own last message, and the server goes on", async () => {
+    await start(await storage());
+    const llm = { name: "L", kind: "llm", strategy: "capital-preservation", llm: { baseUrl: "http://127.0.0.1:9/v1", model: "x" } };
+    const posted = await call<BacktestView>("POST", "/api/backtests", { ...body(HOUR, [llm]), llm: { mode: "replay", file: "/nowhere/recording.jsonl" } });
+    expect(posted.status).toBe(202);
+    const failed = await until("the run to fail", async () => {
+      const r = (await call<BacktestDetailView>("GET", `/api/backtests/${posted.body.id}`)).body;
+      return r.status === "running" ? undefined : r;
+    });
+    expect(failed).toMatchObject({ status: "failed", summary: null, result: null, reportUrl: null, error: "/nowhere/recording.jsonl: no LLM recording here; make one with --llm record" });
+    expect((await call(`GET`, `/api/backtests/${posted.body.id}/report`)).status).toBe(404);
+    expect((await call("GET", "/api/health")).status).toBe(200);
   });
 
   it("cancels a queued run before it starts and a running one by killing its process; one run at a time by default", async () => {
@@ -250,5 +270,34 @@ describe.each(DRIVERS)("backtests API on %s", { timeout: 240_000 }, (driver: Dri
       ]),
     );
     for (const b of list) expect(b.finishedAt).not.toBeNull();
+  });
+});
+
+/** Outside the process: a server killed outright (SIGKILL) takes its runs with it, and its next start marks them interrupted. */
+describe("backtests of a server killed outright", { timeout: 240_000 }, () => {
+  it("end with it (no orphan keeps computing) and are failed as interrupted at the next start", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "autonome-backtests-kill-"));
+    const env = { AUTONOME_DATA_DIR: dataDir, AUTONOME_TRADE_INTERVAL: "1h", AUTONOME_FEED_INTERVAL: "1h" };
+    let server = await startServer(env);
+    try {
+      const posted = await api<BacktestView>(server.url, "POST", "/api/backtests", {
+        from: FROM,
+        to: at(30 * 24 * HOUR),
+        feed: { kind: "synthetic" },
+        models: [{ name: "Slow", kind: "rule", strategy: "trend-following" }],
+      });
+      expect(posted.status).toBe(202);
+      const folder = join(dataDir, "backtests", posted.body.id);
+      expect(processesMentioning(folder).length).toBeGreaterThan(0);
+      await server.kill();
+      await until("the run's processes to end with the server", async () => (processesMentioning(folder).length === 0 ? true : undefined), 30_000);
+
+      server = await startServer(env);
+      const after = await api<BacktestView>(server.url, "GET", `/api/backtests/${posted.body.id}`);
+      expect(after.body).toMatchObject({ status: "failed", error: INTERRUPTED });
+    } finally {
+      await server.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -73,6 +73,7 @@ describe.skipIf(chromiumMissing !== null)(title("backtests page in a browser"), 
     await form.locator("button[type=submit]").click();
     await waitForText(form.locator("[data-testid=backtest-files]"), "feed.files[0].path: no such file: /nowhere/btc.csv", "the server's error under the files");
     expect(await s.server.get<BacktestView[]>("/api/backtests")).toEqual([]);
+    await page.evaluate("window.scrollTo(0, 0)");
     await screenshot(page, "backtest-form-errors");
   });
 
@@ -133,6 +134,10 @@ describe.skipIf(chromiumMissing !== null)(title("backtests page in a browser"), 
     expect(await report.title()).toMatch(/^Backtest/);
     await waitForText(report.locator("body"), chosen[1]!.name, "the report naming a model");
     await report.close();
+    // Under its Content-Security-Policy the report's own script still runs (it adds the hover label), without a console error.
+    const direct = await s.t.open(`${s.server.url}/api/backtests/${id}/report`);
+    await direct.locator("body > .tip").waitFor({ state: "attached", timeout: WAIT });
+    await direct.close();
 
     for (const viewport of [DESKTOP, PHONE]) {
       await page.setViewportSize(viewport);

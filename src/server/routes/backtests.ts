@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppServices } from "../../app/services.js";
+import { reportPolicy } from "../../backtest/report-policy.js";
 import { modelIdParam } from "../fields.js";
 import { jsonBody, paramsOf } from "../validation.js";
 
@@ -15,6 +16,9 @@ export function backtestRoutes(services: AppServices) {
     .get("/backtests", async (c) => c.json(await b.list()))
     .post("/backtests", jsonBody(z.unknown()), async (c) => c.json(await b.create(c.req.valid("json")), 202))
     .get("/backtests/:id", paramsOf(modelIdParam), async (c) => c.json(await b.get(c.req.valid("param").id)))
-    .get("/backtests/:id/report", paramsOf(modelIdParam), async (c) => c.html(await b.report(c.req.valid("param").id)))
+    .get("/backtests/:id/report", paramsOf(modelIdParam), async (c) => {
+      const html = await b.report(c.req.valid("param").id);
+      return c.html(html, 200, { "Content-Security-Policy": reportPolicy(html) });
+    })
     .delete("/backtests/:id", paramsOf(modelIdParam), async (c) => c.json(await b.remove(c.req.valid("param").id)));
 }

@@ -6,7 +6,10 @@ import { BacktestProgress } from "./backtest-progress.tsx";
 import { BacktestStatusBadge } from "./backtest-status.tsx";
 import { Empty } from "./ui.tsx";
 
-/** Every backtest, newest first: status, span, models, progress while it runs, each model's return once done. */
+/** Models listed per run; the rest are counted (the run's page shows them all). */
+const SHOWN = 6;
+
+/** Every backtest, newest first: status, span, progress while it runs, its models with each one's return once done. */
 export function BacktestList({ backtests, selected }: { backtests: readonly BacktestView[]; selected: string | undefined }) {
   if (backtests.length === 0) {
     return (
@@ -23,8 +26,7 @@ export function BacktestList({ backtests, selected }: { backtests: readonly Back
             <th>Status</th>
             <th>Span</th>
             <th>Progress</th>
-            <th>Return</th>
-            <th>Models</th>
+            <th title="Each model's return once the run is done, best first">Models</th>
             <th>Started</th>
           </tr>
         </thead>
@@ -45,19 +47,16 @@ export function BacktestList({ backtests, selected }: { backtests: readonly Back
                   <BacktestProgress backtest={b} />
                 </td>
                 <td className="bt-returns">
-                  {returns.length === 0 ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    <ul>
-                      {returns.map((r) => (
-                        <li key={r.name}>
-                          <span className="bt-return-name">{r.name}</span> <span className={`num ${pnlClass(r.returnPct)}`}>{pct(r.returnPct, { signed: true })}</span>
-                        </li>
-                      ))}
-                    </ul>
-                  )}
+                  <ul>
+                    {(returns.length > 0 ? returns : b.request.models.map((m) => ({ name: m.name, returnPct: undefined }))).slice(0, SHOWN).map((r) => (
+                      <li key={r.name}>
+                        <span className="bt-return-name">{r.name}</span>
+                        {r.returnPct !== undefined && <span className={`num ${pnlClass(r.returnPct)}`}>{pct(r.returnPct, { signed: true })}</span>}
+                      </li>
+                    ))}
+                    {b.request.models.length > SHOWN && <li className="muted small">and {b.request.models.length - SHOWN} more</li>}
+                  </ul>
                 </td>
-                <td className="bt-models">{b.request.models.map((m) => m.name).join(", ")}</td>
                 <td className="muted">{time(b.startedAt ?? b.createdAt)}</td>
               </tr>
             );
