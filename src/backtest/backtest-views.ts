@@ -11,7 +11,7 @@ export type BacktestStatus = "queued" | "running" | "done" | "failed" | "cancele
 
 export type BacktestRow = typeof backtests.$inferSelect;
 
-/** The request as validated and run, with its defaults; `from` and `to` as ISO text (the request format takes them back). */
+/** The request as validated and run, with its defaults; `from` and `to` as ISO text (the request format takes them back); a `databaseUrl`'s password masked. */
 export type BacktestRequestView = Omit<BacktestRequest, "from" | "to"> & { from: string; to: string };
 
 export interface BacktestProgressView {
@@ -76,8 +76,20 @@ export function progressView(p: BacktestProgress): BacktestProgressView {
   };
 }
 
+/** A connection string without its password: the view is served to anyone who may read (GET needs no token). */
+export function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password === "") return url;
+    u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unreadable URL)";
+  }
+}
+
 export function requestView(r: BacktestRequest): BacktestRequestView {
-  return { ...r, from: new Date(r.from).toISOString(), to: new Date(r.to).toISOString() };
+  return { ...r, from: new Date(r.from).toISOString(), to: new Date(r.to).toISOString(), ...(r.databaseUrl !== undefined ? { databaseUrl: withoutPassword(r.databaseUrl) } : {}) };
 }
 
 export function backtestView(row: BacktestRow): BacktestView {
