@@ -7,13 +7,17 @@
  */
 const parent = Number(process.env.AUTONOME_BACKTEST_PARENT_PID);
 if (Number.isSafeInteger(parent) && parent > 1) {
-  setInterval(() => {
+  const watch = setInterval(() => {
     try {
       process.kill(parent, 0);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ESRCH") return; // there, but not ours to signal
+      clearInterval(watch);
       process.stderr.write(`autonome: the server that started this backtest (pid ${parent}) is gone\n`);
-      process.exit(1);
+      // As a cancel does: the run stops between two steps and drops its own database; should it
+      // not end soon (stuck in a call), it ends anyway.
+      process.kill(process.pid, "SIGTERM");
+      setTimeout(() => process.exit(1), 10_000).unref();
     }
   }, 1_000).unref();
 }

@@ -230,8 +230,12 @@ async function paperWhatIf(config: Config, o: BacktestCliOptions, dir: string, r
 
 export async function backtestCommand(config: Config, o: BacktestCliOptions): Promise<void> {
   const tty = process.stderr.isTTY === true;
+  // Stopped (Ctrl-C, the API canceling, the server gone): the run ends between two steps and its
+  // own database is dropped on the way out, rather than left on a PostgreSQL server.
+  const stop = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
   const run = (request: BacktestRequest, decisions?: BacktestDecision[]) =>
-    runBacktest(request, { onProgress: (p) => process.stderr.write(progressLine(p, tty)), progressEveryMs: tty ? 200 : 1000, ...(decisions ? { decisions } : {}) });
+    runBacktest(request, { onProgress: (p) => process.stderr.write(progressLine(p, tty)), progressEveryMs: tty ? 200 : 1000, signal: stop.signal, ...(decisions ? { decisions } : {}) });
   const dir = resolve(o.out ?? join("backtests", new Date().toISOString().replace(/[:.]/g, "-")));
   const result = o.whatIf === "paper" ? await paperWhatIf(config, o, dir, run) : await run(parseBacktestRequest(await backtestRequestFromCli(config, o)));
   if (tty) process.stderr.write("\n");
