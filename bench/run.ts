@@ -10,6 +10,7 @@
  *   npm run bench -- --only dashboard               the arena with 100 models x 30 days, API and chromium
  *   npm run bench -- --only mirrors                 10,000 source fills copied onto followers, PGlite and PostgreSQL
  *   npm run bench -- --only lighter                 the Lighter adapter over the fake Lighter: latency, orders/s, signer, vs the simulator
+ *   npm run bench -- --only backtest                10 rule models over synthetic 1-second books (7 days; the 30-day time extrapolated)
  *
  * Each benchmark runs in its own child process (same Node flags, plus --expose-gc): one
  * benchmark's heap and JIT state must not slow the next one down (the matching bench's streams
@@ -21,6 +22,7 @@
 import { fork } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { BACKTEST_GOAL_DAYS, runBacktestBench } from "./backtest.js";
 import { runBookUpdatesBench } from "./book-updates.js";
 import { DASHBOARD_API_GOAL_MS, DASHBOARD_JS_GOAL_KB, DASHBOARD_RENDER_GOAL_MS, runDashboardBench } from "./dashboard.js";
 import { runLighterBench } from "./lighter.js";
@@ -143,6 +145,12 @@ const BENCHES: Bench[] = [
       });
       return figures.length > 0 ? figures : [{ benchmark: "replay", figure: "updates/s (see the section)", measured: lines.join("; ") || "nothing printed", goal: "-", met: undefined }];
     },
+  },
+  {
+    name: "backtest",
+    title: `A ${BACKTEST_GOAL_DAYS}-day backtest of 10 rule models on BTC/ETH/SOL synthetic 1-second books, decisions every 5 minutes (runBacktest, embedded database)`,
+    goals: ["none set: wall time, simulated days/s, updates/s and the database's share reported"],
+    run: (quick) => runBacktestBench({ quick }),
   },
 ];
 

@@ -1,13 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { DatabaseMeter, type DatabaseUsage } from "./meter.js";
 import * as schema from "./schema.js";
 
 /** The drizzle database both drivers share: code above this file never knows which one it has. */
@@ -26,6 +27,8 @@ export interface Database {
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** PGlite only: the whole database as a tarball, to start other databases from. */
   dump?(): Promise<Blob>;
+  /** Wall time spent waiting for this database since it was opened (a backtest reports its share). */
+  readonly usage: DatabaseUsage;
   close(): Promise<void>;
 }
 
@@ -48,12 +51,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
-  const client = new PGlite({ ...(inMemory ? {} : { dataDir: resolve(dataDir) }), ...(loadDataDir ? { loadDataDir } : {}) });
-  await client.waitReady;
+  // Starting the embedded database (initdb, or loading a dump) is database time too.
+  const meter = new DatabaseMeter();
+  const client = await meter.measure(async () => {
+    const started = new PGlite({ ...(inMemory ? {} : { dataDir: resolve(dataDir) }), ...(loadDataDir ? { loadDataDir } : {}) });
+    await started.waitReady;
+    return started;
+  });
+  meterPglite(client, meter);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
     kind: "pglite",
+    usage: meter,
     migrate: async () => {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS });
     },
@@ -65,6 +75,59 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
     close: async () => {
       await client.close();
     },
+  };
+}
+
+/**
+ * Puts every call of the embedded database through the meter: statements outside and inside
+ * transactions, and a transaction's BEGIN (with the wait for the database) and COMMIT, but not
+ * the caller's own work between its statements.
+ */
+function meterPglite(client: PGlite, meter: DatabaseMeter): void {
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  client.query = ((...args: Parameters<PGlite["query"]>) => meter.measure(() => query(...args))) as PGlite["query"];
+  client.exec = (...args: Parameters<PGlite["exec"]>) => meter.measure(() => exec(...args));
+  client.transaction = <T>(work: (tx: Transaction) => Promise<T>): Promise<T> =>
+    meter.measure(() =>
+      transaction(async (tx) => {
+        meter.leave();
+        try {
+          return await work(meteredTransaction(tx, meter));
+        } finally {
+          meter.enter();
+        }
+      }),
+    );
+}
+
+function meteredTransaction(tx: Transaction, meter: DatabaseMeter): Transaction {
+  const metered = Object.create(tx) as Transaction;
+  metered.query = ((...args: Parameters<Transaction["query"]>) => meter.measure(() => tx.query(...args))) as Transaction["query"];
+  metered.exec = (...args: Parameters<Transaction["exec"]>) => meter.measure(() => tx.exec(...args));
+  return metered;
+}
+
+/** Measures query() in its promise and callback forms (the pool's own query() uses the callback); a streamed query passes through. */
+function meterPgClient(client: pg.PoolClient, meter: DatabaseMeter): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const first = args[0] as { submit?: unknown } | undefined;
+    if (typeof first?.submit === "function") return query(...args);
+    const last = args[args.length - 1];
+    if (typeof last !== "function") return meter.measure(() => query(...args) as Promise<unknown>);
+    const end = meter.begin();
+    const callback = last as (...results: unknown[]) => unknown;
+    try {
+      return query(...args.slice(0, -1), (...results: unknown[]) => {
+        end();
+        return callback(...results);
+      });
+    } catch (error) {
+      end();
+      throw error;
+    }
   };
 }
 
@@ -85,11 +148,15 @@ async function openPostgres(url: string): Promise<Database> {
     await pool.end().catch(() => undefined);
     throw new Error(`DATABASE_URL: cannot connect to PostgreSQL at ${describeServer(url)}: ${connectFailure(error)}`, { cause: error });
   }
+  const meter = new DatabaseMeter();
+  // Every connection the pool opens, before its first query: drizzle's queries and transactions all run on them.
+  pool.on("connect", (client) => meterPgClient(client, meter));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const listeners: pg.PoolClient[] = [];
   return {
     db,
     kind: "postgres",
+    usage: meter,
     migrate: async () => {
       await migratePg(drizzlePg(pool, { schema }), { migrationsFolder: MIGRATIONS });
     },

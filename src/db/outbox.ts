@@ -19,6 +19,17 @@ const OUTBOX_LOCK = 0x6175746f6e6f6d65n;
  * commit. The write time is the clock at this statement, within a millisecond of the commit.
  */
 export async function appendEvents(tx: Tx, events: DomainEvent[], notify = true, writer: string | null = null): Promise<BusEvent[]> {
+  if (events.length <= EVENTS_PER_STATEMENT) return appendChunk(tx, events, notify, writer);
+  // Four parameters an event: a long batch goes in several statements, ids still in order.
+  const out: BusEvent[] = [];
+  for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) out.push(...(await appendChunk(tx, events.slice(i, i + EVENTS_PER_STATEMENT), notify, writer)));
+  return out;
+}
+
+/** Below PostgreSQL's 65,535 parameters a statement at four an event. */
+const EVENTS_PER_STATEMENT = 10_000;
+
+async function appendChunk(tx: Tx, events: DomainEvent[], notify: boolean, writer: string | null): Promise<BusEvent[]> {
   if (events.length === 0) return [];
   const values = sql.join(
     events.map((e, i) => sql`(${i}::int, ${e.type}::text, ${e.modelId}::text, ${JSON.stringify(toJson(e))}::jsonb)`),

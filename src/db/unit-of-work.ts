@@ -36,6 +36,18 @@ export class UnitOfWork {
     return next;
   }
 
+  /**
+   * Runs `fn` in the units' order but outside any transaction: it sees every change queued
+   * before it committed, and nothing queued after it has started (reads of in-memory state that
+   * must fall at the same place as a unit's would).
+   */
+  turn<T>(fn: () => T | Promise<T>): Promise<T> {
+    this.queued++;
+    const next = this.tail.then(fn).finally(() => this.queued--);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
   /** True while a unit is queued or running. */
   get busy(): boolean {
     return this.queued > 0;

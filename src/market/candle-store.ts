@@ -24,6 +24,10 @@ export class CandleStore {
   private readonly logger: Logger;
   /** Candle writes in flight: nothing reads them back while running, but a shutdown or a backtest's end waits for them. */
   private readonly writes = new Set<Promise<void>>();
+  /** Closed 1m candles not written yet; `writing` once a write that takes them is scheduled. */
+  private readonly unwritten: Candle[] = [];
+  private writing = false;
+  private holdCandles = 1;
 
   constructor(
     private readonly db: Db,
@@ -104,7 +108,35 @@ export class CandleStore {
     if (list.length > KEEP[c.interval] * 1.2) list.splice(0, list.length - KEEP[c.interval]);
     this.closed.set(k, list);
     if (c.interval !== "1m") return;
-    const write = this.store([c])
+    this.unwritten.push(c);
+    if (this.unwritten.length >= this.holdCandles) this.scheduleWrite();
+  }
+
+  /**
+   * Keeps up to `candles` closed 1-minute candles in memory before writing them in one statement,
+   * for a run that reads no candle rows before it ends (a backtest); call flush() at its end.
+   * 1 (the default) writes at once: every candle that closes at the same moment goes in one
+   * statement, started after the code that closed them has run.
+   */
+  hold(candles: number): void {
+    if (!Number.isSafeInteger(candles) || candles < 1) throw new RangeError(`candles must be a whole number of at least 1, got ${candles}`);
+    this.holdCandles = candles;
+  }
+
+  /** Writes the candles kept so far and waits for every write. */
+  async flush(): Promise<void> {
+    if (this.unwritten.length > 0) this.scheduleWrite();
+    await this.idle();
+  }
+
+  private scheduleWrite(): void {
+    if (this.writing) return;
+    this.writing = true;
+    const write = Promise.resolve()
+      .then(() => {
+        this.writing = false;
+        return this.store(this.unwritten.splice(0));
+      })
       .catch((e: unknown) => this.logger.warn({ err: e }, "could not store a candle"))
       .finally(() => this.writes.delete(write));
     this.writes.add(write);

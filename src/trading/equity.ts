@@ -1,42 +1,93 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { equitySnapshots } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { formatUsd } from "../core/money.js";
 import { curveMetrics, type EquityPoint } from "../core/metrics.js";
 import type { TradingService } from "./trading-service.js";
 import type { EquityWindow } from "./contracts.js";
-import { events } from "../events/events.js";
+import { events, type DomainEvent } from "../events/events.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** Rows per statement: at 6 parameters a row, far below PostgreSQL's 65,535 parameters a statement. */
+const SNAPSHOT_BATCH = 5000;
 
 /**
  * Equity history: a snapshot per model every minute; minute rows older than a day are rolled
  * up to the last value of each hour, hourly rows older than 30 days to the last of each day.
  */
 export class EquityRecorder {
+  /** Rounds taken but not written yet (hold() > 1): rows by model and minute (a later round wins), events in order. */
+  private held: HeldRounds | null = null;
+  private holdRounds = 1;
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly service: TradingService,
     private readonly now: () => number,
   ) {}
 
-  /** Writes this minute's snapshot of every account and emits an `account` event for each. */
+  /**
+   * Takes this minute's snapshot of every account: one row each (a second snapshot in the same
+   * minute overwrites the first) and an `account` event each. The figures are read in the unit of
+   * work's order, after every change queued before the call, and written in one statement with
+   * the events in the same transaction, or kept to be written with later rounds (see hold()).
+   */
   async snapshot(): Promise<void> {
     const ts = new Date(Math.floor(this.now() / MINUTE) * MINUTE);
-    await this.uow.run(async (tx, ctx) => {
-      for (const account of this.service.accounts.values()) {
-        const f = this.service.figures(account);
-        const row = { modelId: account.modelId, resolution: "1m" as const, ts, equity: formatUsd(f.equity), cash: formatUsd(f.cash), unrealizedPnl: formatUsd(f.unrealizedPnl) };
-        await tx
-          .insert(equitySnapshots)
-          .values(row)
-          .onConflictDoUpdate({ target: [equitySnapshots.modelId, equitySnapshots.resolution, equitySnapshots.ts], set: { equity: row.equity, cash: row.cash, unrealizedPnl: row.unrealizedPnl } });
-        ctx.emit(events.equitySnapshotted({ modelId: account.modelId, ts: ts.toISOString(), figures: figuresView(f, account.initialCapital) }));
-      }
+    if (this.holdRounds <= 1) {
+      await this.uow.run(async (tx, ctx) => {
+        const round = this.round(ts);
+        for (const e of round.events) ctx.emit(e);
+        await writeRows(tx, round.rows);
+      });
+      return;
+    }
+    // The same place in the order of changes as a round written at once, without a transaction.
+    const full = await this.uow.turn(() => {
+      const round = this.round(ts);
+      const held: HeldRounds = (this.held ??= { rows: new Map(), events: [], rounds: 0 });
+      for (const row of round.rows) held.rows.set(`${row.modelId}/${row.ts.getTime()}`, row);
+      held.events.push(...round.events);
+      return ++held.rounds >= this.holdRounds;
     });
+    if (full) await this.flush();
+  }
+
+  /**
+   * Keeps up to `rounds` snapshot rounds in memory and writes them together in one unit of work,
+   * rows and events exactly as rounds written one by one would have left them (only later). For a
+   * run in which nothing reads the snapshots before it ends (a backtest of rule models), where a
+   * round a minute is most of the database's work; call flush() at the end. 1 (the default)
+   * writes each round at once.
+   */
+  hold(rounds: number): void {
+    if (!Number.isSafeInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be a whole number of at least 1, got ${rounds}`);
+    this.holdRounds = rounds;
+  }
+
+  /** Writes the rounds kept so far (nothing when none is kept). */
+  async flush(): Promise<void> {
+    await this.uow.run(async (tx, ctx) => {
+      const held = this.held;
+      this.held = null;
+      if (!held) return;
+      for (const e of held.events) ctx.emit(e);
+      await writeRows(tx, [...held.rows.values()]);
+    });
+  }
+
+  private round(ts: Date): { rows: SnapshotRow[]; events: DomainEvent[] } {
+    const rows: SnapshotRow[] = [];
+    const emitted: DomainEvent[] = [];
+    for (const account of this.service.accounts.values()) {
+      const f = this.service.figures(account);
+      rows.push({ modelId: account.modelId, resolution: "1m", ts, equity: formatUsd(f.equity), cash: formatUsd(f.cash), unrealizedPnl: formatUsd(f.unrealizedPnl) });
+      emitted.push(events.equitySnapshotted({ modelId: account.modelId, ts: ts.toISOString(), figures: figuresView(f, account.initialCapital) }));
+    }
+    return { rows, events: emitted };
   }
 
   async rollUp(): Promise<void> {
@@ -45,6 +96,26 @@ export class EquityRecorder {
       await rollUpTo(tx, "1m", "1h", "hour", new Date(Math.floor((now - DAY) / HOUR) * HOUR));
       await rollUpTo(tx, "1h", "1d", "day", new Date(Math.floor((now - 30 * DAY) / DAY) * DAY));
     });
+  }
+}
+
+type SnapshotRow = typeof equitySnapshots.$inferInsert & { ts: Date };
+interface HeldRounds {
+  rows: Map<string, SnapshotRow>;
+  events: DomainEvent[];
+  rounds: number;
+}
+
+/** Snapshot rows in as few statements as the parameter limit allows (a row per model and minute: no row twice in one statement). */
+async function writeRows(tx: Tx, rows: readonly SnapshotRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += SNAPSHOT_BATCH) {
+    await tx
+      .insert(equitySnapshots)
+      .values(rows.slice(i, i + SNAPSHOT_BATCH))
+      .onConflictDoUpdate({
+        target: [equitySnapshots.modelId, equitySnapshots.resolution, equitySnapshots.ts],
+        set: { equity: sql`excluded.equity`, cash: sql`excluded.cash`, unrealizedPnl: sql`excluded.unrealized_pnl` },
+      });
   }
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
-import { equitySnapshots } from "../../src/db/schema.js";
+import { equitySnapshots, outbox } from "../../src/db/schema.js";
 import { EquityRecorder, equityHistory } from "../../src/trading/equity.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
@@ -50,5 +50,50 @@ describe.each(DRIVERS)("equity history on %s", (driver) => {
         .from(equitySnapshots)
         .where(and(eq(equitySnapshots.modelId, id), eq(equitySnapshots.resolution, "1h"))),
     ).toHaveLength(2);
+  });
+});
+
+describe.each(DRIVERS)("equity rounds held and written together on %s", (driver) => {
+  const hs: Harness[] = [];
+  afterEach(async () => {
+    for (const h of hs.splice(0)) await h.dispose();
+  });
+
+  /** Three models, then rounds with capital changes between them (some queued just before a round, two rounds in one minute). */
+  async function run(hold: number) {
+    const h = await createHarness(driver);
+    hs.push(h);
+    const ids = [await h.model("1000"), await h.model("2500"), await h.model("400")];
+    const start = Date.parse("2026-03-01T00:00:00Z");
+    let now = start;
+    const recorder = new EquityRecorder(h.uow, h.service, () => now);
+    if (hold > 1) recorder.hold(hold);
+    for (let i = 0; i < 40; i++) {
+      now = start + Math.floor(i * 0.8) * MINUTE + (i % 3) * 1000; // minutes 0, 0, 1, 2, 3, 3, ...: some twice
+      const account = h.accounts.get(ids[i % 3]!)!;
+      const capital = BigInt(1000 + 37 * i) * 1_000_000n;
+      // A change queued before the round commits before the round reads the figures, in both modes.
+      const change = h.uow.run(async (_tx, ctx) => ctx.onCommit(() => void (account.initialCapital = capital)));
+      await Promise.all([change, recorder.snapshot()]);
+    }
+    await recorder.flush();
+    const index = new Map(ids.map((id, i) => [id, i]));
+    const rows = (await h.t.database.db.select().from(equitySnapshots)).map((r) => ({ ...r, modelId: index.get(r.modelId), ts: r.ts.getTime() }));
+    rows.sort((a, b) => a.ts - b.ts || a.modelId! - b.modelId!);
+    const stored = (await h.t.database.db.select().from(outbox).orderBy(asc(outbox.id)))
+      .filter((r) => r.type === "EquitySnapshotted")
+      .map((r) => JSON.stringify({ ...(r.payload as object), modelId: index.get(r.modelId!) }));
+    const published = h.bus.filter((e) => e.type === "account").map((e) => JSON.stringify({ ...(e.data as object), modelId: index.get(e.modelId!) }));
+    return { rows, stored, published };
+  }
+
+  it("leaves exactly the rows and events of rounds written one by one", async () => {
+    const one = await run(1);
+    const held = await run(7);
+    expect(one.rows).toHaveLength(3 * 32); // 32 distinct minutes
+    expect(held.rows).toEqual(one.rows);
+    expect(one.stored).toHaveLength(3 * 40);
+    expect(held.stored).toEqual(one.stored);
+    expect(held.published).toEqual(one.published);
   });
 });
