@@ -82,7 +82,7 @@ export interface BookUpdatesRow {
 }
 
 /** One venue with its accounts, trading service and exit engine: what the app wires per process. */
-interface Rig {
+export interface Rig {
   apply(updates: readonly BookUpdate[]): number;
   /** The exit check alone (ExitEngine.onBook at these best prices, book untouched): what it costs by itself. */
   checkOnly(symbols: readonly string[], bids: readonly number[], asks: readonly number[]): number;
@@ -91,7 +91,8 @@ interface Rig {
   room: MarketRoom;
 }
 
-function createRig(mids: ReadonlyMap<string, number>, withPositions: boolean): Rig {
+/** The rig for BTC/ETH/SOL; with positions, each account holds one per symbol, entered at `mids` with plans 30% away. */
+export function createRig(mids: ReadonlyMap<string, number>, withPositions: boolean): Rig {
   const clock = new ManualClock(Date.UTC(2025, 0, 1));
   const room = new MarketRoom({ markets: MARKETS });
   const venue = new SimVenue({ clock, markets: MARKETS }, room);

@@ -6,11 +6,23 @@ import { DEFAULT_MARKETS } from "../src/core/market.js";
 import { createReplayFeed, detectLayout, RECORDED_SYMBOLS } from "../src/feeds/replay/index.js";
 import { readHeader } from "../src/feeds/replay/csv.js";
 import { createSyntheticFeed } from "../src/feeds/synthetic/index.js";
+import { midTicks } from "../src/core/book.js";
+import { createRig } from "./book-updates.js";
+
+/** Level updates (file rows) per second through book + exit-plan checks, from the file. */
+export const REPLAY_GOAL = 1_000_000;
 
 /**
  * How fast the feeds go: every recorded L2 file in ../shared/data/market replayed at full speed
  * into a book, and the synthetic feed stepping three markets. The book is the simulator's L2Book
  * when src/book/l2-book.ts exists (so the figure includes the real consumer), else a Map.
+ *
+ * Then the goal's figure: each recorded file of a market the app trades (BTC, ETH) read, parsed
+ * and played through the path every live update takes (MarketRoom: the book and quote, the
+ * simulator's overlay, the exit engine checking 10 accounts' positions of every symbol with plans
+ * out of reach), timed from opening the file to the last update. A recorded "update" is one row of
+ * the file: one price level's new size (the files group them into venue messages, a few dozen
+ * levels each; messages/s is printed too).
  */
 
 const DATA_DIR = new URL("../../shared/data/market/", import.meta.url);
@@ -126,12 +138,58 @@ function benchSynthetic(newSink: () => BookSink): void {
   console.log(`synthetic 3 markets x 1 h at 500 ms -> ${sink.name}: ${updates.toLocaleString("en-US")} snapshots (25 levels a side) in ${ms.toFixed(0)} ms = ${rate(updates, ms)}`);
 }
 
-export async function runReplayBench(): Promise<void> {
+/** The first mid each file's snapshot shows: where the rig's positions are entered. */
+async function firstMid(path: string, symbol: string): Promise<number | undefined> {
+  const feed = createReplayFeed({ files: [{ path, symbol }], speed: "max" });
+  let mid: number | undefined;
+  await feed.run((u) => {
+    if (mid === undefined && u.kind === "snapshot" && u.bids[0] && u.asks[0]) mid = midTicks(u.bids[0][0], u.asks[0][0]);
+    feed.stop();
+  });
+  return mid;
+}
+
+async function benchThroughExits(passes: number): Promise<void> {
+  const dir = fileURLToPath(DATA_DIR);
+  if (!existsSync(dir)) return;
+  const traded = new Set(DEFAULT_MARKETS.map((m) => m.symbol));
+  for (const name of readdirSync(dir)
+    .filter((n) => n.startsWith("l2_") && n.endsWith(".csv"))
+    .sort()) {
+    const symbol = symbolFromName(name);
+    if (!symbol || !traded.has(symbol)) continue;
+    const path = dir + name;
+    const mid = await firstMid(path, symbol);
+    if (mid === undefined) continue;
+    const mids = new Map(DEFAULT_MARKETS.map((m) => [m.symbol, m.symbol === symbol ? mid : 1_000_000]));
+    let best = Infinity;
+    let rows = 0;
+    let updates = 0;
+    // A warm-up pass, then the best of `passes` (each on a fresh rig: every pass starts from the file's snapshot).
+    for (let p = 0; p <= passes; p++) {
+      const rig = createRig(mids, true);
+      const feed = createReplayFeed({ files: [{ path, symbol }], speed: "max" });
+      const started = performance.now();
+      const [stats] = await feed.run((u) => void rig.room.apply(u));
+      const ms = performance.now() - started;
+      if (rig.closesFired() > 0) throw new Error(`replay: ${rig.closesFired()} exits fired on ${name}: the measured path was not the check alone`);
+      if (p > 0) best = Math.min(best, ms);
+      rows = stats!.rows;
+      updates = stats!.updates;
+    }
+    console.log(
+      `replay ${name} -> book + exit checks (10 accounts): ${rows.toLocaleString("en-US")} level updates in ${updates.toLocaleString("en-US")} messages, best of ${passes} in ${best.toFixed(0)} ms = ${rate(rows, best)} level updates, ${rate(updates, best)} messages`,
+    );
+  }
+}
+
+export async function runReplayBench(options: { quick?: boolean } = {}): Promise<void> {
   const newSink = await createBookSink();
   await benchRecorded(newSink);
   benchSynthetic(newSink);
+  await benchThroughExits(options.quick ? 1 : 5);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runReplayBench();
+  await runReplayBench({ quick: process.argv.includes("--quick") });
 }

@@ -16,8 +16,10 @@ export const RAW_DECIMALS = 8;
  * When the file's precision fits the market (all other files), this is the identity.
  */
 export class TickBook {
-  private readonly raw = { bids: new Map<number, number>(), asks: new Map<number, number>() };
-  private readonly sums = { bids: new Map<number, number>(), asks: new Map<number, number>() };
+  /** Per tick: its recorded levels and their sum; an entry left empty is dropped at the end of the message (commit). */
+  private readonly ticks = { bids: new Map<number, TickEntry>(), asks: new Map<number, TickEntry>() };
+  /** Ticks set since the last commit, in the order first set. */
+  private readonly touched: Record<"bids" | "asks", number[]> = { bids: [], asks: [] };
   private readonly priceUnit: number;
   private readonly sizeUnit: number;
 
@@ -30,28 +32,50 @@ export class TickBook {
   }
 
   clear(): void {
-    for (const map of [this.raw.bids, this.raw.asks, this.sums.bids, this.sums.asks]) map.clear();
+    this.ticks.bids.clear();
+    this.ticks.asks.clear();
+    this.touched.bids.length = 0;
+    this.touched.asks.length = 0;
   }
 
   /** Sets a recorded level (raw price and size at RAW_DECIMALS; size 0 removes) and returns its tick. */
   set(side: "bids" | "asks", rawPrice: number, rawSize: number): number {
-    const raw = this.raw[side];
-    const old = raw.get(rawPrice) ?? 0;
-    if (rawSize === 0) raw.delete(rawPrice);
-    else raw.set(rawPrice, rawSize);
     const rest = rawPrice % this.priceUnit;
     const down = (rawPrice - rest) / this.priceUnit;
     const tick = side === "bids" || rest === 0 ? down : down + 1;
-    const sums = this.sums[side];
-    const sum = (sums.get(tick) ?? 0) + rawSize - old;
-    if (sum === 0) sums.delete(tick);
-    else sums.set(tick, sum);
+    const ticks = this.ticks[side];
+    let entry = ticks.get(tick);
+    if (!entry) ticks.set(tick, (entry = { sum: 0, touched: false, price: rawPrice, size: 0, more: null }));
+    // A tick usually holds one recorded level (all of them when the file's precision fits the
+    // market): kept in the entry itself; further ones in a map. Size 0 is an absent level.
+    let old: number;
+    if (entry.price === rawPrice) {
+      old = entry.size;
+      entry.size = rawSize;
+    } else if (entry.size === 0 && entry.more === null) {
+      old = 0;
+      entry.price = rawPrice;
+      entry.size = rawSize;
+    } else {
+      entry.more ??= new Map();
+      old = entry.more.get(rawPrice) ?? 0;
+      if (rawSize === 0) entry.more.delete(rawPrice);
+      else entry.more.set(rawPrice, rawSize);
+    }
+    entry.sum = entry.sum + rawSize - old;
+    if (!entry.touched) {
+      entry.touched = true;
+      this.touched[side].push(tick);
+    }
     return tick;
   }
 
   /** The tick's size in lots, rounded half-up (0 when the tick is empty). */
   lotsAt(side: "bids" | "asks", tick: number): number {
-    const sum = this.sums[side].get(tick) ?? 0;
+    return this.lotsOf(this.ticks[side].get(tick)?.sum ?? 0);
+  }
+
+  private lotsOf(sum: number): number {
     const rest = sum % this.sizeUnit;
     const lots = (sum - rest) / this.sizeUnit;
     return rest * 2 >= this.sizeUnit ? lots + 1 : lots;
@@ -59,7 +83,7 @@ export class TickBook {
 
   /** Current levels of a side, best first, ticks that round to 0 lots left out. */
   levels(side: "bids" | "asks"): Level[] {
-    const ticks = [...this.sums[side].keys()].sort(side === "bids" ? (a, b) => b - a : (a, b) => a - b);
+    const ticks = [...this.ticks[side].keys()].sort(side === "bids" ? (a, b) => b - a : (a, b) => a - b);
     const out: Level[] = [];
     for (const tick of ticks) {
       if (tick < 1) continue; // a recorded price below one tick has no place in our market
@@ -69,10 +93,36 @@ export class TickBook {
     return out;
   }
 
-  /** Levels for the ticks just touched, with their absolute lots (0 = remove), in the order given. */
-  changes(side: "bids" | "asks", ticks: Iterable<number>): Level[] {
+  /** Levels for the ticks set since the last commit, with their absolute lots (0 = remove), in the order first set. */
+  changes(side: "bids" | "asks"): Level[] {
     const out: Level[] = [];
-    for (const tick of ticks) if (tick >= 1) out.push([tick, this.lotsAt(side, tick)]);
+    const ticks = this.ticks[side];
+    for (const tick of this.touched[side]) if (tick >= 1) out.push([tick, this.lotsOf(ticks.get(tick)!.sum)]);
     return out;
   }
+
+  /** Ends a message: the next set() of a tick starts a new list of changes; ticks left without a level are dropped. */
+  commit(): void {
+    for (const side of ["bids", "asks"] as const) {
+      const ticks = this.ticks[side];
+      for (const tick of this.touched[side]) {
+        const entry = ticks.get(tick)!;
+        entry.touched = false;
+        if (entry.sum === 0 && entry.size === 0 && (entry.more === null || entry.more.size === 0)) ticks.delete(tick);
+      }
+      this.touched[side].length = 0;
+    }
+  }
+}
+
+interface TickEntry {
+  /** What the tick's recorded levels add up to, raw. */
+  sum: number;
+  /** Set since the last commit (already in the list of changes). */
+  touched: boolean;
+  /** One recorded level of the tick (size 0: none). */
+  price: number;
+  size: number;
+  /** The tick's other recorded levels, when it has more than one. */
+  more: Map<number, number> | null;
 }
