@@ -61,6 +61,10 @@ describe("backtest", () => {
     expect(first.models.find((m) => m.name === "Reverter")!.metrics.initialCapital).toBe("25000");
     expect(first.stats.updates).toBe(((3 * HOUR) / 1000) * 3);
     expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
+    // The database's share of the run is measured, not assumed: some, never more than the whole.
+    expect(first.stats.databaseMs).toBeGreaterThan(0);
+    expect(first.stats.databaseShare).toBeGreaterThan(0);
+    expect(first.stats.databaseShare).toBeLessThanOrEqual(1);
   });
 
   it("is deterministic: the same request gives the same trades and ledger, bit for bit, on every database", async () => {
