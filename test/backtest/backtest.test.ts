@@ -30,7 +30,7 @@ function request(overrides: Partial<BacktestRequestInput> = {}): BacktestRequest
 
 const run = (input: BacktestRequestInput) => runBacktest(parseBacktestRequest(input));
 
-describe("backtest", () => {
+describe("backtest", { timeout: 240_000 }, () => {
   let first: BacktestResult;
 
   it("runs the models on simulated time: every cycle decided, trades inside the span, the books closed to the cent", async () => {
@@ -166,7 +166,7 @@ describe("backtest", () => {
 
 const KRAKEN = fileURLToPath(new URL("../../../shared/data/market/candles_1m_kraken_xbtusdt_20251110.csv", import.meta.url));
 
-describe.skipIf(!existsSync(KRAKEN))("backtest over recorded candles (skipped without ../shared/data/market)", () => {
+describe.skipIf(!existsSync(KRAKEN))("backtest over recorded candles (skipped without ../shared/data/market)", { timeout: 240_000 }, () => {
   it("warms up on the recording before `from`, trades on its prices, and repeats itself exactly", async () => {
     const from = Date.parse("2025-11-10T16:00:00Z");
     const input: BacktestRequestInput = {
@@ -195,7 +195,7 @@ describe.skipIf(!existsSync(KRAKEN))("backtest over recorded candles (skipped wi
   });
 });
 
-describe("backtest of an LLM model: recorded once, replayed for free", () => {
+describe("backtest of an LLM model: recorded once, replayed for free", { timeout: 240_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "autonome-llm-rec-"));
   let fake: FakeOpenAi | undefined;
   afterAll(async () => {
