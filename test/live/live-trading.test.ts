@@ -47,7 +47,7 @@ describe.each(DRIVERS)("live trading on Lighter (fake exchange), %s", (driver) =
         : () => Promise.resolve({});
   });
 
-  it("a market Lighter has made reduce-only refuses new entries with that reason; a stale book refuses them too", async () => {
+  it("a market Lighter has made reduce-only refuses new entries with that reason; a stale book refuses them too", { timeout: 120_000 }, async () => {
     const { fake, live } = await setup({ forceReduceOnlyMarkets: [1] });
     const acct = lighterAccount(fake, 2011, "10000");
     const model = (await live.call<ModelView>("POST", "/api/models", lighterBody("Gated", acct))).body;
