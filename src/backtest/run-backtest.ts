@@ -220,7 +220,7 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
 }
 
 /** An earlier run's result.json, checked enough to replay its decisions. */
-function readBaseline(path: string): BacktestResult {
+export function readBaseline(path: string): BacktestResult {
   let parsed: BacktestResult;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8")) as BacktestResult;

@@ -8,7 +8,7 @@ import { renderReport } from "../backtest/report.js";
 import { parseBacktestRequest, type BacktestModel, type BacktestRequest, type BacktestRequestInput } from "../backtest/request.js";
 import { loadPaperDay } from "../backtest/paper-day.js";
 import { openDatabase } from "../db/client.js";
-import { runBacktest } from "../backtest/run-backtest.js";
+import { readBaseline, runBacktest } from "../backtest/run-backtest.js";
 import type { BacktestDecision, BacktestProgress, BacktestResult } from "../backtest/types.js";
 import { call, server, withApp } from "./models.js";
 
@@ -144,11 +144,11 @@ export async function backtestRequestFromCli(config: Config, o: BacktestCliOptio
 async function whatIfRequest(config: Config, o: BacktestCliOptions, path: string): Promise<BacktestRequestInput> {
   let base: BacktestResult;
   try {
-    base = JSON.parse(readFileSync(path, "utf8")) as BacktestResult;
+    base = readBaseline(path);
   } catch (e) {
-    throw bad(`--what-if: ${path} could not be read as a backtest result (${e instanceof Error ? e.message : String(e)})`);
+    throw bad(`--what-if: ${e instanceof Error ? e.message.replace(/^baseline: /, "") : String(e)}`);
   }
-  if (!base.modelSpecs || !Array.isArray(base.decisions)) throw bad(`--what-if: ${path} is not the result.json of autonome backtest (no models or decisions in it)`);
+  if (!base.modelSpecs) throw bad(`--what-if: ${path} is not the result.json of autonome backtest (no models in it)`);
   const models = o.models ? await resolveModels(config, o.models) : (base.modelSpecs as BacktestModel[]);
   return {
     from: base.from,
