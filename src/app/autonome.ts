@@ -72,6 +72,8 @@ export interface Autonome {
   scheduler: Scheduler;
   /** Equity history: a snapshot of every account each minute of domain time. */
   equity: EquityRecorder;
+  /** Candle history per symbol and interval, in memory and in the candles table. */
+  candles: CandleStore;
   feed: SyntheticFeed | ReplayFeed | LighterFeed | MarketFeed;
   /** Live trading: which accounts trade on Lighter, the kill switch, the reconciler. */
   live: { accounts: LiveAccounts; venue: LighterVenue | null; killSwitch: KillSwitch; reconciler: Reconciler };
@@ -503,6 +505,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     service,
     scheduler,
     equity,
+    candles,
     feed,
     live: { accounts: liveAccounts, venue: lighterVenue, killSwitch, reconciler },
     mirrors,
