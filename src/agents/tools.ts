@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { AccountSnapshot } from "./account-snapshot.js";
+import { normalizeToolArgs } from "./tool-aliases.js";
 
 /**
  * The trading tools: the only way any model, rule or LLM, acts on its account.
@@ -109,6 +111,8 @@ export interface ToolResult {
   ok: boolean;
   results: unknown[];
   error?: { code: string; message: string };
+  /** The account after the call (tools backed by an account: cash, equity, available margin, gross exposure). */
+  account?: Omit<AccountSnapshot, "positions">;
 }
 
 export interface TradingTools {
@@ -169,9 +173,14 @@ export function toolError(code: string, message: string): ToolResult {
   return { ok: false, results: [], error: { code, message } };
 }
 
-/** Validates raw tool arguments (from an LLM) against the tool's schema; a failure is an `invalid_arguments` result. */
+/**
+ * Validates raw tool arguments (from an LLM) against the tool's schema, after renaming the
+ * original system's argument names (tool-aliases.ts); a failure is an `invalid_arguments` result.
+ */
 export function parseToolArgs<N extends ToolName>(name: N, raw: unknown): { ok: true; args: Parameters<TradingTools[N]>[0] } | { ok: false; result: ToolResult } {
-  const parsed = TOOL_DEFINITIONS[name].schema.safeParse(raw);
+  const normalized = normalizeToolArgs(name, raw);
+  if (!normalized.ok) return { ok: false, result: toolError("invalid_arguments", normalized.message) };
+  const parsed = TOOL_DEFINITIONS[name].schema.safeParse(normalized.value);
   if (parsed.success) return { ok: true, args: parsed.data as Parameters<TradingTools[N]>[0] };
   return { ok: false, result: toolError("invalid_arguments", formatZodError(parsed.error)) };
 }

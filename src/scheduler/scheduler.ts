@@ -8,6 +8,7 @@ import type { DecisionContext } from "../agents/strategy.js";
 import type { MarketIntelligence } from "../agents/intelligence.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { cleanText } from "../agents/llm/model-output.js";
+import { findVariant } from "../agents/llm/variants.js";
 import { InvocationLog, type FinishedRun, type RunStatus, type RunTelemetry } from "./invocation-log.js";
 import { ModelTools } from "./model-tools.js";
 
@@ -260,6 +261,8 @@ export class Scheduler {
       now: () => this.opts.clock.now(),
       signal: abort.signal,
       record: (row) => this.log.recordToolCall(row, report.redact),
+      // An LLM variant's entry policy is enforced by the tools, so a replay of its calls meets it too.
+      variant: model.kind === "llm" ? findVariant(model.strategy) : undefined,
     });
     let status: RunStatus = "ok";
     let error: string | null = null;

@@ -148,6 +148,11 @@ export class TradingService {
     return m;
   }
 
+  /** The touch and mark the service prices entries and values accounts at (undefined before the market's first book). */
+  quote(symbol: string): Quote | undefined {
+    return this.deps.quote(symbol);
+  }
+
   /** Whether a change to the account (an open, a close, an exit-plan change, a venue report) is running or queued. */
   busy(modelId: string): boolean {
     return this.lock.busy(modelId);

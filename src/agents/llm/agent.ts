@@ -1,5 +1,6 @@
-import { AISDKError, APICallError, RetryError, generateText, jsonSchema, stepCountIs, streamText, tool, wrapLanguageModel, type StopCondition, type ToolSet } from "ai";
+import { AISDKError, APICallError, RetryError, generateText, jsonSchema, stepCountIs, streamText, tool, wrapLanguageModel, type ModelMessage, type StopCondition, type ToolSet } from "ai";
 import { z } from "zod";
+import { formatStateUpdate, hasAccountSnapshot } from "../account-snapshot.js";
 import type { DecisionContext } from "../strategy.js";
 import { TOOL_DEFINITIONS, parseToolArgs, toolError, type ToolName, type ToolResult, type TradingTools } from "../tools.js";
 import { cleanText, cleanValue, keyRedactor, type Redact } from "./model-output.js";
@@ -22,6 +23,12 @@ import type { LlmVariant } from "./variants.js";
  * Everything the model returns is cleaned before the tools, the steps or the result see it (see
  * model-output.ts): the run's API key redacted, NUL and lone surrogates replaced, so a tool never
  * acts on the key and a run's record can always be written.
+ *
+ * The prompt is written before the run acts, so before each step after the first the model is
+ * given a short state update (the SDK's prepareStep): cash, equity, available margin, exposure
+ * and every open position with its size, average entry, stop, target and liquidation price, as
+ * the tools (AccountSnapshotSource) tell them after the calls so far. It is appended to that
+ * step's request only: each step sees the latest one, not a pile of old ones.
  */
 
 export const DEFAULT_MAX_STEPS = 10;
@@ -49,6 +56,8 @@ export interface LlmStep {
   finishReason: string;
   text: string;
   toolCalls: LlmToolCallRecord[];
+  /** The state update the model was shown before this step (steps after the first, with tools that tell the account). */
+  stateUpdate?: string;
 }
 
 export interface LlmUsage {
@@ -275,6 +284,18 @@ export async function runLlmAgent(options: RunLlmAgentOptions): Promise<LlmRunRe
   const { wrapped, meter } = instrument(options.model ?? createLlmModel(settings, options.env));
   const redact = keyRedactor(settings, options.env);
   const steps: LlmStep[] = [];
+  const tools = options.tools;
+  let stateUpdate: string | undefined;
+  const prepareStep = async ({ stepNumber, messages }: { stepNumber: number; messages: ModelMessage[] }) => {
+    stateUpdate = undefined;
+    if (stepNumber === 0 || !hasAccountSnapshot(tools)) return undefined;
+    try {
+      stateUpdate = formatStateUpdate(await tools.accountSnapshot(), stepNumber + 1);
+    } catch {
+      return undefined; // an account that cannot be read now leaves the step as it was, not the run failed
+    }
+    return { messages: [...messages, { role: "user" as const, content: stateUpdate }] };
+  };
 
   const timer = new AbortController();
   const timeout = setTimeout(() => timer.abort(new LlmRunError(`the model did not finish within ${timeoutMs} ms`, "timeout")), timeoutMs);
@@ -289,6 +310,7 @@ export async function runLlmAgent(options: RunLlmAgentOptions): Promise<LlmRunRe
       finishReason: cleanText(step.finishReason),
       text: cleanText(step.text, redact),
       toolCalls: toolCallRecords(step.content as ContentPart[], redact),
+      ...(stateUpdate !== undefined ? { stateUpdate } : {}),
     };
     meter.attempts = 0;
     meter.latencyMs = 0;
@@ -301,6 +323,7 @@ export async function runLlmAgent(options: RunLlmAgentOptions): Promise<LlmRunRe
     prompt: prompt.prompt,
     tools: sdkTools(options.tools, redact),
     stopWhen: [stopOnHolding, stepCountIs(maxSteps)],
+    prepareStep,
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     abortSignal: signal,
     ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),

@@ -1,3 +1,5 @@
+import type { EntryPolicy } from "./entry-policy.js";
+
 /**
  * The LLM strategy variants: each a trading philosophy in its own words, given to the model as
  * the core of its system prompt. A model picks one by name (`strategy` of an llm model).
@@ -8,20 +10,41 @@
  * model never sees would invite it to invent the numbers. A test holds every prompt to that.
  *
  * Names are unique across rule strategies and variants (`GET /api/strategies` lists both), so
- * the mean-reversion variant is `mean-reversion-llm`.
+ * the mean-reversion variant is `mean-reversion-llm`. Each variant also answers to the name the
+ * original system gave its persona (`alias`, any case: Guardian, Apex, Gladiator, Sniper,
+ * Trendsurfer, Contrarian, Sovereign, in the order the original listed them), so people and
+ * scripts that know those names keep working; what is stored is always `name`.
  */
 
 export interface LlmVariant {
   name: string;
+  /** The original system's name for this persona; accepted wherever a variant name is. */
+  alias: string;
   /** One line for `GET /api/strategies`. */
   description: string;
   /** The philosophy, addressed to the model. */
   philosophy: string;
+  /** Rules the tools enforce for this variant's entries (not just words in the prompt). */
+  entryPolicy?: EntryPolicy;
 }
+
+/**
+ * What the original Apex persona did and the descriptive variant had lost: it enters only when
+ * its stated win probability is high enough, sizes by a capped fraction of Kelly, may use more
+ * leverage than the prompt's other traders suggest (the account's risk limits still apply), and
+ * leaves momentum trades that go nowhere on time.
+ */
+const APEX_POLICY = {
+  minConfidence: 60,
+  kelly: { fraction: 0.25, maxRiskPct: 2 },
+  maxLeverage: 15,
+  timeExitMinutes: 120,
+} as const satisfies EntryPolicy;
 
 export const LLM_VARIANTS: readonly LlmVariant[] = [
   {
     name: "capital-preservation",
+    alias: "Guardian",
     description: "Protects capital first: few, small, well-stopped trades only when the odds are plainly favourable; holding is the default.",
     philosophy: [
       "You are a capital-preservation trader. Your first job is to still be here next month; profit comes second.",
@@ -33,16 +56,21 @@ export const LLM_VARIANTS: readonly LlmVariant[] = [
   },
   {
     name: "aggressive-momentum",
-    description: "Chases strong moves early with larger size and leverage, pyramids winners, cuts losers fast.",
+    alias: "Apex",
+    description: "Chases strong moves early with Kelly-sized, probability-gated entries and higher leverage; pyramids winners, cuts losers fast, exits on time.",
     philosophy: [
-      "You are an aggressive momentum trader. Strong moves tend to continue, and the money is made by being in them early and big.",
+      "You are an aggressive momentum trader. Strong moves tend to continue, and the money is made by being in them early and big, when the odds are with you.",
       "Look for expansion: the latest 5m and 1m candles closing beyond the range of the candles before them on rising volume, MACD histogram growing in the direction of the move, RSI14 on 5m pushing above 60 for longs or below 40 for shorts (strength, not a reason to fade).",
-      "Enter in the direction of the move with leverage 3 to 8, risking up to 2% of equity per trade with a stop about 1 ATR14 (5m) behind the entry. Add to a winner (same side, another createPosition) once it is at least one ATR14 (5m) in profit, and tighten the stop of the whole position when you do.",
-      "Cut a trade quickly when momentum stalls: the MACD histogram shrinking for several 5m candles or price back inside the breakout range is your signal to close. Small losses, large wins.",
+      `Every entry's confidence is your probability, in percent, that it reaches its profitTarget before its stopLoss. Entries with a confidence below ${APEX_POLICY.minConfidence} are refused: when you are not that sure, hold.`,
+      `Your size follows from that probability and the reward-to-risk ratio (target distance over stop distance): the tools allow each entry to risk at most ${APEX_POLICY.kelly.fraction * 100}% of the Kelly fraction of your equity and never more than ${APEX_POLICY.kelly.maxRiskPct}% of it, and reduce a larger quantity to that size. So every entry needs a stopLoss and a profitTarget; without an edge (probability times reward below the loss odds times risk) there is no trade.`,
+      `Enter in the direction of the move with leverage 3 to ${APEX_POLICY.maxLeverage} (never above your account's own limit) and a stop about 1 ATR14 (5m) behind the entry. Add to a winner (same side, another createPosition) once it is at least one ATR14 (5m) in profit, and tighten the stop of the whole position when you do.`,
+      `Momentum is short-lived: an entry without timeExitMinutes gets a time exit ${APEX_POLICY.timeExitMinutes} minutes out. Cut a trade quickly when momentum stalls: the MACD histogram shrinking for several 5m candles or price back inside the breakout range is your signal to close. Small losses, large wins.`,
     ].join(" "),
+    entryPolicy: APEX_POLICY,
   },
   {
     name: "leaderboard-aware",
+    alias: "Gladiator",
     description: "Plays the competition: presses when behind with measured risk, protects the lead when ahead.",
     philosophy: [
       "You are in a trading competition against other models and you are judged on return. Read the standings before anything else.",
@@ -54,6 +82,7 @@ export const LLM_VARIANTS: readonly LlmVariant[] = [
   },
   {
     name: "multi-signal-confluence",
+    alias: "Sniper",
     description: "Trades only when trend, momentum and timeframes line up; confidence scales with the number of agreeing signals.",
     philosophy: [
       "You are a confluence trader. No single indicator is trusted; you act only when independent signals agree.",
@@ -64,6 +93,7 @@ export const LLM_VARIANTS: readonly LlmVariant[] = [
   },
   {
     name: "trend-only",
+    alias: "Trendsurfer",
     description: "Rides established hourly trends in their direction only; never fades, never trades a range.",
     philosophy: [
       "You are a pure trend follower. You trade only in the direction of the established hourly trend and you never try to pick tops or bottoms.",
@@ -74,6 +104,7 @@ export const LLM_VARIANTS: readonly LlmVariant[] = [
   },
   {
     name: "mean-reversion-llm",
+    alias: "Contrarian",
     description: "Fades stretched moves back toward the average when the hourly picture is calm; small targets, tight stops.",
     philosophy: [
       "You are a mean-reversion trader. Prices that stretch far from their average tend to snap back, especially when there is no strong trend behind the move.",
@@ -84,6 +115,7 @@ export const LLM_VARIANTS: readonly LlmVariant[] = [
   },
   {
     name: "regime-adaptive",
+    alias: "Sovereign",
     description: "Reads the regime first (trending, ranging or volatile) and switches between trend, reversion and standing aside.",
     philosophy: [
       "You are a regime-adaptive trader. The same signal means different things in different markets, so first decide which market you are in, per symbol.",
@@ -95,8 +127,15 @@ export const LLM_VARIANTS: readonly LlmVariant[] = [
   },
 ];
 
-const BY_NAME = new Map(LLM_VARIANTS.map((v) => [v.name, v]));
+/** Both names of every variant, lower case. */
+const BY_NAME = new Map(LLM_VARIANTS.flatMap((v) => [[v.name.toLowerCase(), v] as const, [v.alias.toLowerCase(), v] as const]));
 
+/** A variant by its name or its original alias, in any case ("Apex", "apex", "aggressive-momentum"). */
 export function findVariant(name: string): LlmVariant | undefined {
-  return BY_NAME.get(name);
+  return BY_NAME.get(name.trim().toLowerCase());
+}
+
+/** How a variant is shown to people: "capital-preservation (Guardian)". */
+export function variantLabel(v: Pick<LlmVariant, "name" | "alias">): string {
+  return `${v.name} (${v.alias})`;
 }
