@@ -21,6 +21,7 @@ import { CurveMetricsReadModel, equityCurves, equityHistory, ExactCurvesReadMode
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
 import { parseLlmSettings } from "../agents/llm/settings.js";
+import { findVariant } from "../agents/llm/variants.js";
 import { failedToolCall, modelRunStats, runStatsByModel } from "../scheduler/run-stats.js";
 import type { MarketData } from "../market/market-room.js";
 import type { Candle, CandleInterval, TradePrint } from "../feeds/feed.js";
@@ -150,6 +151,12 @@ export function toolCallError(metadata: unknown): string {
 
 /** The application behind the HTTP API: queries the database, acts through the trading service. */
 export function createAppServices(d: AppServicesDeps): S.AppServices {
+  /** The strategies with each LLM variant's original name, which `createModel` accepts as well. */
+  const strategyViews = (): S.StrategyView[] =>
+    d.strategies().map((s) => {
+      const v = s.kind === "llm" ? findVariant(s.name) : undefined;
+      return v ? { ...s, aliases: [v.alias] } : s;
+    });
   const market = (symbol: string): MarketSpec => {
     const m = findMarket(d.market.markets, symbol);
     if (!m) throw notFound(`unknown market "${symbol}"`);
@@ -276,7 +283,10 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
 
     listModels: async () => modelViews(await d.db.select().from(models).orderBy(models.createdAt)),
     getModel: async (id) => modelView(await modelRow(id)),
-    createModel: async (input) => {
+    createModel: async (asked) => {
+      // A variant named by its original alias ("Apex", any case) is stored under its descriptive name.
+      const variant = asked.kind === "llm" && asked.strategy !== undefined ? findVariant(asked.strategy) : undefined;
+      const input = variant ? { ...asked, strategy: variant.name } : asked;
       if (input.kind === "mirror") {
         if (input.llm) throw invalid("llm: only an llm model takes llm settings");
         if (input.strategy !== undefined && input.strategy !== "mirror")
@@ -284,10 +294,9 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       }
       const known = input.kind === "mirror" ? { kind: "mirror" } : d.strategies().find((s) => s.name === input.strategy);
       if (!known || known.kind !== input.kind) {
-        const names = d
-          .strategies()
+        const names = strategyViews()
           .filter((s) => s.kind === input.kind)
-          .map((s) => s.name);
+          .map((s) => (s.aliases?.length ? `${s.name} (${s.aliases.join(", ")})` : s.name));
         throw invalid(`strategy: unknown ${input.kind} strategy "${input.strategy}" (known: ${names.join(", ") || "none"})`);
       }
       if (input.kind === "llm" && !input.llm) throw invalid("llm: an llm model needs {baseUrl, model}");
@@ -351,7 +360,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       await modelRow(id);
       return (await equityHistory(d.db, id, window, d.now())).map((r) => ({ ts: r.ts.toISOString(), equity: formatUsd(usd(r.equity)) }));
     },
-    strategies: () => d.strategies(),
+    strategies: () => strategyViews(),
 
     leaderboard: async ({ window, sort = "returnPct", variant }) => {
       const now = d.now();

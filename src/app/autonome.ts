@@ -46,6 +46,7 @@ import { KillSwitch } from "../live/kill-switch.js";
 import { Reconciler } from "../live/reconciler.js";
 import { entryGate } from "../live/entry-gate.js";
 import { createAppServices } from "./app-services.js";
+import { DEFAULT_HEALTH_THRESHOLDS, HealthMonitor } from "./health-monitor.js";
 import { BacktestJobs, backtestsDir } from "../backtest/backtest-jobs.js";
 import { ConfigError, type Config } from "./config.js";
 import { loadMarketState, saveMarketState } from "./market-state.js";
@@ -328,6 +329,9 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const extras = new DecisionExtras({ db, service, now: () => clock.now() });
   const scheduler = new Scheduler({
     intervalMs: config.tradeIntervalMs,
+    runOnStart: config.runOnStart,
+    // The first cycle waits for a book of every market (a replay's or Lighter's first updates; the synthetic feed's come at once).
+    ready: () => booksReady(room, markets),
     uow,
     service,
     clock,
@@ -479,6 +483,14 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     },
     candles,
     recentTrades,
+    health: new HealthMonitor(
+      {
+        ...DEFAULT_HEALTH_THRESHOLDS,
+        // A synthetic feed set to update rarely (AUTONOME_FEED_INTERVAL) is not stale between two of its updates.
+        feedStaleMs: own?.kind === "synthetic" ? Math.max(config.lighter.staleMs, 2 * config.feedIntervalMs) : config.lighter.staleMs,
+      },
+      clock.now(),
+    ),
     strategies: () => [
       ...Object.values(RULE_STRATEGIES).map((s) => ({ name: s.name, kind: "rule" as const, description: s.description })),
       ...LLM_VARIANTS.map((v) => ({ name: v.name, kind: "llm" as const, description: v.description })),
@@ -578,4 +590,17 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       while (busy()) await Promise.allSettled([scheduler.idle(), exits.idle(), ...loose, uow.idle(), candles.idle()]);
     },
   };
+}
+
+/** Resolves once every market has had a book update. */
+function booksReady(room: MarketRoom, markets: readonly MarketSpec[]): Promise<void> {
+  const all = () => markets.every((m) => (room.quote(m.symbol)?.ts ?? 0) > 0);
+  if (all()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = room.onBook("first-books", () => {
+      if (!all()) return;
+      off();
+      resolve();
+    });
+  });
 }

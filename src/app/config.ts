@@ -17,6 +17,11 @@ export interface Config {
   replaySpeed: number | "max";
   seed: number;
   tradeIntervalMs: number;
+  /**
+   * Which models the scheduler runs at start instead of an interval later (AUTONOME_RUN_ON_START):
+   * `all` (true), `rules` (the default: rule models only, so a restart costs no LLM calls) or `none` (false).
+   */
+  runOnStart: RunOnStart;
   feedIntervalMs: number;
   mode: "simulation" | "live";
   logLevel: string;
@@ -31,6 +36,11 @@ export interface Config {
   /** Backtests from the API running at once, each a child process (AUTONOME_BACKTEST_CONCURRENCY); the rest wait in order. */
   backtestConcurrency: number;
 }
+
+export type RunOnStart = "all" | "rules" | "none";
+
+/** AUTONOME_RUN_ON_START's words and what each means. */
+const RUN_ON_START: Record<string, RunOnStart> = { true: "all", rules: "rules", false: "none" };
 
 export interface LighterConfig {
   baseUrl: string;
@@ -170,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const tradeIntervalMs = duration("AUTONOME_TRADE_INTERVAL", "5m", { allowZero: true });
   const feedIntervalMs = duration("AUTONOME_FEED_INTERVAL", "500ms", { allowZero: false });
+  const runOnStart = RUN_ON_START[oneOf("AUTONOME_RUN_ON_START", ["true", "false", "rules"] as const) ?? "rules"]!;
 
   const tradingMode = oneOf("TRADING_MODE", ["simulation", "live"] as const);
   const simulation = oneOf("IS_SIMULATION_ENABLED", ["true", "false"] as const);
@@ -204,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     replaySpeed,
     seed,
     tradeIntervalMs,
+    runOnStart,
     feedIntervalMs,
     mode,
     logLevel,

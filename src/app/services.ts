@@ -180,6 +180,8 @@ export interface StrategyView {
   name: string;
   kind: ModelKind;
   description: string;
+  /** Other names it answers to (an LLM variant's name in the original system, e.g. "Apex"); the stored name is `name`. */
+  aliases?: string[];
 }
 
 export interface OpenPositionView {

@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { inArray } from "drizzle-orm";
 import { RULE_STRATEGIES } from "../agents/rules/index.js";
-import { LLM_VARIANTS } from "../agents/llm/variants.js";
+import { findVariant, LLM_VARIANTS, variantLabel } from "../agents/llm/variants.js";
 import { parseLlmSettings } from "../agents/llm/settings.js";
 import { invalid } from "../core/errors.js";
 import { resolveLimits } from "../trading/risk/limits.js";
@@ -81,8 +81,9 @@ function modelProblems(list: readonly BacktestModel[]): string[] {
   return list.flatMap((m, i) => {
     const at = `models[${i}]`;
     const out: string[] = [];
-    const known = m.kind === "rule" ? Object.keys(RULE_STRATEGIES) : LLM_VARIANTS.map((v) => v.name);
-    if (!known.includes(m.strategy)) out.push(`${at}.strategy: unknown ${m.kind} strategy "${m.strategy}" (known: ${known.join(", ")})`);
+    const known = m.kind === "rule" ? Object.keys(RULE_STRATEGIES) : LLM_VARIANTS.map(variantLabel);
+    // A variant may be named by its original alias ("Apex"); creating the model stores its descriptive name.
+    if (m.kind === "rule" ? !known.includes(m.strategy) : !findVariant(m.strategy)) out.push(`${at}.strategy: unknown ${m.kind} strategy "${m.strategy}" (known: ${known.join(", ")})`);
     if (m.initialCapital !== undefined && !(CAPITAL.test(m.initialCapital) && /[1-9]/.test(m.initialCapital))) {
       out.push(`${at}.initialCapital: must be a positive decimal of dollars with at most 6 decimals`);
     }

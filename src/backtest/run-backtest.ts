@@ -95,6 +95,9 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
     dataDir: database.dataDir,
     databaseUrl: database.url,
     tradeIntervalMs: request.intervalMs,
+    // The first cycle comes one interval after `from`, as it always has: a backtest's decision times
+    // (and what-if baselines recorded with them) do not depend on the server's AUTONOME_RUN_ON_START.
+    runOnStart: "none" as const,
     seed: request.seed,
     mirrors: false,
   };

@@ -33,7 +33,7 @@ export function buildCli(): Command {
     .command("add")
     .description("add a rule model, or with --llm an LLM model on any OpenAI-compatible endpoint (strategies: GET /api/strategies)")
     .requiredOption("--name <name>", "unique model name")
-    .requiredOption("--strategy <strategy>", "rule strategy (e.g. trend-following) or, with --llm, prompt variant (e.g. capital-preservation)")
+    .requiredOption("--strategy <strategy>", "rule strategy (e.g. trend-following) or, with --llm, prompt variant (e.g. capital-preservation, or its original name Guardian)")
     .option("--capital <usd>", "initial capital in dollars", "10000")
     .option("--llm", "an LLM model (needs --base-url and --model)")
     .option("--base-url <url>", "OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama) or https://openrouter.ai/api/v1")

@@ -4,6 +4,7 @@ import { createAutonome, type Autonome } from "../app/autonome.js";
 import { openDatabase } from "../db/client.js";
 import { AppError } from "../core/errors.js";
 import type { CreateModelInput, ModelView } from "../app/services.js";
+import { findVariant, variantLabel } from "../agents/llm/variants.js";
 
 /**
  * Model commands. When a server answers on the configured port they go through its HTTP API
@@ -56,11 +57,17 @@ export async function modelsList(config: Config, json: boolean): Promise<void> {
     process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
     return;
   }
-  const rows = list.map((m) => [m.id, m.name, m.kind, m.strategy, m.status, m.account.equity, `${m.account.returnPct}%`]);
+  const rows = list.map((m) => [m.id, m.name, m.kind, strategyLabel(m), m.status, m.account.equity, `${m.account.returnPct}%`]);
   const head = ["id", "name", "kind", "strategy", "status", "equity", "return"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (r: unknown[]) => r.map((c, i) => String(c).padEnd(widths[i]!)).join("  ");
   process.stdout.write(`${[line(head), ...rows.map(line)].join("\n")}\n`);
+}
+
+/** An LLM model's variant with the name the original system gave it: "capital-preservation (Guardian)". */
+function strategyLabel(m: Pick<ModelView, "kind" | "strategy">): string {
+  const v = m.kind === "llm" ? findVariant(m.strategy) : undefined;
+  return v ? variantLabel(v) : m.strategy;
 }
 
 export interface AddOptions {

@@ -1,6 +1,9 @@
 import { formatRatio, formatScaled } from "./decimal.js";
 import { maxDrawdown, MIN_POINTS_FOR_RATIOS, sharpeRatio, sortinoRatio, tradeStats, YEAR_MS, type EquityPoint } from "./metrics.js";
 import { MICRO_DECIMALS, MICRO_PER_USD, type Micro } from "./money.js";
+import { tradeProfile, type AnalyzedTrade, type TradeProfile } from "./trade-profile.js";
+
+export type { AnalyzedTrade, TradeProfile };
 
 /**
  * A model's full analytics, a pure function of its closed trades and its equity curve (no I/O,
@@ -8,16 +11,7 @@ import { MICRO_DECIMALS, MICRO_PER_USD, type Micro } from "./money.js";
  * string; ratios and durations are JSON numbers, null when undefined.
  */
 
-export interface AnalyzedTrade {
-  /** Net of the trade's fees, as on a CLOSED row. */
-  realizedPnl: Micro;
-  /** Epoch ms. */
-  openedAt: number;
-  /** Epoch ms. */
-  closedAt: number;
-}
-
-export interface TradeAnalytics {
+export interface TradeAnalytics extends TradeProfile {
   sharpe: number | null;
   sortino: number | null;
   /** Annualized return of the curve over its max drawdown. */
@@ -39,6 +33,10 @@ export interface TradeAnalytics {
   largestLoss: string | null;
   longestWinStreak: number;
   longestLossStreak: number;
+  /** Wins in a row up to the latest trade (0 when the latest did not win). */
+  currentWinStreak: number;
+  /** Losses in a row up to the latest trade (0 when the latest did not lose). */
+  currentLossStreak: number;
   averageHoldMsWinners: number | null;
   averageHoldMsLosers: number | null;
 }
@@ -139,7 +137,10 @@ export function tradeAnalytics(trades: readonly AnalyzedTrade[], curve: readonly
     largestLoss: largestLoss === null ? null : formatScaled(largestLoss, MICRO_DECIMALS),
     longestWinStreak,
     longestLossStreak,
+    currentWinStreak: winStreak,
+    currentLossStreak: lossStreak,
     averageHoldMsWinners: meanMs(winHold, wins),
     averageHoldMsLosers: meanMs(lossHold, losses),
+    ...tradeProfile(trades),
   };
 }

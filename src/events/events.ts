@@ -4,7 +4,7 @@
  * it. A change emits its events in the transaction that makes it (see db/unit-of-work).
  *
  * The event stream (`/api/events`, see API.md) shows them under the names `order`, `position`,
- * `account`, `invocation`, `market` and `mirror`, with an `action`: `toWire` is that mapping.
+ * `account`, `invocation`, `market`, `mirror`, `live` and `cycle`, with an `action`: `toWire` is that mapping.
  */
 import type { CloseTrigger } from "../core/types.js";
 
@@ -74,6 +74,39 @@ export type ModelStatusChanged = { type: "ModelStatusChanged"; v: 1; modelId: st
 export type LiveSwitched = { type: "LiveSwitched"; v: 1; modelId: string; halted: boolean; reason: string | null; canceledOrders: number };
 export type InvocationFinished = { type: "InvocationFinished"; v: 1; modelId: string; invocation: Record<string, unknown> & { id: string; status: string } };
 
+/** What started a scheduler cycle: its interval, the start of the process, or a request (`POST /api/scheduler/run`). */
+export type CycleTrigger = "interval" | "start" | "manual";
+
+/** One scheduler cycle, once every run it started has ended: what the `cycle` event and the scheduler's status show. */
+export interface CycleSummary {
+  cycleId: string;
+  trigger: CycleTrigger;
+  /** Domain time (ISO): the replay's recorded time on a replay. */
+  startedAt: string;
+  finishedAt: string;
+  /** Wall milliseconds the cycle took (real time even on a replay, like a run's duration). */
+  durationMs: number;
+  /** The scheduler's interval (0: no timer). */
+  intervalMs: number;
+  /** Runs the cycle started. */
+  models: number;
+  ok: number;
+  /** Runs that ended in an error (a stale-cleared run of this cycle among them). */
+  failed: number;
+  timedOut: number;
+  /** Active models not started because their run of an earlier cycle was still going. */
+  skipped: number;
+  /** Runs of this cycle cleared as stale (still running past the stale limit). */
+  stale: number;
+  /** Interval ticks that fell while this cycle ran: those cycles never happened. */
+  missedTicks: number;
+  /** The cycle took longer than the interval, or an interval tick fell while it ran. */
+  overran: boolean;
+}
+
+/** A scheduler cycle finished (not tied to a model: modelId is empty). */
+export type CycleFinished = { type: "CycleFinished"; v: 1; modelId: string; cycle: CycleSummary };
+
 export type DomainEvent =
   | OrderPlaced
   | OrderAccepted
@@ -93,6 +126,7 @@ export type DomainEvent =
   | AccountReset
   | EquitySnapshotted
   | InvocationFinished
+  | CycleFinished
   | MirrorExecuted
   | ModelStatusChanged
   | LiveSwitched
@@ -122,6 +156,7 @@ export const events = {
   accountReset: (b: Body<AccountReset>): AccountReset => ({ type: "AccountReset", v: 1, ...b }),
   equitySnapshotted: (b: Body<EquitySnapshotted>): EquitySnapshotted => ({ type: "EquitySnapshotted", v: 1, ...b }),
   invocationFinished: (b: Body<InvocationFinished>): InvocationFinished => ({ type: "InvocationFinished", v: 1, ...b }),
+  cycleFinished: (b: Body<CycleFinished>): CycleFinished => ({ type: "CycleFinished", v: 1, ...b }),
   mirrorExecuted: (b: Body<MirrorExecuted>): MirrorExecuted => ({ type: "MirrorExecuted", v: 1, ...b }),
   modelStatusChanged: (b: Body<ModelStatusChanged>): ModelStatusChanged => ({ type: "ModelStatusChanged", v: 1, ...b }),
   liveSwitched: (b: Body<LiveSwitched>): LiveSwitched => ({ type: "LiveSwitched", v: 1, ...b }),
@@ -138,7 +173,7 @@ export const events = {
 };
 
 /** The names of the event stream (API.md). */
-export type WireName = "order" | "position" | "account" | "invocation" | "market" | "mirror" | "live";
+export type WireName = "order" | "position" | "account" | "invocation" | "market" | "mirror" | "live" | "cycle";
 
 /** How the event stream shows an event: its name and its data, as API.md documents them. */
 export function toWire(e: DomainEvent): { name: WireName; data: Record<string, unknown> } {
@@ -181,6 +216,8 @@ export function toWire(e: DomainEvent): { name: WireName; data: Record<string, u
       return { name: "account", data: { modelId: e.modelId, ts: e.ts, ...e.figures } };
     case "InvocationFinished":
       return { name: "invocation", data: e.invocation };
+    case "CycleFinished":
+      return { name: "cycle", data: { ...e.cycle } };
     case "MirrorExecuted":
       return { name: "mirror", data: e.execution };
     case "ModelStatusChanged":
@@ -211,6 +248,7 @@ const TYPES: ReadonlySet<string> = new Set<DomainEventType>([
   "AccountReset",
   "EquitySnapshotted",
   "InvocationFinished",
+  "CycleFinished",
   "MirrorExecuted",
   "ModelStatusChanged",
   "LiveSwitched",

@@ -9,6 +9,7 @@ import type { MarketIntelligence } from "../agents/intelligence.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { cleanText } from "../agents/llm/model-output.js";
 import { findVariant } from "../agents/llm/variants.js";
+import { events, type CycleSummary, type CycleTrigger } from "../events/events.js";
 import { InvocationLog, type FinishedRun, type RunStatus, type RunTelemetry } from "./invocation-log.js";
 import { ModelTools } from "./model-tools.js";
 
@@ -64,6 +65,14 @@ export interface SchedulerOptions {
   wall?: () => number;
   /** How long a timed-out run waits for a tool call in flight before it is recorded (default 5 s). */
   toolGraceMs?: number;
+  /**
+   * A first cycle when the scheduler starts rather than an interval later (AUTONOME_RUN_ON_START):
+   * every active model (`all`), rule models only (`rules`), or none (`none`, the default here; the
+   * server's default is `rules`). Nothing runs at start when the timer is off (interval 0).
+   */
+  runOnStart?: "all" | "rules" | "none";
+  /** Resolves when the first cycle at start may run (every market has a book); default at once. */
+  ready?: () => Promise<void>;
 }
 
 interface Running {
@@ -91,6 +100,16 @@ export class Scheduler {
   /** Ticks the interval started that have not finished (a tick may wait on the database before its cycle exists). */
   private readonly ticks = new Set<Promise<void>>();
   private last: { startedAt: number; finishedAt: number | null; models: number } | null = null;
+  /** The last cycle that finished, as its `cycle` event told it. */
+  private lastSummary: CycleSummary | null = null;
+  /** Wall reading when the cycle in progress began (null: none). */
+  private cycleStartedWall: number | null = null;
+  /** Interval ticks that fell while the cycle in progress ran. */
+  private missedTicks = 0;
+  /** Runs of the cycle in progress cleared as stale. */
+  private staleSeen = 0;
+  /** Ends the first cycle's wait for the markets when the scheduler stops first. */
+  private stopWaiting: (() => void) | undefined;
   private readonly logger: Logger;
   private readonly log: InvocationLog;
   /** When rows left "running" in the database were last looked for (null: not yet). */
@@ -108,12 +127,30 @@ export class Scheduler {
     if (this.timer || this.opts.intervalMs <= 0) return;
     // Node fires a longer (or NaN) interval every millisecond: a hot loop of cycles.
     if (!(this.opts.intervalMs <= MAX_TIMER_MS)) throw new RangeError(`the scheduler interval must be at most ${MAX_TIMER_MS} ms (Node's timer limit), got ${this.opts.intervalMs}`);
-    this.timer = this.opts.clock.every(this.opts.intervalMs, () => {
-      const tick = this.tick()
-        .catch((e: unknown) => this.logger.error({ err: e }, "scheduler tick failed"))
-        .finally(() => this.ticks.delete(tick));
-      this.ticks.add(tick);
-    });
+    this.timer = this.opts.clock.every(this.opts.intervalMs, () => this.track(this.tick()));
+    const first = this.opts.runOnStart ?? "none";
+    if (first !== "none") this.track(this.firstCycle(first));
+  }
+
+  /** Work the timer or start() began: busy and idle() count it until it ends; a failure is logged. */
+  private track(work: Promise<void>): void {
+    const tick = work.catch((e: unknown) => this.logger.error({ err: e }, "scheduler tick failed")).finally(() => this.ticks.delete(tick));
+    this.ticks.add(tick);
+  }
+
+  /** The cycle at start: once the markets have books, unless stopped meanwhile or a cycle already began. */
+  private async firstCycle(which: "all" | "rules"): Promise<void> {
+    const ready = this.opts.ready;
+    if (ready) {
+      await new Promise<void>((resolve, reject) => {
+        this.stopWaiting = resolve;
+        ready().then(resolve, reject);
+      });
+      this.stopWaiting = undefined;
+    }
+    if (!this.timer || this.cycle) return;
+    // An LLM run costs money: by default a restart runs only the rule models at once.
+    await this.startCycle("start", which === "rules" ? (m) => (m.kind ?? "rule") === "rule" : undefined);
   }
 
   /** Model runs in progress. */
@@ -134,6 +171,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.timer?.();
     this.timer = undefined;
+    this.stopWaiting?.();
     for (const r of this.running.values()) r.abort.abort(new Error("shutting down"));
     await this.cycle?.catch(() => undefined);
   }
@@ -146,6 +184,10 @@ export class Scheduler {
       lastCycle: this.last
         ? { startedAt: new Date(this.last.startedAt).toISOString(), finishedAt: this.last.finishedAt ? new Date(this.last.finishedAt).toISOString() : null, models: this.last.models }
         : null,
+      /** The last finished cycle in full (what its `cycle` event said); null before the first. */
+      lastFinishedCycle: this.lastSummary,
+      /** How long the cycle in progress has really run (wall time), null when none is. */
+      cycleRunningMs: this.cycleStartedWall === null ? null : Math.max(0, Math.round(this.wall() - this.cycleStartedWall)),
       // Runs in flight, oldest first; how long is wall time (a replay's recorded clock races ahead).
       running: [...this.running]
         .map(([modelId, r]) => ({ modelId, invocationId: r.invocationId, startedAt: new Date(r.startedAt).toISOString(), runningMs: Math.max(0, Math.round(this.wall() - r.startedWall)) }))
@@ -159,41 +201,94 @@ export class Scheduler {
    */
   async tick(): Promise<void> {
     await this.clearStale();
-    if (!this.cycle) await this.runCycle();
+    if (this.cycle) {
+      // This interval's cycle does not happen: the one in progress overran it.
+      this.missedTicks++;
+      return;
+    }
+    await this.startCycle("interval");
   }
 
-  /** One cycle now; a cycle already in progress is joined rather than doubled. */
+  /** One cycle now (`POST /api/scheduler/run`); a cycle already in progress is joined rather than doubled. */
   runCycle(): Promise<void> {
+    return this.startCycle("manual");
+  }
+
+  private startCycle(trigger: CycleTrigger, only?: (m: ScheduledModel) => boolean): Promise<void> {
     if (this.cycle) return this.cycle;
-    this.cycle = this.cycleBody().finally(() => {
+    this.cycleStartedWall = this.wall();
+    this.missedTicks = 0;
+    this.staleSeen = 0;
+    this.cycle = this.cycleBody(trigger, only).finally(() => {
       this.cycle = null;
+      this.cycleStartedWall = null;
     });
     return this.cycle;
   }
 
-  private async cycleBody(): Promise<void> {
+  private async cycleBody(trigger: CycleTrigger, only?: (m: ScheduledModel) => boolean): Promise<void> {
     const startedAt = this.opts.clock.now();
+    const startedWall = this.wall();
     const cycleId = randomUUID();
     await this.clearStale();
-    const models = (await this.opts.activeModels()).filter((m) => !this.running.has(m.id));
+    const active = (await this.opts.activeModels()).filter((m) => !only || only(m));
+    const models = active.filter((m) => !this.running.has(m.id));
     this.last = { startedAt, finishedAt: null, models: models.length };
+    const outcomes: Array<RunStatus | "stale"> = [];
     try {
       const intelligence = this.opts.intelligence(cycleId);
       const runs: Run[] = models.map((model) => ({ model, invocationId: randomUUID(), startedAt: this.opts.clock.now(), startedWall: this.wall(), abort: new AbortController() }));
       await this.begin(runs);
-      await Promise.allSettled(runs.map((r) => this.runModel(r, intelligence, cycleId)));
+      const settled = await Promise.allSettled(runs.map((r) => this.runModel(r, intelligence, cycleId)));
+      for (const s of settled) outcomes.push(s.status === "fulfilled" ? s.value : "error");
+    } catch (error) {
+      // The runs never started (their rows could not be written): each counts as failed.
+      for (let i = outcomes.length; i < models.length; i++) outcomes.push("error");
+      throw error;
     } finally {
       this.opts.endCycle?.();
-      this.last = { startedAt, finishedAt: this.opts.clock.now(), models: models.length };
+      const finishedAt = this.opts.clock.now();
+      this.last = { startedAt, finishedAt, models: models.length };
+      const durationMs = Math.max(0, Math.round(this.wall() - startedWall));
+      const intervalMs = this.opts.intervalMs;
+      const summary: CycleSummary = {
+        cycleId,
+        trigger,
+        startedAt: new Date(startedAt).toISOString(),
+        finishedAt: new Date(finishedAt).toISOString(),
+        durationMs,
+        intervalMs,
+        models: models.length,
+        ok: outcomes.filter((o) => o === "ok").length,
+        failed: outcomes.filter((o) => o === "error" || o === "stale").length,
+        timedOut: outcomes.filter((o) => o === "timeout").length,
+        skipped: active.length - models.length,
+        stale: this.staleSeen,
+        missedTicks: this.missedTicks,
+        overran: this.missedTicks > 0 || (intervalMs > 0 && durationMs > intervalMs),
+      };
+      this.lastSummary = summary;
+      await this.announce(summary);
     }
   }
 
+  /** The `cycle` event, through the outbox like every event; a failure to write it is only logged. */
+  private async announce(cycle: CycleSummary): Promise<void> {
+    try {
+      await this.opts.uow.run(async (_tx, ctx) => ctx.emit(events.cycleFinished({ modelId: "", cycle })));
+    } catch (e) {
+      this.logger.error({ err: e, cycleId: cycle.cycleId }, "could not record the cycle's event");
+    }
+  }
+
+  /** Clears runs stuck past the stale limit (runs exist only within a cycle: the one in progress counts them). */
   private async clearStale(): Promise<void> {
     const limit = this.opts.staleAfterMs ?? 10 * 60_000;
     for (const [modelId, r] of this.running) {
       if (this.wall() - r.startedWall < limit) continue;
       r.abort.abort(new Error("stale run"));
       this.running.delete(modelId);
+      this.staleSeen++;
       await this.record({
         modelId,
         invocationId: r.invocationId,
@@ -239,7 +334,8 @@ export class Scheduler {
     }
   }
 
-  private async runModel(run: Run, intelligence: MarketIntelligence, cycleId: string): Promise<void> {
+  /** Runs one model; resolves with how its run ended ("stale": cleared by the stale limit before it did). */
+  private async runModel(run: Run, intelligence: MarketIntelligence, cycleId: string): Promise<RunStatus | "stale"> {
     const { model, invocationId, startedAt, startedWall, abort } = run;
     const decide = this.opts.decider(model);
     const timeoutMs = this.opts.runTimeoutMs ?? 120_000;
@@ -287,12 +383,13 @@ export class Scheduler {
     // A call already placing an order when time ran out is recorded with this run, not after it.
     await within(tools.idle(), this.opts.toolGraceMs ?? 5_000);
     // A stale-cleared run was already finished by clearStale.
-    if (this.running.get(model.id)?.invocationId !== invocationId) return;
+    if (this.running.get(model.id)?.invocationId !== invocationId) return "stale";
     this.running.delete(model.id);
     const response = nonEmpty(report.response) ?? tools.held ?? summarize(tools.calls);
     // A prompt already stored is not written twice (it is the biggest field of the row).
     if (await within(promptSaved, this.opts.toolGraceMs ?? 5_000)) delete report.prompt;
     await this.record({ modelId: model.id, invocationId, startedAt, durationMs: this.wall() - startedWall, status, response, error, calls: tools.calls, report });
+    return status;
   }
 
   /**

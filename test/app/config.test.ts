@@ -35,6 +35,7 @@ describe("loadConfig", () => {
       replaySpeed: 1,
       seed: 42,
       tradeIntervalMs: 300_000,
+      runOnStart: "rules",
       feedIntervalMs: 500,
       mode: "simulation",
       logLevel: "info",
@@ -78,6 +79,18 @@ describe("loadConfig", () => {
     expect(c.feedIntervalMs).toBe(MAX_TIMER_MS);
     expect(loadConfig({ AUTONOME_TRADE_INTERVAL: "0" }).tradeIntervalMs).toBe(0);
     expect(loadConfig({ AUTONOME_TRADE_INTERVAL: "24d" }).tradeIntervalMs).toBe(24 * 86_400_000);
+  });
+
+  it("AUTONOME_RUN_ON_START: true runs every model at start, rules (the default) only rule models, false none; anything else names the variable and the words", () => {
+    expect(loadConfig({ AUTONOME_RUN_ON_START: "true" }).runOnStart).toBe("all");
+    expect(loadConfig({ AUTONOME_RUN_ON_START: "rules" }).runOnStart).toBe("rules");
+    expect(loadConfig({ AUTONOME_RUN_ON_START: "false" }).runOnStart).toBe("none");
+    expect(loadConfig({}).runOnStart).toBe("rules");
+    for (const bad of ["yes", "TRUE", "1", "llm"]) {
+      const e = problemsOf({ AUTONOME_RUN_ON_START: bad });
+      expect(e.problems).toEqual([`AUTONOME_RUN_ON_START: "${bad}" must be one of true, false, rules`]);
+    }
+    expect(problemsOf({ AUTONOME_RUN_ON_START: "" }).message).toMatch(/^AUTONOME_RUN_ON_START: is set but empty/);
   });
 
   it.each(["2147483648", "600h", "35792m", "25d"])("rejects AUTONOME_TRADE_INTERVAL=%s beyond the timer limit, naming the variable and the maximum", (value) => {

@@ -60,4 +60,27 @@ describe("typed events", () => {
     for (const e of all) expect(isDomainEventType(e.type)).toBe(true);
     expect(isDomainEventType("order")).toBe(false); // a row stored before events had types
   });
+
+  it("a finished scheduler cycle streams as `cycle` with its summary as the data, concerning no model", () => {
+    const cycle = {
+      cycleId: "c1",
+      trigger: "interval" as const,
+      startedAt: "2026-01-01T00:00:00.000Z",
+      finishedAt: "2026-01-01T00:00:02.000Z",
+      durationMs: 1800,
+      intervalMs: 300_000,
+      models: 3,
+      ok: 2,
+      failed: 1,
+      timedOut: 0,
+      skipped: 0,
+      stale: 0,
+      missedTicks: 0,
+      overran: false,
+    };
+    const e = events.cycleFinished({ modelId: "", cycle });
+    expect(e).toEqual({ type: "CycleFinished", v: 1, modelId: "", cycle });
+    expect(toWire(e)).toEqual({ name: "cycle", data: cycle });
+    expect(isDomainEventType("CycleFinished")).toBe(true);
+  });
 });

@@ -66,6 +66,7 @@ export class FakeServices implements AppServices {
     this.record("health");
     return {
       status: "ok" as const,
+      reasons: [],
       mode: "simulation" as const,
       feed: { kind: "synthetic", seed: 42 },
       db: { kind: "pglite" as const },
@@ -158,6 +159,11 @@ export class FakeServices implements AppServices {
     return [];
   }
 
+  async leaderboardVariants(window: string) {
+    this.record("leaderboardVariants", window);
+    return [];
+  }
+
   async equityCurves(window: string, points: number) {
     this.record("equityCurves", window, points);
     return [];
@@ -184,8 +190,18 @@ export class FakeServices implements AppServices {
       largestLoss: null,
       longestWinStreak: 0,
       longestLossStreak: 0,
+      currentWinStreak: 0,
+      currentLossStreak: 0,
       averageHoldMsWinners: null,
       averageHoldMsLosers: null,
+      averageR: null,
+      rTrades: 0,
+      rExcluded: 0,
+      longPct: null,
+      sizeDistribution: null,
+      holdTimeDistribution: null,
+      holdTimeBuckets: [],
+      decisionQuality: { trades: 0, minTrades: 10, pearson: null, spearman: null },
     };
   }
 
@@ -314,7 +330,7 @@ export class FakeServices implements AppServices {
 
   schedulerStatus() {
     this.record("schedulerStatus");
-    return { intervalMs: 300_000, enabled: true, cycleInProgress: false, lastCycle: null, running: [] };
+    return { intervalMs: 300_000, enabled: true, cycleInProgress: false, lastCycle: null, lastFinishedCycle: null, cycleRunningMs: null, running: [] };
   }
 
   runSchedulerNow() {

@@ -15,9 +15,11 @@ const variant = z.preprocess(
 
 const leaderboardQuery = z.object({
   window: oneOf(["24h", "7d", "30d", "all"]).default("all"),
-  sort: oneOf(["equity", "returnPct", "realizedPnl", "fees", "sharpe", "maxDrawdown", "winRate", "trades", "name"]).default("returnPct"),
+  sort: oneOf(["equity", "returnPct", "pnl", "realizedPnl", "fees", "sharpe", "maxDrawdown", "winRate", "trades", "name"]).default("returnPct"),
   variant,
 });
+
+const variantsQuery = z.object({ window: oneOf(["24h", "7d", "30d", "all"]).default("all") });
 
 export const DEFAULT_CURVE_POINTS = 500;
 export const MAX_CURVE_POINTS = 5000;
@@ -28,13 +30,14 @@ const equityCurvesQuery = z.object({
   points: cappedCount(DEFAULT_CURVE_POINTS, MAX_CURVE_POINTS, 2),
 });
 
-/** The arena: the leaderboard, every model's equity curve at once, and what failed. */
+/** The arena: the leaderboard (per model and per variant), every model's equity curve at once, and what failed. */
 export function arenaRoutes(services: AppServices) {
   return new Hono()
     .get("/leaderboard", queryOf(leaderboardQuery), async (c) => {
       const { window, sort, variant: only } = c.req.valid("query");
       return c.json(await services.leaderboard({ window, sort, ...(only !== undefined ? { variant: only } : {}) }));
     })
+    .get("/leaderboard/variants", queryOf(variantsQuery), async (c) => c.json(await services.leaderboardVariants(c.req.valid("query").window)))
     .get("/equity", queryOf(equityCurvesQuery), async (c) => {
       const { window, points } = c.req.valid("query");
       return c.json(await services.equityCurves(window, points));

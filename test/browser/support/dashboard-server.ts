@@ -62,8 +62,9 @@ export class DashboardServer {
         AUTONOME_DATA_DIR: this.dataDir,
         AUTONOME_FEED: "synthetic",
         AUTONOME_SEED: "7",
-        // An hour: no cycle starts by itself during the suite.
+        // An hour, and none at start: no cycle starts by itself during the suite.
         AUTONOME_TRADE_INTERVAL: "1h",
+        AUTONOME_RUN_ON_START: "false",
         LOG_LEVEL: "warn",
         ...this.env,
       },
