@@ -11,7 +11,7 @@ import { tradeAnalytics } from "../core/analytics.js";
 import { divRound } from "../core/decimal.js";
 import { downsampleLttb } from "../core/downsample.js";
 import type { Db } from "../db/client.js";
-import { invocations, models, orders, toolCalls, venueOrders } from "../db/schema.js";
+import { invocations, models, orders, outbox, toolCalls, venueOrders } from "../db/schema.js";
 import { orderView } from "../trading/order-recorder.js";
 import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
@@ -28,6 +28,8 @@ import type { Candle, CandleInterval, TradePrint } from "../feeds/feed.js";
 import type * as S from "./services.js";
 import { MirrorService } from "../copy/mirror-service.js";
 import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";
+import type { HealthMonitor } from "./health-monitor.js";
+import { variantAggregates } from "./leaderboard-variants.js";
 
 export interface AppServicesDeps {
   db: Db;
@@ -54,6 +56,8 @@ export interface AppServicesDeps {
   live?: LiveApi;
   /** Backtests from the API (the composition root's BacktestJobs); none when absent. */
   backtests?: BacktestApi;
+  /** Follows the bus's events and says whether the arena is degraded; without it health is always ok. */
+  health?: HealthMonitor;
 }
 
 const WEEK = 7 * 86_400_000;
@@ -81,6 +85,36 @@ async function tradeTotalsByModel(db: Db, only: { modelId?: string; since?: Date
   return new Map(rows.map((r) => [r.modelId, { trades: r.trades, wins: r.wins, grossProfit: usd(r.grossProfit), grossLoss: usd(r.grossLoss), total: usd(r.total), fees: usd(r.fees) }]));
 }
 
+/**
+ * What each of a model's positions started with, from its recorded events (oldest first): the
+ * first stop it had (at its open, else the first exit-plan change that set one; stops only
+ * tighten afterwards, so the later ones understate the risk taken) and the confidence stated at
+ * the open. Only the few fields needed are read out of each event.
+ */
+async function positionEntries(db: Db, modelId: string): Promise<Map<string, { stop: string | null; confidence: number | null }>> {
+  const rows = await db
+    .select({
+      type: outbox.type,
+      positionId: sql<string | null>`${outbox.payload}->'position'->>'id'`,
+      stop: sql<string | null>`${outbox.payload}->'position'->'exitPlan'->>'stop'`,
+      confidence: sql<string | null>`${outbox.payload}->'position'->'exitPlan'->>'confidence'`,
+    })
+    .from(outbox)
+    .where(and(eq(outbox.modelId, modelId), inArray(outbox.type, ["PositionOpened", "ExitPlanUpdated"])))
+    .orderBy(asc(outbox.id));
+  const out = new Map<string, { stop: string | null; confidence: number | null }>();
+  for (const r of rows) {
+    if (r.positionId === null) continue;
+    const known = out.get(r.positionId);
+    if (r.type === "PositionOpened") {
+      const confidence = r.confidence === null ? null : Number(r.confidence);
+      out.set(r.positionId, { stop: known?.stop ?? r.stop, confidence: Number.isFinite(confidence) ? confidence : null });
+    } else if (!known) out.set(r.positionId, { stop: r.stop, confidence: null });
+    else if (known.stop === null) known.stop = r.stop;
+  }
+  return out;
+}
+
 const NO_TRADES: TradeTotals = { trades: 0, wins: 0, grossProfit: 0n, grossLoss: 0n, total: 0n };
 
 /**
@@ -98,6 +132,8 @@ function compareRows(sort: S.LeaderboardSort): (a: S.LeaderboardRow, b: S.Leader
         return usd(r.realizedPnl);
       case "fees":
         return usd(r.fees);
+      case "pnl":
+        return usd(r.pnl);
       default:
         return r[sort];
     }
@@ -172,6 +208,8 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     curveFigures.invalidate();
     windowCurves.invalidate();
   });
+  const monitor = d.health;
+  if (monitor) d.bus.subscribe((e) => e.event && monitor.observe(e.event));
 
   const marketView = (m: MarketSpec): S.MarketView => {
     const q = d.market.quote(m.symbol);
@@ -272,7 +310,12 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     mirrors,
     live: d.live ?? NO_LIVE,
     backtests: d.backtests ?? NO_BACKTESTS,
-    health: () => ({ status: "ok", mode: d.mode, feed: { ...d.feed.describe(), kind: d.feed.kind }, db: { kind: d.dbKind }, version: d.version }),
+    health: () => {
+      const state = monitor
+        ? monitor.check({ now: d.now(), scheduler: d.scheduler.status(), books: d.market.markets.map((m) => ({ symbol: m.symbol, ts: d.market.quote(m.symbol)?.ts ?? 0 })) })
+        : { status: "ok" as const, reasons: [] };
+      return { ...state, mode: d.mode, feed: { ...d.feed.describe(), kind: d.feed.kind }, db: { kind: d.dbKind }, version: d.version };
+    },
     markets: () => d.market.markets.map(marketView),
     book: (symbol, depth) => {
       const m = market(symbol);
@@ -341,6 +384,8 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         .update(models)
         .set({ status, updatedAt: new Date(d.now()) })
         .where(eq(models.id, id));
+      // A paused model is not expected to run: its failed runs no longer make the arena degraded.
+      if (status !== "active") monitor?.forgetModel(id);
       return modelView(await modelRow(id));
     },
     setRiskLimits: async (id, risk) => {
@@ -401,6 +446,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
           status: row.status,
           equity: formatUsd(equity),
           startEquity: formatUsd(start),
+          pnl: formatUsd(equity - start),
           returnPct: returnPct(equity, start),
           // Before fees, as the account shows it (cash = capital + realized P&L − fees); trades
           // carry their P&L net of their fees, so the fees are added back.
@@ -410,6 +456,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
           maxDrawdown: figures.maxDrawdown,
           winRate: stats.winRate,
           trades: stats.trades,
+          wins: t?.wins ?? 0,
           openPositions: account.positions.size,
         };
       });
@@ -417,6 +464,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       board.forEach((r, i) => (r.rank = i + 1));
       return board;
     },
+    leaderboardVariants: async (window) => variantAggregates(await self.leaderboard({ window })),
     equityCurves: async (window, points) => {
       const [rows, curves] = await Promise.all([
         d.db.select().from(models).orderBy(models.createdAt, models.id),
@@ -450,16 +498,41 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     analytics: async (id) => {
       await modelRow(id);
       const closedAt = sql<Date>`coalesce(${orders.closedAt}, ${orders.updatedAt})`.mapWith(orders.closedAt);
-      const [trades, curves] = await Promise.all([
+      const [trades, curves, entries] = await Promise.all([
         d.db
-          .select({ realizedPnl: orders.realizedPnl, openedAt: orders.openedAt, closedAt })
+          .select({
+            id: orders.id,
+            parentId: orders.parentId,
+            side: orders.side,
+            quantity: orders.quantity,
+            entryPrice: orders.entryPrice,
+            entryCost: orders.entryCost,
+            realizedPnl: orders.realizedPnl,
+            openedAt: orders.openedAt,
+            closedAt,
+          })
           .from(orders)
           .where(and(eq(orders.modelId, id), eq(orders.status, "CLOSED")))
           .orderBy(asc(closedAt), asc(orders.id)),
         equityCurves(d.db, new Date(0), id),
+        positionEntries(d.db, id),
       ]);
       const figures = tradeAnalytics(
-        trades.map((t) => ({ realizedPnl: usd(t.realizedPnl ?? "0"), openedAt: t.openedAt.getTime(), closedAt: t.closedAt.getTime() })),
+        trades.map((t) => {
+          // A reduction's slice is its own row; its stop and confidence are the position's (the parent's).
+          const entry = entries.get(t.parentId ?? t.id);
+          return {
+            realizedPnl: usd(t.realizedPnl ?? "0"),
+            openedAt: t.openedAt.getTime(),
+            closedAt: t.closedAt.getTime(),
+            side: t.side,
+            entryNotional: usd(t.entryCost),
+            entryPrice: t.entryPrice,
+            quantity: t.quantity,
+            initialStop: entry?.stop ?? null,
+            confidence: entry?.confidence ?? null,
+          };
+        }),
         curves.get(id) ?? [],
       );
       return { modelId: id, ...figures };

@@ -2,7 +2,8 @@ import type { BacktestApi } from "../backtest/backtest-api.js";
 import type { MirrorService } from "../copy/mirror-service.js";
 import type { TradeAnalytics } from "../core/analytics.js";
 import type { ModelKind, ModelStatus } from "../core/types.js";
-import type { WireName } from "../events/events.js";
+import type { CycleSummary, WireName } from "../events/events.js";
+import type { HealthReason } from "./health-monitor.js";
 import type { VenueRef } from "../db/schema.js";
 import type { LiveApi } from "../live/live-service.js";
 import type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView } from "../trading/contracts.js";
@@ -37,6 +38,8 @@ export interface AppServices {
 
   /** The arena's table for a window: figures over the window (return, P&L, fees, trades, curve ratios), sorted, optionally one strategy/variant. */
   leaderboard(query: LeaderboardQuery): Promise<LeaderboardRow[]>;
+  /** The leaderboard over a window summed per strategy / prompt variant, best P&L % first. */
+  leaderboardVariants(window: LeaderboardWindow): Promise<VariantAggregate[]>;
   /** Every model's equity curve over a window in one answer, each downsampled on the server to at most `points` points. */
   equityCurves(window: EquityWindow, points: number): Promise<EquityCurveView[]>;
   /** A model's full analytics: ratios, win/loss figures, streaks, hold times. */
@@ -91,8 +94,13 @@ export interface RecentEventView {
   at: string;
 }
 
+export type { HealthReason };
+
 export interface HealthView {
-  status: "ok";
+  /** `degraded` while something in `reasons` is wrong (cycles overrunning, a model failing run after run, a stale market, a close failing). */
+  status: "ok" | "degraded";
+  /** Empty when ok. */
+  reasons: HealthReason[];
   mode: "simulation" | "live";
   feed: { kind: string; [k: string]: unknown };
   db: { kind: "pglite" | "postgres" };
@@ -218,6 +226,7 @@ export interface ClosePositionsView {
   results: Record<string, { status: "closed" | "partial" | "rejected"; exitPrice?: string; realizedPnl?: string; reason?: string }>;
 }
 
+
 export interface InvocationView {
   id: string;
   modelId: string;
@@ -243,12 +252,16 @@ export interface SchedulerView {
   enabled: boolean;
   cycleInProgress: boolean;
   lastCycle: { startedAt: string; finishedAt: string | null; models: number } | null;
+  /** The last finished cycle in full, as its `cycle` event said it; null before the first. */
+  lastFinishedCycle: CycleSummary | null;
+  /** How long the cycle in progress has really run (wall ms), null when none is. */
+  cycleRunningMs: number | null;
   /** Runs in flight now: how long each has really run (wall time, even on a replay). */
   running: Array<{ modelId: string; invocationId: string; startedAt: string; runningMs: number }>;
 }
 
 export type LeaderboardWindow = "24h" | "7d" | "30d" | "all";
-export type LeaderboardSort = "equity" | "returnPct" | "realizedPnl" | "fees" | "sharpe" | "maxDrawdown" | "winRate" | "trades" | "name";
+export type LeaderboardSort = "equity" | "returnPct" | "pnl" | "realizedPnl" | "fees" | "sharpe" | "maxDrawdown" | "winRate" | "trades" | "name";
 
 export interface LeaderboardQuery {
   window: LeaderboardWindow;
@@ -272,8 +285,12 @@ export interface LeaderboardRow {
   kind: ModelKind;
   strategy: string;
   status: ModelStatus;
+  /** The end value: equity now. */
   equity: string;
   startEquity: string;
+  /** P&L over the window in dollars: `equity` − `startEquity`. */
+  pnl: string;
+  /** P&L over the window in % of `startEquity`. */
   returnPct: number;
   realizedPnl: string;
   fees: string;
@@ -281,7 +298,34 @@ export interface LeaderboardRow {
   maxDrawdown: number | null;
   winRate: number | null;
   trades: number;
+  /** Trades closed inside the window with a positive P&L. */
+  wins: number;
   openPositions: number;
+}
+
+/**
+ * The models sharing one strategy or prompt variant, summed over a window: capital-weighted
+ * (`pnlPct` is the summed P&L over the summed start values), the mean of their returns beside it.
+ */
+export interface VariantAggregate {
+  variant: string;
+  kind: ModelKind;
+  models: number;
+  startEquity: string;
+  equity: string;
+  pnl: string;
+  pnlPct: number;
+  /** Mean of the models' own returnPct. */
+  meanReturnPct: number;
+  realizedPnl: string;
+  fees: string;
+  trades: number;
+  /** Wins over trades of every model together; null without trades. */
+  winRate: number | null;
+  /** The deepest of the models' drawdowns inside the window. */
+  worstDrawdown: number | null;
+  bestModel: { id: string; name: string; returnPct: number };
+  worstModel: { id: string; name: string; returnPct: number };
 }
 
 export interface EquityCurveView {
