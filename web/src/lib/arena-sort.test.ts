@@ -11,6 +11,7 @@ const row = (id: string, over: Partial<LeaderboardRow> = {}): LeaderboardRow => 
   status: "active",
   equity: "10000.00",
   startEquity: "10000.00",
+  pnl: "0.00",
   returnPct: 0,
   realizedPnl: "0.00",
   fees: "0.00",
@@ -18,6 +19,7 @@ const row = (id: string, over: Partial<LeaderboardRow> = {}): LeaderboardRow => 
   maxDrawdown: null,
   winRate: null,
   trades: 0,
+  wins: 0,
   openPositions: 0,
   ...over,
 });

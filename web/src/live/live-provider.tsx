@@ -13,7 +13,7 @@ interface Live {
 const LiveContext = createContext<Live | null>(null);
 
 /** Every event name the server sends (a Record, so a name added on the server and not here fails the typecheck). */
-const EVENTS: Record<AppEvent["type"], true> = { order: true, position: true, account: true, invocation: true, market: true, mirror: true, live: true };
+const EVENTS: Record<AppEvent["type"], true> = { order: true, position: true, account: true, invocation: true, market: true, mirror: true, live: true, cycle: true };
 export const EVENT_NAMES = Object.keys(EVENTS) as ReadonlyArray<AppEvent["type"]>;
 
 /** Which cached queries an event makes stale (query keys start with the API path's first part). */
@@ -26,6 +26,8 @@ const STALE_BY_EVENT: Record<string, readonly string[]> = {
   mirror: ["mirrors", "mirror-executions", "mirror-metrics", "execution-audit"],
   // The kill switch was thrown or lifted (the orders it cancels stream as order events).
   live: ["live"],
+  // A scheduler cycle finished: the scheduler's last cycle and the health it may have changed.
+  cycle: ["scheduler", "health"],
 };
 
 /** A model halted or made active again (an `account` event with action "status"): live trading's view shows its status too. */
