@@ -1,6 +1,6 @@
 import type { MarketSpec } from "../core/market.js";
 import type { Candle, CandleInterval } from "../feeds/feed.js";
-import { TimeframeIndicators, toPriceCandle, type TimeframeIntelligence } from "./indicators.js";
+import { READINGS_KEPT, TimeframeIndicators, toPriceCandle, type TimeframeIntelligence } from "./indicators.js";
 
 /**
  * Indicator state kept between cycles, one per series (symbol and timeframe), so that market
@@ -14,7 +14,8 @@ import { TimeframeIndicators, toPriceCandle, type TimeframeIntelligence } from "
  * the new bars are added, the very arithmetic a computation from scratch does, in the same order.
  * Anything else (history trimmed at the front, a bar that changed, a shorter series) starts that
  * series over from its first bar. Short series always start over: warm-up is where indicator
- * libraries keep their special cases, and it costs nothing there.
+ * libraries keep their special cases, and it costs nothing there. The indicators keep their own
+ * recent readings (the series the prompt shows), replaced with the forming candle like the rest.
  */
 export class IntelligenceMemo {
   private readonly series = new Map<string, SeriesState>();
@@ -23,7 +24,7 @@ export class IntelligenceMemo {
   constructor(private readonly maxSeries = 256) {}
 
   /** What computeTimeframe gives for `bars` (in order, all at or before now), fed incrementally. */
-  timeframe(m: MarketSpec, interval: CandleInterval, bars: readonly Candle[], recentCandles: number): TimeframeIntelligence {
+  timeframe(m: MarketSpec, interval: CandleInterval, bars: readonly Candle[], recentCandles: number, seriesLength: number): TimeframeIntelligence {
     const key = `${m.symbol}\u0000${interval}`;
     const scale = 10 ** m.priceDecimals;
     let state = this.series.get(key);
@@ -33,7 +34,7 @@ export class IntelligenceMemo {
     if (this.series.size > this.maxSeries) this.series.delete(this.series.keys().next().value!);
     const n = bars.length;
     const recent = bars.slice(Math.max(0, n - recentCandles)).map((c) => toPriceCandle(m, c));
-    return state.indicators.read(interval, n, state.sawChange(), n > 0 ? state.close[n - 1]! / scale : null, recent);
+    return state.indicators.read(interval, n > 0 ? state.close[n - 1]! / scale : null, recent, seriesLength);
   }
 
   /** How many series are kept (tests). */
@@ -52,22 +53,15 @@ class SeriesState {
   readonly high: number[] = [];
   readonly low: number[] = [];
   readonly close: number[] = [];
-  /** Two consecutive closes differ among the settled bars (all but the last). */
-  private settledChange = false;
 
   private constructor(readonly scale: number) {}
 
   static from(bars: readonly Candle[], scale: number): SeriesState {
     const state = new SeriesState(scale);
-    for (const c of bars) state.push(c);
-    state.settle(0, bars.length - 1);
+    // Readings only where they can still be shown (computeTimeframe does the same).
+    const recordFrom = bars.length - READINGS_KEPT;
+    for (let i = 0; i < bars.length; i++) state.push(bars[i]!, false, i >= recordFrom);
     return state;
-  }
-
-  /** Any two consecutive closes differ (computeTimeframe's `sawChange`). */
-  sawChange(): boolean {
-    const n = this.close.length;
-    return this.settledChange || (n >= 2 && this.close[n - 1] !== this.close[n - 2]);
   }
 
   /** Feeds what `bars` adds to the bars fed before; false (nothing fed) when it does not extend them. */
@@ -88,22 +82,16 @@ class SeriesState {
       this.push(last, true);
     }
     for (let i = fed; i < bars.length; i++) this.push(bars[i]!);
-    this.settle(settled, bars.length - 1);
     return true;
   }
 
-  private push(c: Candle, replace = false): void {
+  private push(c: Candle, replace = false, record = true): void {
     this.openTime.push(c.openTime);
     this.high.push(c.high);
     this.low.push(c.low);
     this.close.push(c.close);
     const p = this.scale;
     // A fresh object per bar: the ATR keeps the previous one.
-    this.indicators.update({ high: c.high / p, low: c.low / p, close: c.close / p }, replace);
-  }
-
-  /** Bars [from, to) are now settled: note whether a close changed among them. */
-  private settle(from: number, to: number): void {
-    for (let i = Math.max(1, from); i < to && !this.settledChange; i++) if (this.close[i] !== this.close[i - 1]) this.settledChange = true;
+    this.indicators.update({ high: c.high / p, low: c.low / p, close: c.close / p }, replace, record);
   }
 }

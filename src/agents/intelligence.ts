@@ -1,9 +1,10 @@
-import type { MarketSpec } from "../core/market.js";
+import { lotsToQuantity, type MarketSpec } from "../core/market.js";
 import { INTERVAL_MS, type Candle, type CandleInterval } from "../feeds/feed.js";
+import type { DerivativesSource } from "../market/derivatives.js";
 import { IntelligenceMemo } from "./intelligence-memo.js";
 import { computeTimeframe, toPriceCandle, type TimeframeIntelligence } from "./indicators.js";
 
-export type { IndicatorValue, MacdValue, PriceCandle, TimeframeIntelligence } from "./indicators.js";
+export type { IndicatorSeries, IndicatorValue, MacdValue, PriceCandle, TimeframeIntelligence } from "./indicators.js";
 
 /**
  * Market intelligence: indicators over 1m, 5m and 1h candles, computed once per scheduler cycle
@@ -25,6 +26,21 @@ export interface SymbolIntelligence {
   /** Percent change from the price 24 h before `now`; null when the history is shorter. */
   change24hPct: number | null;
   timeframes: Record<CandleInterval, TimeframeIntelligence>;
+  /** Funding and open interest, present only when the feed reports them for this market. */
+  derivatives?: DerivativesIntelligence;
+}
+
+/** A perpetual's funding and open interest as the feed last reported them (JSON: no bigint, no float money). */
+export interface DerivativesIntelligence {
+  /** Epoch ms of the observation. */
+  observedAt: number;
+  /** Fraction of the notional paid per funding interval, a decimal string ("0.0001" = 0.01%); positive: longs pay shorts. */
+  fundingRate: string;
+  fundingIntervalMs: number;
+  /** Epoch ms of the next funding payment. */
+  nextFundingAt: number;
+  /** Open interest in base units (a decimal string on the market's size grid), when reported. */
+  openInterest: string | null;
 }
 
 export interface MarketIntelligence {
@@ -38,6 +54,10 @@ export interface IntelligenceInput {
   now: number;
   /** How many recent candles per timeframe to keep in the output (default 30). */
   recentCandles?: number;
+  /** How many readings of each indicator per timeframe to keep in the output (default 10, at most 50). */
+  seriesLength?: number;
+  /** Funding and open interest, when the feed reports them (read once per call, per market). */
+  derivatives?: DerivativesSource;
 }
 
 const DAY_MS = 86_400_000;
@@ -75,7 +95,21 @@ function orderedPrefix(list: readonly Candle[], now: number): number | null {
   return count;
 }
 
-function computeSymbol(m: MarketSpec, input: IntelligenceInput, recentCandles: number, memo: IntelligenceMemo | null): SymbolIntelligence {
+/** What the source knows of `m`, in the intelligence's JSON shape; undefined when it knows nothing usable. */
+function derivativesOf(m: MarketSpec, source: DerivativesSource | undefined): DerivativesIntelligence | undefined {
+  const d = source?.derivatives(m.symbol);
+  if (!d || !Number.isFinite(d.fundingIntervalMs) || !Number.isFinite(d.nextFundingAt) || !Number.isFinite(d.ts)) return undefined;
+  const lots = d.openInterestLots;
+  return {
+    observedAt: d.ts,
+    fundingRate: d.fundingRate,
+    fundingIntervalMs: d.fundingIntervalMs,
+    nextFundingAt: d.nextFundingAt,
+    openInterest: lots !== undefined && Number.isSafeInteger(lots) && lots >= 0 ? lotsToQuantity(m, lots) : null,
+  };
+}
+
+function computeSymbol(m: MarketSpec, input: IntelligenceInput, recentCandles: number, seriesLength: number, memo: IntelligenceMemo | null): SymbolIntelligence {
   const series = {} as Record<CandleInterval, readonly Candle[]>;
   const timeframes = {} as Record<CandleInterval, TimeframeIntelligence>;
   for (const interval of TIMEFRAMES) {
@@ -84,7 +118,7 @@ function computeSymbol(m: MarketSpec, input: IntelligenceInput, recentCandles: n
     if (memo && count !== null) {
       // In order already (what feeds and the candle store give): only what is new since the last call is fed.
       series[interval] = count === list.length ? list : list.slice(0, count);
-      timeframes[interval] = memo.timeframe(m, interval, series[interval], recentCandles);
+      timeframes[interval] = memo.timeframe(m, interval, series[interval], recentCandles, seriesLength);
       continue;
     }
     // Defensive copy and order: feeds and repositories return history oldest first, but a
@@ -98,12 +132,14 @@ function computeSymbol(m: MarketSpec, input: IntelligenceInput, recentCandles: n
       interval,
       sorted.map((c) => toPriceCandle(m, c)),
       recentCandles,
+      seriesLength,
     );
   }
   const lastPrice = timeframes["1m"].lastClose ?? timeframes["5m"].lastClose ?? timeframes["1h"].lastClose;
   const dayAgo = priceDayAgo(m, series, input.now);
   const change24hPct = lastPrice !== null && dayAgo !== null && dayAgo > 0 ? finite(((lastPrice - dayAgo) / dayAgo) * 100) : null;
-  return { symbol: m.symbol, lastPrice, change24hPct, timeframes };
+  const derivatives = derivativesOf(m, input.derivatives);
+  return { symbol: m.symbol, lastPrice, change24hPct, timeframes, ...(derivatives ? { derivatives } : {}) };
 }
 
 /** Shared by every caller that passes no memo of its own: it checks every candle it reuses, so sharing is safe. */
@@ -118,9 +154,10 @@ const SHARED_MEMO = new IntelligenceMemo();
  */
 export function computeIntelligence(input: IntelligenceInput, options: { memo?: IntelligenceMemo | null } = {}): MarketIntelligence {
   const recentCandles = input.recentCandles ?? 30;
+  const seriesLength = input.seriesLength ?? 10;
   const memo = options.memo === undefined ? SHARED_MEMO : options.memo;
   const symbols: Record<string, SymbolIntelligence> = {};
-  for (const m of input.markets) symbols[m.symbol] = computeSymbol(m, input, recentCandles, memo);
+  for (const m of input.markets) symbols[m.symbol] = computeSymbol(m, input, recentCandles, seriesLength, memo);
   return { generatedAt: input.now, symbols };
 }
 

@@ -9,8 +9,8 @@ import { BTC, SOL } from "./fixtures.js";
 
 /**
  * The memo must give exactly (bit for bit) what a computation from scratch gives: the same
- * floats, the same undefined indicators, the same recent candles, whatever way the series moved
- * since the last call.
+ * floats, the same undefined indicators, the same indicator series (all 50 readings kept), the
+ * same recent candles, whatever way the series moved since the last call.
  */
 
 const START = Date.UTC(2026, 10, 1);
@@ -93,7 +93,7 @@ describe("IntelligenceMemo", () => {
             }
             // The periodic close job, at a random moment: sometimes right at a boundary with no forming candle.
             if (st.close === 0) s.builder.closeUpTo(ts + 60_000);
-            if (st.ask) same({ markets: [BTC, SOL], candles: (sym, i) => s.get(sym, i), now: ts, recentCandles: 7 }, memo);
+            if (st.ask) same({ markets: [BTC, SOL], candles: (sym, i) => s.get(sym, i), now: ts, recentCandles: 7, seriesLength: 50 }, memo);
           }
           same({ markets: [BTC, SOL], candles: (sym, i) => s.get(sym, i), now: ts }, memo);
         },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeIntelligence, IntelligenceCache, type MarketIntelligence } from "../../src/agents/intelligence.js";
 import type { CandleInterval } from "../../src/feeds/feed.js";
+import type { DerivativesSnapshot, DerivativesSource } from "../../src/market/derivatives.js";
 import { BTC, candles, NOW, ramp, rampTo, SOL } from "./fixtures.js";
 
 function intelFor(closes: Partial<Record<CandleInterval, number[]>>, wiggle = 0) {
@@ -84,6 +85,119 @@ describe("computeIntelligence", () => {
   it("is plain JSON", () => {
     const intel = computeIntelligence({ markets: [BTC, SOL], candles: (s, i) => (s === "BTC" ? candles(BTC, i, ramp(100, 1, 60), 1) : []), now: NOW });
     expect(JSON.parse(JSON.stringify(intel))).toEqual(intel);
+  });
+});
+
+describe("indicator series", () => {
+  /** Everything the intelligence says of `bars` (5m closes, wicks `wiggle` wide) with `seriesLength` readings. */
+  const fiveMinutes = (closes: number[], wiggle = 0, seriesLength?: number) => {
+    const series = candles(BTC, "5m", closes, wiggle);
+    const input = { markets: [BTC], candles: (_s: string, i: CandleInterval) => (i === "5m" ? series : []), now: NOW, ...(seriesLength !== undefined ? { seriesLength } : {}) };
+    return computeIntelligence(input, { memo: null }).symbols["BTC"]!.timeframes["5m"];
+  };
+
+  it("hold each indicator's readings over the last candles, the last being the current value, each the value the candles up to it give", () => {
+    const closes = Array.from({ length: 90 }, (_, i) => 50_000 + 300 * Math.sin(i / 6) + 7 * (i % 5));
+    const tf = fiveMinutes(closes, 12, 6);
+    for (const series of Object.values(tf.series)) expect(series).toHaveLength(6);
+    expect(tf.series.ema20.at(-1)).toBe(tf.ema20.value);
+    expect(tf.series.rsi14.at(-1)).toBe(tf.rsi14.value);
+    expect(tf.series.macdHistogram.at(-1)).toBe(tf.macd.value!.histogram);
+    expect(tf.series.atr14.at(-1)).toBe(tf.atr14.value);
+    // The k-th reading from the end is what the intelligence said when that candle was the last one.
+    for (let k = 1; k <= 6; k++) {
+      const then = fiveMinutes(closes.slice(0, closes.length - k + 1), 12);
+      const i = 6 - k;
+      expect(tf.series.ema20[i]).toBe(then.ema20.value);
+      expect(tf.series.ema50[i]).toBe(then.ema50.value);
+      expect(tf.series.rsi14[i]).toBe(then.rsi14.value);
+      expect(tf.series.macdLine[i]).toBe(then.macd.value!.macd);
+      expect(tf.series.macdSignal[i]).toBe(then.macd.value!.signal);
+      expect(tf.series.macdHistogram[i]).toBe(then.macd.value!.histogram);
+      expect(tf.series.atr14[i]).toBe(then.atr14.value);
+    }
+  });
+
+  it("are null where an indicator was not defined yet, and empty without candles", () => {
+    const tf = fiveMinutes(ramp(100, 1, 22), 0, 4); // candles 19 to 22 shown; EMA20 defined from the 20th on
+    expect(tf.series.ema20[0]).toBeNull();
+    expect(tf.series.ema20.slice(1).every((v) => v !== null)).toBe(true);
+    expect(tf.series.ema50).toEqual([null, null, null, null]);
+    expect(tf.series.macdHistogram).toEqual([null, null, null, null]);
+    expect(tf.series.rsi14).toEqual([100, 100, 100, 100]); // only gains: RSI14 100 from the 15th candle on
+    expect(fiveMinutes([]).series).toEqual({ ema20: [], ema50: [], rsi14: [], macdLine: [], macdSignal: [], macdHistogram: [], atr14: [] });
+  });
+
+  it("default to 10 readings and never more than the 50 kept", () => {
+    const closes = ramp(100, 0.5, 120);
+    expect(fiveMinutes(closes).series.rsi14).toHaveLength(10);
+    expect(fiveMinutes(closes, 0, 500).series.rsi14).toHaveLength(50);
+  });
+
+  it("ATR14's mean over the last 50 candles: defined from 63 candles (14 + 50 - 1), the plain mean of the last 50 ATR14 readings", () => {
+    // Identical 20-wide bars: ATR14 is 20 on every candle, so its mean is 20.
+    expect(
+      fiveMinutes(
+        Array.from({ length: 63 }, () => 50_000),
+        10,
+      ).atr14Mean.value,
+    ).toBeCloseTo(20, 9);
+    expect(
+      fiveMinutes(
+        Array.from({ length: 62 }, () => 50_000),
+        10,
+      ).atr14Mean,
+    ).toEqual({ defined: false, value: null });
+    // Against the readings themselves: the mean of the ATR14 the last 50 prefixes give.
+    const closes = Array.from({ length: 80 }, (_, i) => 50_000 + (i % 7) * 40 - (i % 3) * 25);
+    const atrAt = (n: number) => fiveMinutes(closes.slice(0, n), 15).atr14.value!;
+    const expected = Array.from({ length: 50 }, (_, k) => atrAt(80 - k)).reduce((a, b) => a + b, 0) / 50;
+    expect(fiveMinutes(closes, 15).atr14Mean.value).toBeCloseTo(expected, 9);
+  });
+
+  it("a sudden wide candle lifts ATR14 above its 50-candle mean ('much larger than usual' is readable)", () => {
+    const quiet = Array.from({ length: 80 }, () => ({ close: 50_000, high: 50_010, low: 49_990 }));
+    const wild = [...quiet, { close: 50_600, high: 50_900, low: 49_400 }, { close: 49_800, high: 50_700, low: 49_300 }];
+    const series = candles(BTC, "5m", wild);
+    const tf = computeIntelligence({ markets: [BTC], candles: (_s, i) => (i === "5m" ? series : []), now: NOW }).symbols["BTC"]!.timeframes["5m"];
+    expect(tf.atr14.value!).toBeGreaterThan(3 * tf.atr14Mean.value!);
+  });
+});
+
+describe("derivatives (funding and open interest)", () => {
+  const source = (snapshots: Record<string, DerivativesSnapshot>): DerivativesSource => ({ derivatives: (s) => snapshots[s] });
+  const series = candles(BTC, "5m", ramp(50_000, 1, 30));
+  const bySymbol = (s: string, i: CandleInterval) => (s === "BTC" && i === "5m" ? series : []);
+
+  it("are carried per symbol as the feed reports them, open interest in base units, and absent where the feed knows nothing", () => {
+    const intel = computeIntelligence({
+      markets: [BTC, SOL],
+      candles: bySymbol,
+      now: NOW,
+      derivatives: source({ BTC: { symbol: "BTC", ts: NOW - 5_000, fundingRate: "0.0001", fundingIntervalMs: 28_800_000, nextFundingAt: NOW + 11_520_000, openInterestLots: 123_456_789 } }),
+    });
+    // BTC has 5 size decimals: 123,456,789 lots are 1234.56789 BTC.
+    expect(intel.symbols["BTC"]!.derivatives).toEqual({ observedAt: NOW - 5_000, fundingRate: "0.0001", fundingIntervalMs: 28_800_000, nextFundingAt: NOW + 11_520_000, openInterest: "1234.56789" });
+    expect(intel.symbols["SOL"]).not.toHaveProperty("derivatives");
+    expect(JSON.parse(JSON.stringify(intel))).toEqual(intel);
+  });
+
+  it("leave open interest out when the feed does not report it, and ignore a snapshot with unusable times", () => {
+    const intel = computeIntelligence({
+      markets: [BTC, SOL],
+      candles: bySymbol,
+      now: NOW,
+      derivatives: source({
+        BTC: { symbol: "BTC", ts: NOW, fundingRate: "-0.00025", fundingIntervalMs: 3_600_000, nextFundingAt: NOW + 60_000 },
+        SOL: { symbol: "SOL", ts: NOW, fundingRate: "0.0001", fundingIntervalMs: Number.NaN, nextFundingAt: NOW },
+      }),
+    });
+    expect(intel.symbols["BTC"]!.derivatives).toMatchObject({ fundingRate: "-0.00025", openInterest: null });
+    expect(intel.symbols["SOL"]).not.toHaveProperty("derivatives");
+  });
+
+  it("are not there at all without a source", () => {
+    expect(computeIntelligence({ markets: [BTC], candles: bySymbol, now: NOW }).symbols["BTC"]).not.toHaveProperty("derivatives");
   });
 });
 
