@@ -83,8 +83,24 @@ describe("tradeAnalytics", () => {
       largestLoss: null,
       longestWinStreak: 0,
       longestLossStreak: 0,
+      currentWinStreak: 0,
+      currentLossStreak: 0,
       averageHoldMsWinners: null,
       averageHoldMsLosers: null,
+      averageR: null,
+      rTrades: 0,
+      rExcluded: 0,
+      longPct: null,
+      sizeDistribution: null,
+      holdTimeDistribution: null,
+      holdTimeBuckets: [
+        { label: "<15m", trades: 0 },
+        { label: "15m-1h", trades: 0 },
+        { label: "1h-4h", trades: 0 },
+        { label: "4h-1d", trades: 0 },
+        { label: ">=1d", trades: 0 },
+      ],
+      decisionQuality: { trades: 0, minTrades: 10, pearson: null, spearman: null },
     });
   });
 
