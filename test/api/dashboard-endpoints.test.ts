@@ -141,6 +141,7 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
         status: "active",
         equity: "10000",
         startEquity: "8000",
+        pnl: "2000",
         returnPct: 25,
         realizedPnl: "-57", // before fees: (−100 + 2) + (40 + 1); the +500 closed 30 h ago is outside
         fees: "3",
@@ -148,6 +149,7 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
         maxDrawdown: 0.05, // 10000 → 9500 inside the window; 9000 → 8000 was before it
         winRate: 0.5,
         trades: 2,
+        wins: 1,
         openPositions: 0,
       });
       // beta is younger than the window: against its initial capital, whatever its snapshots say.
@@ -300,8 +302,25 @@ describe.each(DRIVERS)("dashboard endpoints on %s", (driver) => {
         largestLoss: "-50",
         longestWinStreak: 2, // +30, +20 after the loss
         longestLossStreak: 1,
+        currentWinStreak: 2,
+        currentLossStreak: 0,
         averageHoldMsWinners: (4 * HOUR) / 3, // (1 + 2 + 1) / 3 hours
         averageHoldMsLosers: 3 * HOUR,
+        // Rows seeded without their events: no stop or confidence is known.
+        averageR: null,
+        rTrades: 0,
+        rExcluded: 4,
+        longPct: 100,
+        sizeDistribution: { min: "1000", p25: "1000", median: "1000", p75: "1000", max: "1000" }, // 0.01 × 100000 each
+        holdTimeDistribution: { min: HOUR, p25: HOUR, median: HOUR, p75: 2 * HOUR, max: 3 * HOUR }, // 1, 1, 2, 3 hours
+        holdTimeBuckets: [
+          { label: "<15m", trades: 0 },
+          { label: "15m-1h", trades: 0 },
+          { label: "1h-4h", trades: 4 },
+          { label: "4h-1d", trades: 0 },
+          { label: ">=1d", trades: 0 },
+        ],
+        decisionQuality: { trades: 0, minTrades: 10, pearson: null, spearman: null },
       });
       const missing = await failure("/api/models/nobody/analytics");
       expect(missing.status).toBe(404);
