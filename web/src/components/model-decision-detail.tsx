@@ -3,7 +3,7 @@ import { duration } from "../lib/format.ts";
 import { readSteps } from "../lib/model-steps.ts";
 import { ErrorBox, Loading } from "./ui.tsx";
 
-/** A run in full: the prompt the model saw and each step it took. */
+/** A run in full: the prompt the model saw and each step it took (with the state update it was shown before the step). */
 export function ModelDecisionDetail({ invocationId }: { invocationId: string }) {
   const q = useInvocation(invocationId);
   if (q.isPending) return <Loading what="the full run" />;
@@ -31,6 +31,12 @@ export function ModelDecisionDetail({ invocationId }: { invocationId: string }) 
                 {s.attempts !== null && s.attempts > 1 && ` · ${s.attempts} attempts`} · {s.inputTokens ?? "—"} in / {s.outputTokens ?? "—"} out tokens
                 {s.finishReason && ` · ${s.finishReason}`}
               </div>
+              {s.stateUpdate && (
+                <details className="model-state-update" data-testid="model-state-update">
+                  <summary className="muted small">The account as the model saw it before this step</summary>
+                  <pre>{s.stateUpdate}</pre>
+                </details>
+              )}
               {s.text && <pre>{s.text}</pre>}
               {s.toolCalls.map((c, i) => (
                 <div key={i} className={c.ok === false ? "model-rejection" : ""}>

@@ -12,6 +12,7 @@ describe("readSteps", () => {
         outputTokens: 90,
         finishReason: "tool-calls",
         text: "BTC looks strong",
+        stateUpdate: "## State update before step 2\ncash $9999.7",
         toolCalls: [{ tool: "createPosition", args: { decisions: [] }, ok: false, executed: true, error: "insufficient_margin" }],
       },
     ]);
@@ -24,13 +25,14 @@ describe("readSteps", () => {
         outputTokens: 90,
         finishReason: "tool-calls",
         text: "BTC looks strong",
+        stateUpdate: "## State update before step 2\ncash $9999.7",
         toolCalls: [{ tool: "createPosition", args: { decisions: [] }, ok: false, executed: true, error: "insufficient_margin" }],
       },
     ]);
   });
 
   it("fills what an incomplete step lacks", () => {
-    expect(readSteps([{ text: 5, toolCalls: [null, { args: 1 }] }])).toEqual([
+    expect(readSteps([{ text: 5, stateUpdate: 7, toolCalls: [null, { args: 1 }] }])).toEqual([
       {
         step: 1,
         attempts: null,
@@ -39,6 +41,7 @@ describe("readSteps", () => {
         outputTokens: null,
         finishReason: null,
         text: "",
+        stateUpdate: null,
         toolCalls: [{ tool: "unknown", args: 1, ok: null, executed: null, error: null }],
       },
     ]);

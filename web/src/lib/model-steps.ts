@@ -12,6 +12,8 @@ export interface StepReading {
   outputTokens: number | null;
   finishReason: string | null;
   text: string;
+  /** The account as the model was shown it before this step (steps after the first); null when none was recorded. */
+  stateUpdate: string | null;
   toolCalls: Array<{ tool: string; args: unknown; ok: boolean | null; executed: boolean | null; error: string | null }>;
 }
 
@@ -30,6 +32,7 @@ export function readSteps(steps: unknown): StepReading[] | null {
     outputTokens: numOrNull(s.outputTokens),
     finishReason: strOrNull(s.finishReason),
     text: strOrNull(s.text) ?? "",
+    stateUpdate: strOrNull(s.stateUpdate),
     toolCalls: (Array.isArray(s.toolCalls) ? s.toolCalls : []).filter(isRecord).map((c) => ({
       tool: strOrNull(c.tool) ?? "unknown",
       args: c.args ?? null,

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { useLocation } from "wouter";
+import { useLocation, useSearch } from "wouter";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, send } from "../api/client.ts";
 import { useLiveStatus, useStrategies } from "../api/queries.ts";
@@ -9,6 +9,7 @@ import { parseFieldErrors, placeFieldErrors } from "../lib/form-errors.ts";
 import { Card, ErrorBox, Loading, Segmented } from "../components/ui.tsx";
 import { FormField } from "../components/form-field.tsx";
 import { VenueFields } from "../components/add-model-venue.tsx";
+import { findStrategy, strategyLabel } from "../lib/strategy-names.ts";
 
 /** The inputs of this form, by the names the server gives fields in a 400. */
 const FIELDS = [
@@ -33,13 +34,16 @@ const VENUE_KEYS: ReadonlySet<string> = new Set(["accountIndex", "apiKeyIndex", 
 /**
  * `/models/new`: a rule model (a strategy) or an LLM model (a prompt variant and an OpenAI-compatible
  * endpoint), trading on paper or on a Lighter account (named by its index, its API key's index and
- * the environment variable holding that key: never the key).
+ * the environment variable holding that key: never the key). `?strategy=` preselects a strategy
+ * or variant by its name or its original one (`/models/new?strategy=Apex`); variants are listed
+ * with both ("aggressive-momentum (Apex)").
  */
 export function AddModelPage() {
   const strategies = useStrategies();
   const live = useLiveStatus();
   const client = useQueryClient();
   const [, navigate] = useLocation();
+  const search = useSearch();
   const [form, setForm] = useState<ModelForm>(emptyModelForm);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [other, setOther] = useState<string[]>([]);
@@ -49,10 +53,22 @@ export function AddModelPage() {
   const choices = (strategies.data ?? []).filter((s) => s.kind === form.kind);
   const chosen = choices.find((s) => s.name === form.strategy);
 
+  // A strategy named in the address (any of its names) is chosen once the list is there.
+  const asked = new URLSearchParams(search).get("strategy");
+  const [askedDone, setAskedDone] = useState(false);
+  useEffect(() => {
+    if (askedDone || !strategies.data) return;
+    setAskedDone(true);
+    const found = asked ? findStrategy(asked, strategies.data) : undefined;
+    const kind = found?.kind;
+    if (found && (kind === "rule" || kind === "llm")) setForm((f) => ({ ...f, kind, strategy: found.name }));
+  }, [asked, askedDone, strategies.data]);
+
   // The strategy list depends on the kind: keep a valid choice selected.
   useEffect(() => {
+    if (asked && !askedDone) return; // the asked-for strategy (and its kind) is being chosen: do not pick another first
     if (choices.length > 0 && !choices.some((s) => s.name === form.strategy)) setForm((f) => ({ ...f, strategy: choices[0]!.name }));
-  }, [choices, form.strategy]);
+  }, [choices, form.strategy, asked, askedDone]);
 
   const set = <K extends keyof ModelForm>(key: K, value: ModelForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
@@ -121,7 +137,7 @@ export function AddModelPage() {
                 {choices.length === 0 && <option value="">None available</option>}
                 {choices.map((s) => (
                   <option key={s.name} value={s.name}>
-                    {s.name}
+                    {strategyLabel(s.name, choices)}
                   </option>
                 ))}
               </select>
