@@ -3,8 +3,15 @@ import { Link } from "wouter";
 import { useQueryClient } from "@tanstack/react-query";
 import { send } from "../api/client.ts";
 import { useModels, useScheduler } from "../api/queries.ts";
+import type { SchedulerView } from "../api/types.ts";
 import { duration, fullTime, time } from "../lib/format.ts";
 import { ErrorBox, Loading, Stat } from "./ui.tsx";
+
+/** "3 ok, 1 failed · 2.5 s": how the runs of a cycle ended and how long it took. */
+function cycleOutcome(c: NonNullable<SchedulerView["lastFinishedCycle"]>): string {
+  const parts = [`${c.ok} ok`, c.failed > 0 ? `${c.failed} failed` : null, c.timedOut > 0 ? `${c.timedOut} timed out` : null].filter(Boolean);
+  return `${parts.join(", ")} · ${duration(c.durationMs)}`;
+}
 
 /** The scheduler: its interval, the last cycle, the runs in flight, and a button to run a cycle now. */
 export function HealthScheduler() {
@@ -32,6 +39,7 @@ export function HealthScheduler() {
   const s = scheduler.data;
   const names = new Map((models.data ?? []).map((m) => [m.id, m.name]));
   const last = s.lastCycle;
+  const done = s.lastFinishedCycle;
   const running = s.running ?? [];
   return (
     <div className="stack">
@@ -42,6 +50,11 @@ export function HealthScheduler() {
         <Stat label="Last cycle started" value={time(last?.startedAt)} title={fullTime(last?.startedAt)} />
         <Stat label="Last cycle finished" value={last ? (last.finishedAt ? time(last.finishedAt) : "running…") : "—"} title={fullTime(last?.finishedAt)} />
         <Stat label="Models in last cycle" value={last ? String(last.models) : "—"} />
+        <Stat
+          label="Last finished cycle"
+          value={done ? <span className={done.failed + done.timedOut > 0 ? "loss" : done.overran ? "warn" : ""}>{cycleOutcome(done)}</span> : "—"}
+          title={done ? `${done.trigger}; ${done.skipped} skipped, ${done.stale} stale${done.overran ? `; longer than the interval (${done.missedTicks} missed)` : ""}` : undefined}
+        />
       </div>
       <div className="row">
         <button type="button" className="primary" disabled={starting} onClick={() => void runNow()}>

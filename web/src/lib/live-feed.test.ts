@@ -130,9 +130,59 @@ describe("toFeedRow", () => {
     expect(bad).toMatchObject({ tone: "bad", reason: "boom", detail: "no tool calls" });
   });
 
+  it("maps a finished scheduler cycle: models by outcome, its duration, an overrun and what started it", () => {
+    const cycle = (over: Record<string, unknown> = {}) => ({
+      cycleId: "c1",
+      trigger: "interval",
+      startedAt: "2025-01-02T03:00:00.000Z",
+      finishedAt: "2025-01-02T03:00:02.500Z",
+      durationMs: 2500,
+      intervalMs: 300_000,
+      models: 3,
+      ok: 3,
+      failed: 0,
+      timedOut: 0,
+      skipped: 0,
+      stale: 0,
+      missedTicks: 0,
+      overran: false,
+      ...over,
+    });
+    expect(toFeedRow({ id: 40, type: "cycle", data: cycle() }, at)).toEqual({
+      id: "40",
+      kind: "cycle",
+      action: "finished",
+      tone: "good",
+      at: "2025-01-02T03:00:02.500Z",
+      modelId: null,
+      symbol: null,
+      side: null,
+      quantity: null,
+      price: null,
+      pnl: null,
+      reason: null,
+      detail: "3 models: 3 ok · 2.5 s",
+    });
+    expect(toFeedRow({ id: 41, type: "cycle", data: cycle({ ok: 1, failed: 1, timedOut: 1, trigger: "start" }) }, at)).toMatchObject({
+      tone: "bad",
+      detail: "3 models: 1 ok, 1 failed, 1 timed out · 2.5 s · start",
+    });
+    expect(toFeedRow({ id: 42, type: "cycle", data: cycle({ models: 1, ok: 1, durationMs: 400_000, overran: true, missedTicks: 1 }) }, at)).toMatchObject({
+      action: "overran",
+      tone: "warn",
+      reason: "longer than the 300 s interval, 1 missed",
+      detail: "1 model: 1 ok · 400.0 s",
+    });
+    // Filtering by a model hides cycles (they concern none); by nothing, they show.
+    const row = toFeedRow({ id: 43, type: "cycle", data: cycle() }, at)!;
+    expect(filterRows([row], { modelId: "m1", symbol: "" })).toEqual([]);
+    expect(filterRows([row], { modelId: "", symbol: "" })).toEqual([row]);
+  });
+
   it("survives malformed data", () => {
     expect(toFeedRow({ id: 19, type: "position", data: "garbage" }, at)).toMatchObject({ kind: "position", modelId: null, symbol: null });
     expect(toFeedRow({ id: 20, type: "mirror", data: null }, at)).toMatchObject({ kind: "mirror", action: "pending", modelId: null });
+    expect(toFeedRow({ id: 44, type: "cycle", data: null }, at)).toMatchObject({ kind: "cycle", action: "finished", detail: "0 models: 0 ok" });
   });
 
   const execution = (over: Record<string, unknown> = {}) => ({

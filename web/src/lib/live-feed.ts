@@ -4,7 +4,7 @@
  */
 import type { OrderSnapshot, PositionSnapshot } from "../api/types.ts";
 
-export type FeedKind = "order" | "position" | "account" | "invocation" | "mirror" | "live";
+export type FeedKind = "order" | "position" | "account" | "invocation" | "mirror" | "live" | "cycle";
 
 /** How a row is coloured: good news, bad news, or neither. */
 export type FeedTone = "good" | "bad" | "warn" | "neutral";
@@ -227,6 +227,36 @@ function liveRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unknown>
   };
 }
 
+const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+
+/** A scheduler cycle finished: how many models ran and how they ended, how long it took (and whether it overran its interval). */
+function cycleRow(base: Pick<FeedRow, "id" | "at">, data: Record<string, unknown>): FeedRow {
+  const [models, ok, failed, timedOut, skipped, stale] = [data.models, data.ok, data.failed, data.timedOut, data.skipped, data.stale].map(num) as [number, number, number, number, number, number];
+  const overran = data.overran === true;
+  const ms = typeof data.durationMs === "number" ? `${(data.durationMs / 1000).toFixed(1)} s` : null;
+  const trouble = [failed > 0 ? `${failed} failed` : null, timedOut > 0 ? `${timedOut} timed out` : null, skipped > 0 ? `${skipped} skipped` : null, stale > 0 ? `${stale} stale` : null].filter(
+    Boolean,
+  );
+  const trigger = str(data.trigger);
+  return {
+    ...base,
+    at: str(data.finishedAt) ?? base.at,
+    kind: "cycle",
+    action: overran ? "overran" : "finished",
+    tone: failed + timedOut > 0 ? "bad" : overran || skipped + stale > 0 ? "warn" : "good",
+    modelId: null,
+    symbol: null,
+    side: null,
+    quantity: null,
+    price: null,
+    pnl: null,
+    reason: overran ? `longer than the ${Math.round(num(data.intervalMs) / 1000)} s interval${num(data.missedTicks) > 0 ? `, ${num(data.missedTicks)} missed` : ""}` : null,
+    detail: [`${models} model${models === 1 ? "" : "s"}: ${ok} ok${trouble.length > 0 ? `, ${trouble.join(", ")}` : ""}`, ms, trigger && trigger !== "interval" ? trigger : null]
+      .filter(Boolean)
+      .join(" · "),
+  };
+}
+
 /**
  * The row of one stream event, or null for what the feed does not show: market ticks (they have
  * no id and are the ticker's job) and anything unrecognised. `receivedAt` stands in for events
@@ -249,6 +279,8 @@ export function toFeedRow(event: FeedEvent, receivedAt: Date): FeedRow | null {
       return mirrorRow(base, data);
     case "live":
       return liveRow(base, data);
+    case "cycle":
+      return cycleRow(base, data);
     default:
       return null;
   }
