@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { ModelView, PositionView, TradeView } from "../../src/app/services.js";
-import { usd } from "../../web/src/lib/format.js";
+import type { AnalyticsView, ModelView, PositionView, TradeView } from "../../src/app/services.js";
+import { ratio, usd } from "../../web/src/lib/format.js";
 import { startFakeOpenAi } from "../support/fake-openai.js";
 import { chromiumMissing, DESKTOP, horizontalOverflow, PHONE, screenshot, waitForCount, waitForElement, waitForPageReady, waitForText } from "./support/browser.js";
 import { useBrowserSuite } from "./support/fixtures.js";
@@ -83,6 +83,19 @@ describe.skipIf(SKIP)(title("dashboard in a browser"), { timeout: 90_000 }, () =
     expect(open).toEqual([]);
     const [trade] = await s.server.get<TradeView[]>(`/api/trades?modelId=${model.id}`);
     expect(trade?.closeTrigger).toBe("MANUAL");
+    // The page's analytics follow the API's: one long trade with a stop 2% under the bid, closed at once.
+    const analytics = await s.server.get<AnalyticsView>(`/api/models/${model.id}/analytics`);
+    expect(analytics).toMatchObject({ trades: 1, longPct: 100, rTrades: 1, rExcluded: 0 });
+    const stat = (label: string) =>
+      page
+        .locator("section.card")
+        .filter({ has: page.locator("h2", { hasText: "Performance" }) })
+        .locator(".stat")
+        .filter({ has: page.locator(".stat-label", { hasText: new RegExp(`^${label}$`) }) });
+    await waitForText(stat("Long"), "100%", "the share of long trades");
+    await waitForText(stat("Average R"), ratio(analytics.averageR), `the average R-multiple (API ${analytics.averageR})`);
+    const streak = analytics.currentWinStreak > 0 ? "1 win" : analytics.currentLossStreak > 0 ? "1 loss" : "—";
+    await waitForText(stat("Current streak"), streak, "the current streak");
   });
 
   it("pausing a model on its page shows it as paused in the arena", async () => {
