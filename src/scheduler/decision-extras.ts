@@ -1,20 +1,26 @@
-import { and, count, eq, gte, inArray, ne } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import { modelMetrics } from "../core/metrics.js";
-import { usd } from "../core/money.js";
+import { formatUsd, usd } from "../core/money.js";
 import type { Db } from "../db/client.js";
-import { equitySnapshots, invocations, models, orders, toolCalls } from "../db/schema.js";
-import type { CompetitionView, DecisionContext, PerformanceView, RecentActivity, Standing, SymbolActivity } from "../agents/strategy.js";
+import { equitySnapshots, invocations, ledger, models, orders, toolCalls } from "../db/schema.js";
+import type { AccountStats, DecisionContext, LeaderView, PerformanceView, RecentActivity, SymbolActivity } from "../agents/strategy.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { figuresView } from "../trading/equity.js";
+import { automaticCloses } from "./automatic-closes.js";
+import { exposureAndRisk, percentOfEquity, timeInMarketPct } from "./account-stats.js";
+import { competitionFor, leaderPositions, LEADERS_SHOWN, type CycleStandings } from "./standings.js";
 
 /**
  * What an LLM prompt shows beyond the market and the account: the model's performance (the
- * API's metrics over the same 7-day window, plus its return), the competition standings
- * (computed once per cycle for every model), and how often it acted on each symbol recently
- * (from its recorded tool calls). Read-only; the scheduler asks for it through `context`.
+ * API's metrics over the same 7-day window, plus its return), its account figures (exposure,
+ * risk to its stops, time in the market, how many runs it had), the competition (standings,
+ * the leaders' positions, the gap to the leader, the standings among the models of its prompt
+ * variant; computed once per cycle for every model), how often it acted on each symbol recently
+ * (from its recorded tool calls) and the positions the system closed for it (stops, targets,
+ * invalidations, time exits, liquidations). Read-only; the scheduler asks for it through `context`.
  */
 
-export type DecisionExtrasView = Pick<DecisionContext, "metrics" | "competition" | "recentActions">;
+export type DecisionExtrasView = Pick<DecisionContext, "metrics" | "competition" | "recentActions" | "accountStats">;
 
 export interface DecisionExtrasOptions {
   db: Db;
@@ -22,56 +28,81 @@ export interface DecisionExtrasOptions {
   now: () => number;
   /** The window of `recentActions` (default 6 hours). */
   activityWindowMs?: number;
-  /** The window of the Sharpe/Sortino/drawdown snapshots (default 7 days, as the API). */
+  /** The window of the Sharpe/Sortino/drawdown snapshots and of the time in the market (default 7 days, as the API). */
   metricsWindowMs?: number;
 }
 
 const HOUR = 3_600_000;
 /** Result statuses of an action that happened (a fill, a close, a changed exit plan, an order resting). */
 const ACTED = new Set(["filled", "partial", "closed", "updated", "resting"]);
+/** Automatic closes a prompt lists (the newest). */
+const AUTOMATIC_CLOSES_SHOWN = 5;
+
+type OwnView = Omit<DecisionExtrasView, "competition">;
 
 interface Batch {
   ids: Set<string>;
-  result: Promise<Map<string, Omit<DecisionExtrasView, "competition">>>;
+  result: Promise<Map<string, OwnView>>;
 }
 
 /**
  * Models of a cycle ask at the same moment; their requests are gathered for one turn of the event
- * loop and served by one query per table (not four per model), so a hundred models cost four
- * queries. Standings are computed once per cycle.
+ * loop and served by one query per table (not several per model), so a hundred models cost a
+ * handful of queries. Standings are computed once per cycle.
  */
 export class DecisionExtras {
-  private standings: { cycleId: string; value: Promise<Standing[]> } | null = null;
+  private standings: { cycleId: string; value: Promise<CycleStandings> } | null = null;
   private batch: Batch | null = null;
 
   constructor(private readonly opts: DecisionExtrasOptions) {}
 
   async load(modelId: string, cycleId: string): Promise<DecisionExtrasView> {
     const [standings, own] = await Promise.all([this.standingsOf(cycleId), this.ownOf(modelId)]);
-    const self = standings.find((s) => s.modelId === modelId);
-    const competition: CompetitionView | undefined = self ? { rank: self.rank, of: standings.length, standings } : undefined;
+    const competition = competitionFor(modelId, standings);
     return { ...own, ...(competition ? { competition } : {}) };
   }
 
-  /** Every account ranked by return, best first; shared by all models of a cycle. */
-  private standingsOf(cycleId: string): Promise<Standing[]> {
+  /** Every account ranked by return, best first, and the leaders' positions; shared by all models of a cycle. */
+  private standingsOf(cycleId: string): Promise<CycleStandings> {
     if (this.standings?.cycleId !== cycleId) this.standings = { cycleId, value: this.computeStandings() };
     return this.standings.value;
   }
 
-  private async computeStandings(): Promise<Standing[]> {
-    const names = new Map((await this.opts.db.select({ id: models.id, name: models.name }).from(models)).map((r) => [r.id, r.name]));
-    const rows = [...this.opts.service.accounts.values()]
-      .filter((a) => names.has(a.modelId))
+  private mark = (symbol: string): number | undefined => this.opts.service.quote(symbol)?.mid;
+
+  private market = (symbol: string) => {
+    try {
+      return this.opts.service.market(symbol);
+    } catch {
+      return undefined;
+    }
+  };
+
+  private async computeStandings(): Promise<CycleStandings> {
+    const rows = await this.opts.db.select({ id: models.id, name: models.name, strategy: models.strategy }).from(models);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const accounts = this.opts.service.accounts;
+    const ranked = [...accounts.values()]
+      .filter((a) => byId.has(a.modelId))
       .map((a) => {
-        const view = figuresView(this.opts.service.figures(a), a.initialCapital);
-        return { modelId: a.modelId, name: names.get(a.modelId)!, returnPct: view.returnPct, equity: view.equity };
+        const f = this.opts.service.figures(a);
+        const view = figuresView(f, a.initialCapital);
+        const m = byId.get(a.modelId)!;
+        return { modelId: a.modelId, name: m.name, strategy: m.strategy, returnPct: view.returnPct, equity: view.equity, pnl: formatUsd(f.equity - a.initialCapital) };
       })
-      .sort((a, b) => b.returnPct - a.returnPct || a.name.localeCompare(b.name));
-    return rows.map((r, i) => ({ ...r, rank: i + 1 }));
+      .sort((a, b) => b.returnPct - a.returnPct || a.name.localeCompare(b.name))
+      .map((r, i) => ({ ...r, rank: i + 1 }));
+    // One more than shown: the asking model may be among them, and it is not its own leader.
+    const leaders: LeaderView[] = ranked.slice(0, LEADERS_SHOWN + 1).map((r) => ({
+      modelId: r.modelId,
+      name: r.name,
+      rank: r.rank,
+      positions: leaderPositions(accounts.get(r.modelId)?.positions.values() ?? [], this.market, this.mark),
+    }));
+    return { rows: ranked, leaders };
   }
 
-  private async ownOf(modelId: string): Promise<Omit<DecisionExtrasView, "competition">> {
+  private async ownOf(modelId: string): Promise<OwnView> {
     if (!this.batch) {
       const ids = new Set<string>();
       const result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
@@ -84,13 +115,14 @@ export class DecisionExtras {
     return (await this.batch.result).get(modelId) ?? {};
   }
 
-  private async loadMany(ids: string[]): Promise<Map<string, Omit<DecisionExtrasView, "competition">>> {
+  private async loadMany(ids: string[]): Promise<Map<string, OwnView>> {
     const now = this.opts.now();
-    const since = new Date(now - (this.opts.metricsWindowMs ?? 7 * 24 * HOUR));
+    const metricsWindowMs = this.opts.metricsWindowMs ?? 7 * 24 * HOUR;
+    const since = new Date(now - metricsWindowMs);
     const windowMs = this.opts.activityWindowMs ?? 6 * HOUR;
     const activitySince = new Date(now - windowMs);
     const db = this.opts.db;
-    const [points, trades, calls, runs] = await Promise.all([
+    const [points, trades, calls, runs, holdings, created, closes] = await Promise.all([
       db
         .select({ modelId: equitySnapshots.modelId, ts: equitySnapshots.ts, equity: equitySnapshots.equity })
         .from(equitySnapshots)
@@ -103,33 +135,71 @@ export class DecisionExtras {
         .select({ modelId: toolCalls.modelId, metadata: toolCalls.metadata, createdAt: toolCalls.createdAt })
         .from(toolCalls)
         .where(and(inArray(toolCalls.modelId, ids), gte(toolCalls.createdAt, activitySince))),
+      // Every finished run since the model was created, and those of the activity window.
       db
-        .select({ modelId: invocations.modelId, runs: count() })
+        .select({
+          modelId: invocations.modelId,
+          total: sql<number>`count(*)`.mapWith(Number),
+          recent: sql<number>`count(*) filter (where ${invocations.createdAt} >= ${activitySince.toISOString()}::timestamptz)`.mapWith(Number),
+        })
         .from(invocations)
-        .where(and(inArray(invocations.modelId, ids), gte(invocations.createdAt, activitySince), ne(invocations.status, "running")))
+        .where(and(inArray(invocations.modelId, ids), ne(invocations.status, "running")))
         .groupBy(invocations.modelId),
+      // Positions open at some point of the metrics window (a reduction's slice lies inside its position's span).
+      db
+        .select({ modelId: orders.modelId, openedAt: orders.openedAt, closedAt: orders.closedAt })
+        .from(orders)
+        .where(and(inArray(orders.modelId, ids), isNull(orders.parentId), or(isNull(orders.closedAt), gte(orders.closedAt, since)))),
+      // When each model started: its first deposit, stamped in domain time (a backtest's clock, not the wall's).
+      db
+        .selectDistinctOn([ledger.modelId], { modelId: ledger.modelId, createdAt: ledger.createdAt })
+        .from(ledger)
+        .where(and(inArray(ledger.modelId, ids), eq(ledger.kind, "DEPOSIT")))
+        .orderBy(ledger.modelId, ledger.id),
+      automaticCloses(db, ids, activitySince, AUTOMATIC_CLOSES_SHOWN),
     ]);
     const pointsOf = groupBy(points);
     const tradesOf = groupBy(trades);
     const callsOf = groupBy(calls);
-    const out = new Map<string, Omit<DecisionExtrasView, "competition">>();
+    const holdingsOf = groupBy(holdings);
+    const out = new Map<string, OwnView>();
     for (const modelId of ids) {
       const account = this.opts.service.accounts.get(modelId);
-      const metrics: PerformanceView | undefined = account
-        ? {
-            ...modelMetrics(
-              (pointsOf.get(modelId) ?? []).map((p) => ({ ts: p.ts.getTime(), equity: Number(p.equity) })),
-              (tradesOf.get(modelId) ?? []).map((t) => ({ realizedPnl: usd(t.realizedPnl ?? "0") })),
-            ),
-            returnPct: figuresView(this.opts.service.figures(account), account.initialCapital).returnPct,
-          }
-        : undefined;
+      const figures = account ? this.opts.service.figures(account) : undefined;
+      const metrics: PerformanceView | undefined =
+        account && figures
+          ? {
+              ...modelMetrics(
+                (pointsOf.get(modelId) ?? []).map((p) => ({ ts: p.ts.getTime(), equity: Number(p.equity) })),
+                (tradesOf.get(modelId) ?? []).map((t) => ({ realizedPnl: usd(t.realizedPnl ?? "0") })),
+              ),
+              returnPct: figuresView(figures, account.initialCapital).returnPct,
+            }
+          : undefined;
+      const ran = runs.find((r) => r.modelId === modelId);
       const recentActions: RecentActivity = {
         windowMinutes: Math.round(windowMs / 60_000),
-        runs: Number(runs.find((r) => r.modelId === modelId)?.runs ?? 0),
+        runs: ran?.recent ?? 0,
         symbols: activity(callsOf.get(modelId) ?? []),
+        automaticCloses: closes.get(modelId) ?? [],
       };
-      out.set(modelId, { ...(metrics ? { metrics } : {}), recentActions });
+      const startedAt = created.find((c) => c.modelId === modelId)?.createdAt.getTime();
+      let accountStats: AccountStats | undefined;
+      if (account && figures && startedAt !== undefined) {
+        const { exposure, risk, unstopped } = exposureAndRisk(account.positions.values(), this.market, this.mark);
+        const from = Math.max(now - metricsWindowMs, startedAt);
+        const spans = (holdingsOf.get(modelId) ?? []).map((h) => ({ openedAt: h.openedAt.getTime(), closedAt: h.closedAt?.getTime() ?? null }));
+        accountStats = {
+          exposurePct: percentOfEquity(exposure, figures.equity),
+          riskPct: percentOfEquity(risk, figures.equity),
+          unstopped,
+          timeInMarketPct: timeInMarketPct(spans, from, now),
+          timeInMarketMinutes: Math.max(0, Math.round((now - from) / 60_000)),
+          invocations: ran?.total ?? 0,
+          startedAt,
+        };
+      }
+      out.set(modelId, { ...(metrics ? { metrics } : {}), recentActions, ...(accountStats ? { accountStats } : {}) });
     }
     return out;
   }

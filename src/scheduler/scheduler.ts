@@ -41,7 +41,7 @@ export interface RunReport extends RunTelemetry {
 export type Decider = (ctx: DecisionContext, tools: TradingTools, report: RunReport) => Promise<void>;
 
 /** What the scheduler asks the application for, per model and run (metrics, competition, recentActions are optional). */
-export type ContextParts = Pick<DecisionContext, "portfolio" | "markets"> & Partial<Pick<DecisionContext, "metrics" | "competition" | "recentActions">>;
+export type ContextParts = Pick<DecisionContext, "portfolio" | "markets"> & Partial<Pick<DecisionContext, "metrics" | "competition" | "recentActions" | "accountStats">>;
 
 export interface SchedulerOptions {
   intervalMs: number;

@@ -1,16 +1,18 @@
-import { lotsToQuantity, type MarketSpec } from "../../core/market.js";
-import { formatUsd } from "../../core/money.js";
-import { TIMEFRAMES, type IndicatorValue, type MarketIntelligence, type SymbolIntelligence, type TimeframeIntelligence } from "../intelligence.js";
-import type { CompetitionView, DecisionContext, PerformanceView, PositionView, RecentActivity } from "../strategy.js";
+import type { MarketSpec } from "../../core/market.js";
+import type { AccountStats, CompetitionView, DecisionContext, LeaderView, PerformanceView, PositionView, RecentActivity, Standing } from "../strategy.js";
+import { cachedMarketSection, durationText, signedPct, type MarketTextOptions } from "./prompt-market.js";
 import type { LlmVariant } from "./variants.js";
 
 /**
  * The prompt of one LLM run, built fresh from the decision context: the variant's philosophy
- * and the house rules (system), then the time, the market across timeframes, the account with
- * its open positions and exit plans, the model's performance, the standings and its own recent
- * activity (user). It names only indicators the intelligence carries (EMA20, EMA50, RSI14,
- * MACD 12/26/9, ATR14, candles with volume, the 24 h change); an undefined one is printed as
- * "n/a" so the model never has to guess a number.
+ * and the house rules (system), then the time, the market across timeframes (./prompt-market.ts),
+ * the account with its open positions, exit plans, exposure, risk to its stops and time in the
+ * market, the model's performance, the standings (the leaders' positions, the gap to the leader,
+ * the model's rank among its prompt variant) and its own recent activity, automatic closes
+ * included (user). It names only data the context carries: indicators the intelligence has
+ * (EMA20, EMA50, RSI14, MACD 12/26/9, ATR14 and its 50-candle mean, each with its recent
+ * readings; candles with volume; the 24 h change; funding and open interest when the feed
+ * reports them); an undefined value is printed as "n/a" so the model never has to guess a number.
  */
 
 export interface LlmPrompt {
@@ -18,25 +20,7 @@ export interface LlmPrompt {
   prompt: string;
 }
 
-export interface PromptOptions {
-  /** Recent candles printed per timeframe (default 1m: 15, 5m: 12, 1h: 12). */
-  recentCandles?: Partial<Record<"1m" | "5m" | "1h", number>>;
-}
-
-const RECENT_DEFAULT = { "1m": 15, "5m": 12, "1h": 12 } as const;
-
-function num(value: number | null | undefined, decimals: number): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? "n/a" : value.toFixed(decimals);
-}
-
-function ind(value: IndicatorValue<number>, decimals: number): string {
-  return value.defined ? num(value.value, decimals) : "n/a";
-}
-
-function signedPct(value: number | null | undefined, decimals = 2): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "n/a";
-  return `${value >= 0 ? "+" : ""}${value.toFixed(decimals)}%`;
-}
+export type PromptOptions = MarketTextOptions;
 
 function usd(value: string): string {
   return value.startsWith("-") ? `-$${value.slice(1)}` : `$${value}`;
@@ -46,50 +30,6 @@ function minutesAgo(now: number, ts: number): string {
   const minutes = Math.max(0, Math.round((now - ts) / 60_000));
   if (minutes < 90) return `${minutes} min ago`;
   return `${(minutes / 60).toFixed(1)} h ago`;
-}
-
-function timeframeRow(tf: TimeframeIntelligence, m: MarketSpec): string {
-  const p = m.priceDecimals;
-  const macd = tf.macd.defined ? `${num(tf.macd.value.macd, p + 2)} / ${num(tf.macd.value.signal, p + 2)} / ${num(tf.macd.value.histogram, p + 2)}` : "n/a";
-  return `| ${tf.interval} | ${tf.candleCount} | ${num(tf.lastClose, p)} | ${ind(tf.ema20, p)} | ${ind(tf.ema50, p)} | ${ind(tf.rsi14, 1)} | ${macd} | ${ind(tf.atr14, p)} |`;
-}
-
-function recentCandles(tf: TimeframeIntelligence, m: MarketSpec, count: number): string {
-  const bars = tf.recent.slice(-count);
-  if (bars.length === 0) return `recent ${tf.interval} candles: none yet`;
-  const p = m.priceDecimals;
-  const rows = bars.map((c) => `${num(c.open, p)}/${num(c.high, p)}/${num(c.low, p)}/${num(c.close, p)}/${num(c.volume, m.sizeDecimals)}`);
-  return `recent ${tf.interval} candles, oldest first (open/high/low/close/volume): ${rows.join(" ")}`;
-}
-
-/**
- * Every model of a cycle sees the same intelligence object, so its market text is built once
- * per cycle and reused (with a hundred models it was the biggest part of building prompts).
- */
-const marketText = new WeakMap<MarketIntelligence, Map<string, string>>();
-
-function cachedMarketSection(m: MarketSpec, intelligence: MarketIntelligence, options: PromptOptions): string {
-  if (options.recentCandles) return marketSection(m, intelligence.symbols[m.symbol], options);
-  let bySymbol = marketText.get(intelligence);
-  if (!bySymbol) marketText.set(intelligence, (bySymbol = new Map()));
-  const key = `${m.symbol}:${m.priceDecimals}:${m.sizeDecimals}:${m.minBaseLots}:${m.minNotional}:${m.maxLeverage}`;
-  let text = bySymbol.get(key);
-  if (text === undefined) bySymbol.set(key, (text = marketSection(m, intelligence.symbols[m.symbol], options)));
-  return text;
-}
-
-function marketSection(m: MarketSpec, intel: SymbolIntelligence | undefined, options: PromptOptions): string {
-  const header = `### ${m.symbol} (quantity step ${lotsToQuantity(m, 1)}, minimum quantity ${lotsToQuantity(m, m.minBaseLots)}, minimum order $${formatUsd(m.minNotional)}, max leverage ${m.maxLeverage})`;
-  if (!intel || intel.lastPrice === null) return `${header}\nno market data yet: do not trade ${m.symbol} this run`;
-  const lines = [
-    header,
-    `last price ${num(intel.lastPrice, m.priceDecimals)}, 24h change ${signedPct(intel.change24hPct)}`,
-    "| timeframe | candles | close | EMA20 | EMA50 | RSI14 | MACD 12/26/9 (line / signal / histogram) | ATR14 |",
-    "|---|---|---|---|---|---|---|---|",
-    ...TIMEFRAMES.map((i) => timeframeRow(intel.timeframes[i], m)),
-  ];
-  for (const i of TIMEFRAMES) lines.push(recentCandles(intel.timeframes[i], m, options.recentCandles?.[i] ?? RECENT_DEFAULT[i]));
-  return lines.join("\n");
 }
 
 function exitPlanText(plan: unknown): string {
@@ -110,11 +50,27 @@ function positionLine(p: PositionView): string {
   return `- ${p.symbol} ${p.side} ${p.quantity} @ entry ${p.entryPrice}, mark ${p.markPrice}, unrealized P&L ${usd(p.unrealizedPnl)}; exit plan: ${exitPlanText(p.exitPlan)}`;
 }
 
+function pct(value: number | null): string {
+  return value === null ? "n/a" : `${value.toFixed(2)}%`;
+}
+
+/** Exposure, risk to the stops, time in the market and runs: the account's figures beyond cash and equity. */
+function statsLines(s: AccountStats | undefined, now: number): string[] {
+  if (!s) return [];
+  const unstopped = s.unstopped.length === 0 ? "" : `; no stop on ${s.unstopped.join(", ")} (that risk is not bounded and not counted)`;
+  return [
+    `exposure ${pct(s.exposurePct)} of equity (gross notional of the open positions at the mark); risk to stops ${pct(s.riskPct)} of equity (what the open positions lose if every stop fills: entry to stop x size, summed)${unstopped}`,
+    `time in the market ${s.timeInMarketPct === null ? "n/a" : `${s.timeInMarketPct.toFixed(1)}%`} of the last ${durationText(s.timeInMarketMinutes * 60_000)} (share of time with at least one position open)`,
+    `this is run #${s.invocations + 1}: you have been invoked ${s.invocations} time${s.invocations === 1 ? "" : "s"} before, since you started trading ${durationText(now - s.startedAt)} ago (${new Date(s.startedAt).toISOString()})`,
+  ];
+}
+
 function accountSection(ctx: DecisionContext): string {
   const { portfolio } = ctx;
   const lines = [
     "## Your account",
     `cash ${usd(portfolio.cash)}, equity ${usd(portfolio.equity)}, available margin ${usd(portfolio.available)}`,
+    ...statsLines(ctx.accountStats, ctx.now),
     portfolio.positions.length === 0 ? "open positions: none" : `open positions (${portfolio.positions.length}):`,
     ...portfolio.positions.map(positionLine),
   ];
@@ -141,9 +97,9 @@ function performanceSection(m: PerformanceView | undefined): string {
 const TOP_STANDINGS = 10;
 const NEIGHBOURS = 2;
 
-function competitionSection(c: CompetitionView | undefined, modelId: string): string {
-  if (!c || c.standings.length === 0) return "## Competition\nstandings not available this run";
-  const shown = c.standings.filter((s) => s.rank <= TOP_STANDINGS || Math.abs(s.rank - c.rank) <= NEIGHBOURS);
+/** The leaders and the model's neighbours of a ranked list, with "..." where ranks are skipped. */
+function standingRows(standings: readonly Standing[], rank: number, of: number, modelId: string): string[] {
+  const shown = standings.filter((s) => s.rank <= TOP_STANDINGS || Math.abs(s.rank - rank) <= NEIGHBOURS);
   const rows: string[] = [];
   let last = 0;
   for (const s of shown) {
@@ -151,8 +107,30 @@ function competitionSection(c: CompetitionView | undefined, modelId: string): st
     rows.push(`${s.rank}. ${s.modelId === modelId ? `${s.name} (you)` : s.name}: return ${signedPct(s.returnPct)}, equity ${usd(s.equity)}`);
     last = s.rank;
   }
-  if (last < c.of) rows.push(`... (${c.of - last} more)`);
-  return [`## Competition (ranked by return)`, `you are #${c.rank} of ${c.of}`, ...rows].join("\n");
+  if (last < of) rows.push(`... (${of - last} more)`);
+  return rows;
+}
+
+function leaderLine(l: LeaderView): string {
+  if (l.positions.length === 0) return `- #${l.rank} ${l.name}: no open positions`;
+  const held = l.positions.map((p) => `${p.symbol} ${p.side} ${p.quantity} (notional ${usd(p.notional)}, unrealized P&L ${usd(p.unrealizedPnl)})`);
+  return `- #${l.rank} ${l.name}: ${held.join("; ")}`;
+}
+
+function competitionSection(c: CompetitionView | undefined, modelId: string): string {
+  if (!c || c.standings.length === 0) return "## Competition\nstandings not available this run";
+  const lines = [`## Competition (ranked by return)`, `you are #${c.rank} of ${c.of}`, ...standingRows(c.standings, c.rank, c.of, modelId)];
+  const leader = c.standings[0];
+  if (c.gapToLeader && leader) {
+    const dollars = c.gapToLeader.pnl === null ? "" : `, ${usd(c.gapToLeader.pnl)} of P&L`;
+    lines.push(`gap to the leader (${leader.name}): ${c.gapToLeader.returnPoints.toFixed(2)} return points${dollars}`);
+  } else if (c.rank === 1) lines.push("you lead");
+  if (c.leaders && c.leaders.length > 0) lines.push("the leaders' open positions now:", ...c.leaders.map(leaderLine));
+  if (c.variant) {
+    const v = c.variant;
+    lines.push(`among the ${v.of} models on your prompt variant (${v.name}): you are #${v.rank} of ${v.of}`, ...standingRows(v.standings, v.rank, v.of, modelId));
+  }
+  return lines.join("\n");
 }
 
 function activitySection(a: RecentActivity | undefined, markets: readonly MarketSpec[], now: number): string {
@@ -166,6 +144,14 @@ function activitySection(a: RecentActivity | undefined, markets: readonly Market
         ? `${m.symbol}: no actions`
         : `${m.symbol}: ${s.actions} action${s.actions === 1 ? "" : "s"} (opens, adds, closes, exit-plan changes)${s.lastActionAt === null ? "" : `, the last ${minutesAgo(now, s.lastActionAt)}`}`,
     );
+  }
+  const closes = a.automaticCloses;
+  if (closes) {
+    if (closes.length === 0) lines.push("automatic closes (stops, targets, invalidations, time exits, liquidations): none");
+    else {
+      lines.push("automatic closes (the system closed these for you; not your tool calls):");
+      for (const c of closes) lines.push(`- ${c.symbol} ${c.side} ${c.quantity} closed ${minutesAgo(now, c.closedAt)} at ${c.exitPrice}: ${c.reason}; realized P&L ${usd(c.realizedPnl)} after fees`);
+    }
   }
   return lines.join("\n");
 }
