@@ -28,6 +28,7 @@ import type { Candle, CandleInterval, TradePrint } from "../feeds/feed.js";
 import type * as S from "./services.js";
 import { MirrorService } from "../copy/mirror-service.js";
 import { llmSettings, positionView, tradeView, type ModelRow } from "./views.js";
+import { decisionHistory } from "./decision-history.js";
 import type { HealthMonitor } from "./health-monitor.js";
 import { variantAggregates } from "./leaderboard-variants.js";
 
@@ -664,6 +665,10 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         .limit(limit)
         .offset(offset);
       return invocationViews(rows);
+    },
+    decisionHistory: async (modelId, limit, offset = 0) => {
+      if (modelId !== undefined) await modelRow(modelId);
+      return decisionHistory(d.db, modelId, limit, offset, invocationViews);
     },
     invocation: async (id) => {
       const [row] = await d.db.select().from(invocations).where(eq(invocations.id, id));

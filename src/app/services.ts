@@ -5,6 +5,7 @@ import type { ModelKind, ModelStatus } from "../core/types.js";
 import type { CycleSummary, WireName } from "../events/events.js";
 import type { HealthReason } from "./health-monitor.js";
 import type { VenueRef } from "../db/schema.js";
+import type { DecisionHistoryEntry } from "./decision-history.js";
 import type { LiveApi } from "../live/live-service.js";
 import type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView } from "../trading/contracts.js";
 
@@ -63,6 +64,8 @@ export interface AppServices {
 
   /** Newest first; `offset` pages back through history. */
   invocations(modelId: string | undefined, limit: number, offset?: number): Promise<InvocationView[]>;
+  /** The decision history: runs and the positions the system closed automatically (stop, target, ...), newest first, paged together. */
+  decisionHistory(modelId: string | undefined, limit: number, offset?: number): Promise<DecisionHistoryEntry[]>;
   /** One run in full: with its prompt and every step (tokens, latency, tool calls). */
   invocation(id: string): Promise<InvocationDetailView>; // 404
   schedulerStatus(): SchedulerView;
@@ -226,6 +229,8 @@ export interface ClosePositionsView {
   results: Record<string, { status: "closed" | "partial" | "rejected"; exitPrice?: string; realizedPnl?: string; reason?: string }>;
 }
 
+
+export type { AutomaticCloseView, DecisionHistoryEntry } from "./decision-history.js";
 
 export interface InvocationView {
   id: string;

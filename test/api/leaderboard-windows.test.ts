@@ -43,7 +43,14 @@ describe.each(DRIVERS)("leaderboard windows on %s", (driver) => {
       .where(eq(models.id, id));
     return id;
   }
-  const snapshot = (modelId: string, ago: number, equity: string) => ({ modelId, resolution: "1m", ts: new Date(now - ago), equity, cash: equity, unrealizedPnl: "0" });
+  const snapshot = (modelId: string, ago: number, equity: string): typeof equitySnapshots.$inferInsert => ({
+    modelId,
+    resolution: "1m",
+    ts: new Date(now - ago),
+    equity,
+    cash: equity,
+    unrealizedPnl: "0",
+  });
   const trade = (modelId: string, pnl: string, fees: string, closedAgo: number): typeof orders.$inferInsert => ({
     id: randomUUID(),
     modelId,

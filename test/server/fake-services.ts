@@ -321,6 +321,14 @@ export class FakeServices implements AppServices {
     return [{ id: "i1", modelId: "m1", createdAt: NOW, durationMs: 12, status: "ok" as const, response: "hold", error: null, inputTokens: null, outputTokens: null, toolCalls }];
   }
 
+  async decisionHistory(modelId: string | undefined, limit: number, offset?: number) {
+    this.record("decisionHistory", modelId, limit, ...(offset === undefined ? [] : [offset]));
+    const toolCalls = [{ type: "HOLDING", metadata: {}, createdAt: NOW }];
+    return [
+      { kind: "invocation" as const, id: "i1", modelId: "m1", createdAt: NOW, durationMs: 12, status: "ok" as const, response: "hold", error: null, inputTokens: null, outputTokens: null, toolCalls },
+    ];
+  }
+
   async invocation(id: string) {
     this.record("invocation", id);
     const [found] = await this.invocations(undefined, 1);
