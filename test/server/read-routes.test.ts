@@ -90,6 +90,18 @@ describe("GET routes", () => {
     expect(services.callsTo("invocations")[0]?.args).toEqual([undefined, 1000]);
   });
 
+  it("GET /api/invocations?include=closes serves the decision history (runs and automatic closes, each with its kind)", async () => {
+    const { app, services } = setup();
+    const body = (await (await app.request("/api/invocations?modelId=m1&limit=5&offset=2&include=closes")).json()) as Array<{ kind: string }>;
+    expect(body[0]).toMatchObject({ kind: "invocation", id: "i1" });
+    expect(services.callsTo("decisionHistory")[0]?.args).toEqual(["m1", 5, 2]);
+    expect(services.callsTo("invocations")).toEqual([]);
+    const bad = await app.request("/api/invocations?include=trades");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("include");
+    expect(services.callsTo("decisionHistory")).toHaveLength(1);
+  });
+
   it("GET /api/scheduler returns the scheduler state", async () => {
     const { app } = setup();
     expect(await (await app.request("/api/scheduler")).json()).toEqual({ intervalMs: 300_000, enabled: true, cycleInProgress: false, lastCycle: null, running: [] });

@@ -83,6 +83,13 @@ export const useInvocations = (modelId: string | undefined, limit = 20, offset =
     queryFn: ({ signal }) => get<T.InvocationView[]>(`/invocations${qs({ modelId, limit, offset })}`, signal),
     placeholderData: keepPreviousData,
   });
+/** The decision history: the model's runs and, among them, the positions the system closed for it (`include=closes`). */
+export const useDecisionHistory = (modelId: string | undefined, limit = 20, offset = 0) =>
+  useQuery({
+    queryKey: ["invocations", "history", modelId, limit, offset],
+    queryFn: ({ signal }) => get<T.DecisionHistoryEntry[]>(`/invocations${qs({ modelId, limit, offset, include: "closes" })}`, signal),
+    placeholderData: keepPreviousData,
+  });
 export const useInvocation = (id: string | null) =>
   useQuery({ queryKey: ["invocations", "one", id], queryFn: ({ signal }) => get<T.InvocationDetailView>(`/invocations/${encodeURIComponent(id!)}`, signal), enabled: id !== null });
 export const useScheduler = () => useQuery({ queryKey: ["scheduler"], queryFn: ({ signal }) => get<T.SchedulerView>("/scheduler", signal), refetchInterval: 2_000 });

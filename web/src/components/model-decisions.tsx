@@ -1,15 +1,16 @@
 import { useState } from "react";
-import { useInvocations } from "../api/queries.ts";
+import { useDecisionHistory } from "../api/queries.ts";
+import { ModelAutoClose } from "./model-auto-close.tsx";
 import { ModelDecision } from "./model-decision.tsx";
 import { ModelPager } from "./model-pager.tsx";
 import { Card, Empty, ErrorBox, Loading } from "./ui.tsx";
 
 const PAGE = 20;
 
-/** The model's runs, newest first: its text, each tool call and every rejection. */
+/** The model's runs, newest first: its text, each tool call and every rejection; and the positions the system closed for it, with why. */
 export function ModelDecisions({ modelId }: { modelId: string }) {
   const [offset, setOffset] = useState(0);
-  const q = useInvocations(modelId, PAGE, offset);
+  const q = useDecisionHistory(modelId, PAGE, offset);
   const rows = q.data ?? [];
   return (
     <Card title="Decisions" className="span-all" actions={<ModelPager offset={offset} pageSize={PAGE} shown={rows.length} onOffset={setOffset} what="Decisions" />}>
@@ -26,9 +27,7 @@ export function ModelDecisions({ modelId }: { modelId: string }) {
               <Empty title="No older decisions">Go back to newer ones.</Empty>
             ))}
           <ol className="model-decisions" data-testid="decisions">
-            {rows.map((inv) => (
-              <ModelDecision key={inv.id} invocation={inv} />
-            ))}
+            {rows.map((entry) => (entry.kind === "close" ? <ModelAutoClose key={`close-${entry.id}`} close={entry} /> : <ModelDecision key={entry.id} invocation={entry} />))}
           </ol>
         </>
       )}
