@@ -104,7 +104,15 @@ describe("GET routes", () => {
 
   it("GET /api/scheduler returns the scheduler state", async () => {
     const { app } = setup();
-    expect(await (await app.request("/api/scheduler")).json()).toEqual({ intervalMs: 300_000, enabled: true, cycleInProgress: false, lastCycle: null, running: [] });
+    expect(await (await app.request("/api/scheduler")).json()).toEqual({
+      intervalMs: 300_000,
+      enabled: true,
+      cycleInProgress: false,
+      lastCycle: null,
+      lastFinishedCycle: null,
+      cycleRunningMs: null,
+      running: [],
+    });
   });
 });
 
