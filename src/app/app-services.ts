@@ -590,7 +590,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         if (modelId !== undefined && a.modelId !== modelId) continue;
         for (const p of a.positions.values()) {
           const m = market(p.state.symbol);
-          out.push(positionView(m, p, mid(m.symbol)));
+          out.push(positionView(m, p, mid(m.symbol), a.positionFunding.get(p.id) ?? 0n));
         }
       }
       return out.sort((a, b) => a.openedAt.localeCompare(b.openedAt));

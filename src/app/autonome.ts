@@ -23,6 +23,7 @@ import { LLM_VARIANTS } from "../agents/llm/variants.js";
 import { createDeciders, type DeciderOptions } from "../scheduler/llm-decider.js";
 import { DecisionExtras } from "../scheduler/decision-extras.js";
 import { CandleStore } from "../market/candle-store.js";
+import { DerivativesStore } from "../market/derivatives-store.js";
 import { MarketRoom } from "../market/market-room.js";
 import { RecentTrades } from "../market/recent-trades.js";
 import { marketTicks } from "../market/market-ticks.js";
@@ -32,6 +33,7 @@ import { backfillCandles, createSyntheticFeed, defaultStartMid, type SyntheticFe
 import { createReplayFeed, REPLAY_MARKETS, type ReplayFeed } from "../feeds/replay/index.js";
 import type { AppServices } from "./services.js";
 import { ExitEngine } from "../trading/exit-engine.js";
+import { FundingSettler } from "../trading/funding-settler.js";
 import { restoreAccounts } from "../trading/restore.js";
 import { TradingService } from "../trading/trading-service.js";
 import { SimVenue } from "../venues/sim/sim-venue.js";
@@ -76,6 +78,8 @@ export interface Autonome {
   /** Candle history per symbol and interval, in memory and in the candles table. */
   candles: CandleStore;
   feed: SyntheticFeed | ReplayFeed | LighterFeed | MarketFeed;
+  /** Funding rate and open interest per market, as the feed last reported them (empty when it reports none). */
+  derivatives: DerivativesStore;
   /** Live trading: which accounts trade on Lighter, the kill switch, the reconciler. */
   live: { accounts: LiveAccounts; venue: LighterVenue | null; killSwitch: KillSwitch; reconciler: Reconciler };
   /** Copy trading in this process (null with AUTONOME_MIRRORS=off). */
@@ -175,6 +179,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     onListenerError: (err, listener, symbol) => logger.error({ err, listener, symbol }, "market listener failed"),
   });
   const venue = new SimVenue({ seed: config.seed, ...options.sim, markets, clock }, room);
+  // What the feed knows of funding and open interest: the prompts read it, the simulator pays by it.
+  const derivatives = new DerivativesStore(markets);
 
   // Live trading: a model whose venue is Lighter trades there (TRADING_MODE=live with the
   // Lighter feed), and nowhere else: without live mode its orders are refused, never simulated.
@@ -278,6 +284,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   lighterVenue?.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a Lighter order update")));
   lighterVenue?.onFunding((p) => void service.recordFunding(p).catch((e: unknown) => logger.error({ err: e, paymentId: p.paymentId }, "could not record a Lighter funding payment")));
   const exits = new ExitEngine({ service, uow, markets, now: () => clock.now(), logger });
+  // Paper positions pay or receive funding at each funding time the feed announces (live ones are paid by their venue).
+  const funding = new FundingSettler({ markets, derivatives, mark: (s) => room.mid(s), service, now: () => clock.now(), logger });
 
   for (const row of await db.select({ id: models.id, config: models.config }).from(models)) {
     try {
@@ -352,7 +360,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       })),
     // Rule models by strategy name, LLM models by prompt variant; keys are read from the environment when a run starts.
     decider: createDeciders(options.deciders),
-    intelligence: (cycleId) => intelligenceCache.get(cycleId, () => computeIntelligence({ markets: [...markets], candles: (s, i) => candles.get(s, i), now: clock.now() })),
+    intelligence: (cycleId) => intelligenceCache.get(cycleId, () => computeIntelligence({ markets: [...markets], candles: (s, i) => candles.get(s, i), now: clock.now(), derivatives })),
     endCycle: () => intelligenceCache.invalidate(),
     context: async (modelId, { cycleId, model }) => ({
       portfolio: portfolio(modelId),
@@ -519,6 +527,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     equity,
     candles,
     feed,
+    derivatives,
     live: { accounts: liveAccounts, venue: lighterVenue, killSwitch, reconciler },
     mirrors,
     hostId,
@@ -531,6 +540,13 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       feed.start(
         (u) => room.apply(u),
         (t) => room.trade(t),
+        (d) => {
+          try {
+            derivatives.update(d);
+          } catch (e) {
+            logger.warn({ err: e, symbol: d.symbol }, "refused a derivatives snapshot from the feed");
+          }
+        },
       );
       await tail?.start();
       await mirrors?.start();
@@ -548,6 +564,14 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         );
       };
       every(60_000, () => equity.snapshot());
+      // Funding times are looked for every second of domain time (a look is a comparison per
+      // market), so a payment falls within a second of its time, in a backtest at the same step.
+      timers.push(
+        clock.every(1_000, () => {
+          const paying = funding.tick();
+          if (paying) track(paying.catch((e: unknown) => logger.warn({ err: e }, "funding settlement failed")));
+        }),
+      );
       // Every live account is compared with its exchange now and each interval (accounts created later too).
       if (role === "server" && config.mode === "live") {
         every(config.reconcileIntervalMs, async () => void (await reconciler.checkAll()));

@@ -138,6 +138,8 @@ export interface AccountView {
   unrealizedPnl: string;
   realizedPnl: string;
   fees: string;
+  /** Funding received (positive) or paid since the last reset: cash = initial + realizedPnl - fees + funding. */
+  funding: string;
   marginUsed: string;
   available: string;
   returnPct: number;

@@ -21,6 +21,7 @@ export function tradeView(r: typeof orders.$inferSelect): TradeView {
     exitPrice: trimZeros(r.exitPrice ?? "0"),
     realizedPnl: trimZeros(r.realizedPnl ?? "0"),
     fees: trimZeros(r.fees),
+    funding: trimZeros(r.funding),
     closeTrigger: (r.closeTrigger as CloseTrigger | null) ?? null,
     openedAt: r.openedAt.toISOString(),
     closedAt: (r.closedAt ?? r.updatedAt).toISOString(),

@@ -2,6 +2,7 @@ import type { BookUpdate } from "../core/book.js";
 import type { Clock } from "../core/clock.js";
 import { DEFAULT_MARKETS, type MarketSpec } from "../core/market.js";
 import type { Candle, MarketFeed, TradePrint } from "../feeds/feed.js";
+import type { DerivativesSnapshot } from "../market/derivatives.js";
 import { mergeReplay, openReplaySource, ourSymbol, replayMarket } from "../feeds/replay/index.js";
 import type { ReplayItem } from "../feeds/replay/index.js";
 import { backfillCandles, createSyntheticFeed, defaultStartMid } from "../feeds/synthetic/index.js";
@@ -32,20 +33,23 @@ export interface BacktestStep {
 function drivenFeed(kind: "synthetic" | "replay", markets: readonly MarketSpec[], describe: () => Record<string, unknown>) {
   let sink: ((u: BookUpdate) => void) | undefined;
   let onTrade: ((t: TradePrint) => void) | undefined;
+  let onDerivatives: ((d: DerivativesSnapshot) => void) | undefined;
   const feed: MarketFeed = {
     kind,
     markets,
-    start(s, t) {
+    start(s, t, d) {
       sink = s;
       onTrade = t;
+      onDerivatives = d;
     },
     stop() {
       sink = undefined;
       onTrade = undefined;
+      onDerivatives = undefined;
     },
     describe: () => ({ kind, backtest: true, ...describe() }),
   };
-  return { feed, push: (u: BookUpdate) => sink?.(u), trade: (t: TradePrint) => onTrade?.(t) };
+  return { feed, push: (u: BookUpdate) => sink?.(u), trade: (t: TradePrint) => onTrade?.(t), derivatives: (d: DerivativesSnapshot) => onDerivatives?.(d) };
 }
 
 export async function openBacktestSource(spec: BacktestFeedSpec, clock: Clock, range: { from: number; to: number }): Promise<BacktestSource> {
@@ -89,6 +93,7 @@ async function replaySource(spec: Extract<BacktestFeedSpec, { kind: "replay" }>,
   const deliver = (item: ReplayItem) => () => {
     driven.push(item.update);
     for (const t of item.trades) driven.trade(t);
+    if (item.derivatives) driven.derivatives(item.derivatives);
     return 1;
   };
   return {

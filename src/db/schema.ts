@@ -65,6 +65,12 @@ export const orders = pgTable(
     exitNotional: money("exit_notional"),
     realizedPnl: money("realized_pnl"),
     fees: money("fees").notNull().default("0"),
+    /**
+     * Funding the position paid (negative) or received while it was open: FUNDING ledger entries
+     * booked on this row. Not part of realizedPnl (price P&L less fees); a reduction's slice
+     * carries none, the position's own row keeps all of it.
+     */
+    funding: money("funding").notNull().default("0"),
     closeTrigger: text("close_trigger"),
     entryClientOrderId: text("entry_client_order_id"),
     exitClientOrderId: text("exit_client_order_id"),
@@ -158,7 +164,7 @@ export const ledger = pgTable(
     modelId: text("model_id")
       .notNull()
       .references(() => models.id),
-    /** RECONCILIATION: a person adopted the exchange's state as the truth; FUNDING: a live venue's funding payment. */
+    /** RECONCILIATION: a person adopted the exchange's state as the truth; FUNDING: a funding payment (a live venue's, or the simulator's at each funding time). */
     kind: text("kind").$type<"DEPOSIT" | "REALIZED_PNL" | "FEE" | "RESET" | "RECONCILIATION" | "FUNDING">().notNull(),
     amount: money("amount").notNull(),
     positionId: text("position_id"),
@@ -384,7 +390,11 @@ export const liveControl = pgTable("live_control", {
   changedAt: ts("changed_at").notNull().defaultNow(),
 });
 
-/** Funding payments a live venue reported, once each (the venue's id is the key). */
+/**
+ * Funding payments, once each (venue and payment id are the key): a live venue's, with its own
+ * id, and the simulator's, `sim:<symbol>:<funding time>:<position id>`, so a restart or a replay
+ * of the same times never pays a position twice.
+ */
 export const fundingPayments = pgTable(
   "funding_payments",
   {

@@ -1,5 +1,6 @@
 import type { BookUpdate } from "../core/book.js";
 import type { MarketSpec } from "../core/market.js";
+import type { DerivativesSnapshot } from "../market/derivatives.js";
 
 export type FeedKind = "synthetic" | "replay" | "lighter";
 
@@ -18,8 +19,11 @@ export interface TradePrint {
 export interface MarketFeed {
   readonly kind: FeedKind;
   readonly markets: readonly MarketSpec[];
-  /** Starts delivering updates to the sink; each symbol's first update is a snapshot. */
-  start(sink: (update: BookUpdate) => void, onTrade?: (trade: TradePrint) => void): void;
+  /**
+   * Starts delivering updates to the sink; each symbol's first update is a snapshot. A feed that
+   * knows a market's funding rate or open interest reports it to `onDerivatives` (others never call it).
+   */
+  start(sink: (update: BookUpdate) => void, onTrade?: (trade: TradePrint) => void, onDerivatives?: (snapshot: DerivativesSnapshot) => void): void;
   stop(): void;
   /** What /api/health shows about the feed. */
   describe(): Record<string, unknown>;

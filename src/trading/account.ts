@@ -28,6 +28,8 @@ export interface AccountFigures {
   unrealizedPnl: Micro;
   realizedPnl: Micro;
   fees: Micro;
+  /** Funding received (positive) or paid (negative) since the last reset. */
+  funding: Micro;
   marginUsed: Micro;
   available: Micro;
 }
@@ -59,13 +61,23 @@ export class ModelAccount {
   ) {}
 
   /**
-   * Cash a live venue moved outside our trades: funding payments, and the corrections a person
-   * booked when adopting the exchange's state (ledger FUNDING and RECONCILIATION entries).
+   * Funding since the last reset (ledger FUNDING entries): a live venue's payments and the
+   * simulator's at each funding time. Its own term of the ledger identity, never in realizedPnl:
+   * cash = initial capital + realized P&L - fees + funding (+ adjustments).
+   */
+  funding: Micro = 0n;
+
+  /** Funding booked on each open position (by its row id): what its `funding` column holds. */
+  readonly positionFunding = new Map<string, Micro>();
+
+  /**
+   * Cash a person booked when adopting a live exchange's state as the truth (ledger
+   * RECONCILIATION entries): moved outside our trades and outside funding.
    */
   adjustments: Micro = 0n;
 
   get cash(): Micro {
-    return this.initialCapital + this.realizedPnl - this.fees + this.adjustments;
+    return this.initialCapital + this.realizedPnl - this.fees + this.funding + this.adjustments;
   }
 
   figures(markets: ReadonlyMap<string, MarketSpec>, mark: (symbol: string) => number | undefined): AccountFigures {
@@ -80,6 +92,6 @@ export class ModelAccount {
     for (const r of this.resting.values()) marginUsed += r.margin;
     const cash = this.cash;
     const equity = cash + unrealized;
-    return { cash, equity, unrealizedPnl: unrealized, realizedPnl: this.realizedPnl, fees: this.fees, marginUsed, available: equity - marginUsed };
+    return { cash, equity, unrealizedPnl: unrealized, realizedPnl: this.realizedPnl, fees: this.fees, funding: this.funding, marginUsed, available: equity - marginUsed };
   }
 }

@@ -36,6 +36,8 @@ export interface PositionView {
   entryPrice: string;
   markPrice: string | null;
   unrealizedPnl: string;
+  /** Funding the position received (positive) or paid so far (the API's positions; events leave it out). */
+  funding?: string;
   exitPlan: ExitPlanView | null;
   openedAt: string;
 }
@@ -49,8 +51,11 @@ export interface TradeView {
   leverage: string;
   entryPrice: string;
   exitPrice: string;
+  /** Price P&L less fees; funding is apart: the trade's net is realizedPnl + funding. */
   realizedPnl: string;
   fees: string;
+  /** Funding received (positive) or paid while the position was open (on its last row; a reduction's slice has none). */
+  funding: string;
   closeTrigger: CloseTrigger | null;
   openedAt: string;
   closedAt: string;

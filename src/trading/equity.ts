@@ -309,6 +309,7 @@ export function figuresView(f: ReturnType<TradingService["figures"]>, initialCap
     unrealizedPnl: formatUsd(f.unrealizedPnl),
     realizedPnl: formatUsd(f.realizedPnl),
     fees: formatUsd(f.fees),
+    funding: formatUsd(f.funding),
     marginUsed: formatUsd(f.marginUsed),
     available: formatUsd(f.available),
     returnPct: returnPct(f.equity, initialCapital),

@@ -1,13 +1,17 @@
 import { formatLeverage } from "../core/leverage.js";
 import { lotsToQuantity, ticksToPrice, type MarketSpec } from "../core/market.js";
-import { formatUsd } from "../core/money.js";
+import { formatUsd, type Micro } from "../core/money.js";
 import { averagePrice, unrealizedPnl } from "../core/position.js";
 import type { PositionView } from "./contracts.js";
 import type { OpenPosition } from "./account.js";
 import { planToJson } from "./exit-plan.js";
 
-/** An open position in the wire shape of API.md (and of `position` events), marked at `mark` when known. */
-export function positionView(m: MarketSpec, p: OpenPosition, mark: number | undefined): PositionView {
+/**
+ * An open position in the wire shape of API.md (and of `position` events), marked at `mark` when
+ * known, with the funding booked on it so far when given (ModelAccount.positionFunding; events
+ * leave it out rather than say 0).
+ */
+export function positionView(m: MarketSpec, p: OpenPosition, mark: number | undefined, funding?: Micro): PositionView {
   return {
     id: p.id,
     modelId: p.modelId,
@@ -18,6 +22,7 @@ export function positionView(m: MarketSpec, p: OpenPosition, mark: number | unde
     entryPrice: averagePrice(m, p.state.cost, p.state.lots),
     markPrice: mark === undefined ? null : ticksToPrice(m, mark),
     unrealizedPnl: formatUsd(mark === undefined ? 0n : unrealizedPnl(m, p.state, mark)),
+    ...(funding !== undefined ? { funding: formatUsd(funding) } : {}),
     exitPlan: planToJson(m, p.plan),
     openedAt: new Date(p.openedAt).toISOString(),
   };

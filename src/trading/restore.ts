@@ -64,7 +64,8 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[], on
   for (const row of modelRows) {
     const s = byModel.get(row.id) ?? {};
     const account = new ModelAccount(row.id, usd(row.initialCapital), s.REALIZED_PNL ?? 0n, -(s.FEE ?? 0n));
-    account.adjustments = (s.FUNDING ?? 0n) + (s.RECONCILIATION ?? 0n);
+    account.funding = s.FUNDING ?? 0n;
+    account.adjustments = s.RECONCILIATION ?? 0n;
     accounts.set(row.id, account);
   }
 
@@ -91,6 +92,8 @@ export async function restoreAccounts(db: Db, markets: readonly MarketSpec[], on
       openedAt: row.openedAt.getTime(),
       entryClientOrderId: row.entryClientOrderId,
     });
+    const funding = usd(row.funding);
+    if (funding !== 0n) account.positionFunding.set(row.id, funding);
   }
 
   // The latest closed position per model and symbol: its exit-plan cooldown, and its side and

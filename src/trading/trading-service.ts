@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { AppError, conflict, invalid, notFound, rejected } from "../core/errors.js";
 import { formatLeverage, initialMargin } from "../core/leverage.js";
 import type { Logger } from "../core/logger.js";
@@ -12,6 +12,7 @@ import { averagePrice, type PositionState } from "../core/position.js";
 import { entrySide, exitSide, type CloseTrigger, type TimeInForce } from "../core/types.js";
 import type { Clock } from "../core/clock.js";
 import { fundingPayments, ledger, models, orders, venueOrders } from "../db/schema.js";
+import { fundingCashFlow, parseFundingRate, simFundingPaymentId } from "../market/funding.js";
 import type { UnitContext, UnitOfWork } from "../db/unit-of-work.js";
 import type { Tx } from "../db/client.js";
 import type { ExitPlanInput, OpenPositionInput } from "./contracts.js";
@@ -54,7 +55,12 @@ export interface TradingServiceDeps {
   accounts: Map<string, ModelAccount>;
   quote: (symbol: string) => Quote | undefined;
   /** A paper venue whose accounts follow ours (the simulator): funded on create and reset. */
-  paper?: { restoreAccount(accountId: string, cash: Micro, positions: PositionState[]): void; forgetAccount?(accountId: string): void };
+  paper?: {
+    restoreAccount(accountId: string, cash: Micro, positions: PositionState[]): void;
+    forgetAccount?(accountId: string): void;
+    /** Moves an account's cash outside a trade (a funding payment), as the ledger just did. */
+    adjustCash?(accountId: string, amount: Micro): void;
+  };
   /** Taker fee the pre-trade margin check budgets for (the venue charges its own). */
   takerFeeBps?: number;
   /** The risk limits every entry and exit-plan change passes; one with the default limits when absent. */
@@ -455,6 +461,8 @@ export class TradingService {
       ctx.onCommit(() => {
         account.realizedPnl = 0n;
         account.adjustments = 0n;
+        account.funding = 0n;
+        account.positionFunding.clear();
         account.fees = 0n;
         account.resting.clear();
         // The daily loss breaker starts over from the reset equity.
@@ -536,24 +544,70 @@ export class TradingService {
   recordFunding(payment: FundingPayment): Promise<boolean> {
     const account = this.deps.accounts.get(payment.accountId);
     if (!account) return Promise.resolve(false);
-    return this.lock.run(payment.accountId, () =>
-      this.deps.uow.run(async (tx, ctx) => {
-        const [row] = await tx
-          .insert(fundingPayments)
-          .values({ modelId: payment.accountId, venue: payment.venue, paymentId: payment.paymentId, symbol: payment.symbol, amount: formatUsd(payment.amount), paidAt: new Date(payment.ts) })
-          .onConflictDoNothing()
-          .returning({ id: fundingPayments.id });
-        if (!row) return false;
+    return this.lock.run(payment.accountId, () => this.bookFunding(account, payment, account.positions.get(payment.symbol)?.id ?? null));
+  }
+
+  /**
+   * The simulator's funding payment of a paper account's position at `fundingTime`: quantity ×
+   * mark × rate (positive: longs pay shorts), exact to the micro-dollar (src/market/funding.ts).
+   * Once per position and funding time (its payment id says both), so a restart or a replay over
+   * the same times never pays twice. Live accounts are left to their venue; nothing happens
+   * without a position or when the amount rounds to zero. Returns the cash change booked, or null.
+   */
+  async settleFunding(modelId: string, symbol: string, fundingTime: number, rate: string, markTicks: number): Promise<Micro | null> {
+    const account = this.deps.accounts.get(modelId);
+    if (!account || this.isLive(modelId)) return null;
+    const market = this.market(symbol);
+    parseFundingRate(rate); // a bad rate is refused before anything waits for the lock
+    return this.lock.run(modelId, async () => {
+      const pos = account.positions.get(market.symbol);
+      if (!pos) return null;
+      const amount = fundingCashFlow(market, pos.state.side, pos.state.lots, markTicks, rate);
+      if (amount === 0n) return null;
+      const payment: FundingPayment = {
+        venue: this.deps.venue.name,
+        accountId: modelId,
+        paymentId: simFundingPaymentId(market.symbol, fundingTime, pos.id),
+        symbol: market.symbol,
+        amount,
+        ts: fundingTime,
+      };
+      return (await this.bookFunding(account, payment, pos.id)) ? amount : null;
+    });
+  }
+
+  /**
+   * One funding payment in one transaction, unless its id was booked before: the payment row,
+   * a FUNDING ledger entry, the position's running funding (its row's `funding`), the event.
+   * Under the account's lock (every caller holds it).
+   */
+  private bookFunding(account: ModelAccount, payment: FundingPayment, positionId: string | null): Promise<boolean> {
+    return this.deps.uow.run(async (tx, ctx) => {
+      const [row] = await tx
+        .insert(fundingPayments)
+        .values({ modelId: payment.accountId, venue: payment.venue, paymentId: payment.paymentId, symbol: payment.symbol, amount: formatUsd(payment.amount), paidAt: new Date(payment.ts) })
+        .onConflictDoNothing()
+        .returning({ id: fundingPayments.id });
+      if (!row) return false;
+      await tx.insert(ledger).values({ modelId: payment.accountId, kind: "FUNDING", amount: formatUsd(payment.amount), positionId, createdAt: new Date(payment.ts) });
+      if (positionId !== null)
         await tx
-          .insert(ledger)
-          .values({ modelId: payment.accountId, kind: "FUNDING", amount: formatUsd(payment.amount), positionId: account.positions.get(payment.symbol)?.id ?? null, createdAt: new Date(payment.ts) });
-        ctx.emit(events.fundingPaid({ modelId: payment.accountId, symbol: payment.symbol, amount: formatUsd(payment.amount), paymentId: payment.paymentId }));
-        ctx.onCommit(() => {
-          account.adjustments += payment.amount;
-        });
-        return true;
-      }),
-    );
+          .update(orders)
+          .set({ funding: sql`${orders.funding} + ${formatUsd(payment.amount)}::numeric` })
+          .where(eq(orders.id, positionId));
+      ctx.emit(events.fundingPaid({ modelId: payment.accountId, symbol: payment.symbol, amount: formatUsd(payment.amount), paymentId: payment.paymentId }));
+      ctx.onCommit(() => {
+        account.funding += payment.amount;
+        if (positionId !== null && account.positions.get(payment.symbol)?.id === positionId) {
+          account.positionFunding.set(positionId, (account.positionFunding.get(positionId) ?? 0n) + payment.amount);
+        }
+        // Funding of positions that closed since is on their rows; the map holds open ones only.
+        for (const id of account.positionFunding.keys()) if (![...account.positions.values()].some((p) => p.id === id)) account.positionFunding.delete(id);
+        // A paper account's venue holds its cash too (its margin checks read it).
+        if (!this.isLive(payment.accountId)) this.deps.paper?.adjustCash?.(payment.accountId, payment.amount);
+      });
+      return true;
+    });
   }
 
   /** Runs `fn` while no other change to the account runs (a reconciliation compares a still picture). */

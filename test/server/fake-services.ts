@@ -427,6 +427,7 @@ function model(id: string, name: string): ModelView {
       unrealizedPnl: "0.00",
       realizedPnl: "0.00",
       fees: "0.00",
+      funding: "0.00",
       marginUsed: "0.00",
       available: "10000.00",
       returnPct: 0,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { eq, sql } from "drizzle-orm";
 import { fills, ledger, orders } from "../../src/db/schema.js";
-import { parseScaled } from "../../src/core/decimal.js";
+import { formatScaled, parseScaled } from "../../src/core/decimal.js";
 import { DEFAULT_MARKETS, findMarket, notional, ticksToPrice } from "../../src/core/market.js";
 import { usd } from "../../src/core/money.js";
 import { DRIVERS } from "../support/databases.js";
@@ -11,7 +11,9 @@ import { createHarness, PERMISSIVE_LIMITS, type Harness } from "../support/tradi
 type Action =
   | { kind: "open"; symbol: "BTC" | "ETH"; side: "LONG" | "SHORT"; units: number; leverage: number }
   | { kind: "close"; symbol: "BTC" | "ETH" }
-  | { kind: "move"; symbol: "BTC" | "ETH"; pct: number; thin: boolean };
+  | { kind: "move"; symbol: "BTC" | "ETH"; pct: number; thin: boolean }
+  /** A funding time: every open position on the symbol pays or receives quantity x mark x rate. */
+  | { kind: "funding"; symbol: "BTC" | "ETH"; rate: string };
 
 const START: Record<string, number> = { BTC: 50_000, ETH: 2_000 };
 const UNIT: Record<string, string> = { BTC: "0.0137", ETH: "0.173" };
@@ -26,6 +28,12 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   }),
   fc.record({ kind: fc.constant("close" as const), symbol: fc.constantFrom("BTC" as const, "ETH" as const) }),
   fc.record({ kind: fc.constant("move" as const), symbol: fc.constantFrom("BTC" as const, "ETH" as const), pct: fc.integer({ min: -400, max: 400 }), thin: fc.boolean() }),
+  fc.record({
+    kind: fc.constant("funding" as const),
+    symbol: fc.constantFrom("BTC" as const, "ETH" as const),
+    // Up to ±0.3% in steps of 1e-8 (a published rate's grid), odd digits included, zero too.
+    rate: fc.integer({ min: -300_000, max: 300_000 }).map((n) => formatScaled(BigInt(n), 8)),
+  }),
 );
 
 /** A book around `mid` with uneven sizes and prices, thin enough to make partial fills when asked. */
@@ -45,7 +53,9 @@ describe.each(DRIVERS)("ledger invariants on %s", (driver) => {
   });
   afterAll(async () => h.dispose());
 
-  it("cash = capital + realized - fees and equity = cash + unrealized, exactly; every closed row adds up to the cent", async () => {
+  it("cash = capital + realized - fees + funding and equity = cash + unrealized, exactly; every closed row adds up to the cent", async () => {
+    let fundingTime = Date.parse("2026-01-01T08:00:00Z");
+    let funded = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 3, maxLength: 14 }), async (actions) => {
         const modelId = await h.model("25000");
@@ -55,6 +65,10 @@ describe.each(DRIVERS)("ledger invariants on %s", (driver) => {
           if (a.kind === "move") {
             mids[a.symbol] = mids[a.symbol]! * (1 + a.pct / 10_000);
             setBook(h, a.symbol, mids[a.symbol]!, a.thin);
+          } else if (a.kind === "funding") {
+            fundingTime += 8 * 3_600_000;
+            const paid = await h.service.settleFunding(modelId, a.symbol, fundingTime, a.rate, h.venue.mid(a.symbol)!);
+            if (paid !== null) funded++;
           } else if (a.kind === "open") {
             const qty = (Number(UNIT[a.symbol]) * a.units).toFixed(findMarket(DEFAULT_MARKETS, a.symbol)!.sizeDecimals);
             await h.service.openPosition(modelId, { symbol: a.symbol, side: a.side, quantity: qty, leverage: String(a.leverage) }).catch(() => undefined);
@@ -71,6 +85,11 @@ describe.each(DRIVERS)("ledger invariants on %s", (driver) => {
     const closed = await h.t.database.db.select().from(orders).where(eq(orders.status, "CLOSED"));
     expect(closed.some((r) => r.parentId === null)).toBe(true);
     expect(closed.some((r) => r.parentId !== null)).toBe(true);
+    // ... and funding payments, both ways, some on positions that closed since.
+    const paid = await h.t.database.db.select().from(ledger).where(eq(ledger.kind, "FUNDING"));
+    expect(funded).toBe(paid.length);
+    expect(paid.some((r) => usd(r.amount) > 0n) && paid.some((r) => usd(r.amount) < 0n)).toBe(true);
+    expect(closed.some((r) => usd(r.funding) !== 0n)).toBe(true);
   });
 });
 
@@ -86,17 +105,28 @@ async function checkInvariants(h: Harness, modelId: string) {
     .select({ s: sql<string>`sum(${ledger.amount})::text` })
     .from(ledger)
     .where(eq(ledger.modelId, modelId));
+  const [fundingSum] = await db
+    .select({ s: sql<string>`coalesce(sum(${ledger.amount}), 0)::text` })
+    .from(ledger)
+    .where(sql`${ledger.modelId} = ${modelId} and ${ledger.kind} = 'FUNDING'`);
 
   // Fees: every fill's fee is in the account, the ledger and (allocated) the rows.
   const fees = usd(feeSum!.s);
   expect(account.fees).toBe(fees);
   expect(usd(cashSum!.s)).toBe(account.cash);
-  expect(account.cash).toBe(account.initialCapital + account.realizedPnl - account.fees);
+  // Funding is its own term: in the ledger, the account and on the rows of the positions that paid it.
+  const funding = usd(fundingSum!.s);
+  expect(account.funding).toBe(funding);
+  expect(account.cash).toBe(account.initialCapital + account.realizedPnl - account.fees + funding);
+  expect(rows.reduce((s, r) => s + usd(r.funding), 0n)).toBe(funding);
+  // The simulator's own cash (its margin checks) is the ledger's: its available equals the account's.
+  const f0 = h.service.figures(account);
+  expect(h.venue.available(modelId)).toBe(f0.available);
 
-  // The orders table alone explains cash: closed rows' net P&L minus fees still riding on open rows.
+  // The orders table alone explains cash: closed rows' net P&L minus fees still riding on open rows, plus funding.
   const closedNet = rows.filter((r) => r.status === "CLOSED").reduce((s, r) => s + usd(r.realizedPnl!), 0n);
   const openFees = rows.filter((r) => r.status === "OPEN").reduce((s, r) => s + usd(r.entryFees), 0n);
-  expect(account.cash).toBe(account.initialCapital + closedNet - openFees);
+  expect(account.cash).toBe(account.initialCapital + closedNet - openFees + funding);
   expect(rows.reduce((s, r) => s + usd(r.status === "OPEN" ? r.entryFees : r.fees), 0n)).toBe(fees);
 
   // Equity from the OPEN rows at the mid, computed here independently of the service.

@@ -1,8 +1,10 @@
 import type { BookUpdate, Level } from "../../core/book.js";
 import { divRound, parseScaled } from "../../core/decimal.js";
 import { type MarketSpec, priceToTicks } from "../../core/market.js";
+import type { DerivativesSnapshot } from "../../market/derivatives.js";
+import { DEFAULT_FUNDING_INTERVAL_MS, nextFundingTime, parseFundingRate } from "../../market/funding.js";
 import type { TradePrint } from "../feed.js";
-import { type CsvLayout, readCsv } from "./csv.js";
+import { type CsvLayout, type DerivativesColumns, readCsv } from "./csv.js";
 import { type ReplayFileStats, type ReplaySource, resetStats } from "./types.js";
 
 type CandleLayout = Extract<CsvLayout, "ftx-candles" | "kraken-candles" | "lean-candles">;
@@ -13,6 +15,12 @@ export interface CandleFilter {
   symbol: string;
   /** "spot" or "perp"; needed when a venue has both for the symbol (Bybit BTCUSDT). */
   instrumentType?: string;
+}
+
+/** Where a candle file keeps its funding rate and open interest, and the funding interval they mean. */
+export interface CandleDerivatives extends DerivativesColumns {
+  /** Default 8 h. */
+  fundingIntervalMs?: number;
 }
 
 export interface CandleBookOptions {
@@ -39,7 +47,15 @@ const PATH_OFFSETS_MS = [0, 15_000, 30_000, 45_000];
  * at those points. Prices finer than the market's tick round half-up. The bid and ask sit one
  * tick either side of the path price, so midTicks(bid, ask) is the price itself.
  */
-export function createCandleSource(path: string, layout: CandleLayout, market: MarketSpec, stats: ReplayFileStats, filter?: CandleFilter, bookOptions: CandleBookOptions = {}): ReplaySource {
+export function createCandleSource(
+  path: string,
+  layout: CandleLayout,
+  market: MarketSpec,
+  stats: ReplayFileStats,
+  filter?: CandleFilter,
+  bookOptions: CandleBookOptions = {},
+  derivatives?: CandleDerivatives,
+): ReplaySource {
   if (layout === "lean-candles" && (!filter?.venue || !filter.symbol)) {
     throw new Error(`${path}: a LEAN candle file holds several instruments; give filter { venue, symbol, instrumentType? }`);
   }
@@ -75,18 +91,44 @@ export function createCandleSource(path: string, layout: CandleLayout, market: M
           const route = close >= open ? [open, low, high, close] : [open, high, low, close];
           const volume = volumeLots(market, fields[col.volume] ?? "0", col.volumeIn, close, where);
           const share = Math.floor(volume / route.length);
+          const reported = derivatives ? derivativesOf(market, fields, derivatives, openTime, where) : undefined;
           for (let i = 0; i < route.length; i++) {
             const ts = openTime + PATH_OFFSETS_MS[i]!;
             const price = route[i]!;
             const lots = i === route.length - 1 ? volume - share * (route.length - 1) : share;
             const trades: TradePrint[] = lots > 0 ? [{ symbol: market.symbol, ts, priceTicks: price, sizeLots: lots }] : [];
             stats.updates++;
-            yield { update: bookAround(market, price, ts, levels, touchUsd), trades };
+            // The minute's funding rate and open interest come with its first book.
+            yield { update: bookAround(market, price, ts, levels, touchUsd), trades, ...(i === 0 && reported ? { derivatives: reported } : {}) };
           }
         }
       }
     },
   };
+}
+
+/** A row's funding rate and open interest; an empty funding_rate cell reports nothing for that minute. */
+function derivativesOf(market: MarketSpec, fields: string[], columns: CandleDerivatives, ts: number, where: string): DerivativesSnapshot | undefined {
+  const rate = (fields[columns.fundingRate] ?? "").trim();
+  if (rate === "") return undefined;
+  const intervalMs = columns.fundingIntervalMs ?? DEFAULT_FUNDING_INTERVAL_MS;
+  try {
+    parseFundingRate(rate);
+  } catch (error) {
+    throw new Error(`${where}: funding_rate: ${(error as Error).message}`);
+  }
+  const snapshot: DerivativesSnapshot = { symbol: market.symbol, ts, fundingRate: rate, fundingIntervalMs: intervalMs, nextFundingAt: nextFundingTime(ts, intervalMs) };
+  const oi = columns.openInterest === undefined ? "" : (fields[columns.openInterest] ?? "").trim();
+  if (oi !== "") {
+    try {
+      const lots = Number(parseScaled(oi, market.sizeDecimals, "half-up"));
+      if (!Number.isSafeInteger(lots) || lots < 0) throw new Error(`${oi} is not a size of at least 0 that fits`);
+      snapshot.openInterestLots = lots;
+    } catch (error) {
+      throw new Error(`${where}: open_interest: ${(error as Error).message}`);
+    }
+  }
+  return snapshot;
 }
 
 function matches(fields: string[], filter: CandleFilter): boolean {

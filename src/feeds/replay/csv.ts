@@ -21,18 +21,44 @@ export function isL2Layout(layout: CsvLayout): layout is "binance-spot-l2" | "bi
   return layout.endsWith("-l2");
 }
 
-export function detectLayout(header: string, path: string): CsvLayout {
-  const clean = header
+/**
+ * What a candle file may carry after its layout's columns: the perp's funding rate of that
+ * minute (a fraction per funding interval, e.g. 0.0001), optionally followed by its open interest
+ * in base units. A file without them reports no funding.
+ */
+export const DERIVATIVES_SUFFIXES = [",funding_rate", ",funding_rate,open_interest"] as const;
+
+/** Column indexes of the funding rate and open interest in a candle file's rows, when it has them. */
+export interface DerivativesColumns {
+  fundingRate: number;
+  openInterest?: number;
+}
+
+function cleanHeader(header: string): string {
+  return header
     .replace(/^\uFEFF/, "")
     .trim()
     .replace(/\s*,\s*/g, ",");
+}
+
+export function detectLayout(header: string, path: string): CsvLayout {
+  const clean = cleanHeader(header);
   for (const [layout, expected] of Object.entries(LAYOUT_HEADERS) as [CsvLayout, string][]) {
     if (clean === expected) return layout;
+    if (!isL2Layout(layout) && DERIVATIVES_SUFFIXES.some((suffix) => clean === expected + suffix)) return layout;
   }
   const accepted = Object.values(LAYOUT_HEADERS)
     .map((h) => `  ${h}`)
     .join("\n");
-  throw new Error(`${path}: unrecognised CSV header "${clean}"; accepted headers:\n${accepted}`);
+  throw new Error(`${path}: unrecognised CSV header "${clean}"; accepted headers:\n${accepted}\n(a candle header may end with ${DERIVATIVES_SUFFIXES.map((s) => `"${s}"`).join(" or ")})`);
+}
+
+/** Where a candle file's funding rate and open interest are, or undefined when it has none. */
+export function derivativesColumns(header: string, layout: CsvLayout): DerivativesColumns | undefined {
+  const names = cleanHeader(header).split(",");
+  const base = LAYOUT_HEADERS[layout].split(",").length;
+  if (isL2Layout(layout) || names[base] !== "funding_rate") return undefined;
+  return names[base + 1] === "open_interest" ? { fundingRate: base, openInterest: base + 1 } : { fundingRate: base };
 }
 
 /** Data lines of one chunk of the file: lines[i] is line number firstLine + i (1-based). */

@@ -2,9 +2,11 @@ import { setImmediate as yieldToLoop, setTimeout as sleep } from "node:timers/pr
 import type { BookUpdate } from "../../core/book.js";
 import { type Clock, ManualClock } from "../../core/clock.js";
 import type { MarketSpec } from "../../core/market.js";
+import type { DerivativesSnapshot } from "../../market/derivatives.js";
+import { nextFundingTime } from "../../market/funding.js";
 import type { MarketFeed, TradePrint } from "../feed.js";
 import { type CandleBookOptions, type CandleFilter, createCandleSource } from "./candle-source.js";
-import { detectLayout, isL2Layout, readHeader } from "./csv.js";
+import { derivativesColumns, detectLayout, isL2Layout, readHeader } from "./csv.js";
 import { createL2Source } from "./l2-source.js";
 import { ourSymbol, replayMarket } from "./markets.js";
 import { mergeReplay } from "./merge.js";
@@ -21,6 +23,8 @@ export interface ReplayFileConfig {
   market?: MarketSpec;
   /** LEAN candle files only: which instrument. */
   filter?: CandleFilter;
+  /** Candle files with a funding_rate column: the funding interval the rate is per (default 8 h). */
+  fundingIntervalMs?: number;
 }
 
 export interface ReplayFeedOptions {
@@ -38,7 +42,7 @@ export interface ReplayFeed extends MarketFeed {
   readonly kind: "replay";
   readonly clock: ReplayClock;
   /** Plays to the end (or until stop()) and resolves with each file's counts; start() calls it. */
-  run(sink: (update: BookUpdate) => void, onTrade?: (trade: TradePrint) => void): Promise<ReplayFileStats[]>;
+  run(sink: (update: BookUpdate) => void, onTrade?: (trade: TradePrint) => void, onDerivatives?: (snapshot: DerivativesSnapshot) => void): Promise<ReplayFileStats[]>;
   /** The run start() began: resolves when it ends, rejects with what stopped it. */
   whenDone(): Promise<ReplayFileStats[]>;
   stats(): ReplayFileStats[];
@@ -73,13 +77,13 @@ export function createReplayFeed(options: ReplayFeedOptions): ReplayFeed {
   let loops = 0;
   let lastTs: number | undefined;
 
-  const run = async (sink: (update: BookUpdate) => void, onTrade?: (trade: TradePrint) => void): Promise<ReplayFileStats[]> => {
+  const run = async (sink: (update: BookUpdate) => void, onTrade?: (trade: TradePrint) => void, onDerivatives?: (snapshot: DerivativesSnapshot) => void): Promise<ReplayFileStats[]> => {
     const controller = new AbortController();
     abort = controller;
     state = "running";
     error = undefined;
     try {
-      const stats = await play(controller.signal, sink, onTrade);
+      const stats = await play(controller.signal, sink, onTrade, onDerivatives);
       if (state === "running") state = "done";
       return stats;
     } catch (e) {
@@ -89,7 +93,12 @@ export function createReplayFeed(options: ReplayFeedOptions): ReplayFeed {
     }
   };
 
-  const play = async (signal: AbortSignal, sink: (update: BookUpdate) => void, onTrade?: (trade: TradePrint) => void): Promise<ReplayFileStats[]> => {
+  const play = async (
+    signal: AbortSignal,
+    sink: (update: BookUpdate) => void,
+    onTrade?: (trade: TradePrint) => void,
+    onDerivatives?: (snapshot: DerivativesSnapshot) => void,
+  ): Promise<ReplayFileStats[]> => {
     sources = await Promise.all(files.map((f) => openReplaySource(f, options.candleBook)));
     let offset = 0;
     let paceFrom: { wall: number; ts: number } | undefined;
@@ -112,6 +121,8 @@ export function createReplayFeed(options: ReplayFeedOptions): ReplayFeed {
         lastTs = ts;
         sink(offset === 0 ? item.update : { ...item.update, ts });
         if (onTrade) for (const trade of item.trades) onTrade(offset === 0 ? trade : { ...trade, ts: trade.ts + offset });
+        const d = item.derivatives;
+        if (onDerivatives && d) onDerivatives(offset === 0 ? d : { ...d, ts: d.ts + offset, nextFundingAt: nextFundingTime(d.ts + offset, d.fundingIntervalMs) });
       }
       // A pass that delivered nothing would loop forever without ever yielding an update.
       if (passStart === undefined || lastTs === undefined) break;
@@ -126,9 +137,9 @@ export function createReplayFeed(options: ReplayFeedOptions): ReplayFeed {
     markets: files.map((f) => f.market),
     clock,
     run,
-    start(sink, onTrade) {
+    start(sink, onTrade, onDerivatives) {
       if (state === "running") throw new Error("replay already running");
-      running = run(sink, onTrade);
+      running = run(sink, onTrade, onDerivatives);
       // run() records a failure in describe(); whenDone() hands the rejection to whoever awaits it.
       running.catch(() => {});
     },
@@ -155,9 +166,15 @@ export function createReplayFeed(options: ReplayFeedOptions): ReplayFeed {
 }
 
 /** Reads a file's header and returns the matching source (L2 book or 1-minute candles). */
-export async function openReplaySource(file: { path: string; symbol: string; market: MarketSpec; filter?: CandleFilter }, candleBook?: CandleBookOptions): Promise<ReplaySource> {
-  const layout = detectLayout(await readHeader(file.path), file.path);
+export async function openReplaySource(
+  file: { path: string; symbol: string; market: MarketSpec; filter?: CandleFilter; fundingIntervalMs?: number },
+  candleBook?: CandleBookOptions,
+): Promise<ReplaySource> {
+  const header = await readHeader(file.path);
+  const layout = detectLayout(header, file.path);
   const stats: ReplayFileStats = { path: file.path, symbol: file.symbol, layout, rows: 0, messages: 0, updates: 0, dropped: 0, sequenceErrors: 0 };
   if (isL2Layout(layout)) return createL2Source(file.path, layout, file.market, stats);
-  return createCandleSource(file.path, layout, file.market, stats, file.filter, candleBook);
+  const columns = derivativesColumns(header, layout);
+  const derivatives = columns ? { ...columns, ...(file.fundingIntervalMs !== undefined ? { fundingIntervalMs: file.fundingIntervalMs } : {}) } : undefined;
+  return createCandleSource(file.path, layout, file.market, stats, file.filter, candleBook, derivatives);
 }

@@ -1,5 +1,6 @@
 import type { BookUpdate } from "../../core/book.js";
 import type { MarketSpec } from "../../core/market.js";
+import type { DerivativesSnapshot } from "../../market/derivatives.js";
 import type { TradePrint } from "../feed.js";
 import type { CsvLayout } from "./csv.js";
 
@@ -7,6 +8,8 @@ import type { CsvLayout } from "./csv.js";
 export interface ReplayItem {
   update: BookUpdate;
   trades: TradePrint[];
+  /** The funding rate and open interest of the step, when the file has them (candle files with a funding_rate column). */
+  derivatives?: DerivativesSnapshot;
 }
 
 /** What a replay source counted while reading one file; shown by describe() and the benchmark. */

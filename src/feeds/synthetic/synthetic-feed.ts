@@ -2,7 +2,9 @@ import type { BookUpdate } from "../../core/book.js";
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import { type MarketSpec, ticksToPrice } from "../../core/market.js";
+import type { DerivativesSnapshot } from "../../market/derivatives.js";
 import type { MarketFeed, TradePrint } from "../feed.js";
+import { createSyntheticFunding, type FundingProfile, type FundingState, type SyntheticFunding } from "./funding.js";
 import { createSyntheticMarket, type SyntheticMarket, type SyntheticState } from "./process.js";
 import { defaultStartMid, type SyntheticProfile } from "./profile.js";
 
@@ -29,6 +31,10 @@ export interface SyntheticFeedOptions {
   states?: Record<string, unknown>;
   timers?: IntervalTimers;
   profile?: Partial<SyntheticProfile>;
+  /** The simulated funding rate and open interest (interval 8 h by default: `{ intervalMs }`). */
+  funding?: Partial<FundingProfile>;
+  /** Feed time between two derivatives reports (default 60 s): the funding process steps then. */
+  derivativesEveryMs?: number;
   /**
    * Where a failure inside the feed's timer goes (a market's step, or a sink that threw on its
    * update): logged, and the feed keeps running. Defaults to the console.
@@ -48,7 +54,9 @@ export interface SyntheticFeed extends MarketFeed {
   /** The current book of the symbol, stamped with the last step's time. */
   book(symbol: string): BookUpdate;
   /** Per-symbol process state to persist (JSON-serialisable); pass it back as `states`. */
-  state(): Record<string, SyntheticState>;
+  state(): Record<string, SyntheticFeedState>;
+  /** The symbol's funding rate and open interest as last reported. */
+  derivatives(symbol: string): DerivativesSnapshot;
   /**
    * Steps every market at each interval boundary after the last step up to `ms`, delivering to
    * the started sink (if any) and returning the updates. start() drives the same method from a
@@ -57,10 +65,15 @@ export interface SyntheticFeed extends MarketFeed {
   advanceTo(ms: number): BookUpdate[];
 }
 
+/** A market's saved state: the price process's, and its funding process's. */
+export type SyntheticFeedState = SyntheticState & { funding: FundingState };
+
 export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFeed {
   const { clock, markets } = options;
   const intervalMs = options.intervalMs ?? 500;
   if (!Number.isInteger(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs must be a positive integer, got ${intervalMs}`);
+  const reportMs = options.derivativesEveryMs ?? 60_000;
+  if (!Number.isSafeInteger(reportMs) || reportMs <= 0) throw new RangeError(`derivativesEveryMs must be a positive integer, got ${reportMs}`);
   const timers = options.timers ?? realTimers;
   const logger = options.logger ?? consoleLogger;
   /** Runs one piece of the feed's work; a throw is logged and the rest of the work goes on. */
@@ -78,23 +91,29 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
     }
   };
   const processes = new Map<string, SyntheticMarket>();
+  const fundings = new Map<string, SyntheticFunding>();
   for (const market of markets) {
     const saved = options.states?.[market.symbol];
-    processes.set(
+    const process = createSyntheticMarket({
+      market,
+      // Each symbol draws from its own stream: adding a market never changes the others' paths.
+      seed: `${options.seed}/${market.symbol}`,
+      startMid: options.startMids?.[market.symbol] ?? defaultStartMid(market),
+      rngState: saved,
+      profile: options.profile,
+    });
+    processes.set(market.symbol, process);
+    // A state saved before funding was simulated has none: the funding process starts fresh.
+    const fundingState = saved !== null && typeof saved === "object" ? (saved as { funding?: unknown }).funding : undefined;
+    fundings.set(
       market.symbol,
-      createSyntheticMarket({
-        market,
-        // Each symbol draws from its own stream: adding a market never changes the others' paths.
-        seed: `${options.seed}/${market.symbol}`,
-        startMid: options.startMids?.[market.symbol] ?? defaultStartMid(market),
-        rngState: saved,
-        profile: options.profile,
-      }),
+      createSyntheticFunding({ market, seed: `${options.seed}/${market.symbol}`, startMid: process.mid(), startAt: clock.now(), state: fundingState, profile: options.funding }),
     );
   }
   let lastStep = clock.now();
   let sink: ((update: BookUpdate) => void) | undefined;
   let onTrade: ((trade: TradePrint) => void) | undefined;
+  let onDerivatives: ((snapshot: DerivativesSnapshot) => void) | undefined;
   let handle: unknown;
 
   const processOf = (symbol: string): SyntheticMarket => {
@@ -108,6 +127,9 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
     while (lastStep + intervalMs <= ms) {
       lastStep += intervalMs;
       const ts = lastStep;
+      // The funding process steps on its own grid of feed time, whoever listens: the same seed
+      // gives the same rates however the feed is driven.
+      const report = Math.floor(ts / reportMs) > Math.floor((ts - intervalMs) / reportMs);
       for (const process of processes.values()) {
         // One market's failure (a bad step, a consumer that throws on its book) neither stops the
         // other markets nor, through the timer, the process: it is logged and the next step comes.
@@ -118,6 +140,10 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
         out.push(update);
         if (sink) guarded("delivering a book update", symbol, () => sink?.(update));
         if (volumeLots > 0 && onTrade) guarded("delivering a trade print", symbol, () => onTrade?.({ symbol, ts, priceTicks: process.mid(), sizeLots: volumeLots }));
+        if (!report) continue;
+        const funding = fundings.get(symbol)!;
+        if (!guarded("a funding step", symbol, () => funding.step(ts, process.mid()))) continue;
+        if (onDerivatives) guarded("delivering derivatives", symbol, () => onDerivatives?.(funding.snapshot()));
       }
     }
     return out;
@@ -126,12 +152,14 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
   return {
     kind: "synthetic",
     markets,
-    start(newSink, newOnTrade) {
+    start(newSink, newOnTrade, newOnDerivatives) {
       if (handle !== undefined) throw new Error("synthetic feed already started");
       sink = newSink;
       onTrade = newOnTrade;
+      onDerivatives = newOnDerivatives;
       // Deliver the current books at once so nobody waits an interval for a first snapshot.
       for (const process of processes.values()) guarded("delivering the first book", process.market.symbol, () => newSink(process.book(lastStep)));
+      if (newOnDerivatives) for (const [symbol, f] of fundings) guarded("delivering the first derivatives", symbol, () => newOnDerivatives(f.snapshot()));
       // Nothing may escape the timer's callback: an uncaught throw there ends the whole process.
       handle = timers.setInterval(() => void guarded("a feed step", undefined, () => advanceTo(clock.now())), intervalMs);
     },
@@ -140,6 +168,7 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
       handle = undefined;
       sink = undefined;
       onTrade = undefined;
+      onDerivatives = undefined;
     },
     describe: () => ({
       kind: "synthetic",
@@ -147,7 +176,9 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
       intervalMs,
       running: handle !== undefined,
       lastStep,
-      markets: Object.fromEntries([...processes.values()].map((p) => [p.market.symbol, { mid: ticksToPrice(p.market, p.mid()), regime: p.regime() }])),
+      markets: Object.fromEntries(
+        [...processes.values()].map((p) => [p.market.symbol, { mid: ticksToPrice(p.market, p.mid()), regime: p.regime(), fundingRate: fundings.get(p.market.symbol)!.snapshot().fundingRate }]),
+      ),
     }),
     move(symbol, ticks) {
       const process = processOf(symbol);
@@ -156,7 +187,11 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): SyntheticFee
     },
     mid: (symbol) => processOf(symbol).mid(),
     book: (symbol) => processOf(symbol).book(lastStep),
-    state: () => Object.fromEntries([...processes.entries()].map(([symbol, p]) => [symbol, p.snapshotState()])),
+    state: () => Object.fromEntries([...processes.entries()].map(([symbol, p]) => [symbol, { ...p.snapshotState(), funding: fundings.get(symbol)!.snapshotState() }])),
+    derivatives: (symbol) => {
+      processOf(symbol);
+      return fundings.get(symbol)!.snapshot();
+    },
     advanceTo,
   };
 }

@@ -168,6 +168,19 @@ export class SimVenue implements Venue {
     this.accounts.delete(accountId);
   }
 
+  /**
+   * Moves an account's cash outside a trade: a funding payment the trading service booked. An
+   * undo of the account's latest order keeps it (the checkpoint moves with it), since the
+   * payment is the database's, not the order's.
+   */
+  adjustCash(accountId: string, amount: Micro): void {
+    const account = this.accounts.get(accountId);
+    if (!account) return;
+    account.cash += amount;
+    const cp = this.checkpoints.get(accountId);
+    if (cp) cp.cash += amount;
+  }
+
   /** Puts a resting order recorded in the database back on the book, without matching it now. */
   restoreRestingOrder(req: PlaceOrder, filledLots: number, venueOrderId?: string): void {
     const market = this.marketMap.get(req.symbol);

@@ -20,6 +20,9 @@ export function ModelTradeRow({ trade: t }: { trade: TradeView }) {
         <Pnl value={t.realizedPnl} />
       </td>
       <td className="num">{usd(t.fees)}</td>
+      <td className="num">
+        <Pnl value={t.funding} />
+      </td>
       <td>{t.closeTrigger ? <span className={`badge trigger-${t.closeTrigger.toLowerCase()}`}>{t.closeTrigger}</span> : <span className="muted">—</span>}</td>
       <td title={fullTime(t.openedAt)}>{time(t.openedAt)}</td>
       <td title={fullTime(t.closedAt)}>{time(t.closedAt)}</td>

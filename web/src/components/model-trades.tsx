@@ -31,6 +31,9 @@ export function ModelTrades({ modelId }: { modelId: string }) {
                   Realized P&L
                 </th>
                 <th className="num">Fees</th>
+                <th className="num" title="Funding received (+) or paid (−) while the position was open; not in realized P&L">
+                  Funding
+                </th>
                 <th>Closed by</th>
                 <th>Opened</th>
                 <th>Closed</th>
@@ -40,7 +43,7 @@ export function ModelTrades({ modelId }: { modelId: string }) {
             <tbody>
               {rows.length === 0 && (
                 <tr>
-                  <td colSpan={11} className="model-empty-cell">
+                  <td colSpan={12} className="model-empty-cell">
                     {offset === 0 ? (
                       <Empty title="No closed trades yet">A trade appears here when a position closes: by its stop, target, invalidation or time exit, or with its Close button above.</Empty>
                     ) : (

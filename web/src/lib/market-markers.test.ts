@@ -13,6 +13,7 @@ const trade = (over: Partial<TradeView>): TradeView => ({
   exitPrice: "110",
   realizedPnl: "12.3",
   fees: "0.1",
+  funding: "0",
   closeTrigger: "TARGET",
   openedAt: "2025-01-01T00:01:30.000Z",
   closedAt: "2025-01-01T00:05:10.000Z",

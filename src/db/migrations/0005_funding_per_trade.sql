@@ -1,0 +1,1 @@
+ALTER TABLE "orders" ADD COLUMN "funding" numeric(38, 6) DEFAULT '0' NOT NULL;
