@@ -148,7 +148,8 @@ export class Scheduler {
       });
       this.stopWaiting = undefined;
     }
-    if (!this.timer || this.cycle) return;
+    // Too late once a cycle has begun (a market slow to get its first book): the interval took over.
+    if (!this.timer || this.cycle || this.last) return;
     // An LLM run costs money: by default a restart runs only the rule models at once.
     await this.startCycle("start", which === "rules" ? (m) => (m.kind ?? "rule") === "rule" : undefined);
   }

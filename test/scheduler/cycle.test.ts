@@ -105,6 +105,23 @@ describe("scheduler cycles", () => {
     expect(off.status().enabled).toBe(false);
   });
 
+  it("markets ready only after the first interval's cycle: no cycle at start is run late", async () => {
+    h = await createHarness("pglite");
+    const { ran, models, deciders } = await ruleAndLlm();
+    let ready!: () => void;
+    const s = scheduler(models, deciders, { runOnStart: "all", ready: () => new Promise<void>((r) => (ready = r)) });
+    s.start();
+    h.clock.advance(MINUTE);
+    await tick();
+    while (s.status().cycleInProgress) await tick();
+    expect(ran).toHaveLength(2);
+    ready();
+    await s.idle();
+    expect(ran).toHaveLength(2);
+    expect(cycles().map((c) => c.trigger)).toEqual(["interval"]);
+    await s.stop();
+  });
+
   it("a scheduler stopped before the markets are ready never runs its first cycle, and is not left busy", async () => {
     h = await createHarness("pglite");
     const { ran, models, deciders } = await ruleAndLlm();
