@@ -1,13 +1,14 @@
-import { and, eq, gte, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { and, eq, gte, inArray } from "drizzle-orm";
 import { modelMetrics } from "../core/metrics.js";
 import { formatUsd, usd } from "../core/money.js";
 import type { Db } from "../db/client.js";
-import { equitySnapshots, invocations, ledger, models, orders, toolCalls } from "../db/schema.js";
+import { equitySnapshots, ledger, models, orders, toolCalls } from "../db/schema.js";
 import type { AccountStats, DecisionContext, LeaderView, PerformanceView, RecentActivity, SymbolActivity } from "../agents/strategy.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { figuresView } from "../trading/equity.js";
 import { automaticCloses } from "./automatic-closes.js";
 import { exposureAndRisk, percentOfEquity, timeInMarketPct } from "./account-stats.js";
+import { RunCounts } from "./run-counts.js";
 import { competitionFor, leaderPositions, LEADERS_SHOWN, type CycleStandings } from "./standings.js";
 
 /**
@@ -53,8 +54,13 @@ interface Batch {
 export class DecisionExtras {
   private standings: { cycleId: string; value: Promise<CycleStandings> } | null = null;
   private batch: Batch | null = null;
+  /** Each model's first deposit (epoch ms): when it started trading. */
+  private readonly startedAt = new Map<string, number>();
+  private readonly runCounts: RunCounts;
 
-  constructor(private readonly opts: DecisionExtrasOptions) {}
+  constructor(private readonly opts: DecisionExtrasOptions) {
+    this.runCounts = new RunCounts(opts.db);
+  }
 
   async load(modelId: string, cycleId: string): Promise<DecisionExtrasView> {
     const [standings, own] = await Promise.all([this.standingsOf(cycleId), this.ownOf(modelId)]);
@@ -122,46 +128,40 @@ export class DecisionExtras {
     const windowMs = this.opts.activityWindowMs ?? 6 * HOUR;
     const activitySince = new Date(now - windowMs);
     const db = this.opts.db;
-    const [points, trades, calls, runs, holdings, created, closes] = await Promise.all([
+    const unknownStarts = ids.filter((id) => !this.startedAt.has(id));
+    const [points, positions, calls, runs, deposits, closes] = await Promise.all([
       db
         .select({ modelId: equitySnapshots.modelId, ts: equitySnapshots.ts, equity: equitySnapshots.equity })
         .from(equitySnapshots)
         .where(and(inArray(equitySnapshots.modelId, ids), gte(equitySnapshots.ts, since))),
+      // Every trade (the metrics), and every position open at some point of the metrics window (the
+      // time in the market; a reduction's slice lies inside its position's span): one read of orders.
       db
-        .select({ modelId: orders.modelId, realizedPnl: orders.realizedPnl })
+        .select({ modelId: orders.modelId, status: orders.status, realizedPnl: orders.realizedPnl, parentId: orders.parentId, openedAt: orders.openedAt, closedAt: orders.closedAt })
         .from(orders)
-        .where(and(inArray(orders.modelId, ids), eq(orders.status, "CLOSED"))),
+        .where(inArray(orders.modelId, ids)),
       db
         .select({ modelId: toolCalls.modelId, metadata: toolCalls.metadata, createdAt: toolCalls.createdAt })
         .from(toolCalls)
         .where(and(inArray(toolCalls.modelId, ids), gte(toolCalls.createdAt, activitySince))),
       // Every finished run since the model was created, and those of the activity window.
-      db
-        .select({
-          modelId: invocations.modelId,
-          total: sql<number>`count(*)`.mapWith(Number),
-          recent: sql<number>`count(*) filter (where ${invocations.createdAt} >= ${activitySince.toISOString()}::timestamptz)`.mapWith(Number),
-        })
-        .from(invocations)
-        .where(and(inArray(invocations.modelId, ids), ne(invocations.status, "running")))
-        .groupBy(invocations.modelId),
-      // Positions open at some point of the metrics window (a reduction's slice lies inside its position's span).
-      db
-        .select({ modelId: orders.modelId, openedAt: orders.openedAt, closedAt: orders.closedAt })
-        .from(orders)
-        .where(and(inArray(orders.modelId, ids), isNull(orders.parentId), or(isNull(orders.closedAt), gte(orders.closedAt, since)))),
-      // When each model started: its first deposit, stamped in domain time (a backtest's clock, not the wall's).
-      db
-        .selectDistinctOn([ledger.modelId], { modelId: ledger.modelId, createdAt: ledger.createdAt })
-        .from(ledger)
-        .where(and(inArray(ledger.modelId, ids), eq(ledger.kind, "DEPOSIT")))
-        .orderBy(ledger.modelId, ledger.id),
+      this.runCounts.counts(ids, now, activitySince.getTime()),
+      // When each model started: its first deposit, stamped in domain time (a backtest's clock, not
+      // the wall's). It never changes, so it is read once per model.
+      unknownStarts.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectDistinctOn([ledger.modelId], { modelId: ledger.modelId, createdAt: ledger.createdAt })
+            .from(ledger)
+            .where(and(inArray(ledger.modelId, unknownStarts), eq(ledger.kind, "DEPOSIT")))
+            .orderBy(ledger.modelId, ledger.id),
       automaticCloses(db, ids, activitySince, AUTOMATIC_CLOSES_SHOWN),
     ]);
+    for (const d of deposits) this.startedAt.set(d.modelId, d.createdAt.getTime());
     const pointsOf = groupBy(points);
-    const tradesOf = groupBy(trades);
+    const tradesOf = groupBy(positions.filter((p) => p.status === "CLOSED"));
     const callsOf = groupBy(calls);
-    const holdingsOf = groupBy(holdings);
+    const holdingsOf = groupBy(positions.filter((p) => p.parentId === null && (p.closedAt === null || p.closedAt >= since)));
     const out = new Map<string, OwnView>();
     for (const modelId of ids) {
       const account = this.opts.service.accounts.get(modelId);
@@ -176,14 +176,14 @@ export class DecisionExtras {
               returnPct: figuresView(figures, account.initialCapital).returnPct,
             }
           : undefined;
-      const ran = runs.find((r) => r.modelId === modelId);
+      const ran = runs.get(modelId);
       const recentActions: RecentActivity = {
         windowMinutes: Math.round(windowMs / 60_000),
         runs: ran?.recent ?? 0,
         symbols: activity(callsOf.get(modelId) ?? []),
         automaticCloses: closes.get(modelId) ?? [],
       };
-      const startedAt = created.find((c) => c.modelId === modelId)?.createdAt.getTime();
+      const startedAt = this.startedAt.get(modelId);
       let accountStats: AccountStats | undefined;
       if (account && figures && startedAt !== undefined) {
         const { exposure, risk, unstopped } = exposureAndRisk(account.positions.values(), this.market, this.mark);

@@ -1,0 +1,55 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { invocations } from "../db/schema.js";
+
+/**
+ * How many runs each model has finished since it was created, and how many in a recent window,
+ * for the prompt ("this is run #57"), without counting a model's whole history every cycle: runs
+ * older than a settling margin (a day, or the window when longer) no longer change (a run ends
+ * within minutes, or is cleared as stale), so their count is kept, and each cycle reads only the
+ * rows since the last count: a day of runs per model, however long the model has run.
+ */
+
+const DAY = 86_400_000;
+
+export interface RunCount {
+  /** Finished runs since the model was created. */
+  total: number;
+  /** Finished runs created at or after the window's start. */
+  recent: number;
+}
+
+export class RunCounts {
+  /** Per model: finished runs created before `upTo` (epoch ms). */
+  private readonly settled = new Map<string, { count: number; upTo: number }>();
+
+  constructor(private readonly db: Db) {}
+
+  /** The counts of `ids` at `now` (domain time), `recent` from `windowStart` on. One query for all of them. */
+  async counts(ids: readonly string[], now: number, windowStart: number): Promise<Map<string, RunCount>> {
+    const out = new Map<string, RunCount>();
+    if (ids.length === 0) return out;
+    const settleBefore = Math.min(now - DAY, windowStart);
+    const from = (id: string) => this.settled.get(id)?.upTo ?? 0;
+    const bounds = sql.join(
+      ids.map((id) => sql`(${id}::text, ${new Date(from(id)).toISOString()}::timestamptz)`),
+      sql`, `,
+    );
+    const rows = await this.db.execute(sql`
+      select i.model_id,
+        count(*) filter (where i.created_at < ${new Date(settleBefore).toISOString()}::timestamptz)::int as settling,
+        count(*) filter (where i.created_at >= ${new Date(windowStart).toISOString()}::timestamptz)::int as recent,
+        count(*)::int as seen
+      from ${invocations} i join (values ${bounds}) as v(model_id, up_to) on i.model_id = v.model_id
+      where i.created_at >= v.up_to and i.status <> 'running'
+      group by i.model_id`);
+    const byId = new Map((rows as unknown as { rows: Array<{ model_id: string; settling: number; recent: number; seen: number }> }).rows.map((r) => [r.model_id, r]));
+    for (const id of ids) {
+      const r = byId.get(id);
+      const before = this.settled.get(id)?.count ?? 0;
+      out.set(id, { total: before + Number(r?.seen ?? 0), recent: Number(r?.recent ?? 0) });
+      if (settleBefore > from(id)) this.settled.set(id, { count: before + Number(r?.settling ?? 0), upTo: settleBefore });
+    }
+    return out;
+  }
+}
