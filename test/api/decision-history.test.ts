@@ -113,6 +113,9 @@ describe.each(DRIVERS)("decision history with automatic closes on %s", (driver) 
       ),
     );
     expect(second.prompt).toContain("this is run #2: you have been invoked 1 time before");
+    expect(second.prompt).toContain("exposure 0.00% of equity (gross notional of the open positions at the mark); risk to stops 0.00% of equity");
+    // The synthetic feed reports a funding rate for every market: the prompt carries it under the price.
+    expect(second.prompt).toMatch(/### BTC [^\n]*\nlast price [^\n]*\nfunding rate [+-]?\d+\.\d{4,}% per \d+h \(positive: longs pay shorts\), next payment (in|due)/);
 
     // Newest first, paged together: the second run, the close, the first run.
     const all = await get<DecisionHistoryEntry[]>(`/api/invocations?modelId=${model.id}&include=closes`);
