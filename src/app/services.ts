@@ -231,7 +231,6 @@ export interface ClosePositionsView {
   results: Record<string, { status: "closed" | "partial" | "rejected"; exitPrice?: string; realizedPnl?: string; reason?: string }>;
 }
 
-
 export type { AutomaticCloseView, DecisionHistoryEntry } from "./decision-history.js";
 
 export interface InvocationView {
