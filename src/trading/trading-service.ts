@@ -789,12 +789,16 @@ export class TradingService {
     if (venue.executesInProcess) {
       let sent = false;
       try {
-        return await this.deps.uow.run(async (tx, ctx) => {
-          const row = await this.writeOrder(tx, ctx, market, req, meta, now());
-          sent = true;
-          const report = await venue.placeOrder(req);
-          return { report, outcome: await recordReport(tx, ctx, { market, account, report, now: now(), known: row }) };
-        });
+        return await this.deps.uow.run(
+          async (tx, ctx) => {
+            const row = await this.writeOrder(tx, ctx, market, req, meta, now());
+            sent = true;
+            const report = await venue.placeOrder(req);
+            return { report, outcome: await recordReport(tx, ctx, { market, account, report, now: now(), known: row }) };
+          },
+          // Orders of other accounts queued behind this one share a commit (a burst of stops).
+          { group: req.accountId },
+        );
       } catch (error) {
         // The database rolled the order back: the venue must not keep what the database does not,
         // or the position it opened could never be closed nor its stop executed.

@@ -1,7 +1,10 @@
-import { describe, expect, it } from "vitest";
-import type { Db } from "../../src/db/client.js";
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Db, Tx } from "../../src/db/client.js";
 import { UnitOfWork } from "../../src/db/unit-of-work.js";
 import { EventBus } from "../../src/events/bus.js";
+import { events } from "../../src/events/events.js";
+import { DRIVERS, openTestDatabase, type TestDatabase } from "../support/databases.js";
 
 /** A database whose transactions take a turn of the event loop each and write nothing. */
 const slowDb = { transaction: async <T>(work: (tx: unknown) => Promise<T>) => (await new Promise((r) => setImmediate(r)), work({})) } as unknown as Db;
@@ -35,5 +38,102 @@ describe("UnitOfWork.turn", () => {
     await expect(next).resolves.toBe("ran");
     await uow.idle();
     expect(uow.busy).toBe(false);
+  });
+});
+
+describe.each(DRIVERS)("UnitOfWork group commit on %s", (driver) => {
+  let t: TestDatabase;
+  afterEach(async () => t?.dispose());
+
+  /** Counts the transactions the unit of work opens (not the savepoints inside them). */
+  function counted(db: Db): { uow: UnitOfWork; transactions: () => number; published: string[] } {
+    let n = 0;
+    const real = db.transaction.bind(db);
+    const wrapped = Object.create(db) as Db;
+    wrapped.transaction = ((work: Parameters<typeof real>[0]) => (n++, real(work))) as typeof real;
+    const bus = new EventBus();
+    const published: string[] = [];
+    bus.subscribe((e) => published.push((e.data as { modelId: string }).modelId));
+    return { uow: new UnitOfWork(wrapped, bus, false), transactions: () => n, published };
+  }
+
+  const note = (tx: Tx, who: string) => tx.execute(sql`insert into uow_probe (who) values (${who})`);
+  const written = async () => (await t.database.db.execute<{ who: string }>(sql`select who from uow_probe order by id`)).rows.map((r) => r.who);
+  const funding = (modelId: string) => events.fundingPaid({ modelId, symbol: "BTC", amount: "-1", paymentId: modelId });
+
+  it("units of different accounts that queued up together share one commit; one that fails rolls back alone", async () => {
+    t = await openTestDatabase(driver);
+    await t.database.db.execute(sql`create table uow_probe (id serial primary key, who text not null)`);
+    const { uow, transactions, published } = counted(t.database.db);
+    const memory: string[] = [];
+    const unit = (who: string, fail = false) =>
+      uow.run(
+        async (tx, ctx) => {
+          await note(tx, who);
+          ctx.emit(funding(who));
+          ctx.onCommit(() => memory.push(who));
+          if (fail) await tx.execute(sql`select 1 / 0`); // a database error mid-unit: the transaction is aborted until its savepoint rolls back
+          return who;
+        },
+        { group: who },
+      );
+    const results = await Promise.allSettled([unit("a"), unit("b"), unit("c", true), unit("d")]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    // Queued before the first started: all four share one transaction.
+    expect(transactions()).toBe(1);
+    expect(await written()).toEqual(["a", "b", "d"]);
+    // Memory follows the database only for what committed, in queue order, and so do the events.
+    expect(memory).toEqual(["a", "b", "d"]);
+    expect(published).toEqual(["a", "b", "d"]);
+  });
+
+  it("never puts two units of one account, a unit without a group, or a turn in the same transaction", async () => {
+    t = await openTestDatabase(driver);
+    await t.database.db.execute(sql`create table uow_probe (id serial primary key, who text not null)`);
+    const { uow, transactions } = counted(t.database.db);
+    let balance = 0;
+    const seen: number[] = [];
+    // Each unit reads the account's balance in memory: a second unit of the same account in the
+    // same transaction would read it before the first one's onCommit, and count twice.
+    const credit = (group: string | undefined) =>
+      uow.run(
+        async (tx, ctx) => {
+          seen.push(balance);
+          await note(tx, group ?? "none");
+          ctx.onCommit(() => void (balance += 1));
+        },
+        group === undefined ? {} : { group },
+      );
+    await Promise.all([credit("a"), credit("a"), credit("a"), credit(undefined), credit("b"), uow.turn(() => seen.push(-1)), credit("c"), credit("d")]);
+    expect(seen).toEqual([0, 1, 2, 3, 4, -1, 5, 5]);
+    // a | a | a | none | b | turn | c+d: six transactions for seven units.
+    expect(transactions()).toBe(6);
+    expect((await written()).length).toBe(7);
+  });
+
+  it("when the shared commit fails, every unit of it fails and memory stays as it was", async () => {
+    t = await openTestDatabase(driver);
+    await t.database.db.execute(sql`create table uow_probe (id serial primary key, who text not null)`);
+    // A deferred constraint fails at COMMIT, after every savepoint was released.
+    await t.database.db.execute(sql`create table uow_once (who text primary key deferrable initially deferred)`);
+    const { uow } = counted(t.database.db);
+    const memory: string[] = [];
+    const unit = (who: string, key: string) =>
+      uow.run(
+        async (tx, ctx) => {
+          await note(tx, who);
+          await tx.execute(sql`insert into uow_once (who) values (${key})`);
+          ctx.onCommit(() => memory.push(who));
+        },
+        { group: who },
+      );
+    const results = await Promise.allSettled([unit("a", "k1"), unit("b", "k2"), unit("c", "k2")]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(await written()).toEqual([]);
+    expect(memory).toEqual([]);
+    // The unit of work goes on: the next unit commits.
+    await unit("d", "k3");
+    expect(await written()).toEqual(["d"]);
+    expect(memory).toEqual(["d"]);
   });
 });
