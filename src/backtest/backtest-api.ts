@@ -5,6 +5,11 @@ import type { BacktestDetailView, BacktestView } from "./backtest-views.js";
 export interface BacktestApi {
   /** Validates the body (model ids resolved), queues the run and starts it when a slot is free; 400 naming each bad field. */
   create(body: unknown): Promise<BacktestView>;
+  /**
+   * What-if: a done run again with its decisions held fixed and the execution of the body
+   * (`execution`, `seed`, each model's `risk` by name) changed; the new run's report compares the two.
+   */
+  whatIf(id: string, body: unknown): Promise<BacktestView>;
   /** Newest first, without the full results. */
   list(): Promise<BacktestView[]>;
   /** One run with its progress, summary and, once done, the full result; 404. */
@@ -20,6 +25,7 @@ const unavailable = () => Promise.reject(rejected("backtests_unavailable", "this
 /** For a process that runs no backtests (a worker, a backtest's own kernel). */
 export const NO_BACKTESTS: BacktestApi = {
   create: unavailable,
+  whatIf: unavailable,
   list: () => Promise.resolve([]),
   get: (id) => Promise.reject(notFound(`no backtest ${id}`)),
   report: (id) => Promise.reject(notFound(`no backtest ${id}`)),

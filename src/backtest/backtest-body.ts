@@ -23,6 +23,21 @@ export interface BodyContext {
   cwd: string;
   /** Where an LLM recording goes when `{"mode":"record"}` names no file. */
   defaultLlmFile: string;
+  /** The result file of a done backtest of this installation, for a what-if's `baseline` (a 400 otherwise). */
+  baselineOf?: (id: string) => Promise<string>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A what-if's baseline is named by a backtest id here, never by a path: the API reads no file a
+ * caller names but the replay files of a run.
+ */
+async function resolveBaseline(value: unknown, c: BodyContext): Promise<unknown> {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !UUID.test(value.trim())) throw invalid("baseline: must be the id of a done backtest (GET /api/backtests), whose decisions the what-if replays");
+  if (!c.baselineOf) throw invalid("baseline: this process keeps no backtests");
+  return c.baselineOf(value.trim().toLowerCase());
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -121,6 +136,7 @@ export async function backtestRequestFromBody(body: unknown, c: BodyContext): Pr
   if (!isObject(body)) throw invalid("body: must be a JSON object in the backtest request format");
   const input = withPaths(body, c);
   if (Array.isArray(input.models)) input.models = await resolveModelIds(c.db, input.models);
+  if ("baseline" in input) input.baseline = await resolveBaseline(input.baseline, c);
   let request: BacktestRequest;
   try {
     request = parseBacktestRequest(input);

@@ -1,19 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { notFound } from "../core/errors.js";
+import { invalid, notFound } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { Db } from "../db/client.js";
 import type { BacktestApi } from "./backtest-api.js";
 import { backtestRequestFromBody } from "./backtest-body.js";
 import { startBacktestChild, type BacktestChild, type BacktestChildOptions, type BacktestExit } from "./backtest-child.js";
 import { BacktestStore } from "./backtest-store.js";
-import { backtestView, summaryOf, type BacktestDetailView, type BacktestRow, type BacktestView } from "./backtest-views.js";
+import { backtestView, requestView, summaryOf, type BacktestDetailView, type BacktestRow, type BacktestView } from "./backtest-views.js";
+import type { BacktestRequest } from "./request.js";
 import type { BacktestProgress, BacktestResult } from "./types.js";
 
 export const INTERRUPTED = "interrupted: the server stopped while it ran";
+
+/** What `POST /api/backtests/:id/what-if` may change: the execution around the held decisions. */
+const WHAT_IF_FIELDS = ["execution", "seed", "risk"];
 
 /** Progress is written to the row at most this often. */
 const PROGRESS_EVERY_MS = 1_000;
@@ -78,7 +82,12 @@ export class BacktestJobs implements BacktestApi {
   async create(body: unknown): Promise<BacktestView> {
     const id = randomUUID();
     const outDir = join(this.d.dir, id);
-    const request = await backtestRequestFromBody(body, { db: this.d.db, cwd: this.d.cwd ?? process.cwd(), defaultLlmFile: join(outDir, "llm-recording.jsonl") });
+    const request = await backtestRequestFromBody(body, {
+      db: this.d.db,
+      cwd: this.d.cwd ?? process.cwd(),
+      defaultLlmFile: join(outDir, "llm-recording.jsonl"),
+      baselineOf: (baseline) => this.resultFileOf(baseline),
+    });
     // Strictly increasing, so "newest first" is the order they were asked for.
     this.lastCreated = Math.max(this.d.now(), this.lastCreated + 1);
     mkdirSync(outDir, { recursive: true });
@@ -93,6 +102,30 @@ export class BacktestJobs implements BacktestApi {
     this.pump();
     await this.running.get(id)?.writes;
     return backtestView(await this.row(id));
+  }
+
+  async whatIf(id: string, body: unknown): Promise<BacktestView> {
+    const row = await this.row(id);
+    const original = requestView(row.request as unknown as BacktestRequest);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalid("body: must be a JSON object: {execution?, seed?, risk?: {<model name>: limits}}");
+    const changes = body as Record<string, unknown>;
+    const unknownFields = Object.keys(changes).filter((k) => !WHAT_IF_FIELDS.includes(k));
+    if (unknownFields.length > 0) throw invalid(`${unknownFields.join(", ")}: a what-if changes only ${WHAT_IF_FIELDS.join(", ")} (the decisions, span and market stay those of backtest ${id})`);
+    const risk = changes.risk;
+    if (risk !== undefined && (typeof risk !== "object" || risk === null || Array.isArray(risk))) throw invalid("risk: must be an object of risk limits by model name");
+    const names = new Set(original.models.map((m) => m.name));
+    const strangers = Object.keys(risk ?? {}).filter((n) => !names.has(n));
+    if (strangers.length > 0) throw invalid(`risk: backtest ${id} has no model ${strangers.map((n) => JSON.stringify(n)).join(", ")} (its models: ${[...names].join(", ")})`);
+    const { databaseUrl: _masked, ...rest } = original;
+    return this.create({
+      ...rest,
+      // A recording is not needed: the decisions come from the baseline.
+      llm: { mode: "off" },
+      ...(changes.execution !== undefined ? { execution: changes.execution } : {}),
+      ...(changes.seed !== undefined ? { seed: changes.seed } : {}),
+      models: original.models.map((m) => ({ ...m, ...((risk as Record<string, unknown> | undefined)?.[m.name] !== undefined ? { risk: (risk as Record<string, unknown>)[m.name] } : {}) })),
+      baseline: id,
+    });
   }
 
   async list(): Promise<BacktestView[]> {
@@ -142,6 +175,16 @@ export class BacktestJobs implements BacktestApi {
     const row = await this.store.get(id);
     if (!row) throw notFound(`no backtest ${id}`);
     return row;
+  }
+
+  /** A done run's result.json, as a what-if's baseline; a 400 saying why when it cannot be one. */
+  private async resultFileOf(id: string): Promise<string> {
+    const row = await this.store.get(id);
+    if (!row) throw invalid(`baseline: no backtest ${id}`);
+    if (row.status !== "done") throw invalid(`baseline: backtest ${id} is ${row.status}; only a done run can be a baseline`);
+    const file = join(row.outDir, "result.json");
+    if (!existsSync(file)) throw invalid(`baseline: backtest ${id} no longer has its result.json`);
+    return file;
   }
 
   private async readResult(outDir: string): Promise<BacktestResult> {

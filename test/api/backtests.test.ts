@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { usd } from "../../src/core/money.js";
 import { createAutonome, type Autonome } from "../../src/app/autonome.js";
 import { loadConfig } from "../../src/app/config.js";
 import type { ModelView } from "../../src/app/services.js";
@@ -192,6 +193,39 @@ describe.each(DRIVERS)("backtests API on %s", { timeout: 240_000 }, (driver: Dri
     expect(list[1]).toMatchObject({ status: "done", summary: done.summary });
     expect(list[1]!.result).toBeUndefined();
     expect((await call<BacktestView & { deleted: boolean }>("DELETE", `/api/backtests/${second.body.id}`)).body).toMatchObject({ status: "canceled", deleted: false });
+
+    // What-if: the done run again with its decisions held and dearer execution, compared in its report.
+    const refused = [
+      [{ baseline: "/etc/passwd" }, /baseline: a what-if changes only/],
+      [{ from: FROM }, /from: a what-if changes only execution, seed, risk/],
+      [{ risk: { Nobody: {} } }, /risk: backtest .* has no model "Nobody"/],
+      [{ execution: { takerFeeBps: -1 } }, /execution.takerFeeBps/],
+    ] as const;
+    for (const [input, expected] of refused) {
+      const r = await call("POST", `/api/backtests/${id}/what-if`, input);
+      expect(r.status, JSON.stringify(input)).toBe(400);
+      expect(message(r)).toMatch(expected);
+    }
+    expect(message(await call("POST", "/api/backtests", { ...body(HOUR, [rule("X")]), baseline: "/tmp/result.json" }))).toMatch(/baseline: must be the id/);
+    const queued = await call<BacktestView>("POST", "/api/backtests", body(HOUR, [rule("Queued")]));
+    expect(message(await call("POST", `/api/backtests/${queued.body.id}/what-if`, {}))).toMatch(/only a done run can be a baseline/);
+    await call("DELETE", `/api/backtests/${queued.body.id}`);
+    const whatIf = await call<BacktestView>("POST", `/api/backtests/${id}/what-if`, { execution: { takerFeeBps: 30, extraSlippageBps: 5 } });
+    expect(whatIf.status).toBe(202);
+    expect(whatIf.body.request).toMatchObject({ from: FROM, to: at(HOUR), execution: { takerFeeBps: 30, extraSlippageBps: 5 } });
+    const replayed = await until("the what-if to end", async () => {
+      const r = (await call<BacktestDetailView>("GET", `/api/backtests/${whatIf.body.id}`)).body;
+      return r.status === "running" || r.status === "queued" ? undefined : r;
+    });
+    expect(replayed.error).toBeNull();
+    expect(replayed.result!.baseline!.result.hash).toBe(done.summary!.hash);
+    expect(replayed.result!.decisions).toEqual(done.result!.decisions);
+    const fees = (r: BacktestDetailView) => r.result!.models.reduce((sum, m) => sum + usd(m.metrics.fees), 0n);
+    // The hour holds trades (else dearer execution would prove nothing): they cost more now.
+    expect(done.result!.decisions!.length).toBeGreaterThan(0);
+    expect(fees(replayed)).toBeGreaterThan(fees(done));
+    expect((await call<string>("GET", replayed.reportUrl!)).body).toContain("fees 2/6 bps, slippage 0 bps, latency 0 ms");
+    await call("DELETE", `/api/backtests/${whatIf.body.id}`);
 
     // A finished run is deleted with its folder.
     const deleted = await call<BacktestView & { deleted: boolean }>("DELETE", `/api/backtests/${id}`);

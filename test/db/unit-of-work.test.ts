@@ -58,7 +58,7 @@ describe.each(DRIVERS)("UnitOfWork group commit on %s", (driver) => {
   }
 
   const note = (tx: Tx, who: string) => tx.execute(sql`insert into uow_probe (who) values (${who})`);
-  const written = async () => (await t.database.db.execute<{ who: string }>(sql`select who from uow_probe order by id`)).rows.map((r) => r.who);
+  const written = async () => ((await t.database.db.execute(sql`select who from uow_probe order by id`)) as unknown as { rows: Array<{ who: string }> }).rows.map((r) => r.who);
   const funding = (modelId: string) => events.fundingPaid({ modelId, symbol: "BTC", amount: "-1", paymentId: modelId });
 
   it("units of different accounts that queued up together share one commit; one that fails rolls back alone", async () => {

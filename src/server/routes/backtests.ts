@@ -15,6 +15,7 @@ export function backtestRoutes(services: AppServices) {
   return new Hono()
     .get("/backtests", async (c) => c.json(await b.list()))
     .post("/backtests", jsonBody(z.unknown()), async (c) => c.json(await b.create(c.req.valid("json")), 202))
+    .post("/backtests/:id/what-if", paramsOf(modelIdParam), jsonBody(z.unknown()), async (c) => c.json(await b.whatIf(c.req.valid("param").id, c.req.valid("json")), 202))
     .get("/backtests/:id", paramsOf(modelIdParam), async (c) => c.json(await b.get(c.req.valid("param").id)))
     .get("/backtests/:id/report", paramsOf(modelIdParam), async (c) => {
       const html = await b.report(c.req.valid("param").id);
