@@ -49,7 +49,8 @@ describe.each(DRIVERS)("crash and restart on %s", (driver) => {
     const store = await storage(driver);
     cleanups.push(store.dispose);
     // Phase 1: a busy server (fast feed, models every second, manual orders in flight) killed without warning.
-    let server: ServerProcess = await startServer({ ...store.env, AUTONOME_TRADE_INTERVAL: "1s", AUTONOME_FEED_INTERVAL: "100ms" });
+    // No cycle at start: the manual ETH long below must be an entry, not a scale-in of a model's own.
+    let server: ServerProcess = await startServer({ ...store.env, AUTONOME_TRADE_INTERVAL: "1s", AUTONOME_FEED_INTERVAL: "100ms", AUTONOME_RUN_ON_START: "false" });
     cleanups.push(() => server.kill());
     const models = (await api<ModelView[]>(server.url, "GET", "/api/models")).body;
     expect(models).toHaveLength(3);
