@@ -28,6 +28,7 @@ import { MarketRoom } from "../market/market-room.js";
 import { RecentTrades } from "../market/recent-trades.js";
 import { marketTicks } from "../market/market-ticks.js";
 import { EquityRecorder } from "../trading/equity.js";
+import type { EntryOrderPolicy } from "../scheduler/entry-orders.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { backfillCandles, createSyntheticFeed, defaultStartMid, type SyntheticFeed } from "../feeds/synthetic/index.js";
 import { createReplayFeed, REPLAY_MARKETS, type ReplayFeed } from "../feeds/replay/index.js";
@@ -126,6 +127,8 @@ export interface AutonomeOptions {
   sim?: Partial<Omit<SimOptions, "markets" | "clock">>;
   /** How models decide (LLM recording and replay, a model to run instead of the settings' server). */
   deciders?: DeciderOptions;
+  /** The order type of models' entries (default market orders): what a what-if run may change. */
+  entryOrders?: EntryOrderPolicy;
   /**
    * The kernel alone on its own database (a backtest): no built-in models on a fresh database,
    * no copy trading, no outbox tail, no saved market state, no equity roll-ups, no live trading.
@@ -338,6 +341,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const scheduler = new Scheduler({
     intervalMs: config.tradeIntervalMs,
     runOnStart: config.runOnStart,
+    ...(options.entryOrders ? { entryOrders: options.entryOrders } : {}),
     // The first cycle waits for a book of every market (a replay's or Lighter's first updates; the synthetic feed's come at once).
     ready: () => booksReady(room, markets),
     uow,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MARKET_ENTRIES } from "../scheduler/entry-orders.js";
 import { DEFAULT_SIM_OPTIONS } from "../venues/sim/options.js";
 import type { BacktestFeedSpec, ExecutionSpec } from "./types.js";
 
@@ -21,6 +22,22 @@ const instant = z.union([z.number().int().nonnegative(), z.string().trim().min(1
 
 const bps = (max: number) => z.number().min(0).max(max);
 
+/** Entries at the market (what a model's call means), or post-only limits behind the touch that may not fill. */
+const entriesSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("market") }),
+    z.strictObject({
+      type: z.literal("limit"),
+      /** How far behind the touch the order rests; 0 joins the best bid (a long) or ask (a short). */
+      offsetBps: z.number().min(0).max(500).default(0),
+      /** How long it may rest before it is canceled unfilled. */
+      expireAfterMs: z.number().int().min(1000).max(86_400_000).default(60_000),
+    }),
+  ],
+  { error: 'must be {"type":"market"} or {"type":"limit","offsetBps"?,"expireAfterMs"?}' },
+);
+
 const executionSchema = z
   .strictObject({
     makerFeeBps: z.number().min(-100).max(1000).default(DEFAULT_SIM_OPTIONS.makerFeeBps),
@@ -30,12 +47,14 @@ const executionSchema = z
       .strictObject({ minMs: z.number().int().min(0).max(60_000), maxMs: z.number().int().min(0).max(60_000) })
       .refine((l) => l.minMs <= l.maxMs, { error: "minMs must not exceed maxMs" })
       .default(DEFAULT_SIM_OPTIONS.latency),
+    entries: entriesSchema.default(MARKET_ENTRIES),
   })
   .default({
     makerFeeBps: DEFAULT_SIM_OPTIONS.makerFeeBps,
     takerFeeBps: DEFAULT_SIM_OPTIONS.takerFeeBps,
     extraSlippageBps: DEFAULT_SIM_OPTIONS.extraSlippageBps,
     latency: DEFAULT_SIM_OPTIONS.latency,
+    entries: MARKET_ENTRIES,
   });
 
 const feedSchema = z.discriminatedUnion(

@@ -8,6 +8,7 @@ import type { DeciderOptions } from "../scheduler/llm-decider.js";
 import { createLlmModel } from "../agents/llm/provider.js";
 import { openLlmRecordingFile, recordingModel, type LlmRecordingFile, type LlmReplayMissError } from "../agents/llm/recording.js";
 import { collectResult } from "./collect.js";
+import { describeEntries } from "../scheduler/entry-orders.js";
 import { readFileSync } from "node:fs";
 import { recordDecisions, replayDecisions } from "./decisions.js";
 import { backtestDatabase } from "./database.js";
@@ -109,6 +110,7 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
       candleBackfill: (m) => source.candleBackfill(m),
       sim: { makerFeeBps: request.execution.makerFeeBps, takerFeeBps: request.execution.takerFeeBps, extraSlippageBps: request.execution.extraSlippageBps, latency: request.execution.latency },
       ...(deciders ? { deciders } : {}),
+      ...(request.execution.entries ? { entryOrders: request.execution.entries } : {}),
     });
     const k = kernel;
     // Batched writes: rows nothing reads before the run ends are kept and written together (the
@@ -252,5 +254,6 @@ export function readBaseline(path: string): BacktestResult {
 function executionLabel(r: BacktestResult): string {
   const e = r.execution;
   const latency = e.latency.minMs === e.latency.maxMs ? `${e.latency.minMs}` : `${e.latency.minMs}-${e.latency.maxMs}`;
-  return `fees ${e.makerFeeBps}/${e.takerFeeBps} bps, slippage ${e.extraSlippageBps} bps, latency ${latency} ms`;
+  const entries = e.entries && e.entries.type !== "market" ? `, ${describeEntries(e.entries)}` : "";
+  return `fees ${e.makerFeeBps}/${e.takerFeeBps} bps, slippage ${e.extraSlippageBps} bps, latency ${latency} ms${entries}`;
 }

@@ -1,3 +1,4 @@
+import type { EntryOrderPolicy } from "../scheduler/entry-orders.js";
 /**
  * What a backtest is asked to do and what it produces. The result is plain JSON (money as exact
  * decimal strings, ratios as numbers, times as epoch milliseconds): the CLI prints it, the
@@ -15,6 +16,8 @@ export interface ExecutionSpec {
   extraSlippageBps: number;
   /** Order latency in ms, drawn from the seeded RNG in [min, max]. */
   latency: { minMs: number; maxMs: number };
+  /** The order type of models' entries (absent in results of older runs: market). */
+  entries?: EntryOrderPolicy;
 }
 
 export interface BacktestProgress {

@@ -9,7 +9,8 @@ import { parseBacktestRequest, type BacktestModel, type BacktestRequest, type Ba
 import { loadPaperDay } from "../backtest/paper-day.js";
 import { openDatabase } from "../db/client.js";
 import { readBaseline, runBacktest } from "../backtest/run-backtest.js";
-import type { BacktestDecision, BacktestProgress, BacktestResult } from "../backtest/types.js";
+import type { BacktestDecision, BacktestProgress, BacktestResult, ExecutionSpec } from "../backtest/types.js";
+import type { EntryOrderPolicy } from "../scheduler/entry-orders.js";
 import { call, server, withApp } from "./models.js";
 
 export interface BacktestCliOptions {
@@ -25,6 +26,7 @@ export interface BacktestCliOptions {
   fees?: string;
   slippage?: string;
   latency?: string;
+  entries?: string;
   out?: string;
   json?: boolean;
   llm?: string;
@@ -54,6 +56,25 @@ export function parseLatency(text: string): { minMs: number; maxMs: number } {
   if (!m) throw bad(`--latency: "${text}" must be milliseconds (50) or a range (20-80)`);
   const min = Number(m[1]);
   return { minMs: min, maxMs: m[2] === undefined ? min : Number(m[2]) };
+}
+
+/** `--entries market`, or `--entries limit[:offsetBps[:seconds]]` (post-only behind the touch; default 0 bps, 60 s). */
+export function parseEntries(text: string): EntryOrderPolicy {
+  const t = text.trim();
+  if (t === "market") return { type: "market" };
+  const m = /^limit(?::(\d+(?:\.\d+)?))?(?::(\d+))?$/.exec(t);
+  if (!m) throw bad(`--entries: "${text}" must be market, or limit[:offsetBps[:seconds]] (limit:2:120)`);
+  return { type: "limit", offsetBps: m[1] === undefined ? 0 : Number(m[1]), expireAfterMs: (m[2] === undefined ? 60 : Number(m[2])) * 1000 };
+}
+
+/** The execution flags given (fees, slippage, latency, entries), over the request's defaults or a baseline's. */
+function executionFlags(o: BacktestCliOptions): Partial<ExecutionSpec> {
+  return {
+    ...(o.fees ? parseFees(o.fees) : {}),
+    ...(o.slippage !== undefined ? { extraSlippageBps: Number(o.slippage) } : {}),
+    ...(o.latency ? { latency: parseLatency(o.latency) } : {}),
+    ...(o.entries ? { entries: parseEntries(o.entries) } : {}),
+  };
 }
 
 /** `BTC=path,ETH=path`. */
@@ -118,11 +139,7 @@ export async function backtestRequestFromCli(config: Config, o: BacktestCliOptio
   if (o.feed !== "synthetic" && o.feed !== "replay") throw bad(`--feed: "${o.feed}" must be synthetic or replay`);
   if (o.feed === "replay" && !o.files) throw bad("--feed replay needs --files SYMBOL=path,...");
   if (o.llm !== undefined && o.llm !== "record" && o.llm !== "replay") throw bad(`--llm: "${o.llm}" must be record or replay`);
-  const execution = {
-    ...(o.fees ? parseFees(o.fees) : {}),
-    ...(o.slippage !== undefined ? { extraSlippageBps: Number(o.slippage) } : {}),
-    ...(o.latency ? { latency: parseLatency(o.latency) } : {}),
-  };
+  const execution = executionFlags(o);
   return {
     from: o.from!,
     to: o.to!,
@@ -159,9 +176,7 @@ async function whatIfRequest(config: Config, o: BacktestCliOptions, path: string
     seed: base.seed,
     execution: {
       ...base.execution,
-      ...(o.fees ? parseFees(o.fees) : {}),
-      ...(o.slippage !== undefined ? { extraSlippageBps: Number(o.slippage) } : {}),
-      ...(o.latency ? { latency: parseLatency(o.latency) } : {}),
+      ...executionFlags(o),
     },
     baseline: resolve(path),
     ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
@@ -220,11 +235,7 @@ async function paperWhatIf(config: Config, o: BacktestCliOptions, dir: string, r
   }
   const baseline = await run(parseBacktestRequest(day.request, { decisionsHeld: true }), day.decisions);
   const baselineFiles = writeBacktestOutput(join(dir, "baseline"), baseline);
-  const execution = {
-    ...(o.fees ? parseFees(o.fees) : {}),
-    ...(o.slippage !== undefined ? { extraSlippageBps: Number(o.slippage) } : {}),
-    ...(o.latency ? { latency: parseLatency(o.latency) } : {}),
-  };
+  const execution = executionFlags(o);
   return run(parseBacktestRequest({ ...day.request, execution, baseline: baselineFiles.json }));
 }
 

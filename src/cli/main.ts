@@ -100,7 +100,7 @@ export function buildCli(): Command {
     .option("--request <file>", "the whole run as a JSON file in the body format of POST /api/backtests, instead of the options above")
     .option(
       "--what-if <result.json|paper>",
-      "rerun an earlier backtest (its result.json), or with `paper` the models' real decisions of --from..--to over the stored candles, with the decisions held fixed and the execution changed (--fees, --slippage, --latency; risk limits by a --models file); the report compares both",
+      "rerun an earlier backtest (its result.json), or with `paper` the models' real decisions of --from..--to over the stored candles, with the decisions held fixed and the execution changed (--fees, --slippage, --latency, --entries; risk limits by a --models file); the report compares both",
     )
     .option("--feed <kind>", "synthetic (seeded books) or replay (recorded files)", "synthetic")
     .option("--seed <n>", "seed of the synthetic feed and the simulator", "42")
@@ -110,6 +110,7 @@ export function buildCli(): Command {
     .option("--fees <bps>", "maker,taker fees in basis points (default 2,6)")
     .option("--slippage <bps>", "extra adverse slippage on every taker fill, basis points")
     .option("--latency <ms>", "order latency, ms or a range min-max drawn from the seed")
+    .option("--entries <type>", "models' entries: market (default) or limit[:offsetBps[:seconds]], post-only behind the touch, canceled unfilled after the seconds (default 0 bps, 60 s)")
     .option("--llm <mode>", "record (call the endpoints and record every answer) or replay (answer from the recording; a miss stops the run)")
     .option("--llm-file <path>", "the LLM recording", "llm-recording.jsonl")
     .option("--database-url <url>", "run on this PostgreSQL server, in a database of its own that is dropped after (default: a throwaway embedded database)")

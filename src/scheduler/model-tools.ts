@@ -14,6 +14,7 @@ import type { ExitPlanInput } from "../trading/contracts.js";
 import type { OrderOrigin, TradingService } from "../trading/trading-service.js";
 import { accountSnapshot, positionSnapshot } from "./account-snapshot.js";
 import { policeEntry, type PolicedDecision } from "./entry-gate.js";
+import { entryOrderFields, type EntryOrderPolicy } from "./entry-orders.js";
 
 export interface ModelToolsOptions {
   service: TradingService;
@@ -26,6 +27,8 @@ export interface ModelToolsOptions {
   record?: (row: typeof toolCalls.$inferInsert) => Promise<void>;
   /** The LLM variant the model runs: its entry policy (if any) is enforced on every entry. */
   variant?: LlmVariant;
+  /** The order type of entries (default: market orders). */
+  entryOrders?: EntryOrderPolicy;
 }
 
 /**
@@ -72,7 +75,14 @@ export class ModelTools implements TradingTools, AccountSnapshotSource {
           };
           const r = await this.opts.service.openPosition(
             this.opts.modelId,
-            { symbol: d.symbol.toUpperCase(), side: d.side, quantity: policed.quantity, leverage: String(d.leverage), exitPlan },
+            {
+              symbol: d.symbol.toUpperCase(),
+              side: d.side,
+              quantity: policed.quantity,
+              leverage: String(d.leverage),
+              exitPlan,
+              ...this.entryOrder(d.symbol, d.side),
+            },
             { clientOrderId: `${this.opts.invocationId}:${this.seq}:${i}`, origin: this.origin },
           );
           results.push({
@@ -92,6 +102,14 @@ export class ModelTools implements TradingTools, AccountSnapshotSource {
       }
       return { ok: results.every((r) => (r as { status: string }).status !== "rejected"), results, account: this.accountFigures() };
     });
+  }
+
+  /** Order fields of an entry under the run's entry-order policy (none for market entries). */
+  private entryOrder(symbol: string, side: "LONG" | "SHORT") {
+    const policy = this.opts.entryOrders;
+    if (!policy || policy.type === "market") return {};
+    const market = this.opts.service.market(symbol.toUpperCase());
+    return entryOrderFields(policy, market, side, this.opts.service.quote(market.symbol), this.opts.now());
   }
 
   async closePosition(raw: ClosePositionArgs): Promise<ToolResult> {

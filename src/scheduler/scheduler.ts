@@ -6,6 +6,7 @@ import type { UnitOfWork } from "../db/unit-of-work.js";
 import type { TradingTools } from "../agents/tools.js";
 import type { DecisionContext } from "../agents/strategy.js";
 import type { MarketIntelligence } from "../agents/intelligence.js";
+import type { EntryOrderPolicy } from "./entry-orders.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { cleanText } from "../agents/llm/model-output.js";
 import { findVariant } from "../agents/llm/variants.js";
@@ -73,6 +74,8 @@ export interface SchedulerOptions {
   runOnStart?: "all" | "rules" | "none";
   /** Resolves when the first cycle at start may run (every market has a book); default at once. */
   ready?: () => Promise<void>;
+  /** The order type of models' entries (default: market orders). */
+  entryOrders?: EntryOrderPolicy;
 }
 
 interface Running {
@@ -360,6 +363,7 @@ export class Scheduler {
       record: (row) => this.log.recordToolCall(row, report.redact),
       // An LLM variant's entry policy is enforced by the tools, so a replay of its calls meets it too.
       variant: model.kind === "llm" ? findVariant(model.strategy) : undefined,
+      ...(this.opts.entryOrders ? { entryOrders: this.opts.entryOrders } : {}),
     });
     let status: RunStatus = "ok";
     let error: string | null = null;

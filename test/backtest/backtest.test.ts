@@ -131,6 +131,36 @@ describe("backtest", { timeout: 240_000 }, () => {
     }
   });
 
+  it("what-if with limit entries: the same decisions as post-only orders at the touch enter better and pay maker fees, or not at all", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "autonome-limit-"));
+    try {
+      const baselineFile = join(dir, "result.json");
+      writeFileSync(baselineFile, JSON.stringify(first));
+      const expireAfterMs = 120_000;
+      const limits = await run({ ...request(), execution: { entries: { type: "limit", offsetBps: 0, expireAfterMs } }, baseline: baselineFile });
+      expect(limits.decisions).toEqual(first.decisions);
+      const trades = limits.models.flatMap((m) => m.trades.map((t) => ({ model: m.name, ...t })));
+      const before = first.models.flatMap((m) => m.trades.map((t) => ({ model: m.name, ...t })));
+      expect(trades.length).toBeGreaterThan(0);
+      expect(trades.length).toBeLessThanOrEqual(before.length);
+      for (const t of trades) {
+        // The decision it came from: the same model, market, side and size, entered by market order at most the expiry earlier.
+        const market = before.find(
+          (b) => b.model === t.model && b.symbol === t.symbol && b.side === t.side && b.quantity === t.quantity && t.openedAt >= b.openedAt && t.openedAt - b.openedAt <= expireAfterMs,
+        );
+        expect(market, `${t.model} ${t.symbol} at ${t.openedAt}`).toBeDefined();
+        // Resting at the bid (a long) or the ask (a short) beats crossing the spread, and a maker fill pays the maker fee.
+        if (t.side === "LONG") expect(Number(t.entryPrice)).toBeLessThan(Number(market!.entryPrice));
+        else expect(Number(t.entryPrice)).toBeGreaterThan(Number(market!.entryPrice));
+        expect(usd(t.fees)).toBeLessThan(usd(market!.fees));
+      }
+      expect(limits.baseline!.label).toBe("fees 2/6 bps, slippage 0 bps, latency 0 ms");
+      expect(renderReport(limits)).toContain("limit entries 0 bps behind the touch, 120 s to fill");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("latency: orders sleep on the simulated clock and meet the book as it is when they arrive, the same in every run", async () => {
     const dir = mkdtempSync(join(tmpdir(), "autonome-latency-"));
     try {

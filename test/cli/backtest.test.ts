@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseFees, parseFiles, parseLatency, progressLine } from "../../src/cli/backtest.js";
+import { parseEntries, parseFees, parseFiles, parseLatency, progressLine } from "../../src/cli/backtest.js";
 import type { BacktestResult } from "../../src/backtest/types.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -76,6 +76,11 @@ describe("backtest options", () => {
     expect(parseLatency("50")).toEqual({ minMs: 50, maxMs: 50 });
     expect(parseLatency("20-80")).toEqual({ minMs: 20, maxMs: 80 });
     expect(() => parseLatency("fast")).toThrow("--latency");
+    expect(parseEntries("market")).toEqual({ type: "market" });
+    expect(parseEntries("limit")).toEqual({ type: "limit", offsetBps: 0, expireAfterMs: 60_000 });
+    expect(parseEntries("limit:2.5:120")).toEqual({ type: "limit", offsetBps: 2.5, expireAfterMs: 120_000 });
+    expect(() => parseEntries("stop")).toThrow("--entries");
+    expect(() => parseEntries("limit:x")).toThrow("--entries");
     expect(parseFiles("BTC=/a.csv,ETH=/b.csv")).toEqual([
       { symbol: "BTC", path: "/a.csv" },
       { symbol: "ETH", path: "/b.csv" },

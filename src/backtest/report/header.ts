@@ -2,6 +2,7 @@
  * The report's header: what was run (span, feed, decision interval, execution, LLM mode, hash)
  * and how the run went (updates, cycles, wall time, database share, simulated days per second).
  */
+import { describeEntries, MARKET_ENTRIES } from "../../scheduler/entry-orders.js";
 import type { BacktestFeedSpec, BacktestResult, ExecutionSpec } from "../types.js";
 import { escapeHtml, formatBps, formatCount, formatDate, formatDateTime, formatDuration, formatNumber, formatPercent } from "./format.js";
 
@@ -13,7 +14,7 @@ export function describeFeed(feed: BacktestFeedSpec): string {
 
 export function describeExecution(e: ExecutionSpec): string {
   const latency = e.latency.minMs === e.latency.maxMs ? `${e.latency.minMs} ms` : `${e.latency.minMs}–${e.latency.maxMs} ms`;
-  return `fees maker ${formatBps(e.makerFeeBps)}, taker ${formatBps(e.takerFeeBps)} · slippage +${formatBps(e.extraSlippageBps)} · latency ${latency}`;
+  return `fees maker ${formatBps(e.makerFeeBps)}, taker ${formatBps(e.takerFeeBps)} · slippage +${formatBps(e.extraSlippageBps)} · latency ${latency} · ${describeEntries(e.entries ?? MARKET_ENTRIES)}`;
 }
 
 const LLM_MODES: Record<BacktestResult["llm"], string> = {
