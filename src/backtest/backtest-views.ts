@@ -47,6 +47,8 @@ export interface BacktestView {
   finishedAt: string | null;
   /** `/api/backtests/:id/report` once done, null before. */
   reportUrl: string | null;
+  /** A what-if run from the API: the backtest whose decisions it replays (`request.baseline` is that run's result file on the server); null otherwise. */
+  baselineId: string | null;
 }
 
 /** One backtest with the full result (result.json) once it is done. */
@@ -55,6 +57,14 @@ export interface BacktestDetailView extends BacktestView {
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** `<dir>/<id>/result.json`, as the API resolves a baseline id (a CLI what-if names any file: no id then). */
+const BASELINE_FILE = /(?:^|[\\/])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[\\/]result\.json$/i;
+
+/** The id of the backtest a what-if request replays, read from its baseline's path; null for none or a file of no backtest. */
+export function baselineIdOf(baseline: string | undefined): string | null {
+  return baseline === undefined ? null : (BASELINE_FILE.exec(baseline)?.[1]?.toLowerCase() ?? null);
+}
 
 export function summaryOf(result: BacktestResult): BacktestSummary {
   return {
@@ -93,10 +103,11 @@ export function requestView(r: BacktestRequest): BacktestRequestView {
 }
 
 export function backtestView(row: BacktestRow): BacktestView {
+  const request = row.request as unknown as BacktestRequest;
   return {
     id: row.id,
     status: row.status,
-    request: requestView(row.request as unknown as BacktestRequest),
+    request: requestView(request),
     progress: row.progress ? progressView(row.progress as unknown as BacktestProgress) : null,
     summary: (row.summary as BacktestSummary | null) ?? null,
     error: row.error,
@@ -104,5 +115,6 @@ export function backtestView(row: BacktestRow): BacktestView {
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
     reportUrl: row.status === "done" ? `/api/backtests/${encodeURIComponent(row.id)}/report` : null,
+    baselineId: baselineIdOf(request.baseline),
   };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ModelView } from "../../src/app/services.js";
 import type { BacktestDetailView, BacktestView } from "../../src/backtest/backtest-views.js";
+import { usd as micros } from "../../src/core/money.js";
+import { usd } from "../../web/src/lib/format.js";
 import { chromiumMissing, DESKTOP, horizontalOverflow, PHONE, screenshot, WAIT, waitForCount, waitForElement, waitForPageReady, waitForText } from "./support/browser.js";
 import { useBrowserSuite } from "./support/fixtures.js";
 import { eventually } from "./support/scenario.js";
@@ -9,7 +11,9 @@ import { eventually } from "./support/scenario.js";
  * Backtests in the browser against a real server: a short run (an hour of the synthetic feed)
  * started from the form with two of the installation's models, followed to done on its own page
  * (progress, then the metrics and equity curves), its HTML report opened, field errors from the
- * form and from the server, and the run deleted; at desktop and phone widths.
+ * form and from the server, and the run deleted; a done run rerun as a what-if with a dearer taker
+ * fee (a refused fee shown under its input, then the new run with its baseline and the two side by
+ * side); at desktop and phone widths.
  *
  * Run: `npm run build:web && npx vitest run test/browser/backtests.test.ts` (needs Debian's
  * chromium at /usr/bin/chromium). Screenshots go to test-results/screenshots/.
@@ -152,6 +156,104 @@ describe.skipIf(chromiumMissing !== null)(title("backtests page in a browser"), 
     await page.waitForURL(/\/backtests$/, { timeout: WAIT });
     await eventually("the run to be deleted", async () => ((await s.server.get<BacktestView[]>("/api/backtests")).some((b) => b.id === id) ? undefined : true));
     await waitForCount(page.locator(`[data-testid=backtests] [data-backtest-id="${id}"]`), 0, "the deleted run's row");
+  });
+
+  it("reruns a done backtest as a what-if with a dearer taker fee: a refused fee under its input, then the new run beside its baseline", async () => {
+    s.t.allow(/console error: Failed to load resource: the server responded with a status of 400/, "the server refuses a negative taker fee on purpose");
+    const models = await s.server.get<ModelView[]>("/api/models");
+    const ids = ["Trend Follower", "Breakout Hunter"].map((n) => models.find((m) => m.name === n)!.id);
+    const started = await s.server.api<BacktestView>(
+      "POST",
+      "/api/backtests",
+      { from: "2026-11-01T00:00:00Z", to: "2026-11-01T01:00:00Z", feed: { kind: "synthetic", seed: 7 }, models: ids, seed: 7 },
+      { expect: 202 },
+    );
+    const baseline = await finished(started.id);
+    expect(baseline.status, `the baseline ended ${baseline.status}: ${baseline.error}`).toBe("done");
+    expect(baseline.baselineId).toBeNull();
+    const fees = (r: BacktestDetailView) => r.result!.models.reduce((sum, m) => sum + micros(m.metrics.fees), 0n);
+    // The hour holds trades (else a dearer fee would prove nothing).
+    expect(fees(baseline)).toBeGreaterThan(0n);
+
+    const page = await s.t.open(`${s.server.url}/backtests/${started.id}`);
+    await waitForText(page.locator("[data-testid=backtest-detail] [data-testid=backtest-status]"), "done", "the baseline's status");
+    expect(await page.locator("[data-testid=backtest-baseline]").count(), "a run that is no what-if names no baseline").toBe(0);
+    await page.locator("[data-testid=backtest-what-if]").click();
+    const form = await waitForElement(page, "[data-testid=backtest-what-if-form]", "the what-if form");
+    // Prefilled with the run's own execution and seed.
+    const x = baseline.request.execution;
+    const prefilled: Array<[string, number]> = [
+      ["Maker fee (bps)", x.makerFeeBps],
+      ["Taker fee (bps)", x.takerFeeBps],
+      ["Extra slippage (bps)", x.extraSlippageBps],
+      ["Seed", baseline.request.seed],
+      ["Latency from (ms)", x.latency.minMs],
+      ["Latency to (ms)", x.latency.maxMs],
+    ];
+    for (const [label, value] of prefilled) expect(await form.getByLabel(label, { exact: true }).inputValue(), label).toBe(String(value));
+
+    // A negative taker fee passes the form's own check (a maker fee may be negative) and the server refuses it under the input.
+    const taker = form.getByLabel("Taker fee (bps)", { exact: true });
+    await taker.fill("-1");
+    await form.locator("[data-testid=backtest-what-if-submit]").click();
+    const refused = await s.server.api<{ error: { code: string; message: string } }>(
+      "POST",
+      `/api/backtests/${started.id}/what-if`,
+      { execution: { ...x, takerFeeBps: -1 }, seed: baseline.request.seed },
+      { expect: 400 },
+    );
+    const problem = /execution\.takerFeeBps: ([^;]+)/.exec(refused.error.message)?.[1];
+    expect(problem, refused.error.message).toBeDefined();
+    await waitForText(form.locator(".form-field", { hasText: "Taker fee (bps)" }).locator(".field-error"), problem!.trim(), "the server's error under the taker fee");
+    expect(await taker.getAttribute("aria-invalid")).toBe("true");
+    expect((await s.server.get<BacktestView[]>("/api/backtests")).filter((b) => b.baselineId === started.id)).toEqual([]);
+    await screenshot(page, "backtest-what-if-refused");
+
+    // A dearer taker fee: the new run opens at once, naming its baseline.
+    const dearer = x.takerFeeBps + 24;
+    await taker.fill(String(dearer));
+    await form.locator("[data-testid=backtest-what-if-submit]").click();
+    await page.waitForURL((u) => /\/backtests\/[\w-]+$/.test(u.pathname) && !u.pathname.endsWith(started.id), { timeout: WAIT });
+    const id = new URL(page.url()).pathname.split("/").pop()!;
+    const asked = await s.server.get<BacktestView>(`/api/backtests/${id}`);
+    expect(asked.baselineId).toBe(started.id);
+    expect(asked.request).toMatchObject({ from: baseline.request.from, to: baseline.request.to, seed: baseline.request.seed, execution: { ...x, takerFeeBps: dearer } });
+    expect(asked.request.models.map((m) => m.name)).toEqual(baseline.request.models.map((m) => m.name));
+    const link = page.locator("[data-testid=backtest-detail] [data-testid=backtest-baseline-link]");
+    await waitForText(page.locator("[data-testid=backtest-baseline]"), "What-if of", "the what-if's baseline line");
+    expect(await link.getAttribute("href")).toBe(`/backtests/${started.id}`);
+    await waitForText(page.locator(`[data-testid=backtests] [data-backtest-id="${id}"]`), "what-if", "the what-if's row in the list");
+
+    // Done: each model's fees in both runs, read from the API; dearer in the what-if.
+    const whatIf = await finished(id);
+    expect(whatIf.status, `the what-if ended ${whatIf.status}: ${whatIf.error}`).toBe("done");
+    expect(whatIf.result!.baseline!.result.hash).toBe(baseline.summary!.hash);
+    expect(fees(whatIf)).toBeGreaterThan(fees(baseline));
+    const table = await waitForElement(page, "[data-testid=backtest-comparison-table]", "the comparison table", RUN_WAIT);
+    for (const m of whatIf.result!.models) {
+      const before = baseline.result!.models.find((b) => b.name === m.name)!;
+      const row = table.locator(`tbody[data-model-name="${m.name}"] tr[data-metric=fees]`);
+      await waitForText(row.locator("[data-run=baseline]"), usd(before.metrics.fees), `${m.name}'s baseline fees`);
+      await waitForText(row.locator("[data-run=what-if]"), usd(m.metrics.fees), `${m.name}'s what-if fees`);
+      await waitForText(table.locator(`tbody[data-model-name="${m.name}"] tr[data-metric=trades] [data-run=what-if]`), String(m.metrics.trades), `${m.name}'s what-if trades`);
+    }
+    const settings = page.locator("[data-testid=backtest-comparison] dl");
+    await waitForText(settings, `fees ${x.makerFeeBps}/${x.takerFeeBps} bps`, "the baseline's execution");
+    await waitForText(settings, `fees ${x.makerFeeBps}/${dearer} bps`, "the what-if's execution");
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport);
+      await waitForPageReady(page);
+      await screenshot(page, "backtest-what-if");
+      const overflow = await horizontalOverflow(page);
+      expect.soft(overflow.scrollWidth, `the what-if at ${viewport.width}px scrolls sideways: ${overflow.culprits.join(", ")}`).toBeLessThanOrEqual(overflow.innerWidth);
+    }
+    await page.setViewportSize(DESKTOP);
+
+    // The link leads back to the baseline.
+    await link.click();
+    await page.waitForURL((u) => u.pathname.endsWith(`/backtests/${started.id}`), { timeout: WAIT });
+    await waitForText(page.locator("[data-testid=backtest-detail]"), baseline.summary!.hash, "the baseline's page");
+    for (const b of [id, started.id]) await s.server.api("DELETE", `/api/backtests/${b}`);
   });
 
   it("renders without console errors or sideways scrolling at 1280×800 and 390×844", async () => {

@@ -5,16 +5,18 @@ import { send } from "../api/client.ts";
 import type { BacktestDetailView, BacktestView } from "../api/types.ts";
 import { executionText, feedText, INTERVALS, isActive, spanLength, spanText } from "../lib/backtests.ts";
 import { duration, fullTime, time } from "../lib/format.ts";
+import { BacktestBaselineLink, BacktestComparison } from "./backtest-comparison.tsx";
 import { BacktestEquity } from "./backtest-equity.tsx";
 import { BacktestMetrics } from "./backtest-metrics.tsx";
 import { BacktestProgress } from "./backtest-progress.tsx";
 import { BacktestStatusBadge } from "./backtest-status.tsx";
+import { BacktestWhatIfForm } from "./backtest-what-if.tsx";
 import { Card, ConfirmButton, Empty, ErrorBox } from "./ui.tsx";
 
 const intervalText = (ms: number) => INTERVALS.find((i) => i.ms === ms)?.label ?? duration(ms);
 
-/** Cancel a queued or running run; delete a finished one with its files (then back to the list). */
-function BacktestActions({ backtest }: { backtest: BacktestView }) {
+/** Cancel a queued or running run; delete a finished one with its files (then back to the list); a done one's what-if. */
+function BacktestActions({ backtest, whatIf }: { backtest: BacktestView; whatIf: { open: boolean; toggle: () => void } }) {
   const client = useQueryClient();
   const [, navigate] = useLocation();
   const [pending, setPending] = useState(false);
@@ -44,6 +46,11 @@ function BacktestActions({ backtest }: { backtest: BacktestView }) {
             Open the report
           </a>
         )}
+        {backtest.status === "done" && (
+          <button type="button" onClick={whatIf.toggle} aria-expanded={whatIf.open} data-testid="backtest-what-if">
+            What-if
+          </button>
+        )}
         <ConfirmButton
           className="danger"
           confirm={active ? "Stop this run?" : "Delete this run and its files?"}
@@ -62,6 +69,9 @@ function BacktestActions({ backtest }: { backtest: BacktestView }) {
 /** One backtest: what was asked, where it is or how it ended, each model's figures and equity. */
 export function BacktestDetail({ backtest: b }: { backtest: BacktestDetailView }) {
   const r = b.request;
+  const [, navigate] = useLocation();
+  const [whatIfOpen, setWhatIfOpen] = useState(false);
+  const whatIf = { open: whatIfOpen && b.status === "done", toggle: () => setWhatIfOpen((o) => !o) };
   return (
     <>
       <Card testId="backtest-detail">
@@ -75,8 +85,9 @@ export function BacktestDetail({ backtest: b }: { backtest: BacktestDetailView }
               </span>
             </div>
           </div>
-          <BacktestActions backtest={b} />
+          <BacktestActions backtest={b} whatIf={whatIf} />
         </div>
+        {r.baseline !== undefined && <BacktestBaselineLink baselineId={b.baselineId} />}
         {(b.progress || isActive(b.status)) && (
           <div className="bt-detail-progress">
             <BacktestProgress backtest={b} wide />
@@ -126,6 +137,11 @@ export function BacktestDetail({ backtest: b }: { backtest: BacktestDetailView }
           )}
         </dl>
       </Card>
+      {whatIf.open && (
+        <Card title="What-if of this run" className="bt-form-card" testId="backtest-what-if-card">
+          <BacktestWhatIfForm backtest={b} onStarted={(started) => navigate(`/backtests/${encodeURIComponent(started.id)}`)} onClose={() => setWhatIfOpen(false)} />
+        </Card>
+      )}
       {b.summary ? (
         <Card title="Models" testId="backtest-models-card">
           <BacktestMetrics summary={b.summary} />
@@ -134,6 +150,11 @@ export function BacktestDetail({ backtest: b }: { backtest: BacktestDetailView }
         <Empty title={b.status === "queued" ? "Waiting to start" : "Running"}>Each model&apos;s figures and equity curve appear here when the run is done.</Empty>
       ) : (
         b.status === "canceled" && <Empty title="No results">The run was canceled before it finished.</Empty>
+      )}
+      {b.result?.baseline && (
+        <Card title="What-if vs baseline" testId="backtest-comparison-card">
+          <BacktestComparison result={b.result} />
+        </Card>
       )}
       {b.result && <BacktestEquity result={b.result} />}
     </>

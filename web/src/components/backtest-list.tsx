@@ -41,7 +41,10 @@ export function BacktestList({ backtests, selected }: { backtests: readonly Back
                 </td>
                 <td>
                   <Link href={`/backtests/${encodeURIComponent(b.id)}`}>{spanText(b.request)}</Link>
-                  <div className="muted small">{spanLength(b.request)}</div>
+                  <div className="muted small">
+                    {spanLength(b.request)}
+                    {b.request.baseline !== undefined && <span title="The decisions of an earlier run, replayed with other execution"> · what-if</span>}
+                  </div>
                 </td>
                 <td className="bt-progress-cell">
                   <BacktestProgress backtest={b} />

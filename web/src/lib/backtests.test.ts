@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ModelView } from "../api/types.ts";
-import { backtestBody, checkBacktestForm, emptyBacktestForm, localInput, placeBacktestErrors, type BacktestForm } from "./backtests.ts";
+import type { BacktestMetrics, BacktestResult, ModelView } from "../api/types.ts";
+import { backtestBody, checkBacktestForm, checkWhatIfForm, compareWhatIf, emptyBacktestForm, localInput, placeBacktestErrors, whatIfBody, whatIfForm, type BacktestForm } from "./backtests.ts";
 import { parseFieldErrors } from "./form-errors.ts";
 
 const model = (id: string, kind: ModelView["kind"]) => ({ id, kind, name: id, strategy: "s" }) as ModelView;
@@ -58,5 +58,62 @@ describe("backtest form", () => {
       byField: { to: "must be after from", models: 'models[1]: "Copycat" is a follower', files: "feed.files[0].path: no such file: /x", latency: "minMs must not exceed maxMs" },
       other: ['Unrecognized key: "x"'],
     });
+  });
+});
+
+describe("what-if form", () => {
+  const request = { seed: 7, execution: { makerFeeBps: -0.5, takerFeeBps: 6, extraSlippageBps: 1.5, latency: { minMs: 20, maxMs: 80 } } };
+
+  it("starts from the run's own execution and seed and sends the execution whole", () => {
+    const f = whatIfForm(request);
+    expect(f).toEqual({ seed: "7", makerFeeBps: "-0.5", takerFeeBps: "6", slippageBps: "1.5", latencyMinMs: "20", latencyMaxMs: "80" });
+    expect(checkWhatIfForm(f)).toEqual({});
+    // Only the taker fee changed, yet every execution field goes: the server takes it in place of the run's.
+    expect(whatIfBody({ ...f, takerFeeBps: "30" })).toEqual({ execution: { makerFeeBps: -0.5, takerFeeBps: 30, extraSlippageBps: 1.5, latency: { minMs: 20, maxMs: 80 } }, seed: 7 });
+  });
+
+  it("finds unreadable inputs before sending and leaves signs and ranges to the server", () => {
+    const f = whatIfForm(request);
+    expect(Object.keys(checkWhatIfForm({ ...f, seed: "x", takerFeeBps: "", latencyMinMs: "90" })).sort()).toEqual(["latency", "seed", "takerFeeBps"]);
+    expect(checkWhatIfForm({ ...f, takerFeeBps: "-1" })).toEqual({});
+    expect(placeBacktestErrors(parseFieldErrors('execution.takerFeeBps: Too small: expected number to be >=0; risk: backtest b has no model "X"'))).toEqual({
+      byField: { takerFeeBps: "Too small: expected number to be >=0" },
+      other: ['risk: backtest b has no model "X"'],
+    });
+  });
+});
+
+describe("what-if comparison", () => {
+  const metrics = (returnPct: number | null, fees: string, trades: number, maxDrawdown: number | null) => ({ returnPct, fees, trades, maxDrawdown }) as BacktestMetrics;
+  const run = (models: Array<[string, BacktestMetrics]>) => models.map(([name, m]) => ({ name, metrics: m })) as BacktestResult["models"];
+
+  it("puts each model's figures beside the baseline's, with what-if minus baseline", () => {
+    const baseline = {
+      models: run([
+        ["A", metrics(0.02, "1.200000", 4, 0.01)],
+        ["Gone", metrics(0, "0", 0, null)],
+      ]),
+    } as BacktestResult;
+    const result = {
+      models: run([
+        ["A", metrics(0.015, "3.000001", 4, 0.0125)],
+        ["New", metrics(null, "0.5", 1, 0)],
+      ]),
+      baseline: { label: "b", result: baseline },
+    };
+    const rows = compareWhatIf(result)!;
+    expect(rows.map((r) => r.name)).toEqual(["A", "New", "Gone"]);
+    const [a, added, gone] = rows;
+    expect(a!.feesDiff).toBe("1.800001");
+    expect(a!.tradesDiff).toBe(0);
+    // 1.5% - 2% = -0.5 points; 1.25% - 1% = +0.25 points (floats: ratios, not money).
+    expect(a!.returnDiff).toBeCloseTo(-0.5, 12);
+    expect(a!.maxDrawdownDiff).toBeCloseTo(0.25, 12);
+    expect(added).toMatchObject({ baseline: null, feesDiff: null, tradesDiff: null, returnDiff: null, maxDrawdownDiff: null });
+    expect(gone).toMatchObject({ whatIf: null, baseline: { fees: "0" }, feesDiff: null });
+  });
+
+  it("is nothing for a run that is no what-if", () => {
+    expect(compareWhatIf({ models: run([["A", metrics(0, "0", 0, 0)]]) })).toBeNull();
   });
 });

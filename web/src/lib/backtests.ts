@@ -1,4 +1,5 @@
-import type { BacktestRequestView, BacktestStatus, BacktestView, ModelView } from "../api/types.ts";
+import type { BacktestMetrics, BacktestRequestView, BacktestResult, BacktestStatus, BacktestView, ModelView } from "../api/types.ts";
+import { subtractDecimal } from "./decimal.ts";
 import { duration } from "./format.ts";
 
 /**
@@ -85,11 +86,93 @@ export function checkBacktestForm(f: BacktestForm, models: readonly ModelView[])
   if (f.feed === "synthetic" && !(WHOLE.test(f.bookMs.trim()) && Number(f.bookMs) >= 100)) e.bookMs = "Milliseconds, at least 100.";
   if (f.feed === "replay" && !f.files.some((x) => x.path.trim() !== "")) e.files = "Give at least one recorded file (a path on the server).";
   if (f.feed === "replay" && f.files.some((x) => x.path.trim() !== "" && x.symbol.trim() === "")) e.files = "Each file needs the symbol it plays into.";
+  Object.assign(e, checkExecution(f));
+  if (usesLlm(f, models) && f.llmMode === "replay" && f.llmFile.trim() === "") e.llm = "Replaying needs the recording's file (a path on the server).";
+  return e;
+}
+
+/** The fees, slippage and latency inputs (shared by the new-backtest and the what-if forms). Signs and ranges are the server's to judge: a maker rebate is negative. */
+function checkExecution(f: Pick<BacktestForm, "makerFeeBps" | "takerFeeBps" | "slippageBps" | "latencyMinMs" | "latencyMaxMs">): Record<string, string> {
+  const e: Record<string, string> = {};
   for (const k of ["makerFeeBps", "takerFeeBps", "slippageBps"] as const) if (!BPS.test(f[k].trim())) e[k] = "Basis points, e.g. 2 or 0.5.";
   if (!WHOLE.test(f.latencyMinMs.trim()) || !WHOLE.test(f.latencyMaxMs.trim())) e.latency = "Whole milliseconds.";
   else if (Number(f.latencyMinMs) > Number(f.latencyMaxMs)) e.latency = "The least latency must not exceed the most.";
-  if (usesLlm(f, models) && f.llmMode === "replay" && f.llmFile.trim() === "") e.llm = "Replaying needs the recording's file (a path on the server).";
   return e;
+}
+
+/**
+ * A what-if of a done run: its decisions held fixed, the execution and the simulator's seed
+ * (latency draws) changed; the span, the market and the models stay the run's.
+ */
+export type WhatIfForm = Pick<BacktestForm, "seed" | "makerFeeBps" | "takerFeeBps" | "slippageBps" | "latencyMinMs" | "latencyMaxMs">;
+
+/** The form prefilled with the run's own execution and seed. */
+export function whatIfForm(r: Pick<BacktestRequestView, "execution" | "seed">): WhatIfForm {
+  return {
+    seed: String(r.seed),
+    makerFeeBps: String(r.execution.makerFeeBps),
+    takerFeeBps: String(r.execution.takerFeeBps),
+    slippageBps: String(r.execution.extraSlippageBps),
+    latencyMinMs: String(r.execution.latency.minMs),
+    latencyMaxMs: String(r.execution.latency.maxMs),
+  };
+}
+
+/** Problems found before sending, by the form's field names (as checkBacktestForm). */
+export function checkWhatIfForm(f: WhatIfForm): Record<string, string> {
+  const e = checkExecution(f);
+  if (!WHOLE.test(f.seed.trim())) e.seed = "A whole number, 0 or more.";
+  return e;
+}
+
+/**
+ * The POST /api/backtests/:id/what-if body. The execution goes whole: the server takes it in
+ * place of the run's, so a field left out would fall back to the default, not to the run's value.
+ */
+export function whatIfBody(f: WhatIfForm): { execution: BacktestRequestView["execution"]; seed: number } {
+  return {
+    execution: {
+      makerFeeBps: Number(f.makerFeeBps),
+      takerFeeBps: Number(f.takerFeeBps),
+      extraSlippageBps: Number(f.slippageBps),
+      latency: { minMs: Number(f.latencyMinMs), maxMs: Number(f.latencyMaxMs) },
+    },
+    seed: Number(f.seed),
+  };
+}
+
+/** One model in a what-if run beside its baseline; a side is null when only the other run has the model. */
+export interface WhatIfComparison {
+  name: string;
+  baseline: BacktestMetrics | null;
+  whatIf: BacktestMetrics | null;
+  /** What-if minus baseline, null when a side is missing: returns and drawdowns in percentage points, fees exact dollars. */
+  returnDiff: number | null;
+  feesDiff: string | null;
+  tradesDiff: number | null;
+  maxDrawdownDiff: number | null;
+}
+
+const points = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || b === null || b === undefined ? null : (a - b) * 100);
+
+/** Each model of a what-if run beside its baseline's figures, matched by name (the what-if's order, then models only the baseline has); null for a run that is no what-if. */
+export function compareWhatIf(result: Pick<BacktestResult, "models" | "baseline">): WhatIfComparison[] | null {
+  const base = result.baseline?.result;
+  if (!base) return null;
+  const names = [...result.models.map((m) => m.name), ...base.models.map((m) => m.name).filter((n) => !result.models.some((m) => m.name === n))];
+  return names.map((name) => {
+    const w = result.models.find((m) => m.name === name)?.metrics ?? null;
+    const b = base.models.find((m) => m.name === name)?.metrics ?? null;
+    return {
+      name,
+      baseline: b,
+      whatIf: w,
+      returnDiff: points(w?.returnPct, b?.returnPct),
+      feesDiff: w && b ? subtractDecimal(w.fees, b.fees) : null,
+      tradesDiff: w && b ? w.trades - b.trades : null,
+      maxDrawdownDiff: points(w?.maxDrawdown, b?.maxDrawdown),
+    };
+  });
 }
 
 /** Whether a chosen model is an LLM model (the run then records or replays its calls). */
