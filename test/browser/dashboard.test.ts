@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { AnalyticsView, ModelView, PositionView, TradeView } from "../../src/app/services.js";
-import { ratio, usd } from "../../web/src/lib/format.js";
+import { formatUsd, usd as money } from "../../src/core/money.js";
+import type { AnalyticsView, ModelView, PositionView, StrategyView, TradeView, VariantAggregate } from "../../src/app/services.js";
+import { pct, ratio, ratioPct, usd } from "../../web/src/lib/format.js";
+import { strategyLabel } from "../../web/src/lib/strategy-names.js";
 import { startFakeOpenAi } from "../support/fake-openai.js";
 import { chromiumMissing, DESKTOP, horizontalOverflow, PHONE, screenshot, waitForCount, waitForElement, waitForPageReady, waitForText } from "./support/browser.js";
 import { useBrowserSuite } from "./support/fixtures.js";
 import { answerTokenRequest, confirmIfAsked, markNoReload } from "./support/page-actions.js";
-import { createRuleModel, eventually, latestFinishedInvocation, moveMarket, openLong, pauseAllBut } from "./support/scenario.js";
+import { createRuleModel, eventually, latestFinishedInvocation, market, moveMarket, openLong, pauseAllBut } from "./support/scenario.js";
 
 /**
  * The dashboard in a real browser against a real server process: what a user sees on each page
@@ -43,6 +45,104 @@ describe.skipIf(SKIP)(title("dashboard in a browser"), { timeout: 90_000 }, () =
       await waitForText(row, usd(m.account.equity), `the equity of ${m.name} (API ${m.account.equity})`);
     }
     await waitForText(page.locator(`[data-testid=leaderboard] [data-model-id="${distinct.id}"]`), "$12,345.67", "the equity of a model with $12,345.67");
+  });
+
+  it("the arena's By strategy card shows the API's per-variant figures for the window chosen, refreshes with the event stream, and asks again when the window changes", async () => {
+    // Two models of a strategy no other test runs, $5,000 and $50,000, and an LLM model of the variant the original called Apex.
+    const create = (body: object) => s.server.api<ModelView>("POST", "/api/models", body, { expect: 201 });
+    const small = await create({ name: "Reverter Small", kind: "rule", strategy: "mean-reversion", initialCapital: "5000" });
+    await create({ name: "Reverter Big", kind: "rule", strategy: "mean-reversion", initialCapital: "50000" });
+    await create({ name: "Standings Apex", kind: "llm", strategy: "aggressive-momentum", llm: { baseUrl: "http://127.0.0.1:1/v1", model: "m" } });
+    const strategies = await s.server.get<StrategyView[]>("/api/strategies");
+
+    const page = await s.t.open(`${s.server.url}/`);
+    await waitForText(page.locator("[data-testid=connection-status]"), "live", "the header's connection status");
+    const card = page.locator("[data-testid=variant-standings]");
+    const rows = card.locator("[data-testid=variant-row]");
+    const row = (variant: string) => card.locator(`[data-testid=variant-row][data-variant="${variant}"]`);
+
+    /** Each row as the page shows it, in the page's order: its variant, every cell's text, the best model's link. */
+    const shown = () =>
+      rows.evaluateAll((trs) =>
+        trs.map((tr) => ({
+          variant: tr.getAttribute("data-variant"),
+          cells: [...tr.querySelectorAll("td")].map((td) => td.textContent?.trim()),
+          best: tr.querySelector("a")?.getAttribute("href"),
+        })),
+      );
+    /** The same from the API's answer, in the API's order (best P&L % first). */
+    const expected = (list: VariantAggregate[]) =>
+      list.map((v) => ({
+        variant: v.variant,
+        cells: [
+          strategyLabel(v.variant, strategies),
+          String(v.models),
+          usd(v.pnl, { signed: true }),
+          pct(v.pnlPct, { signed: true }),
+          ratioPct(v.winRate),
+          ratioPct(v.worstDrawdown),
+          `${v.bestModel.name} ${pct(v.bestModel.returnPct, { signed: true })}`,
+          v.kind,
+        ],
+        best: `/models/${v.bestModel.id}`,
+      }));
+    /** Until the table and the API's answer for `window` agree (the marks move equity between two reads); the API's rows. */
+    const matchesApi = async (window: string): Promise<VariantAggregate[]> => {
+      let last: { page: unknown; api: unknown } = { page: null, api: null };
+      try {
+        return await eventually(`the By strategy rows to match GET /api/leaderboard/variants?window=${window}`, async () => {
+          const api = await s.server.get<VariantAggregate[]>(`/api/leaderboard/variants?window=${window}`);
+          last = { page: await shown(), api: expected(api) };
+          return JSON.stringify(last.page) === JSON.stringify(last.api) ? api : undefined;
+        });
+      } catch (e) {
+        expect(last.page, `the By strategy table for window=${window}`).toEqual(last.api);
+        throw e;
+      }
+    };
+
+    await waitForText(card.locator("h2"), "By strategy · all time", "the By strategy card for the arena's default window");
+    const all = await matchesApi("all");
+    expect(all.map((v) => v.variant)).toEqual(expect.arrayContaining(["mean-reversion", "aggressive-momentum"]));
+    // Over all time a variant starts from its models' capitals: ours and any the server started with.
+    const reverterModels = (await s.server.get<ModelView[]>("/api/models")).filter((m) => m.strategy === "mean-reversion");
+    const capitals = reverterModels.reduce((sum, m) => sum + money(m.initialCapital), 0n);
+    expect(capitals - money("55000"), "the capitals of the mean-reversion models other than ours").toBeGreaterThanOrEqual(0n);
+    expect(all.find((v) => v.variant === "mean-reversion")).toMatchObject({ models: reverterModels.length, startEquity: formatUsd(capitals), trades: 0, winRate: null });
+    await waitForText(row("aggressive-momentum").locator("td").first(), /^aggressive-momentum \(Apex\)$/, "the Apex variant's row under both its names");
+    await waitForText(row("mean-reversion").locator("td").nth(4), /^—$/, "no win rate before any trade");
+
+    // A winning trade opened and closed through the API (about $2,000 of ETH, the market moved 5% up while it is open):
+    // its account events refresh the card as they refresh the leaderboard.
+    const notReloaded = await markNoReload(page);
+    const bid = Number((await market(s.server, "ETH")).bid);
+    await openLong(s.server, small.id, "ETH", (2000 / bid).toFixed(3));
+    await moveMarket(s.server, "ETH", bid * 1.05);
+    await s.server.api("POST", `/api/models/${small.id}/positions/close`, { symbols: ["ETH"] });
+    await waitForText(row("mean-reversion").locator("td").nth(4), /^100\.0%$/, "the win rate of the one winning trade, without a reload");
+    const won = (await matchesApi("all")).find((v) => v.variant === "mean-reversion")!;
+    // About $100 on $5,000: the small model leads its variant, whose P&L % is weighted by the capitals, well under the mean return.
+    expect(won).toMatchObject({ models: reverterModels.length, trades: 1, winRate: 1, bestModel: { id: small.id, name: "Reverter Small" } });
+    expect(Number(won.pnl)).toBeGreaterThan(50);
+    expect(won.pnlPct).toBeLessThan(won.meanReturnPct);
+    expect(await notReloaded(), "the page was reloaded").toBe(true);
+
+    // The arena's window choice is the card's: 7d asks the API for 7d.
+    const asked = (window: string) => page.waitForRequest((r) => new URL(r.url()).pathname === "/api/leaderboard/variants" && new URL(r.url()).searchParams.get("window") === window);
+    const windowButton = (w: string) => page.getByRole("group", { name: "Window" }).getByRole("button", { name: w, exact: true });
+    const week = asked("7d");
+    await windowButton("7d").click();
+    await week;
+    await waitForText(card.locator("h2"), "By strategy · last 7d", "the card's title after choosing 7d");
+    await matchesApi("7d");
+
+    // No variants (no models): the card says so.
+    await page.route("**/api/leaderboard/variants?*", (route) => route.fulfill({ json: [] }));
+    const month = asked("30d");
+    await windowButton("30d").click();
+    await month;
+    await waitForText(card, "No models yet", "the By strategy card's empty state");
+    await waitForCount(rows, 0, "By strategy rows when the API lists no variant");
   });
 
   it("a price move that fires a stop shows the trade and the new equity without a reload", async () => {

@@ -69,6 +69,17 @@ export const leaderboardQuery = (q: T.LeaderboardQuery) =>
 export const equityCurvesQuery = (window: T.EquityWindow, points = 400) =>
   queryOptions({ queryKey: ["equity", "all", window, points], queryFn: ({ signal }) => get<T.EquityCurveView[]>(equityCurvesPath(window, points), signal), placeholderData: keepPreviousData });
 export const useLeaderboard = (q: T.LeaderboardQuery) => useQuery(leaderboardQuery(q));
+export const variantStandingsPath = (window: T.LeaderboardWindow) => `/leaderboard/variants${qs({ window })}`;
+/**
+ * The leaderboard summed per strategy / prompt variant over a window (the arena's "By strategy"
+ * card). Its key starts with "leaderboard", so the events that refresh the leaderboard refresh it.
+ */
+export const useVariantStandings = (window: T.LeaderboardWindow) =>
+  useQuery({
+    queryKey: ["leaderboard", "variants", window],
+    queryFn: ({ signal }) => get<T.VariantAggregate[]>(variantStandingsPath(window), signal),
+    placeholderData: keepPreviousData,
+  });
 export const useEquityCurves = (window: T.EquityWindow, points = 400) => useQuery(equityCurvesQuery(window, points));
 
 export const usePositions = (modelId?: string) =>

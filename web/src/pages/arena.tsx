@@ -6,6 +6,7 @@ import type { LeaderboardWindow } from "../api/types.ts";
 import { ARENA_CURVE_POINTS, ArenaEquity } from "../components/arena-equity.tsx";
 import { LeaderboardTable } from "../components/leaderboard-table.tsx";
 import { Ticker } from "../components/ticker.tsx";
+import { VariantStandings, windowLabel } from "../components/variant-standings.tsx";
 import { Card, Empty, ErrorBox, Loading, Segmented } from "../components/ui.tsx";
 import { DEFAULT_SORT, nextSort, serverSort, sortRows, type SortKey } from "../lib/arena-sort.ts";
 
@@ -61,7 +62,7 @@ function VariantSelect({ value, onChange, options }: { value: string; onChange: 
   );
 }
 
-/** The arena: every model side by side over a window, ranked, charted, with the markets above. */
+/** The arena: every model side by side over a window, ranked, charted, summed per strategy, with the markets above. */
 export function ArenaPage() {
   const [window, setWindow] = useState<LeaderboardWindow>(DEFAULT_WINDOW);
   const [variant, setVariant] = useState("");
@@ -89,7 +90,7 @@ export function ArenaPage() {
       ) : (
         <>
           <ArenaEquity window={window} variant={variant} />
-          <Card title={`Leaderboard · ${window === "all" ? "all time" : `last ${window}`}`} testId="leaderboard-card">
+          <Card title={`Leaderboard · ${windowLabel(window)}`} testId="leaderboard-card">
             {board.error && <ErrorBox error={board.error} what="Leaderboard" />}
             {board.isPending ? (
               <Loading what="leaderboard" />
@@ -103,6 +104,7 @@ export function ArenaPage() {
               <LeaderboardTable rows={rows} sort={sort} onSort={onSort} />
             )}
           </Card>
+          <VariantStandings window={window} />
         </>
       )}
     </div>
