@@ -16,6 +16,8 @@ import type { BacktestProgress, BacktestResult } from "./types.js";
 
 export const INTERRUPTED = "interrupted: the server stopped while it ran";
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
 /** What `POST /api/backtests/:id/what-if` may change: the execution around the held decisions. */
 const WHAT_IF_FIELDS = ["execution", "seed", "risk"];
 
@@ -121,7 +123,8 @@ export class BacktestJobs implements BacktestApi {
       ...rest,
       // A recording is not needed: the decisions come from the baseline.
       llm: { mode: "off" },
-      ...(changes.execution !== undefined ? { execution: changes.execution } : {}),
+      // Fields left out keep the run's values, not the defaults: only what the body names changes.
+      ...(changes.execution !== undefined ? { execution: isPlainObject(changes.execution) ? { ...original.execution, ...changes.execution } : changes.execution } : {}),
       ...(changes.seed !== undefined ? { seed: changes.seed } : {}),
       models: original.models.map((m) => ({ ...m, ...((risk as Record<string, unknown> | undefined)?.[m.name] !== undefined ? { risk: (risk as Record<string, unknown>)[m.name] } : {}) })),
       baseline: id,

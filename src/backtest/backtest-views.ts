@@ -47,7 +47,7 @@ export interface BacktestView {
   finishedAt: string | null;
   /** `/api/backtests/:id/report` once done, null before. */
   reportUrl: string | null;
-  /** A what-if run from the API: the backtest whose decisions it replays (`request.baseline` is that run's result file on the server); null otherwise. */
+  /** A what-if run from the API: the backtest whose decisions it replays (also `request.baseline`); null otherwise. */
   baselineId: string | null;
 }
 
@@ -99,7 +99,16 @@ export function withoutPassword(url: string): string {
 }
 
 export function requestView(r: BacktestRequest): BacktestRequestView {
-  return { ...r, from: new Date(r.from).toISOString(), to: new Date(r.to).toISOString(), ...(r.databaseUrl !== undefined ? { databaseUrl: withoutPassword(r.databaseUrl) } : {}) };
+  const { baseline, ...rest } = r;
+  // A baseline is shown as the backtest id the API takes back, never as a file path of the server.
+  const baselineId = baselineIdOf(baseline);
+  return {
+    ...rest,
+    from: new Date(r.from).toISOString(),
+    to: new Date(r.to).toISOString(),
+    ...(r.databaseUrl !== undefined ? { databaseUrl: withoutPassword(r.databaseUrl) } : {}),
+    ...(baselineId !== null ? { baseline: baselineId } : {}),
+  };
 }
 
 export function backtestView(row: BacktestRow): BacktestView {

@@ -225,6 +225,12 @@ describe.each(DRIVERS)("backtests API on %s", { timeout: 240_000 }, (driver: Dri
     expect(done.result!.decisions!.length).toBeGreaterThan(0);
     expect(fees(replayed)).toBeGreaterThan(fees(done));
     expect((await call<string>("GET", replayed.reportUrl!)).body).toContain("fees 2/6 bps, slippage 0 bps, latency 0 ms");
+    // The baseline shows as the run's id (never the server's file), and a partial execution keeps the baseline's other fields.
+    expect(replayed.request.baseline).toBe(id);
+    expect(JSON.stringify(replayed)).not.toContain(server!.dataDir);
+    const again = await call<BacktestView>("POST", `/api/backtests/${whatIf.body.id}/what-if`, { execution: { makerFeeBps: 1 } });
+    expect(again.body.request.execution).toMatchObject({ makerFeeBps: 1, takerFeeBps: 30, extraSlippageBps: 5 });
+    await call("DELETE", `/api/backtests/${again.body.id}`);
     await call("DELETE", `/api/backtests/${whatIf.body.id}`);
 
     // A finished run is deleted with its folder.
