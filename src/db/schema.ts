@@ -436,3 +436,26 @@ export const backtests = pgTable(
   },
   (t) => [index("backtests_created_idx").on(t.createdAt), index("backtests_status_idx").on(t.status)],
 );
+
+/**
+ * Prediction markets (Polymarket conditions) this system has seen, with the symbols it gave
+ * their outcome tokens: positions in those tokens are restored from it at start, and a
+ * resolution is recorded here (status, winner) before any position redeems.
+ */
+export const predictionMarkets = pgTable("prediction_markets", {
+  conditionId: text("condition_id").primaryKey(),
+  question: text("question").notNull(),
+  slug: text("slug").notNull(),
+  status: text("status").$type<"open" | "closed" | "resolved">().notNull(),
+  winner: text("winner"),
+  endDate: ts("end_date").notNull(),
+  tickSize: text("tick_size").notNull(),
+  minOrderSize: text("min_order_size").notNull(),
+  negRisk: boolean("neg_risk").notNull(),
+  category: text("category"),
+  /** [{outcome, tokenId, symbol}] in the market's order. */
+  outcomes: jsonb("outcomes").$type<Array<{ outcome: string; tokenId: string; symbol: string }>>().notNull(),
+  source: text("source").$type<"synthetic" | "replay" | "polymarket">().notNull(),
+  resolvedAt: ts("resolved_at"),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
