@@ -29,6 +29,8 @@ export interface FakeLighterControl {
   markPrice(marketId: number): number;
   /** Settles funding at `rate` (fraction, e.g. "0.0001"): longs pay shorts when positive. */
   payFunding(marketId: number, rate: string): void;
+  /** Sets the coming payment's estimated rate (fraction per hour, e.g. "0.000012"): market_stats shows it in percent. */
+  setFundingRate(marketId: number, rate: string): void;
   /** Cancels an order from the exchange's side (status "canceled"). */
   cancelOrder(orderIndex: number): void;
   dropWebSockets(options?: { clean?: boolean }): void;
@@ -56,6 +58,7 @@ export function createControl(exchange: Exchange, faults: Faults): FakeLighterCo
     setMarkPrice: (marketId, priceTicks) => exchange.setMarkPrice(marketId, priceTicks),
     markPrice: (marketId) => state.markOf(marketId),
     payFunding: (marketId, rate) => exchange.payFunding(marketId, rate),
+    setFundingRate: (marketId, rate) => exchange.setFundingRate(marketId, rate),
     cancelOrder: (orderIndex) => exchange.cancelOrder(orderIndex),
     dropWebSockets: (options) => faults.dropWebSockets(options),
     faults,
@@ -69,6 +72,8 @@ export const CONTROL_HELP = [
   "POST /_fake/mark       {market, price}                       mark price in ticks (null = mid)",
   "POST /_fake/advance    {ms}                                  move the clock",
   'POST /_fake/funding    {market, rate}                        settle funding, e.g. rate "0.0001"',
+  'POST /_fake/funding-rate {market, rate}                      the coming payment\'s rate (fraction/hour), e.g. "0.000012"',
+  "POST /_fake/bad-stats  {market, times?}                      send malformed market_stats updates",
   "POST /_fake/fault      {kind, times?, holdMs?, accept?, status?}  next sendTx faults",
   "POST /_fake/gap        {market, times?}                      drop order-book diffs (nonce gap)",
   "POST /_fake/ws-delay   {ms}                                  delay account channel updates",
@@ -119,6 +124,12 @@ export function controlRoutes(control: FakeLighterControl) {
         return ok;
       case "funding":
         control.payFunding(need(body, "market"), String(need(body, "rate")));
+        return ok;
+      case "funding-rate":
+        control.setFundingRate(need(body, "market"), String(need(body, "rate")));
+        return ok;
+      case "bad-stats":
+        control.faults.malformedMarketStats(need(body, "market"), (body.times as number | undefined) ?? 1);
         return ok;
       case "fault":
         control.faults.sendTx(body as unknown as SendTxFault, (body.times as number | undefined) ?? 1);

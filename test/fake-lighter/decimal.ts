@@ -56,3 +56,13 @@ export function divRound(a: bigint, b: bigint): bigint {
 }
 
 export const pow10 = (n: number): bigint => 10n ** BigInt(n);
+
+/**
+ * A fraction as Lighter writes funding rates: percent, at least four decimals, exactly
+ * ("0.000012" → "0.0012", "-0.0001" → "-0.0100", "0.0000125" → "0.00125").
+ */
+export function fractionToPercent(fraction: string): string {
+  const { numerator, scale } = parseRatio(fraction);
+  const decimals = Math.max(4, scale - 2);
+  return formatFixed(numerator * pow10(decimals - (scale - 2)), decimals);
+}

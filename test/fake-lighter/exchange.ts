@@ -289,6 +289,17 @@ export class Exchange {
     this.state.flush();
   }
 
+  /**
+   * Sets the coming payment's estimated rate (a fraction per hour, e.g. "0.000012"), as Lighter
+   * recomputes it through the hour: market_stats subscribers get an update. Nothing is paid.
+   */
+  setFundingRate(marketId: number, rate: string): void {
+    parseRatio(rate);
+    this.market(marketId).currentFundingRate = rate;
+    this.state.touchMarket(marketId);
+    this.state.flush();
+  }
+
   /** Cancels an order by the exchange's hand (as an admin would), e.g. to test unsolicited cancels. */
   cancelOrder(orderIndex: number): void {
     const o = this.state.orders.get(orderIndex);

@@ -19,6 +19,7 @@ export type SendTxFault =
 export class Faults {
   private readonly sendTxQueue: SendTxFault[] = [];
   private readonly gaps = new Map<number, number>();
+  private readonly badStats = new Map<number, number>();
   /** Delay before account channels (account_*, user_stats) publish an update, ms. */
   accountUpdateDelayMs = 0;
 
@@ -46,6 +47,21 @@ export class Faults {
     return true;
   }
 
+  /**
+   * Sends the next `times` market_stats updates of `marketId` malformed (the rate as a JSON number
+   * and garbage, no open interest): what a client must report and skip without losing its books.
+   */
+  malformedMarketStats(marketId: number, times = 1): void {
+    this.badStats.set(marketId, (this.badStats.get(marketId) ?? 0) + times);
+  }
+
+  takeMalformedMarketStats(marketId: number): boolean {
+    const n = this.badStats.get(marketId) ?? 0;
+    if (n <= 0) return false;
+    this.badStats.set(marketId, n - 1);
+    return true;
+  }
+
   /** Closes every WebSocket: abruptly (the client sees 1006) unless `clean`, then with 1001. */
   dropWebSockets(options: { clean?: boolean } = {}): void {
     this.dropSockets(options.clean ?? false);
@@ -54,6 +70,7 @@ export class Faults {
   clear(): void {
     this.sendTxQueue.length = 0;
     this.gaps.clear();
+    this.badStats.clear();
     this.accountUpdateDelayMs = 0;
   }
 }

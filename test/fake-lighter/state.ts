@@ -25,8 +25,11 @@ export interface MarketState {
   dailyQuoteRaw: bigint;
   dailyLowTicks: number;
   dailyHighTicks: number;
+  /** Last settled funding rate (a fraction per hour, e.g. "0.0001") and when it was paid. */
   fundingRate: string;
   fundingTimestamp: number;
+  /** The estimate for the coming payment (a fraction per hour): market_stats' current_funding_rate. */
+  currentFundingRate: string;
   tradeNonce: number;
 }
 
@@ -121,6 +124,7 @@ export class ExchangeState {
         dailyHighTicks: 0,
         fundingRate: "0.0000",
         fundingTimestamp: 0,
+        currentFundingRate: "0",
         tradeNonce: 0,
       });
     }

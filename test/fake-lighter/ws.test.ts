@@ -151,6 +151,25 @@ describe("market channels", () => {
     const update = await ws.next((f) => f.type === "update/market_stats" && (f.market_stats as Record<string, { mark_price: string }>)["0"]?.mark_price === "3050.00");
     expect(update.channel).toBe("market_stats:all");
   });
+
+  it("writes funding rates in percent per hour, the coming one apart from the last settled, with the frame's time", async () => {
+    const ws = await open();
+    ws.send({ type: "subscribe", channel: "market_stats/0" });
+    const first = await ws.next((f) => f.type === "subscribed/market_stats");
+    expect(first).toMatchObject({ channel: "market_stats:0", timestamp: clock.t, market_stats: { market_id: 0, current_funding_rate: "0.0000", funding_rate: "0.0000" } });
+    fake.setFundingRate(0, "0.000012");
+    const set = await ws.next((f) => f.type === "update/market_stats");
+    expect(set.market_stats).toMatchObject({ current_funding_rate: "0.0012", funding_rate: "0.0000" });
+    const seen = ws.frames.length;
+    fake.payFunding(0, "-0.0001");
+    const paid = await ws.next((f) => f.type === "update/market_stats", 2000, seen);
+    expect(paid.market_stats).toMatchObject({ current_funding_rate: "0.0012", funding_rate: "-0.0100", funding_timestamp: clock.t });
+    const bad = ws.frames.length;
+    fake.faults.malformedMarketStats(0);
+    fake.setFundingRate(0, "0.00002");
+    const malformed = await ws.next((f) => f.type === "update/market_stats", 2000, bad);
+    expect((malformed.market_stats as { current_funding_rate: unknown }).current_funding_rate).toBe(0.0012);
+  });
 });
 
 describe("account channels", () => {

@@ -7,6 +7,7 @@ import { checkAuth } from "./auth.js";
 import { LighterError } from "./errors.js";
 import type { Exchange } from "./exchange.js";
 import type { Faults } from "./faults.js";
+import { fractionToPercent } from "./decimal.js";
 import { price, rawToMicro, size, usdc } from "./markets.js";
 import type { AccountUpdate, ExchangeEvent, MarketState } from "./state.js";
 import { orderWire, tradeWire, usdcAsset, userStatsWire, type TradeWire } from "./wire.js";
@@ -246,8 +247,9 @@ export class WsFace {
       funding_clamp_small: "0.0500",
       funding_clamp_big: "4.0000",
       last_trade_price: price(m.spec, live.lastTradeTicks),
-      current_funding_rate: m.fundingRate,
-      funding_rate: m.fundingRate,
+      // Lighter writes rates in percent per hour ("0.0012" = 0.0012 %); the fake keeps fractions.
+      current_funding_rate: fractionToPercent(m.currentFundingRate),
+      funding_rate: fractionToPercent(m.fundingRate),
       funding_timestamp: m.fundingTimestamp,
       daily_base_token_volume: Number(size(m.spec, m.dailyBaseLots)),
       daily_quote_token_volume: Number(usdc(rawToMicro(m.spec, m.dailyQuoteRaw))),
@@ -327,7 +329,7 @@ export class WsFace {
       case "ticker":
         return this.tickerFrame(m!, type);
       case "market_stats":
-        return { channel: sub.key, market_stats: sub.allMarkets ? this.allStats() : this.marketStats(m!), type };
+        return { channel: sub.key, market_stats: sub.allMarkets ? this.allStats() : this.marketStats(m!), timestamp: this.exchange.now(), type };
       case "height":
         return { channel: "height", height: state.blockHeight, timestamp: this.exchange.now(), type };
       case "user_stats":
@@ -417,8 +419,11 @@ export class WsFace {
         return;
       case "market": {
         const m = state.market(e.marketId)!;
+        const malformed = this.faults.takeMalformedMarketStats(e.marketId);
+        const stats = (): object => (malformed ? { market_id: e.marketId, symbol: m.spec.symbol, current_funding_rate: 0.0012, funding_rate: "n/a" } : this.marketStats(m));
+        const timestamp = this.exchange.now();
         for (const [c, s] of this.subscribers((s) => s.family === "market_stats" && (s.allMarkets || s.market === e.marketId))) {
-          this.send(c, { channel: s.key, market_stats: s.allMarkets ? { [String(e.marketId)]: this.marketStats(m) } : this.marketStats(m), type: "update/market_stats" });
+          this.send(c, { channel: s.key, market_stats: s.allMarkets ? { [String(e.marketId)]: stats() } : stats(), timestamp, type: "update/market_stats" });
         }
         return;
       }
