@@ -67,21 +67,26 @@ export async function collectResult(db: Db, options: CollectOptions): Promise<Co
       closedAt: (t.closedAt ?? t.updatedAt).getTime(),
       realizedPnl: t.realizedPnl ?? "0",
       fees: t.fees,
+      funding: formatUsd(usd(t.funding)),
       closeTrigger: t.closeTrigger,
     }));
     const finalEquity = options.finalEquity(m.id);
     const curve = curveRows.map((r) => ({ t: r.ts.getTime(), equity: r.equity }));
     const fees = entries.filter((e) => e.kind === "FEE").reduce((sum, e) => sum - usd(e.amount), 0n);
+    // A FUNDING entry is the cash change itself: positive received, negative paid.
+    const funding = entries.filter((e) => e.kind === "FUNDING").reduce((sum, e) => sum + usd(e.amount), 0n);
     const metrics = modelMetrics({
       initialCapital: m.initialCapital,
       finalEquity,
       curve,
       trades,
       fees,
+      funding,
       exposure: exposure([...trades.map((t) => [t.openedAt, t.closedAt] as const), ...open.map((p) => [p.openedAt.getTime(), options.to] as const)], options.from, options.to),
     });
 
     hash.update(`M|${m.name}|${m.kind}|${m.strategy}|${m.initialCapital}|${finalEquity}\n`);
+    // Funding is in the hash through its ledger entries (L lines): the trade lines stay as they were.
     for (const t of trades)
       hash.update(`T|${m.name}|${t.symbol}|${t.side}|${t.quantity}|${t.entryPrice}|${t.exitPrice}|${t.openedAt}|${t.closedAt}|${t.realizedPnl}|${t.fees}|${t.closeTrigger ?? ""}\n`);
     for (const p of open) hash.update(`P|${m.name}|${p.symbol}|${p.side}|${p.quantity}|${p.entryPrice}|${p.openedAt.getTime()}\n`);
@@ -99,7 +104,7 @@ export async function collectResult(db: Db, options: CollectOptions): Promise<Co
         (p) => Number(p.equity),
       ),
       trades,
-      openPositions: open.map((p) => ({ symbol: p.symbol, side: p.side, quantity: p.quantity, entryPrice: p.entryPrice, openedAt: p.openedAt.getTime() })),
+      openPositions: open.map((p) => ({ symbol: p.symbol, side: p.side, quantity: p.quantity, entryPrice: p.entryPrice, openedAt: p.openedAt.getTime(), funding: formatUsd(usd(p.funding)) })),
       runs: { total: Number(runs?.total ?? 0), failed: runs?.failed ?? 0 },
     });
   }
@@ -131,6 +136,8 @@ interface MetricsInput {
   curve: Array<{ t: number; equity: string }>;
   trades: BacktestTrade[];
   fees: Micro;
+  /** Net funding, received positive (absent: none booked). */
+  funding?: Micro;
   exposure: number;
 }
 
@@ -149,6 +156,7 @@ export function modelMetrics(input: MetricsInput): BacktestMetrics {
     calmar: calmarRatio(points),
     ...stats,
     fees: formatUsd(input.fees),
+    funding: formatUsd(input.funding ?? 0n),
     exposure: input.exposure,
   };
 }

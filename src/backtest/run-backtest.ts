@@ -7,6 +7,7 @@ import { loadConfig } from "../app/config.js";
 import type { DeciderOptions } from "../scheduler/llm-decider.js";
 import { createLlmModel } from "../agents/llm/provider.js";
 import { openLlmRecordingFile, recordingModel, type LlmRecordingFile, type LlmReplayMissError } from "../agents/llm/recording.js";
+import type { Db } from "../db/client.js";
 import { collectResult } from "./collect.js";
 import { describeEntries } from "../scheduler/entry-orders.js";
 import { readFileSync } from "node:fs";
@@ -31,6 +32,8 @@ export interface RunBacktestOptions {
   decisions?: BacktestDecision[];
   /** Keep rows nothing reads before the end and write them in batches (default true; false proves the figures the same). */
   batchWrites?: boolean;
+  /** Reads the run's database once the result is collected, before it is dropped (tests check the result against the rows). */
+  inspect?: (db: Db) => Promise<void>;
 }
 
 export class BacktestCanceled extends Error {
@@ -206,6 +209,7 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
       return account ? formatUsd(k.service.figures(account).equity) : "0";
     };
     const collected = await collectResult(k.database.db, { from, to, symbols: source.markets.map((m) => m.symbol), finalEquity });
+    await options.inspect?.(k.database.db);
     const wallMs = performance.now() - startedWall;
     return {
       hash: collected.hash,

@@ -51,6 +51,12 @@ export interface BacktestMetrics {
   trades: number;
   /** Every fee paid, dollars. */
   fees: string;
+  /**
+   * Funding received (positive) or paid (negative) over the run, dollars: the sum of the model's
+   * FUNDING ledger entries (the simulator settles them at each funding time the feed announces).
+   * Like fees, not part of any trade's realizedPnl. Absent in results of older runs.
+   */
+  funding?: string;
   /** Share of the simulated span with at least one open position, 0..1. */
   exposure: number;
 }
@@ -65,6 +71,8 @@ export interface BacktestTrade {
   closedAt: number;
   realizedPnl: string;
   fees: string;
+  /** Funding the position received (positive) or paid while it was open, dollars; its net is realizedPnl + funding. Absent in older results. */
+  funding?: string;
   closeTrigger: string | null;
 }
 
@@ -77,7 +85,7 @@ export interface BacktestModelResult {
   equity: Array<{ t: number; equity: string }>;
   trades: BacktestTrade[];
   /** Positions still open when the run ended (marked to the last mid; not closed). */
-  openPositions: Array<{ symbol: string; side: "LONG" | "SHORT"; quantity: string; entryPrice: string; openedAt: number }>;
+  openPositions: Array<{ symbol: string; side: "LONG" | "SHORT"; quantity: string; entryPrice: string; openedAt: number; funding?: string }>;
   /** Decisions: runs of the model and how they ended. */
   runs: { total: number; failed: number };
 }

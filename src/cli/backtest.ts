@@ -262,8 +262,9 @@ export async function backtestCommand(config: Config, o: BacktestCliOptions): Pr
     m.metrics.returnPct === null ? "-" : `${(m.metrics.returnPct * 100).toFixed(2)}%`,
     String(m.metrics.trades),
     m.metrics.fees,
+    m.metrics.funding ?? "-",
   ]);
-  const head = ["model", "strategy", "final equity", "return", "trades", "fees"];
+  const head = ["model", "strategy", "final equity", "return", "trades", "fees", "funding"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ");
   process.stdout.write(

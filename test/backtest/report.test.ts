@@ -16,6 +16,8 @@ interface ModelSpec {
   /** Overrides of the metrics; money in cents where the builder takes cents. */
   metrics?: Partial<BacktestMetrics>;
   feesCents?: number;
+  /** Net funding, received positive. */
+  fundingCents?: number;
   finalCents?: number;
   points?: number;
   trades?: number;
@@ -38,10 +40,14 @@ function trades(count: number, seed: number, to: number): BacktestTrade[] {
       closedAt: FROM + k * step + Math.floor(step / 2),
       realizedPnl: cents(((k * 131) % 2001) - 1000),
       fees: cents(30 + (k % 7)),
+      funding: cents(((k * 17) % 41) - 20),
       closeTrigger: k % 4 === 0 ? "stop" : k % 4 === 1 ? "target" : null,
     } satisfies BacktestTrade;
   });
 }
+
+/** Received by the first model, paid by the others. */
+const defaultFundingCents = (index: number) => (index === 0 ? 4_321 : -(987 + index));
 
 function model(spec: ModelSpec, index: number, to: number): BacktestModelResult {
   const points = spec.points ?? 200;
@@ -68,6 +74,7 @@ function model(spec: ModelSpec, index: number, to: number): BacktestModelResult 
       expectancy: cents(1234 + index),
       trades: list.length,
       fees: cents(spec.feesCents ?? 123_456_78 + index),
+      funding: cents(spec.fundingCents ?? defaultFundingCents(index)),
       exposure: 0.375,
       ...spec.metrics,
     },
@@ -176,6 +183,7 @@ describe("renderReport", () => {
         dollars(1234 + i, true),
         String(x.trades),
         dollars(feesCents),
+        dollars(defaultFundingCents(i), true),
         "37.5%",
         dollars(finalCents),
       ]);
@@ -194,8 +202,42 @@ describe("renderReport", () => {
   it("formats money from its string, never through a float", () => {
     const html = renderReport(backtest([{ name: "whale", metrics: { finalEquity: "12345678901234567.123456789", fees: "-0.000001" } }]));
     const row = metricsRow(html, "whale");
-    expect(row[13]).toBe("$12,345,678,901,234,567.123456789");
+    expect(row[14]).toBe("$12,345,678,901,234,567.123456789");
     expect(row[11]).toBe("-$0.000001");
+  });
+
+  it("shows each model's funding (received +, paid −) beside its fees, each trade's and each open position's, and — for a result from before funding", () => {
+    const result = backtest([
+      { name: "receiver", fundingCents: 12_345_67 },
+      { name: "payer", fundingCents: -1 },
+      { name: "old run", metrics: { funding: undefined } },
+    ]);
+    const old = result.models[2]!;
+    for (const t of old.trades) delete t.funding;
+    result.models[0]!.openPositions = [{ symbol: "BTC", side: "SHORT", quantity: "0.01", entryPrice: "60000", openedAt: FROM + MINUTE, funding: "3.210000" }];
+    const html = renderReport(result);
+    expect(metricsRow(html, "receiver")[12]).toBe("+$12,345.67");
+    expect(metricsRow(html, "payer")[12]).toBe("-$0.01");
+    expect(metricsRow(html, "old run")[12]).toBe("—");
+    expect(section(html, /<table class="metrics"/)).toMatch(/<th>Fees<\/th><th>Funding<\/th>/);
+
+    const tradeCells = (i: number) =>
+      section(html, new RegExp(`<table class="trades" data-trades="${i}"`))
+        .split("<tr><td>")
+        .slice(1)
+        .map((row) => row.split("<td").map(unescape));
+    const rows = tradeCells(0);
+    expect(rows).toHaveLength(result.models[0]!.trades.length);
+    result.models[0]!.trades.forEach((t, k) => {
+      const c = ((k * 17) % 41) - 20;
+      // Cells: symbol … P&L, fees, funding, trigger.
+      expect(rows[k]![9]!.replace(/^[^>]*>/, "")).toBe(dollars(c, true));
+      expect(t.funding).toBe(cents(c));
+    });
+    expect(tradeCells(2).every((r) => r[9]!.replace(/^[^>]*>/, "") === "—")).toBe(true);
+    const open = unescape(section(html, /<table class="open"/));
+    expect(open).toContain("Funding");
+    expect(open).toContain("+$3.21");
   });
 
   it("draws an entry and an exit marker for every trade, on its symbol's chart", () => {
@@ -273,13 +315,13 @@ describe("renderReport", () => {
 
   it("shows the what-if comparison only with a baseline, with what-if minus baseline", () => {
     const whatIfSpecs: ModelSpec[] = [
-      { name: "trend", finalCents: 1_010_000, feesCents: 250_00, trades: 6, metrics: { maxDrawdown: 0.08 } },
-      { name: "revert", finalCents: 995_050, feesCents: 1_234_567_89, trades: 5, metrics: { maxDrawdown: 0.031 } },
+      { name: "trend", finalCents: 1_010_000, feesCents: 250_00, fundingCents: -12_50, trades: 6, metrics: { maxDrawdown: 0.08 } },
+      { name: "revert", finalCents: 995_050, feesCents: 1_234_567_89, fundingCents: 3_00, trades: 5, metrics: { maxDrawdown: 0.031 } },
       { name: "only here", trades: 1 },
     ];
     const baselineSpecs: ModelSpec[] = [
-      { name: "trend", finalCents: 1_025_075, feesCents: 180_25, trades: 6, metrics: { maxDrawdown: 0.05 } },
-      { name: "revert", finalCents: 990_000, feesCents: 1_234_000_00, trades: 4, metrics: { maxDrawdown: 0.04 } },
+      { name: "trend", finalCents: 1_025_075, feesCents: 180_25, fundingCents: 7_25, trades: 6, metrics: { maxDrawdown: 0.05 } },
+      { name: "revert", finalCents: 990_000, feesCents: 1_234_000_00, fundingCents: 3_00, trades: 4, metrics: { maxDrawdown: 0.04 } },
     ];
     const plain = backtest(whatIfSpecs);
     expect(renderReport(plain)).not.toMatch(/id="what-if"|data-comparison|data-metric=/);
@@ -298,6 +340,7 @@ describe("renderReport", () => {
       const dt = w.trades! - b.trades!;
       expect(rows.trades).toEqual([String(b.trades), String(w.trades), dt > 0 ? `+${dt}` : String(dt)]);
       expect(rows.fees).toEqual([dollars(b.feesCents!), dollars(w.feesCents!), dollars(w.feesCents! - b.feesCents!, true)]);
+      expect(rows.funding).toEqual([dollars(b.fundingCents!, true), dollars(w.fundingCents!, true), dollars(w.fundingCents! - b.fundingCents!, true)]);
       expect(rows["final-equity"]).toEqual([dollars(b.finalCents!), dollars(w.finalCents!), dollars(w.finalCents! - b.finalCents!, true)]);
       expect(rows["max-drawdown"]).toEqual([percent(b.metrics!.maxDrawdown!), percent(w.metrics!.maxDrawdown!), points(w.metrics!.maxDrawdown! - b.metrics!.maxDrawdown!)]);
     });

@@ -31,6 +31,14 @@ const ROWS: MetricRow[] = [
     sign: (c) => c.tradesDiff,
   },
   { key: "fees", label: "Fees", show: (m) => formatMoney(m.metrics.fees), diff: (c) => formatMoney(c.feesDiff, true), rise: "bad", sign: (c) => c.feesDiff },
+  {
+    key: "funding",
+    label: "Funding",
+    show: (m) => formatMoney(m.metrics.funding ?? null, true),
+    diff: (c) => formatMoney(c.fundingDiff, true),
+    rise: "good",
+    sign: (c) => c.fundingDiff,
+  },
   { key: "final-equity", label: "Final equity", show: (m) => formatMoney(m.metrics.finalEquity), diff: (c) => formatMoney(c.finalEquityDiff, true), rise: "good", sign: (c) => c.finalEquityDiff },
   { key: "max-drawdown", label: "Max drawdown", show: (m) => formatPercent(m.metrics.maxDrawdown), diff: (c) => formatPoints(c.maxDrawdownDiff), rise: "bad", sign: (c) => c.maxDrawdownDiff },
 ];

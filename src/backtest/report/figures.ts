@@ -42,6 +42,8 @@ export interface ModelComparison {
   returnDiff: number | null;
   tradesDiff: number | null;
   feesDiff: string | null;
+  /** Funding received minus the baseline's (null when either run has no funding figure). */
+  fundingDiff: string | null;
   finalEquityDiff: string | null;
   maxDrawdownDiff: number | null;
   equity: { baseline: Point[]; whatIf: Point[] };
@@ -144,6 +146,7 @@ export function compareRuns(whatIf: BacktestResult, baseline: BacktestResult, po
       returnDiff: diff(w?.metrics.returnPct, b?.metrics.returnPct),
       tradesDiff: diff(w?.metrics.trades, b?.metrics.trades),
       feesDiff: w && b ? subtractMoney(w.metrics.fees, b.metrics.fees) : null,
+      fundingDiff: w && b ? subtractMoney(w.metrics.funding ?? null, b.metrics.funding ?? null) : null,
       finalEquityDiff: w && b ? subtractMoney(w.metrics.finalEquity, b.metrics.finalEquity) : null,
       maxDrawdownDiff: diff(w?.metrics.maxDrawdown, b?.metrics.maxDrawdown),
       equity: { baseline: b ? thin(equityPoints(b), points) : [], whatIf: w ? thin(equityPoints(w), points) : [] },

@@ -22,7 +22,7 @@ export function modelLabel(name: string, colour: number): string {
   return `<i class="sw ${colourClass(colour)}"></i>${escapeHtml(name)}`;
 }
 
-const METRIC_HEADS = ["Model", "Strategy", "Return", "Sharpe", "Sortino", "Calmar", "Max drawdown", "Win rate", "Profit factor", "Expectancy", "Trades", "Fees", "Exposure", "Final equity"];
+const METRIC_HEADS = ["Model", "Strategy", "Return", "Sharpe", "Sortino", "Calmar", "Max drawdown", "Win rate", "Profit factor", "Expectancy", "Trades", "Fees", "Funding", "Exposure", "Final equity"];
 
 export function renderMetricsTable(models: readonly BacktestModelResult[]): string {
   const rows = models.map((m, i) => {
@@ -40,6 +40,8 @@ export function renderMetricsTable(models: readonly BacktestModelResult[]): stri
       moneyCell(formatMoney(x.expectancy, true), signClass(x.expectancy)) +
       cell(formatCount(x.trades)) +
       moneyCell(formatMoney(x.fees)) +
+      // Received positive, paid negative; a result from before funding shows "—".
+      moneyCell(formatMoney(x.funding ?? null, true), signClass(x.funding ?? null)) +
       cell(formatPercent(x.exposure, 1)) +
       moneyCell(formatMoney(x.finalEquity)) +
       "</tr>"
@@ -49,7 +51,7 @@ export function renderMetricsTable(models: readonly BacktestModelResult[]): stri
   return `<div class="tw"><table class="metrics"><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
-const TRADE_HEADS = ["Symbol", "Side", "Quantity", "Entry", "Exit", "Opened (UTC)", "Closed", "P&amp;L", "Fees", "Trigger"];
+const TRADE_HEADS = ["Symbol", "Side", "Quantity", "Entry", "Exit", "Opened (UTC)", "Closed", "P&amp;L", "Fees", "Funding", "Trigger"];
 
 /**
  * One row per trade, kept compact (cells not closed, which HTML allows): a run may have thousands.
@@ -57,10 +59,12 @@ const TRADE_HEADS = ["Symbol", "Side", "Quantity", "Entry", "Exit", "Opened (UTC
  */
 function tradeRow(t: BacktestTrade): string {
   const pnl = signClass(t.realizedPnl);
+  const funding = signClass(t.funding ?? null);
   return (
     `<tr><td>${escapeHtml(t.symbol)}<td>${t.side === "LONG" ? "long" : "short"}<td>${escapeHtml(formatQuantity(t.quantity))}<td>${escapeHtml(formatQuantity(t.entryPrice))}` +
     `<td>${escapeHtml(formatQuantity(t.exitPrice))}<td>${formatDateTime(t.openedAt)}<td>${formatCloseTime(t.closedAt, t.openedAt)}` +
-    `<td${pnl ? ` class="${pnl}"` : ""}>${escapeHtml(formatMoney(t.realizedPnl, true))}<td>${escapeHtml(formatMoney(t.fees))}<td>${escapeHtml(t.closeTrigger ?? NONE)}</tr>`
+    `<td${pnl ? ` class="${pnl}"` : ""}>${escapeHtml(formatMoney(t.realizedPnl, true))}<td>${escapeHtml(formatMoney(t.fees))}` +
+    `<td${funding ? ` class="${funding}"` : ""}>${escapeHtml(formatMoney(t.funding ?? null, true))}<td>${escapeHtml(t.closeTrigger ?? NONE)}</tr>`
   );
 }
 
@@ -68,9 +72,9 @@ function openPositions(m: BacktestModelResult): string {
   if (m.openPositions.length === 0) return "";
   const rows = m.openPositions.map(
     (p) =>
-      `<tr><td>${escapeHtml(p.symbol)}<td>${p.side === "LONG" ? "long" : "short"}<td>${escapeHtml(formatQuantity(p.quantity))}<td>${escapeHtml(formatQuantity(p.entryPrice))}<td>${formatDateTime(p.openedAt)}</tr>`,
+      `<tr><td>${escapeHtml(p.symbol)}<td>${p.side === "LONG" ? "long" : "short"}<td>${escapeHtml(formatQuantity(p.quantity))}<td>${escapeHtml(formatQuantity(p.entryPrice))}<td>${formatDateTime(p.openedAt)}<td>${escapeHtml(formatMoney(p.funding ?? null, true))}</tr>`,
   );
-  const head = ["Symbol", "Side", "Quantity", "Entry", "Opened (UTC)"].map((h) => `<th>${h}</th>`).join("");
+  const head = ["Symbol", "Side", "Quantity", "Entry", "Opened (UTC)", "Funding"].map((h) => `<th>${h}</th>`).join("");
   return `<p class="note">Still open at the end (marked to the last mid, not closed):</p><div class="tw"><table class="open"><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
