@@ -25,7 +25,7 @@ export interface WalletTradesOptions {
 }
 
 export interface WalletPoll {
-  /** New fills, each delivered once across polls (oldest first within a page). */
+  /** New fills, each delivered once across polls, oldest first. */
   trades: DeliveredTrade[];
   /** Store it with the trades, in one transaction. */
   cursor: WalletCursor;
@@ -75,18 +75,20 @@ export async function pollWalletTrades(api: PolymarketDataApi, cursor: WalletCur
 
   try {
     const done = await readV2(api, cursor.wallet, progress, options.pageSize ?? 500, maxPages, absorb);
-    return { trades: progress.trades, cursor: progress.cursor, source: "v2", complete: done };
+    return { trades: oldestFirst(progress.trades), cursor: progress.cursor, source: "v2", complete: done };
   } catch (v2Error) {
     if (!isApiFailure(v2Error)) throw v2Error;
     try {
       const done = await readV1(api, cursor.wallet, progress, maxPages, absorb);
-      return { trades: progress.trades, cursor: progress.cursor, source: "v1", fallbackReason: (v2Error as Error).message, complete: done };
+      return { trades: oldestFirst(progress.trades), cursor: progress.cursor, source: "v1", fallbackReason: (v2Error as Error).message, complete: done };
     } catch (v1Error) {
       if (!isApiFailure(v1Error)) throw v1Error;
       throw new WalletReadError(cursor.wallet, `v2 failed (${(v2Error as Error).message}) and the v1 fallback failed (${(v1Error as Error).message})`, { cause: v1Error });
     }
   }
 }
+
+const oldestFirst = (trades: DeliveredTrade[]) => trades.sort((a, b) => a.tradedAt - b.tradedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
 type Absorb = (rows: DataApiTrade[], source: "data-api-v2" | "data-api-v1", more: boolean, serverCursor: string | null) => void;
 

@@ -60,6 +60,8 @@ export interface FakeDataApi {
   setPositions(wallet: string, positions: PositionInput[]): void;
   /** The next matching requests answer `status` instead. */
   fail(fault: FaultSpec): void;
+  /** Drops every fault not used up yet. */
+  clearFaults(): void;
   /** The next matching requests answer 200 with a body that is not JSON. */
   corrupt(options?: { times?: number; path?: string }): void;
   /** Every answer waits this long first (real time). */
@@ -99,6 +101,9 @@ export async function startFakeDataApi(options: FakeDataApiOptions = {}): Promis
     setPositions: (wallet: string, positions: PositionInput[]) => store.setPositions(wallet, positions),
     fail(f: FaultSpec) {
       pending.push({ kind: "status", status: f.status, left: f.times ?? 1, path: f.path, retryAfter: f.retryAfter });
+    },
+    clearFaults() {
+      pending.length = 0;
     },
     corrupt(o: { times?: number; path?: string } = {}) {
       pending.push({ kind: "corrupt", status: 200, left: o.times ?? 1, path: o.path });
