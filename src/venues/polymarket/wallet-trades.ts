@@ -33,7 +33,10 @@ export interface WalletPoll {
   source: "v2" | "v1";
   /** Why v2 was given up for this poll, when it was. */
   fallbackReason?: string;
-  /** False when the page budget ran out with more to read: poll again soon. */
+  /**
+   * False when the page budget ran out with more to read: poll again soon. True when the walk
+   * reached its end; fills indexed meanwhile are read by the next poll (its overlap covers them).
+   */
   complete: boolean;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { readPolymarketEndpoints } from "../../../src/venues/polymarket/data-config.js";
 import type { DataApiTrade } from "../../../src/venues/polymarket/data-api-wire.js";
 import { naturalKey, toSourceTrade } from "../../../src/venues/polymarket/source-trade.js";
-import { absorbPage, nextWalk, startFollowing } from "../../../src/venues/polymarket/wallet-cursor.js";
+import { absorbPage, isWalletCursor, nextWalk, startFollowing } from "../../../src/venues/polymarket/wallet-cursor.js";
 import { wireDecimal } from "../../../src/venues/polymarket/wire-decimal.js";
 import { CONDITION, T0, WALLET, YES_TOKEN } from "./support.js";
 
@@ -92,6 +92,15 @@ describe("wallet cursor", () => {
     expect(Object.keys(c1.recent)).toHaveLength(1);
     const c2 = absorbPage(c1, nextWalk(c1, 600), [b], { more: false }, { overlapSeconds: 600, seenAt: 2 }).cursor;
     expect(Object.values(c2.recent)).toEqual([T0 + 2000]);
+  });
+
+  it("recognizes a cursor read back from storage, and refuses anything else", () => {
+    const c0 = startFollowing(WALLET, T0);
+    const c1 = absorbPage(c0, nextWalk(c0), [toSourceTrade(row(), "data-api-v2")], { more: true, cursor: "abc" }, { seenAt: 1 }).cursor;
+    expect(isWalletCursor(JSON.parse(JSON.stringify(c1)))).toBe(true);
+    expect(isWalletCursor({ ...c1, v: 2 })).toBe(false);
+    expect(isWalletCursor({ ...c1, recent: { x: "1" } })).toBe(false);
+    expect(isWalletCursor(null)).toBe(false);
   });
 
   it("a fill time beyond now does not move the watermark past now", () => {
