@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../core/errors.js";
 import { NO_LIVE, type LiveApi } from "../live/live-service.js";
 import { NO_BACKTESTS, type BacktestApi } from "../backtest/backtest-api.js";
-import { findMarket, lotsToQuantity, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { findMarket, isOutcome, lotsToQuantity, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { formatUsd, usd } from "../core/money.js";
 import { averagePrice } from "../core/position.js";
 import { curveMetrics, tradeStatsOf, type TradeTotals } from "../core/metrics.js";
@@ -24,6 +24,7 @@ import { parseLlmSettings } from "../agents/llm/settings.js";
 import { findVariant } from "../agents/llm/variants.js";
 import { failedToolCall, modelRunStats, runStatsByModel } from "../scheduler/run-stats.js";
 import type { MarketData } from "../market/market-room.js";
+import { NO_PREDICTION_MARKETS, type PredictionApi } from "../prediction/prediction-api.js";
 import type { Candle, CandleInterval, TradePrint } from "../feeds/feed.js";
 import type * as S from "./services.js";
 import { MirrorService } from "../copy/mirror-service.js";
@@ -57,6 +58,7 @@ export interface AppServicesDeps {
   live?: LiveApi;
   /** Backtests from the API (the composition root's BacktestJobs); none when absent. */
   backtests?: BacktestApi;
+  predictions?: PredictionApi;
   /** Follows the bus's events and says whether the arena is degraded; without it health is always ok. */
   health?: HealthMonitor;
 }
@@ -311,13 +313,15 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     mirrors,
     live: d.live ?? NO_LIVE,
     backtests: d.backtests ?? NO_BACKTESTS,
+    predictions: d.predictions ?? NO_PREDICTION_MARKETS,
     health: () => {
       const state = monitor
-        ? monitor.check({ now: d.now(), scheduler: d.scheduler.status(), books: d.market.markets.map((m) => ({ symbol: m.symbol, ts: d.market.quote(m.symbol)?.ts ?? 0 })) })
+        ? monitor.check({ now: d.now(), scheduler: d.scheduler.status(), books: perpetuals(d.market.markets).map((m) => ({ symbol: m.symbol, ts: d.market.quote(m.symbol)?.ts ?? 0 })) })
         : { status: "ok" as const, reasons: [] };
       return { ...state, mode: d.mode, feed: { ...d.feed.describe(), kind: d.feed.kind }, db: { kind: d.dbKind }, version: d.version };
     },
-    markets: () => d.market.markets.map(marketView),
+    // Outcome tokens are listed with their prediction markets (/api/prediction-markets), not here.
+    markets: () => perpetuals(d.market.markets).map(marketView),
     book: (symbol, depth) => {
       const m = market(symbol);
       const b = d.market.snapshot(m.symbol, depth);
@@ -599,7 +603,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       if (modelId !== undefined) await modelRow(modelId);
       const where = modelId ? and(eq(orders.status, "CLOSED"), eq(orders.modelId, modelId)) : eq(orders.status, "CLOSED");
       const rows = await d.db.select().from(orders).where(where).orderBy(desc(orders.closedAt), desc(orders.id)).limit(limit).offset(offset);
-      return rows.map(tradeView);
+      return rows.map((r) => tradeView(r, d.market.market(r.symbol)));
     },
     openPosition: async (modelId, input) => {
       await modelRow(modelId);
@@ -731,4 +735,9 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     },
   };
   return self;
+}
+
+/** The perpetual markets of a list (outcome tokens of prediction markets left out: they come and go, and close). */
+function perpetuals(markets: readonly MarketSpec[]): MarketSpec[] {
+  return markets.filter((m) => !isOutcome(m));
 }

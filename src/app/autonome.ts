@@ -55,6 +55,11 @@ import { ConfigError, type Config } from "./config.js";
 import { loadMarketState, saveMarketState } from "./market-state.js";
 import { placeOrderFromRow } from "./resting.js";
 import { positionView } from "./views.js";
+import { PredictionCatalog } from "../prediction/prediction-catalog.js";
+import { createPredictionApi } from "../prediction/prediction-api.js";
+import { catalogSink } from "../prediction/catalog-sink.js";
+import { createPredictionFeed } from "../feeds/prediction/create-prediction-feed.js";
+import type { PredictionFeed } from "../feeds/prediction/prediction-feed.js";
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -81,6 +86,10 @@ export interface Autonome {
   feed: SyntheticFeed | ReplayFeed | LighterFeed | MarketFeed;
   /** Funding rate and open interest per market, as the feed last reported them (empty when it reports none). */
   derivatives: DerivativesStore;
+  /** Prediction markets and their outcome tokens (markets of the room too). */
+  prediction: PredictionCatalog;
+  /** Where prediction markets come from (AUTONOME_PM_FEED); null when off or in a backtest. */
+  predictionFeed: PredictionFeed | null;
   /** Live trading: which accounts trade on Lighter, the kill switch, the reconciler. */
   live: { accounts: LiveAccounts; venue: LighterVenue | null; killSwitch: KillSwitch; reconciler: Reconciler };
   /** Copy trading in this process (null with AUTONOME_MIRRORS=off). */
@@ -182,6 +191,10 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     onListenerError: (err, listener, symbol) => logger.error({ err, listener, symbol }, "market listener failed"),
   });
   const venue = new SimVenue({ seed: config.seed, ...options.sim, markets, clock }, room);
+  // Prediction markets (Polymarket's outcome tokens) join the room as their feed finds them; those
+  // stored are back before any account is restored, since positions in their tokens need them.
+  const prediction = new PredictionCatalog({ db, room, now: () => clock.now(), logger });
+  if (!isolated) await prediction.load();
   // What the feed knows of funding and open interest: the prompts read it, the simulator pays by it.
   const derivatives = new DerivativesStore(markets);
 
@@ -211,7 +224,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   // A worker trades only the followers of the mirrors it takes (MirrorEngine hosts them); the
   // server trades every other account. A follower with a live mirror is traded by whichever
   // process holds that mirror, so here it starts out only observed.
-  const restored = role === "server" ? await restoreAccounts(db, markets) : await restoreAccounts(db, markets, []);
+  const restored = role === "server" ? await restoreAccounts(db, room.markets) : await restoreAccounts(db, room.markets, []);
   const followers = await liveFollowerIds(db);
   const observedAtStart: ModelAccount[] = [];
   for (const a of [...restored.accounts.values()]) {
@@ -258,7 +271,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   for (const a of observedAtStart) service.observe(a);
   const restoreResting = (rows: readonly VenueOrderRow[]) => {
     for (const o of rows) {
-      const m = markets.find((x) => x.symbol === o.symbol);
+      const m = room.market(o.symbol);
       if (!m || !service.accounts.has(o.modelId)) continue;
       // A live order rests on its exchange: the venue only needs to follow it again.
       if (isLive(o.modelId)) {
@@ -286,7 +299,11 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   venue.onOrderUpdate((r) => track(service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update"))));
   lighterVenue?.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a Lighter order update")));
   lighterVenue?.onFunding((p) => void service.recordFunding(p).catch((e: unknown) => logger.error({ err: e, paymentId: p.paymentId }, "could not record a Lighter funding payment")));
-  const exits = new ExitEngine({ service, uow, markets, now: () => clock.now(), logger });
+  const exits = new ExitEngine({ service, uow, markets: room.markets, now: () => clock.now(), logger });
+  room.onMarket("exits", (m) => exits.addMarket(m));
+  prediction.connect({ resolveOutcome: (symbol, payout) => venue.resolveOutcome(symbol, payout), redeemResolved: (symbol, payout) => service.redeemResolved(symbol, payout) });
+  // Markets that resolved while positions in them were left unredeemed (the last process stopped in between) redeem now.
+  if (role === "server" && !isolated) await prediction.settleResolved();
   // Paper positions pay or receive funding at each funding time the feed announces (live ones are paid by their venue).
   const funding = new FundingSettler({ markets, derivatives, mark: (s) => room.mid(s), service, now: () => clock.now(), logger });
 
@@ -322,7 +339,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       equity: formatUsd(f.equity),
       available: formatUsd(f.available),
       positions: [...a.positions.values()].map((p) => {
-        const m = markets.find((x) => x.symbol === p.state.symbol)!;
+        const m = room.market(p.state.symbol)!;
         const mark = room.mid(m.symbol);
         const v = positionView(m, p, mark);
         return {
@@ -376,7 +393,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
 
   // Copy trading: the engine holds mirrors and hosts their followers; accounts it reads fresh
   // from the database, the same way a restart does.
-  const loadAccounts = (ids: string[]) => restoreAccounts(db, markets, ids);
+  const loadAccounts = (ids: string[]) => restoreAccounts(db, room.markets, ids);
   const mirrors =
     config.mirrors && !isolated
       ? new MirrorEngine({
@@ -452,6 +469,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   // The tape of the dashboard: the feed's last trade prints per symbol (attached to the room below).
   const recentTrades = new RecentTrades();
   const movable = own?.kind === "synthetic" ? own : undefined;
+  const predictionFeed = isolated ? null : createPredictionFeed(config, prediction, clock, logger);
+  const predictionSink = catalogSink(prediction, logger);
   const persistMarkets = () => saveMarketState(db, markets, (s) => room.mid(s), movable ? movable.state() : {}, new Date(clock.now()));
   const liveService = new LiveService({
     mode: config.mode,
@@ -466,6 +485,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
 
   const services = createAppServices({
     live: liveService,
+    ...(isolated ? {} : { predictions: createPredictionApi(prediction, room) }),
     ...(backtests ? { backtests } : {}),
     db,
     dbKind: database.kind,
@@ -513,6 +533,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   // candles from its mid, and at most one `market` tick a second per symbol for the dashboard.
   room.onBook("exits", (u, q) => exits.onBook(u.symbol, q.bid, q.ask));
   candles.attach(room);
+  for (const m of room.markets) candles.addMarket(m);
+  room.onMarket("candles", (m) => candles.addMarket(m));
   recentTrades.attach(room);
   room.onBook("market-ticks", marketTicks({ markets, now: () => clock.now(), publish: (data) => bus.publish({ type: "market", data }) }));
 
@@ -532,6 +554,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     candles,
     feed,
     derivatives,
+    prediction,
+    predictionFeed,
     live: { accounts: liveAccounts, venue: lighterVenue, killSwitch, reconciler },
     mirrors,
     hostId,
@@ -541,6 +565,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         lighter.socket.start();
         await lighter.socket.whenReady().catch((e: unknown) => logger.warn({ err: e }, "Lighter's socket is not connected yet; it keeps trying"));
       }
+      predictionFeed?.start(predictionSink);
       feed.start(
         (u) => room.apply(u),
         (t) => room.trade(t),
@@ -599,6 +624,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       await mirrors?.stop();
       await tail?.stop();
       feed.stop();
+      predictionFeed?.stop();
+      await predictionSink.idle();
       lighterVenue?.close();
       lighter?.socket.close();
       exits.stop();

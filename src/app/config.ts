@@ -35,7 +35,28 @@ export interface Config {
   reconcileIntervalMs: number;
   /** Backtests from the API running at once, each a child process (AUTONOME_BACKTEST_CONCURRENCY); the rest wait in order. */
   backtestConcurrency: number;
+  /** Prediction markets: where their data comes from and Polymarket's endpoints. */
+  polymarket: PolymarketConfig;
 }
+
+export interface PolymarketConfig {
+  /** AUTONOME_PM_FEED: prediction-market data, independent of the perpetuals feed (`off`: none). */
+  feed: "synthetic" | "replay" | "polymarket" | "off";
+  clobUrl: string;
+  clobWsUrl: string;
+  dataApiUrl: string;
+  gammaUrl: string;
+  geoblockUrl: string;
+}
+
+/** Polymarket's production hosts: every one can be pointed elsewhere (the fakes in tests). */
+export const POLYMARKET_DEFAULTS = {
+  clobUrl: "https://clob.polymarket.com",
+  clobWsUrl: "wss://ws-subscriptions-clob.polymarket.com/ws",
+  dataApiUrl: "https://data-api.polymarket.com",
+  gammaUrl: "https://gamma-api.polymarket.com",
+  geoblockUrl: "https://polymarket.com/api/geoblock",
+} as const;
 
 export type RunOnStart = "all" | "rules" | "none";
 
@@ -203,6 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bad("AUTONOME_BACKTEST_CONCURRENCY", `${quoted(concurrencyText)} must be a whole number from 1 to 64 (backtests running at once)`);
   }
 
+  const polymarket = polymarketConfig();
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -224,7 +247,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lighter,
     reconcileIntervalMs,
     backtestConcurrency,
+    polymarket,
   };
+
+  function polymarketConfig(): PolymarketConfig {
+    const pmFeed = oneOf("AUTONOME_PM_FEED", ["synthetic", "replay", "polymarket", "off"] as const) ?? "synthetic";
+    const url = (name: string, fallback: string, schemes: "http" | "ws"): string => {
+      const value = (read(name) ?? fallback).trim();
+      const ok = (schemes === "http" ? /^https?:\/\/[^/]/i : /^wss?:\/\/[^/]/i).test(value) && URL.canParse(value);
+      if (!ok) bad(name, `${quoted(value)} must be a ${schemes === "http" ? "http(s)" : "ws(s)"} URL, e.g. ${fallback}`);
+      return value.replace(/\/+$/, "");
+    };
+    return {
+      feed: pmFeed,
+      clobUrl: url("POLYMARKET_CLOB_URL", POLYMARKET_DEFAULTS.clobUrl, "http"),
+      clobWsUrl: url("POLYMARKET_CLOB_WS_URL", POLYMARKET_DEFAULTS.clobWsUrl, "ws"),
+      dataApiUrl: url("POLYMARKET_DATA_API_URL", POLYMARKET_DEFAULTS.dataApiUrl, "http"),
+      gammaUrl: url("POLYMARKET_GAMMA_URL", POLYMARKET_DEFAULTS.gammaUrl, "http"),
+      geoblockUrl: url("POLYMARKET_GEOBLOCK_URL", POLYMARKET_DEFAULTS.geoblockUrl, "http"),
+    };
+  }
 
   function lighterConfig(): LighterConfig {
     const baseUrl = (read("LIGHTER_BASE_URL") ?? LIGHTER_MAINNET_URL).trim();

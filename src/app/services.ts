@@ -1,4 +1,5 @@
 import type { BacktestApi } from "../backtest/backtest-api.js";
+import type { PredictionApi } from "../prediction/prediction-api.js";
 import type { MirrorService } from "../copy/mirror-service.js";
 import type { TradeAnalytics } from "../core/analytics.js";
 import type { ModelKind, ModelStatus } from "../core/types.js";
@@ -24,6 +25,8 @@ export interface AppServices {
   live: LiveApi;
   /** Backtests started from the API, each run in a child process (src/backtest/backtest-jobs.ts). */
   backtests: BacktestApi;
+  /** Prediction markets (Polymarket's) and their outcome tokens' books; resolution in simulation (src/prediction). */
+  predictions: PredictionApi;
   health(): HealthView;
   markets(): MarketView[];
   book(symbol: string, depth: number): BookView; // 404 unknown symbol

@@ -4,12 +4,15 @@ import type { TradeView } from "./services.js";
 import type { LlmSettings } from "../agents/llm/settings.js";
 
 export { positionView } from "../trading/position-view.js";
+import { instrumentOf } from "../trading/position-view.js";
+import type { MarketSpec } from "../core/market.js";
 
 /** Wire shapes of ../shared/API.md from domain state: decimal strings, ISO timestamps. */
 
 import { trimZeros } from "../core/decimal.js";
 
-export function tradeView(r: typeof orders.$inferSelect): TradeView {
+/** A CLOSED row as a trade; `market` (its spec) adds what an outcome token is. */
+export function tradeView(r: typeof orders.$inferSelect, market?: MarketSpec): TradeView {
   return {
     id: r.id,
     modelId: r.modelId,
@@ -25,6 +28,7 @@ export function tradeView(r: typeof orders.$inferSelect): TradeView {
     closeTrigger: (r.closeTrigger as CloseTrigger | null) ?? null,
     openedAt: r.openedAt.toISOString(),
     closedAt: (r.closedAt ?? r.updatedAt).toISOString(),
+    ...instrumentOf(market),
   };
 }
 

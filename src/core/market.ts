@@ -1,5 +1,6 @@
 import { DecimalError, DecimalRangeError, formatScaled, parseScaled, type Rounding } from "./decimal.js";
 import { MICRO_DECIMALS, type Micro } from "./money.js";
+import type { OutcomeInstrument } from "./instrument.js";
 
 /**
  * A tradable market. Prices are integer ticks (10^-priceDecimals) and sizes integer lots
@@ -19,6 +20,13 @@ export interface MarketSpec {
   maxLeverage: number;
   /** Maintenance margin as basis points of the position's notional at mark. */
   maintenanceMarginBps: number;
+  /** An outcome token of a prediction market; absent for a perpetual. */
+  instrument?: OutcomeInstrument;
+}
+
+/** True for an outcome token (long only, no leverage, resolves at 1 or 0). */
+export function isOutcome(m: MarketSpec): m is MarketSpec & { instrument: OutcomeInstrument } {
+  return m.instrument?.kind === "outcome";
 }
 
 export const MIN_NOTIONAL_USD = 10_000_000n; // $10 in micro-dollars

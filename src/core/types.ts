@@ -6,8 +6,12 @@ export type OrderType = "MARKET" | "LIMIT";
 /** GTC rests until canceled, GTT until expiresAt, IOC fills what it can and cancels the rest, FOK fills all or nothing. */
 export type TimeInForce = "GTC" | "GTT" | "IOC" | "FOK";
 export type Liquidity = "MAKER" | "TAKER";
-/** MIRROR: a follower closed because its source did (copy trading). RECONCILIATION: a person adopted a live venue's state. */
-export type CloseTrigger = "STOP" | "TARGET" | "INVALIDATION" | "TIME" | "LIQUIDATION" | "MANUAL" | "MIRROR" | "RECONCILIATION";
+/**
+ * MIRROR: a follower closed because its source did (copy trading). RECONCILIATION: a person
+ * adopted a live venue's state. RESOLUTION: an outcome token's market resolved and the shares
+ * redeemed at 1 dollar (the winner) or nothing.
+ */
+export type CloseTrigger = "STOP" | "TARGET" | "INVALIDATION" | "TIME" | "LIQUIDATION" | "MANUAL" | "MIRROR" | "RECONCILIATION" | "RESOLUTION";
 export type ModelKind = "rule" | "llm" | "mirror";
 /** halted: a live account whose venue state differs from ours, until a person reconciles it. */
 export type ModelStatus = "active" | "paused" | "halted";

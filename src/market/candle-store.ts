@@ -75,7 +75,17 @@ export class CandleStore {
   }
 
   add(symbol: string, ts: number, midTicks: number, volumeLots = 0): void {
+    // Only markets it keeps: one that joined the room without addMarket (none today) has no candles.
+    if (!this.markets.has(symbol)) return;
     this.builder.add(symbol, ts, midTicks, volumeLots);
+  }
+
+  /** A market that joined while running (an outcome token): its candles start from its first book. */
+  addMarket(market: MarketSpec): void {
+    if (this.markets.has(market.symbol)) return;
+    this.markets.set(market.symbol, market);
+    this.closed.set(key(market.symbol, "1m"), []);
+    for (const interval of ["5m", "1h"] as const) this.closed.set(key(market.symbol, interval), []);
   }
 
   get busy(): boolean {

@@ -45,10 +45,14 @@ export interface MarketQuote {
 /** Reacts to every applied update; `quote` is the symbol's quote after it (live: read it, do not keep it). */
 export type BookListener = (update: BookUpdate, quote: MarketQuote) => void;
 export type TradeListener = (trade: TradePrint) => void;
+/** A market joined the room (a prediction market the feed discovered). */
+export type MarketListener = (market: MarketSpec) => void;
 
 /** What readers of market data need: the API, the trading service's quote, a live venue's checks. */
 export interface MarketData {
   readonly markets: readonly MarketSpec[];
+  /** The spec of one market (a perpetual or an outcome token). */
+  market(symbol: string): MarketSpec | undefined;
   quote(symbol: string): MarketQuote | undefined;
   mid(symbol: string): number | undefined;
   snapshot(symbol: string, depth: number): BookSnapshot | undefined;
@@ -61,6 +65,7 @@ export interface MarketRoomOptions {
 }
 
 interface Entry {
+  readonly spec: MarketSpec;
   readonly book: L2Book;
   readonly quote: { symbol: string; bid: number | undefined; ask: number | undefined; mid: number | undefined; ts: number };
 }
@@ -71,7 +76,9 @@ interface Named<T> {
 }
 
 export class MarketRoom implements MarketData {
-  readonly markets: readonly MarketSpec[];
+  /** Replaced, never mutated, when a market joins: a reader holding the list keeps the one it read. */
+  private list: readonly MarketSpec[];
+  private marketListeners: ReadonlyArray<Named<MarketListener>> = [];
   private readonly entries = new Map<string, Entry>();
   /** Replaced, never mutated, on (un)subscribe: a dispatch in progress keeps the list it started with. */
   private bookListeners: ReadonlyArray<Named<BookListener>> = [];
@@ -79,12 +86,51 @@ export class MarketRoom implements MarketData {
   private readonly onListenerError: MarketRoomOptions["onListenerError"];
 
   constructor(options: MarketRoomOptions) {
-    this.markets = options.markets;
+    this.list = options.markets;
     this.onListenerError = options.onListenerError;
     for (const m of options.markets) {
       if (this.entries.has(m.symbol)) throw new RangeError(`market ${m.symbol} is listed twice`);
-      this.entries.set(m.symbol, { book: new L2Book(m.symbol), quote: { symbol: m.symbol, bid: undefined, ask: undefined, mid: undefined, ts: 0 } });
+      this.entries.set(m.symbol, { spec: m, book: new L2Book(m.symbol), quote: { symbol: m.symbol, bid: undefined, ask: undefined, mid: undefined, ts: 0 } });
     }
+  }
+
+  /** Every market the room holds: those it started with, then those that joined, in that order. */
+  get markets(): readonly MarketSpec[] {
+    return this.list;
+  }
+
+  /**
+   * Adds a market while running (prediction markets come and go); its market listeners (the
+   * simulator first) learn of it before any update for it is applied. False when it is already
+   * here (the spec held is kept).
+   */
+  addMarket(market: MarketSpec): boolean {
+    if (this.entries.has(market.symbol)) return false;
+    this.entries.set(market.symbol, { spec: market, book: new L2Book(market.symbol), quote: { symbol: market.symbol, bid: undefined, ask: undefined, mid: undefined, ts: 0 } });
+    this.list = [...this.list, market];
+    for (const l of this.marketListeners) {
+      try {
+        l.fn(market);
+      } catch (error) {
+        if (this.onListenerError) this.onListenerError(error, l.name, market.symbol);
+        else throw error;
+      }
+    }
+    return true;
+  }
+
+  /** The spec of a market the room holds. */
+  market(symbol: string): MarketSpec | undefined {
+    return this.entries.get(symbol)?.spec;
+  }
+
+  /** Adds a listener told of every market that joins from now on; returns its removal. */
+  onMarket(name: string, listener: MarketListener): () => void {
+    const entry: Named<MarketListener> = { name, fn: listener };
+    this.marketListeners = [...this.marketListeners, entry];
+    return () => {
+      this.marketListeners = this.marketListeners.filter((l) => l !== entry);
+    };
   }
 
   // ---- fed by a feed ----

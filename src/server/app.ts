@@ -17,6 +17,7 @@ import { liveRoutes } from "./routes/live.js";
 import { positionRoutes } from "./routes/positions.js";
 import { schedulerRoutes } from "./routes/scheduler.js";
 import { simRoutes } from "./routes/sim.js";
+import { predictionMarketRoutes } from "./routes/prediction-markets.js";
 import { tradeRoutes } from "./routes/trades.js";
 import { orderRoutes } from "./routes/orders.js";
 import type { AppServices } from "../app/services.js";
@@ -71,6 +72,7 @@ export function createApp(options: CreateAppOptions) {
     .route("/", schedulerRoutes(services))
     .route("/", arenaRoutes(services))
     .route("/", simRoutes(services))
+    .route("/", predictionMarketRoutes(services))
     .route("/", mirrorRoutes(services))
     .route("/", liveRoutes(services))
     .route("/", backtestRoutes(services))

@@ -83,7 +83,8 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(values: T)
 export const symbol = () =>
   z
     .string()
-    .regex(/^[A-Za-z0-9]{1,20}$/, { error: "must be a market symbol such as BTC" })
+    // Perpetuals are short (BTC); an outcome token's symbol is its market's slug and outcome (BTC-UP-OR-DOWN-0005-UP).
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,79}$/, { error: "must be a market symbol such as BTC or an outcome token's such as WILL-IT-RAIN-YES" })
     .transform((s) => s.toUpperCase());
 
 /** Model ids are opaque text keys; this only keeps junk out of URLs and logs. */

@@ -40,6 +40,16 @@ export interface PositionView {
   funding?: string;
   exitPlan: ExitPlanView | null;
   openedAt: string;
+  /** An outcome token's market and outcome (a prediction market); absent for a perpetual. */
+  instrument?: InstrumentView;
+}
+
+/** What an outcome token is: its market (condition id), its token id and its outcome. */
+export interface InstrumentView {
+  kind: "outcome";
+  conditionId: string;
+  tokenId: string;
+  outcome: string;
 }
 
 export interface TradeView {
@@ -59,6 +69,8 @@ export interface TradeView {
   closeTrigger: CloseTrigger | null;
   openedAt: string;
   closedAt: string;
+  /** An outcome token's market and outcome (a prediction market); absent for a perpetual. */
+  instrument?: InstrumentView;
 }
 
 export interface OpenPositionInput {

@@ -40,6 +40,11 @@ export class ExitEngine {
     this.logger = opts.logger ?? silentLogger;
   }
 
+  /** A market that joined while running (a prediction market's outcome token): its positions' plans are watched too. */
+  addMarket(market: MarketSpec): void {
+    if (!this.markets.has(market.symbol)) this.markets.set(market.symbol, market);
+  }
+
   /** Hot path: called for every book update. Allocation-free unless something triggers. */
   onBook(symbol: string, bid: number | undefined, ask: number | undefined): void {
     const market = this.markets.get(symbol);

@@ -1,7 +1,7 @@
 import { DecimalError, DecimalRangeError } from "../core/decimal.js";
 import { invalid, rejected } from "../core/errors.js";
 import { parseLeverage } from "../core/leverage.js";
-import { lotsToQuantity, priceToTicks, quantityToLots, type MarketSpec } from "../core/market.js";
+import { isOutcome, lotsToQuantity, priceToTicks, quantityToLots, type MarketSpec } from "../core/market.js";
 import type { ExitPlanInput } from "./contracts.js";
 
 /** Order input from the API or a model's tool call, turned into ticks and lots with errors that name the field. */
@@ -19,7 +19,11 @@ export function parseLots(m: MarketSpec, quantity: string): number {
     throw invalid(`quantity: ${e instanceof DecimalError ? e.message : "not a decimal"} (${m.symbol} allows ${m.sizeDecimals} decimals)`);
   }
   if (!(lots > 0)) throw invalid(`quantity: must be positive, got ${quantity}`);
-  if (lots < m.minBaseLots) throw rejected("below_min_size", `quantity ${quantity} is below the ${m.symbol} minimum of ${lotsToQuantity(m, m.minBaseLots)}`);
+  if (lots < m.minBaseLots) {
+    // An outcome token's minimum is its market's (Polymarket's min_order_size), refused in the CLOB's words.
+    if (isOutcome(m)) throw rejected("invalid_order_min_size", `quantity ${quantity} is below the minimum order size of ${lotsToQuantity(m, m.minBaseLots)} shares of this market`);
+    throw rejected("below_min_size", `quantity ${quantity} is below the ${m.symbol} minimum of ${lotsToQuantity(m, m.minBaseLots)}`);
+  }
   return lots;
 }
 

@@ -1,8 +1,8 @@
 import { formatLeverage } from "../core/leverage.js";
-import { lotsToQuantity, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { isOutcome, lotsToQuantity, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { formatUsd, type Micro } from "../core/money.js";
 import { averagePrice, unrealizedPnl } from "../core/position.js";
-import type { PositionView } from "./contracts.js";
+import type { InstrumentView, PositionView } from "./contracts.js";
 import type { OpenPosition } from "./account.js";
 import { planToJson } from "./exit-plan.js";
 
@@ -25,5 +25,13 @@ export function positionView(m: MarketSpec, p: OpenPosition, mark: number | unde
     ...(funding !== undefined ? { funding: formatUsd(funding) } : {}),
     exitPlan: planToJson(m, p.plan),
     openedAt: new Date(p.openedAt).toISOString(),
+    ...instrumentOf(m),
   };
+}
+
+/** `{ instrument }` for an outcome token, nothing for a perpetual: spread into a position or trade view. */
+export function instrumentOf(m: MarketSpec | undefined): { instrument?: InstrumentView } {
+  if (!m || !isOutcome(m)) return {};
+  const { conditionId, tokenId, outcome } = m.instrument;
+  return { instrument: { kind: "outcome", conditionId, tokenId, outcome } };
 }

@@ -4,7 +4,7 @@ import { AppError, conflict, invalid, notFound, rejected } from "../core/errors.
 import { formatLeverage, initialMargin } from "../core/leverage.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
-import { findMarket, lotsToQuantity, notional, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
+import { isOutcome, lotsToQuantity, notional, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { parseScaled } from "../core/decimal.js";
 import { feeMicro, formatUsd, MAX_INITIAL_CAPITAL_USD, usd, type Micro } from "../core/money.js";
 import { textProblem } from "../core/text.js";
@@ -143,14 +143,11 @@ export class TradingService {
   }
 
   market(symbol: string): MarketSpec {
-    const m = findMarket(this.deps.venue.markets(), String(symbol));
-    if (!m)
-      throw invalid(
-        `symbol: unknown market "${symbol}" (known: ${this.deps.venue
-          .markets()
-          .map((x) => x.symbol)
-          .join(", ")})`,
-      );
+    const m = this.marketMap().get(String(symbol).toUpperCase());
+    if (!m) {
+      const perpetuals = this.deps.venue.markets().filter((x) => !isOutcome(x));
+      throw invalid(`symbol: unknown market "${symbol}" (known: ${perpetuals.map((x) => x.symbol).join(", ")}, and the outcome tokens listed at /api/prediction-markets)`);
+    }
     return m;
   }
 
@@ -242,6 +239,9 @@ export class TradingService {
     const market = this.market(req.symbol);
     const lots = parseLots(market, req.quantity);
     const existing = account.positions.get(market.symbol) ?? null;
+    if (isOutcome(market) && req.side === "SHORT") {
+      throw invalid(`side: ${market.symbol} is an outcome token, bought as shares and never sold short; to bet against "${market.instrument.outcome}", buy another outcome's token of the market`);
+    }
     const leverage = existing ? existing.state.leverage : parseLeverageField(req.leverage ?? "1", market.maxLeverage);
     const gated = this.deps.entryGate?.(modelId, market.symbol);
     if (gated) throw rejected(gated.code, gated.message);
@@ -393,6 +393,45 @@ export class TradingService {
       realizedPnl: formatUsd(s.realizedPnl),
       filledLots: Number(s.lots),
     };
+  }
+
+  /**
+   * An outcome token's market resolved (the venue already knows: it redeems at `payoutTicks`):
+   * every position in it this process trades closes at the payout with closeTrigger RESOLUTION,
+   * its realized P&L in the ledger. Each under its account's lock, with the position's own
+   * client id, so a position redeems once. Returns the positions redeemed.
+   */
+  async redeemResolved(symbol: string, payoutTicks: number): Promise<number> {
+    const market = this.market(symbol);
+    let redeemed = 0;
+    for (const account of [...this.deps.accounts.values()]) {
+      if (!account.positions.has(market.symbol)) continue;
+      await this.lock.run(account.modelId, async () => {
+        const pos = account.positions.get(market.symbol);
+        if (!pos) return;
+        const { report, outcome } = await this.execute(
+          market,
+          account,
+          {
+            clientOrderId: `redeem-${pos.id}`,
+            accountId: account.modelId,
+            symbol: market.symbol,
+            side: exitSide(pos.state.side),
+            type: "MARKET",
+            lots: Number(pos.state.lots),
+            timeInForce: "IOC",
+            reduceOnly: true,
+            leverage: pos.state.leverage,
+            priceTicks: payoutTicks,
+            redeem: true,
+          },
+          { purpose: "CLOSE", positionId: pos.id, closeTrigger: "RESOLUTION" },
+        );
+        if (outcome?.closed) redeemed++;
+        else this.logger.error({ modelId: account.modelId, symbol: market.symbol, reason: report.reason }, "a resolved position did not redeem");
+      });
+    }
+    return redeemed;
   }
 
   /** Creates a model's row and its opening deposit in one transaction. */
@@ -666,7 +705,7 @@ export class TradingService {
 
   private async recordUpdate(report: OrderReport): Promise<void> {
     const account = this.deps.accounts.get(report.accountId);
-    const market = findMarket(this.deps.venue.markets(), report.symbol);
+    const market = this.marketMap().get(report.symbol);
     if (!account || !market) return;
     const outcome = await this.record(market, account, report);
     if (report.status !== "OPEN" && report.status !== "PARTIALLY_FILLED") account.resting.delete(report.clientOrderId);
@@ -765,9 +804,18 @@ export class TradingService {
     return f;
   }
 
+  /** Markets by symbol, rebuilt only when the venue's list changes (prediction markets join while running). */
   private marketMap(): Map<string, MarketSpec> {
-    return new Map(this.deps.venue.markets().map((m) => [m.symbol, m]));
+    const list = this.deps.venue.markets();
+    if (list !== this.mapOf) {
+      this.mapOf = list;
+      this.byMarket = new Map(list.map((m) => [m.symbol, m]));
+    }
+    return this.byMarket;
   }
+
+  private mapOf: readonly MarketSpec[] | undefined;
+  private byMarket = new Map<string, MarketSpec>();
 
   private riskDenied(modelId: string, symbol: string, origin: OrderOrigin, denied: RiskRejection): AppError {
     this.logger.info({ modelId, symbol, origin: origin.source, runId: origin.runId, code: denied.code }, `risk check refused: ${denied.message}`);

@@ -105,6 +105,11 @@ export interface PlaceOrder {
    * `priceTicks`, then executes at the market. STOP is a stop-loss, TARGET a take-profit.
    */
   trigger?: { kind: "STOP" | "TARGET"; priceTicks: number };
+  /**
+   * The redemption of a resolved outcome token at its payout (`priceTicks`: 1 dollar for the
+   * winner, 0 for the others): no book, no fee, the whole position, only once its market resolved.
+   */
+  redeem?: boolean;
 }
 
 export interface VenueFill {

@@ -2,6 +2,7 @@ import type { MirrorService } from "../../src/copy/mirror-service.js";
 import { conflict, invalid, notFound, rejected } from "../../src/core/errors.js";
 import { NO_LIVE } from "../../src/live/live-service.js";
 import { NO_BACKTESTS } from "../../src/backtest/backtest-api.js";
+import { NO_PREDICTION_MARKETS } from "../../src/prediction/prediction-api.js";
 import type {
   AnalyticsView,
   AppEvent,
@@ -31,6 +32,8 @@ export class FakeServices implements AppServices {
   readonly live = NO_LIVE;
   /** Backtests are tested against the real services and real child runs (test/api/backtests.test.ts). */
   readonly backtests = NO_BACKTESTS;
+  /** Prediction markets are tested against the real services (test/api/prediction-markets.test.ts). */
+  readonly predictions = NO_PREDICTION_MARKETS;
   readonly models = new Map<string, ModelView>();
   readonly openPositions: PositionView[] = [];
   readonly closedTrades: TradeView[] = [];

@@ -1,6 +1,6 @@
 import { maxBig } from "../../core/decimal.js";
 import { initialMargin, type LeverageCenti } from "../../core/leverage.js";
-import { notional, type MarketSpec } from "../../core/market.js";
+import { isOutcome, notional, type MarketSpec } from "../../core/market.js";
 import { feeMicro, type Micro } from "../../core/money.js";
 import type { Side } from "../../core/types.js";
 import type { AccountFigures, ModelAccount } from "../account.js";
@@ -138,10 +138,12 @@ export class RiskEngine {
     }
 
     let riskAtStop: Micro | null = null;
-    if (req.stopTicks !== null) {
+    // A share of an outcome token without a stop can lose all it cost and no more: its stop is 0.
+    const stopTicks = req.stopTicks ?? (isOutcome(market) ? 0 : null);
+    if (stopTicks !== null) {
       const lotsAfter = (existing?.lots ?? 0n) + lots;
       const costAfter = (existing?.cost ?? 0n) + orderNotional;
-      const atStop = notional(market, req.stopTicks, lotsAfter);
+      const atStop = notional(market, stopTicks, lotsAfter);
       riskAtStop = maxBig(side === "LONG" ? costAfter - atStop : atStop - costAfter, 0n);
     }
 

@@ -1,6 +1,6 @@
 import type { BookSnapshot, BookUpdate } from "../../core/book.js";
 import { createRng, type Rng } from "../../core/rng.js";
-import { notional, type MarketSpec } from "../../core/market.js";
+import { isOutcome, notional, type MarketSpec } from "../../core/market.js";
 import { feeMicro, type Micro } from "../../core/money.js";
 import type { PositionState } from "../../core/position.js";
 import type { Liquidity, OrderSide } from "../../core/types.js";
@@ -12,6 +12,8 @@ import { DEFAULT_SIM_OPTIONS, type SimOptions } from "./options.js";
 import { capAverage, slip, withinLimit } from "./pricing.js";
 import { marketBound } from "../../core/book.js";
 import { SimAccount } from "./sim-account.js";
+import { onMarketTick, outcomeRefusal } from "./outcome-rules.js";
+import { OUTCOME_PAYOUT_TICKS } from "../../core/instrument.js";
 
 interface SimOrder {
   req: PlaceOrder;
@@ -63,6 +65,9 @@ export class SimVenue implements Venue {
   readonly name = "sim";
   private readonly opts: SimOptions;
   private readonly marketMap: Map<string, MarketSpec>;
+  private marketList: readonly MarketSpec[];
+  /** Resolved outcome tokens and what a share pays (ticks): they trade no more, they redeem. */
+  private readonly payouts = new Map<string, number>();
   private readonly room: MarketRoom;
   /** Per symbol: the room's book with what simulated takers consumed taken out, and the resting orders. */
   private readonly symbols = new Map<string, SymbolState>();
@@ -79,15 +84,50 @@ export class SimVenue implements Venue {
   constructor(options: Partial<SimOptions> = {}, room?: MarketRoom) {
     this.opts = { ...DEFAULT_SIM_OPTIONS, ...(room && options.markets === undefined ? { markets: room.markets } : {}), ...options };
     this.rng = createRng(this.opts.seed);
-    this.marketMap = new Map(this.opts.markets.map((m) => [m.symbol, m]));
+    this.marketMap = new Map();
+    this.marketList = [];
     this.room = room ?? new MarketRoom({ markets: this.opts.markets });
-    for (const m of this.opts.markets) {
-      const book = this.room.book(m.symbol);
-      if (!book) throw new RangeError(`the market room has no ${m.symbol} market for the simulator`);
-      const state: SymbolState = { market: m, book: new ConsumedBook(book), restingBids: new OrderBook(), restingAsks: new OrderBook() };
-      this.symbols.set(m.symbol, state);
-    }
+    for (const m of this.opts.markets) this.addMarket(m);
     this.room.onBook("simulator", (u) => this.onBook(u));
+    // Markets that join the room later (prediction markets) are traded too.
+    this.room.onMarket("simulator", (m) => this.addMarket(m));
+  }
+
+  private addMarket(m: MarketSpec): void {
+    if (this.symbols.has(m.symbol)) return;
+    const book = this.room.book(m.symbol);
+    if (!book) throw new RangeError(`the market room has no ${m.symbol} market for the simulator`);
+    this.symbols.set(m.symbol, { market: m, book: new ConsumedBook(book), restingBids: new OrderBook(), restingAsks: new OrderBook() });
+    this.marketMap.set(m.symbol, m);
+    this.marketList = [...this.marketList, m];
+  }
+
+  /** The spec of a market the simulator trades. */
+  market(symbol: string): MarketSpec | undefined {
+    return this.marketMap.get(symbol);
+  }
+
+  /**
+   * An outcome token's market resolved: a share pays `payoutTicks` (1 dollar for the winner, 0
+   * for the others). Its resting orders are canceled (reported), it takes no more orders, and
+   * positions in it redeem at the payout (PlaceOrder.redeem).
+   */
+  resolveOutcome(symbol: string, payoutTicks: number): void {
+    const market = this.marketMap.get(symbol);
+    if (!market || !isOutcome(market)) throw new RangeError(`${symbol} is not an outcome token the simulator trades`);
+    market.instrument.accepting = false;
+    this.payouts.set(symbol, payoutTicks);
+    for (const o of [...this.orders.values()]) {
+      if (o.req.symbol === symbol && (o.status === "OPEN" || o.status === "PARTIALLY_FILLED")) {
+        this.unrest(o, "CANCELED", "market_resolved");
+        this.emit(this.report(o, []));
+      }
+    }
+  }
+
+  /** What a share of a resolved outcome token pays, in ticks; undefined while it trades. */
+  payout(symbol: string): number | undefined {
+    return this.payouts.get(symbol);
   }
 
   /** Without simulated latency an order executes within the call, in this process. */
@@ -122,7 +162,7 @@ export class SimVenue implements Venue {
   }
 
   markets(): readonly MarketSpec[] {
-    return this.opts.markets;
+    return this.marketList;
   }
 
   /** The feed's book as the simulator sees it (liquidity consumed by fills is not shown). */
@@ -268,11 +308,14 @@ export class SimVenue implements Venue {
     if (!market || !book) return this.finish(order, "REJECTED", "unknown_symbol");
     if (!account) return this.finish(order, "REJECTED", "unknown_account");
     if (!Number.isSafeInteger(req.lots) || req.lots <= 0) return this.finish(order, "REJECTED", "invalid_quantity");
+    const reducible = account.reducibleLots(req.symbol, req.side);
+    if (req.redeem) return this.redeem(market, account, order, reducible);
+    const refusal = outcomeRefusal(market, req, reducible);
+    if (refusal) return this.finish(order, "REJECTED", refusal);
     const mid = book.marketMid();
     if (mid === undefined) return this.finish(order, "REJECTED", "market_closed");
 
     let lots = req.lots;
-    const reducible = account.reducibleLots(req.symbol, req.side);
     if (req.reduceOnly) {
       if (reducible === 0) return this.finish(order, "REJECTED", "reduce_only_no_position");
       lots = Math.min(lots, reducible);
@@ -280,7 +323,7 @@ export class SimVenue implements Venue {
     // A market order's worst price is measured from the touch, as Lighter's own helpers do.
     const touchForMarket = req.side === "BUY" ? book.bestAsk() : book.bestBid();
     if (req.type === "MARKET" && req.priceTicks === undefined && touchForMarket === undefined) return this.finish(order, "CANCELED", "no_liquidity_within_bound");
-    const limit = req.type === "MARKET" ? (req.priceTicks ?? marketBound(touchForMarket!, req.side, this.opts.marketPriceBoundBps)) : req.priceTicks;
+    const limit = req.type === "MARKET" ? (req.priceTicks ?? this.defaultBound(market, touchForMarket!, req.side)) : req.priceTicks;
     if (limit === undefined || !Number.isSafeInteger(limit) || limit <= 0) return this.finish(order, "REJECTED", "invalid_price");
 
     const takerSide = req.side === "BUY" ? "BUY" : "SELL";
@@ -292,20 +335,22 @@ export class SimVenue implements Venue {
     }
     // A limit order takes levels up to its price; a market order's price caps its AVERAGE fill
     // price (Lighter's rule): it walks on while the running average stays within it.
-    const plan = req.postOnly ? { fills: [], filled: 0 } : req.type === "MARKET" ? capAverage(book.walk(takerSide, lots), req.side, limit) : book.walk(takerSide, lots, limit);
+    // Polymarket's market orders (FOK/FAK) are limit orders at their worst price: levels beyond it are not taken.
+    const averageCapped = req.type === "MARKET" && !isOutcome(market);
+    const plan = req.postOnly ? { fills: [], filled: 0 } : averageCapped ? capAverage(book.walk(takerSide, lots), req.side, limit) : book.walk(takerSide, lots, limit);
     if (req.timeInForce === "FOK" && plan.filled < lots) return this.finish(order, "CANCELED", "fok_unfillable");
 
     const rests = req.type === "LIMIT" && (req.timeInForce === "GTC" || req.timeInForce === "GTT");
     const exposureLots = Math.max(0, (rests ? lots : plan.filled) - reducible);
     if (exposureLots > 0) {
-      const needed = SimAccount.marginFor(market, limit, exposureLots, req.leverage) + feeMicro(notional(market, limit, exposureLots), this.opts.takerFeeBps);
+      const needed = SimAccount.marginFor(market, limit, exposureLots, req.leverage) + this.feeOf(market, limit, exposureLots, "TAKER");
       if (needed > account.available(this.marketMap, (s) => this.mid(s))) return this.finish(order, "REJECTED", "insufficient_margin");
     }
 
     const fills: VenueFill[] = [];
     for (const level of plan.fills) {
       // Slippage models an adverse move, but never past a limit order's own price.
-      const slipped = slip(level.price, req.side, this.opts.extraSlippageBps);
+      const slipped = onMarketTick(market, slip(level.price, req.side, this.opts.extraSlippageBps), req.side);
       const price = req.type === "MARKET" || withinLimit(req.side, slipped, limit) ? slipped : limit;
       fills.push(this.fill(market, account, order, price, level.lots, "TAKER"));
     }
@@ -324,8 +369,35 @@ export class SimVenue implements Venue {
     return this.finish(order, "FILLED", undefined, fills);
   }
 
-  private fill(market: MarketSpec, account: SimAccount, order: SimOrder, priceTicks: number, lots: number, liquidity: Liquidity): VenueFill {
-    const fee = feeMicro(notional(market, priceTicks, lots), liquidity === "MAKER" ? this.opts.makerFeeBps : this.opts.takerFeeBps);
+  /**
+   * A market order's worst price when it names none: `marketPriceBoundBps` from the touch. On an
+   * outcome token the basis points are of the 1-dollar payout (100 bps = 1 cent), since a percent
+   * of a 3-cent price is less than a tick; the bound then goes back on the tick, inward.
+   */
+  private defaultBound(market: MarketSpec, touch: number, side: OrderSide): number {
+    if (!isOutcome(market)) return marketBound(touch, side, this.opts.marketPriceBoundBps);
+    const away = Math.round(this.opts.marketPriceBoundBps * (OUTCOME_PAYOUT_TICKS / 10_000));
+    return onMarketTick(market, side === "BUY" ? touch + away : touch - away, side === "BUY" ? "SELL" : "BUY");
+  }
+
+  /** A resolved outcome token's redemption: the whole long position at the payout, no fee. */
+  private redeem(market: MarketSpec, account: SimAccount, order: SimOrder, heldLongLots: number): OrderReport {
+    const payout = this.payouts.get(market.symbol);
+    if (payout === undefined) return this.finish(order, "REJECTED", "market_not_resolved");
+    if (order.req.side !== "SELL" || order.req.priceTicks !== payout) return this.finish(order, "REJECTED", "redeem_not_at_payout");
+    if (heldLongLots === 0) return this.finish(order, "REJECTED", "no_position");
+    const fill = this.fill(market, account, order, payout, Math.min(order.req.lots, heldLongLots), "TAKER", 0n);
+    return this.finish(order, order.filledLots >= order.req.lots ? "FILLED" : "CANCELED", order.filledLots >= order.req.lots ? undefined : "redeemed_what_was_held", [fill]);
+  }
+
+  /** Fee of a fill: the simulator's maker or taker rate; none on outcome tokens (Polymarket's markets are mostly fee-free). */
+  private feeOf(market: MarketSpec, priceTicks: number, lots: number, liquidity: Liquidity): Micro {
+    if (isOutcome(market)) return 0n;
+    return feeMicro(notional(market, priceTicks, lots), liquidity === "MAKER" ? this.opts.makerFeeBps : this.opts.takerFeeBps);
+  }
+
+  private fill(market: MarketSpec, account: SimAccount, order: SimOrder, priceTicks: number, lots: number, liquidity: Liquidity, fixedFee?: Micro): VenueFill {
+    const fee = fixedFee ?? this.feeOf(market, priceTicks, lots, liquidity);
     account.applyFill(market, order.req.side, order.req.leverage, { priceTicks, lots, fee });
     const cp = this.checkpoints.get(account.id);
     if (cp) {

@@ -1,0 +1,19 @@
+import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../core/logger.js";
+import { ConfigError, type Config } from "../../app/config.js";
+import type { PredictionCatalog } from "../../prediction/prediction-catalog.js";
+import type { PredictionFeed } from "./prediction-feed.js";
+import { createSyntheticPredictionFeed } from "./synthetic-prediction-feed.js";
+
+/** The prediction-market feed AUTONOME_PM_FEED names (null for `off`). */
+export function createPredictionFeed(config: Config, catalog: PredictionCatalog, clock: Clock, logger: Logger): PredictionFeed | null {
+  switch (config.polymarket.feed) {
+    case "off":
+      return null;
+    case "synthetic":
+      // The synthetic markets a previous run left open go on where they were.
+      return createSyntheticPredictionFeed({ seed: config.seed, clock, adopt: catalog.list(), logger });
+    default:
+      throw new ConfigError(`AUTONOME_PM_FEED: "${config.polymarket.feed}" is not available yet in this version; use synthetic (the default) or off`);
+  }
+}

@@ -1,0 +1,142 @@
+import type { Cancel, Clock } from "../../core/clock.js";
+import { tickSizeOf } from "../../core/instrument.js";
+import type { Logger } from "../../core/logger.js";
+import { createRng } from "../../core/rng.js";
+import type { PredictionMarket } from "../../prediction/prediction-market.js";
+import type { PredictionFeed, PredictionSink } from "./prediction-feed.js";
+import { drawWinner, newSyntheticMarket, outcomeBook, stepProbabilities, wantedTick, type SyntheticPredictionMarket } from "./synthetic-markets.js";
+
+export interface SyntheticPredictionFeedOptions {
+  seed: number | string;
+  clock: Clock;
+  /** Time between book updates, ms (default 1000). */
+  intervalMs?: number;
+  /** Markets kept open at once (default 4): one that ends is replaced. */
+  openMarkets?: number;
+  /** Time from a market's end to its resolution, ms (default 60 s; Polymarket's take minutes). */
+  resolveDelayMs?: number;
+  /** Open synthetic markets a previous run left (from the catalog): continued, not abandoned. */
+  adopt?: readonly PredictionMarket[];
+  logger?: Pick<Logger, "error">;
+}
+
+export interface SyntheticPredictionFeed extends PredictionFeed {
+  readonly kind: "synthetic";
+  /** Steps to `ms` (each interval boundary since the last step), delivering to the started sink. start() drives it from the clock. */
+  advanceTo(ms: number): void;
+  /** The markets the process holds now (open and closed, not yet resolved). */
+  markets(): readonly SyntheticPredictionMarket[];
+}
+
+/**
+ * Seeded prediction markets for `npm start` without network: a few markets open at once
+ * (binary and one multi-outcome), probabilities that drift faster as the end nears, books on
+ * the tick (which changes near the extremes), closing at the end date and resolving a minute
+ * later by a draw on the final odds, each replaced by a new one.
+ */
+export function createSyntheticPredictionFeed(options: SyntheticPredictionFeedOptions): SyntheticPredictionFeed {
+  const { clock } = options;
+  const seed = String(options.seed);
+  const intervalMs = options.intervalMs ?? 1000;
+  const openWanted = options.openMarkets ?? 4;
+  const resolveDelayMs = options.resolveDelayMs ?? 60_000;
+  if (!Number.isSafeInteger(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs must be a positive integer, got ${intervalMs}`);
+  if (!Number.isSafeInteger(openWanted) || openWanted < 1) throw new RangeError(`openMarkets must be a positive integer, got ${openWanted}`);
+  const rng = createRng(`prediction:${seed}`);
+  const live: SyntheticPredictionMarket[] = [];
+  let sink: PredictionSink | undefined;
+  let cancel: Cancel | undefined;
+  let lastStep: number | undefined;
+  let created = 0;
+
+  for (const m of options.adopt ?? []) {
+    if (m.source !== "synthetic" || m.status === "resolved") continue;
+    const n = m.outcomes.length;
+    live.push({
+      meta: { ...m, outcomes: m.outcomes.map((o) => ({ outcome: o.outcome, tokenId: o.tokenId })) },
+      probs: m.outcomes.map(() => 1 / n),
+      tickTicks: 100,
+      phase: m.status,
+    });
+    created++;
+  }
+
+  const deliverBooks = (m: SyntheticPredictionMarket, ts: number) => {
+    m.meta.outcomes.forEach((o, i) => {
+      const book = m.phase === "open" ? outcomeBook(m.probs[i]!, m.tickTicks, rng) : { bids: [], asks: [] };
+      sink?.book(o.tokenId, { ts, kind: "snapshot", ...book });
+    });
+  };
+
+  const step = (now: number) => {
+    while (live.filter((m) => m.phase === "open").length < openWanted) {
+      const m = newSyntheticMarket(seed, created++, now, rng);
+      live.push(m);
+      sink?.market(m.meta);
+    }
+    for (const m of [...live]) {
+      if (m.phase === "open" && now >= m.meta.endDate) {
+        m.phase = "closed";
+        sink?.closed(m.meta.conditionId);
+        deliverBooks(m, now);
+        continue;
+      }
+      if (m.phase === "closed" && now >= m.meta.endDate + resolveDelayMs) {
+        m.phase = "resolved";
+        sink?.resolved(m.meta.conditionId, drawWinner(m, rng));
+        live.splice(live.indexOf(m), 1);
+        continue;
+      }
+      if (m.phase !== "open") continue;
+      stepProbabilities(m, rng, now, intervalMs);
+      const tick = wantedTick(m);
+      if (tick !== m.tickTicks) {
+        m.tickTicks = tick;
+        sink?.tickSize(m.meta.conditionId, tickSizeOf(tick));
+      }
+      deliverBooks(m, now);
+    }
+  };
+
+  const feed: SyntheticPredictionFeed = {
+    kind: "synthetic",
+    advanceTo(ms) {
+      if (lastStep === undefined) {
+        lastStep = ms;
+        step(ms);
+        return;
+      }
+      // Each boundary once, even after a long pause (capped: a sleeping laptop must not replay hours).
+      let next = lastStep + intervalMs;
+      let steps = 0;
+      while (next <= ms && steps < 600) {
+        step(next);
+        lastStep = next;
+        next += intervalMs;
+        steps++;
+      }
+      if (next <= ms) lastStep = ms - (ms % intervalMs);
+    },
+    markets: () => live,
+    start(s) {
+      sink = s;
+      // Adopted markets are known to the catalog already; reporting them again is harmless (an upsert).
+      for (const m of live) s.market(m.meta);
+      feed.advanceTo(clock.now());
+      cancel = clock.every(intervalMs, () => {
+        try {
+          feed.advanceTo(clock.now());
+        } catch (error) {
+          options.logger?.error({ err: error }, "synthetic prediction feed step failed");
+        }
+      });
+    },
+    stop() {
+      cancel?.();
+      cancel = undefined;
+      sink = undefined;
+    },
+    describe: () => ({ kind: "synthetic", seed, markets: live.length, intervalMs }),
+  };
+  return feed;
+}
