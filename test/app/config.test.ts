@@ -52,7 +52,31 @@ describe("loadConfig", () => {
         requestsPerMinute: 60,
         staleMs: 30_000,
       },
+      polymarket: {
+        feed: "synthetic",
+        clobUrl: "https://clob.polymarket.com",
+        clobWsUrl: "wss://ws-subscriptions-clob.polymarket.com/ws",
+        dataApiUrl: "https://data-api.polymarket.com",
+        gammaUrl: "https://gamma-api.polymarket.com",
+        geoblockUrl: "https://polymarket.com/api/geoblock",
+      },
     });
+  });
+
+  it("Polymarket: AUTONOME_PM_FEED picks the prediction-market feed; every endpoint can point at a fake; bad values name their variable", () => {
+    const c = loadConfig({ AUTONOME_PM_FEED: "off", POLYMARKET_CLOB_URL: "http://127.0.0.1:9000/", POLYMARKET_CLOB_WS_URL: "ws://127.0.0.1:9000/ws", POLYMARKET_DATA_API_URL: "http://127.0.0.1:9001" });
+    expect(c.polymarket).toMatchObject({ feed: "off", clobUrl: "http://127.0.0.1:9000", clobWsUrl: "ws://127.0.0.1:9000/ws", dataApiUrl: "http://127.0.0.1:9001" });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+    expect(problems({ AUTONOME_PM_FEED: "kalshi" })[0]).toMatch(/^AUTONOME_PM_FEED/);
+    expect(problems({ POLYMARKET_CLOB_WS_URL: "https://x" })[0]).toMatch(/^POLYMARKET_CLOB_WS_URL: .*ws\(s\) URL/);
+    expect(problems({ POLYMARKET_GAMMA_URL: "gamma" })[0]).toMatch(/^POLYMARKET_GAMMA_URL/);
   });
 
   it("Lighter: the WebSocket URL follows the base URL (path /stream) unless set; bad values name their variable", () => {

@@ -30,7 +30,7 @@ describe("request validation: 400 invalid_request naming the field", () => {
     [{ symbol: "BTC", side: "LONG" }, "quantity: is required"],
     [{ ...valid, side: "BUY" }, 'side: must be one of "LONG", "SHORT"'],
     [{ ...valid, side: undefined }, "side: is required"],
-    [{ ...valid, symbol: "BTC-USD" }, "symbol: must be a market symbol"],
+    [{ ...valid, symbol: "BTC/USD" }, "symbol: must be a market symbol"],
     [{ ...valid, leverage: 0.5 }, "leverage: must be a number from 1 to 20"],
     [{ ...valid, leverage: "21" }, "leverage: must be a number from 1 to 20"],
     [{ ...valid, leverage: "20.01" }, "leverage: must be a number from 1 to 20"],
