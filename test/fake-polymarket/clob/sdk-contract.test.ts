@@ -175,6 +175,27 @@ describe("settlement lag", () => {
   });
 });
 
+describe("batch orders", () => {
+  it("posts a batch with one answer per order, a refused one carrying its message", async () => {
+    const t = await newTrader(fake);
+    const ok = await t.client.createOrder({ tokenID: YES, price: 0.45, size: 10, side: Side.BUY });
+    const small = await t.client.createOrder({ tokenID: YES, price: 0.44, size: 1, side: Side.BUY });
+    const taking = await t.client.createOrder({ tokenID: YES, price: 0.5, size: 10, side: Side.BUY });
+    const answers = await t.client.postOrders([
+      { order: ok, orderType: OrderType.GTC },
+      { order: small, orderType: OrderType.GTC },
+      { order: taking, orderType: OrderType.GTC },
+    ]);
+    expect(answers.map((a) => [a.success, a.status])).toEqual([
+      [true, "live"],
+      [false, ""],
+      [true, "matched"],
+    ]);
+    expect(answers[1]!.errorMsg).toMatch(/Size \(1\) lower than the minimum: 5$/);
+    expect(answers[2]).toMatchObject({ makingAmount: "5", takingAmount: "10" });
+  });
+});
+
 describe("reads and cancels", () => {
   it("pages trades with the SDK's cursor", async () => {
     const t = await newTrader(fake);
@@ -262,6 +283,16 @@ describe("faults", () => {
     expect(await t.client.getOrderBook(YES)).toEqual({ error: "Too Many Requests", status: 429 });
     expect(await t.client.getOrderBook(YES)).toEqual({ error: "Trading is currently disabled. Check polymarket.com for updates", status: 503 });
     expect((await t.client.getOrderBook(YES)).asks).toHaveLength(2);
+  });
+
+  it("holds an answer back when told to: a later request overtakes it", async () => {
+    const t = await newTrader(fake);
+    fake.delayNext({ ms: 200, count: 1, path: "/book" });
+    const finished: string[] = [];
+    const delayed = t.client.getOrderBook(YES).then((b) => finished.push(`book ${b.asks.length} asks`));
+    await t.client.getMidpoint(YES).then((m: { mid: string }) => finished.push(`mid ${m.mid}`));
+    await delayed;
+    expect(finished).toEqual(["mid 0.45", "book 2 asks"]);
   });
 
   it("refuses orders on a market not accepting them and closes a resolved market", async () => {
