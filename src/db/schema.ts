@@ -14,7 +14,7 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" 
 export const models = pgTable("models", {
   id: text("id").primaryKey(),
   name: text("name").notNull().unique(),
-  kind: text("kind").$type<"rule" | "llm" | "mirror">().notNull(),
+  kind: text("kind").$type<"rule" | "llm" | "mirror" | "follow">().notNull(),
   strategy: text("strategy").notNull(),
   /** `halted`: a live account whose exchange state differs from ours; nothing trades until a person reconciles it. */
   status: text("status").$type<"active" | "paused" | "halted">().notNull().default("active"),
@@ -459,3 +459,57 @@ export const predictionMarkets = pgTable("prediction_markets", {
   resolvedAt: ts("resolved_at"),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
+
+/**
+ * A follow model's followed wallets, each with its Data API cursor (src/venues/polymarket/wallet-cursor.ts),
+ * stored in the same transaction as the signals it delivered: a restart resumes from it, never
+ * from a wall-clock window.
+ */
+export const followWallets = pgTable(
+  "follow_wallets",
+  {
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
+    wallet: text("wallet").notNull(),
+    cursor: jsonb("cursor"),
+    lastPolledAt: ts("last_polled_at"),
+    /** Why the last read failed (both Data API routes down), null after a good one. */
+    lastError: text("last_error"),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.wallet] })],
+);
+
+/**
+ * Every trade of a followed wallet a follow model saw, once (its natural key), with the model's
+ * decision: copied (the paper order's client id, fill and position) or skipped with the reason.
+ * A signal without a decision is pending: decided next, also after a crash.
+ */
+export const followSignals = pgTable(
+  "follow_signals",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
+    wallet: text("wallet").notNull(),
+    tradeKey: text("trade_key").notNull(),
+    conditionId: text("condition_id").notNull(),
+    tokenId: text("token_id").notNull(),
+    outcome: text("outcome"),
+    side: text("side").$type<"BUY" | "SELL">().notNull(),
+    price: numeric("price", { precision: 38, scale: 12, mode: "string" }).notNull(),
+    size: numeric("size", { precision: 38, scale: 12, mode: "string" }).notNull(),
+    tradedAt: ts("traded_at").notNull(),
+    seenAt: ts("seen_at").notNull(),
+    late: boolean("late").notNull().default(false),
+    decision: text("decision").$type<"copied" | "skipped">(),
+    reason: text("reason"),
+    clientOrderId: text("client_order_id"),
+    positionId: text("position_id"),
+    filledQuantity: numeric("filled_quantity", { precision: 38, scale: 12, mode: "string" }),
+    fillPrice: numeric("fill_price", { precision: 38, scale: 12, mode: "string" }),
+    decidedAt: ts("decided_at"),
+  },
+  (t) => [uniqueIndex("follow_signals_model_key_idx").on(t.modelId, t.tradeKey), index("follow_signals_pending_idx").on(t.modelId, t.id)],
+);
