@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, notInArray, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../core/clock.js";
 import { DEFAULT_MARKETS, type MarketSpec } from "../core/market.js";
@@ -366,12 +366,12 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     clock,
     logger,
     activeModels: async () =>
-      // A follower decides nothing: its orders come only from its mirror.
+      // A follower decides nothing (its orders come only from its mirror), nor does a follow model (its come from its wallets).
       (
         await db
           .select()
           .from(models)
-          .where(and(eq(models.status, "active"), ne(models.kind, "mirror")))
+          .where(and(eq(models.status, "active"), notInArray(models.kind, ["mirror", "follow"])))
       ).map((r) => ({
         id: r.id,
         name: r.name,

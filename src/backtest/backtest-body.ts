@@ -61,6 +61,7 @@ async function resolveModelIds(db: Db, list: unknown[]): Promise<unknown[]> {
     const row = rows.find((r) => r.id === m);
     if (!row) return void problems.push(`models[${i}]: no model "${m}" here (give an id of GET /api/models, or a model body as POST /api/models takes it)`);
     if (row.kind === "mirror") return void problems.push(`models[${i}]: "${row.name}" is a follower (kind "mirror"): its orders come from its mirror, so a backtest cannot run it`);
+    if (row.kind === "follow") return void problems.push(`models[${i}]: "${row.name}" follows Polymarket wallets (kind "follow"): backtests run perpetual models only`);
     const config = row.config as { risk?: Record<string, unknown>; llm?: BacktestModel["llm"] };
     return {
       name: row.name,

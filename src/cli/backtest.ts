@@ -119,6 +119,7 @@ async function resolveModels(config: Config, text: string): Promise<BacktestMode
     const m = all.find((x) => x.id === w || x.name === w);
     if (!m) throw bad(`--models: no model "${w}" here and no such file (give ids or names of GET /api/models, or a JSON file of model bodies)`);
     if (m.kind === "mirror") throw bad(`--models: "${m.name}" is a follower: its orders come from its mirror, so a backtest cannot run it`);
+    if (m.kind === "follow") throw bad(`--models: "${m.name}" follows Polymarket wallets: backtests run perpetual models only`);
     return { name: m.name, kind: m.kind, strategy: m.strategy, initialCapital: m.initialCapital, risk: m.risk, ...(m.llm ? { llm: m.llm } : {}) };
   });
 }

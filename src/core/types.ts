@@ -12,7 +12,7 @@ export type Liquidity = "MAKER" | "TAKER";
  * redeemed at 1 dollar (the winner) or nothing.
  */
 export type CloseTrigger = "STOP" | "TARGET" | "INVALIDATION" | "TIME" | "LIQUIDATION" | "MANUAL" | "MIRROR" | "RECONCILIATION" | "RESOLUTION";
-export type ModelKind = "rule" | "llm" | "mirror";
+export type ModelKind = "rule" | "llm" | "mirror" | "follow";
 /** halted: a live account whose venue state differs from ours, until a person reconciles it. */
 export type ModelStatus = "active" | "paused" | "halted";
 
