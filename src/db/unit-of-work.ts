@@ -21,6 +21,12 @@ export interface UnitOptions {
 
 type Work<T> = (tx: Tx, ctx: UnitContext) => Promise<T>;
 
+/**
+ * Work that rides in the transaction of units of a group (an account), after the unit's own
+ * statements and before its events are written: see `UnitOfWork.ride`.
+ */
+export type Rider = (tx: Tx, ctx: UnitContext) => Promise<void>;
+
 interface Queued {
   kind: "run" | "turn";
   group: string | undefined;
@@ -51,6 +57,7 @@ export class UnitOfWork {
   private readonly queue: Queued[] = [];
   private queued = 0;
   private pumping: Promise<void> | null = null;
+  private readonly riders = new Map<string, Set<Rider>>();
 
   constructor(
     readonly db: Db,
@@ -72,6 +79,25 @@ export class UnitOfWork {
    */
   turn<T>(fn: () => T | Promise<T>): Promise<T> {
     return this.enqueue<T>("turn", undefined, () => fn());
+  }
+
+  /**
+   * Has `rider` run inside the transaction of every unit of `group` from now until the returned
+   * function is called, after the unit's own statements, in its savepoint when it shares a
+   * commit: what it writes commits or rolls back with the unit. How a caller that asks another
+   * service for a change (copy trading asks the trading service for a follower's order) records
+   * its own consequence of that change in the same commit, without that service knowing of it.
+   * A rider sees units of the group it did not cause too; it must look at what the transaction
+   * holds and do nothing when its business is not there. It must not run units itself.
+   */
+  ride(group: string, rider: Rider): () => void {
+    let set = this.riders.get(group);
+    if (!set) this.riders.set(group, (set = new Set()));
+    set.add(rider);
+    return () => {
+      set.delete(rider);
+      if (set.size === 0 && this.riders.get(group) === set) this.riders.delete(group);
+    };
   }
 
   /** True while a unit is queued or running. */
@@ -162,7 +188,10 @@ export class UnitOfWork {
     const pending: DomainEvent[] = [];
     const commits: Array<() => void> = [];
     try {
-      const value = await item.fn(tx, { emit: (e) => pending.push(e), onCommit: (fn) => commits.push(fn) });
+      const ctx: UnitContext = { emit: (e) => pending.push(e), onCommit: (fn) => commits.push(fn) };
+      const value = await item.fn(tx, ctx);
+      const riders = item.group === undefined ? undefined : this.riders.get(item.group);
+      if (riders) for (const rider of [...riders]) await rider(tx, ctx);
       const published = await appendEvents(tx, pending, this.notify, this.writer);
       return { ok: true, value, commits, published };
     } catch (error) {

@@ -111,6 +111,61 @@ describe.each(DRIVERS)("UnitOfWork group commit on %s", (driver) => {
     expect((await written()).length).toBe(7);
   });
 
+  it("a rider runs inside every unit of its group until stopped, after the unit's statements, and commits or rolls back with it", async () => {
+    t = await openTestDatabase(driver);
+    await t.database.db.execute(sql`create table uow_probe (id serial primary key, who text not null)`);
+    const { uow, transactions, published } = counted(t.database.db);
+    const rode: string[] = [];
+    const stop = uow.ride("a", async (tx, ctx) => {
+      // It sees what the unit wrote in this transaction (the unit's last row) and writes beside it.
+      const [last] = ((await tx.execute(sql`select who from uow_probe order by id desc limit 1`)) as unknown as { rows: Array<{ who: string }> }).rows;
+      rode.push(last!.who);
+      await note(tx, `rider after ${last!.who}`);
+      ctx.emit(funding(`rider-${last!.who}`));
+    });
+    const unit = (group: string | undefined, who: string, fail = false) =>
+      uow.run(
+        async (tx) => {
+          await note(tx, who);
+          if (fail) throw new Error(`${who} refused`);
+        },
+        group === undefined ? {} : { group },
+      );
+    await unit("a", "a1");
+    await unit("b", "b1"); // another group: no rider
+    await unit(undefined, "none"); // no group: no rider
+    await expect(unit("a", "a2", true)).rejects.toThrow("a2 refused"); // the unit failed: its rider never ran
+    // Queued together with other accounts (one shared commit, a savepoint each): the rider rides in a's savepoint only.
+    await Promise.all([unit("c", "c1"), unit("a", "a3"), unit("d", "d1")]);
+    stop();
+    await unit("a", "a4");
+    expect(rode).toEqual(["a1", "a3"]);
+    expect(await written()).toEqual(["a1", "rider after a1", "b1", "none", "c1", "a3", "rider after a3", "d1", "a4"]);
+    // The rider's events are the unit's: written in its transaction, published after its commit.
+    expect(published.filter((m) => m.startsWith("rider"))).toEqual(["rider-a1", "rider-a3"]);
+    expect(transactions()).toBe(6);
+  });
+
+  it("a rider that fails fails its unit: nothing of the unit commits", async () => {
+    t = await openTestDatabase(driver);
+    await t.database.db.execute(sql`create table uow_probe (id serial primary key, who text not null)`);
+    const { uow } = counted(t.database.db);
+    let committed = false;
+    uow.ride("a", async (tx) => {
+      await tx.execute(sql`select 1 / 0`);
+    });
+    const run = uow.run(
+      async (tx, ctx) => {
+        await note(tx, "a1");
+        ctx.onCommit(() => (committed = true));
+      },
+      { group: "a" },
+    );
+    await expect(run).rejects.toThrow();
+    expect(await written()).toEqual([]);
+    expect(committed).toBe(false);
+  });
+
   it("when the shared commit fails, every unit of it fails and memory stays as it was", async () => {
     t = await openTestDatabase(driver);
     await t.database.db.execute(sql`create table uow_probe (id serial primary key, who text not null)`);
