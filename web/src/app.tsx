@@ -18,6 +18,7 @@ const HealthPage = lazy(() => import("./pages/health.tsx").then((m) => ({ defaul
 const AddModelPage = lazy(() => import("./pages/add-model.tsx").then((m) => ({ default: m.AddModelPage })));
 const SimPage = lazy(() => import("./pages/sim.tsx").then((m) => ({ default: m.SimPage })));
 const MirrorsPage = lazy(() => import("./pages/mirrors.tsx").then((m) => ({ default: m.MirrorsPage })));
+const PredictionsPage = lazy(() => import("./pages/predictions.tsx").then((m) => ({ default: m.PredictionsPage })));
 const BacktestsPage = lazy(() => import("./pages/backtests.tsx").then((m) => ({ default: m.BacktestsPage })));
 
 function NavLink({ href, children }: { href: string; children: ReactNode }) {
@@ -41,6 +42,7 @@ function Header() {
         <NavLink href="/">Arena</NavLink>
         <NavLink href="/live">Live</NavLink>
         <NavLink href="/markets">Markets</NavLink>
+        <NavLink href="/predictions">Predictions</NavLink>
         <NavLink href="/mirrors">Mirrors</NavLink>
         <NavLink href="/backtests">Backtests</NavLink>
         <NavLink href="/health">Health</NavLink>
@@ -71,6 +73,8 @@ export function App() {
               <Route path="/live" component={LivePage} />
               <Route path="/markets">{() => <MarketsPage />}</Route>
               <Route path="/markets/:symbol">{(p) => <MarketsPage symbol={p.symbol} />}</Route>
+              <Route path="/predictions">{() => <PredictionsPage />}</Route>
+              <Route path="/predictions/:conditionId">{(p) => <PredictionsPage conditionId={p.conditionId} />}</Route>
               <Route path="/mirrors/:id?">{(p) => <MirrorsPage {...(p.id ? { id: p.id } : {})} />}</Route>
               <Route path="/backtests/:id?">{(p) => <BacktestsPage {...(p.id ? { id: p.id } : {})} />}</Route>
               <Route path="/health" component={HealthPage} />

@@ -160,3 +160,24 @@ export const useBacktest = (id: string) =>
     queryFn: ({ signal }) => get<T.BacktestDetailView>(`/backtests/${encodeURIComponent(id)}`, signal),
     refetchInterval: (q) => (activeBacktest(q.state.data) ? BACKTEST_POLL_MS : false),
   });
+
+/**
+ * Prediction markets. No stream event announces their prices or a resolution yet, so the list
+ * polls every few seconds while a page shows it (orders and positions also make it stale:
+ * live/live-provider.tsx); a token's book polls as the markets page's does.
+ */
+export const PREDICTION_POLL_MS = 3_000;
+export const usePredictionMarkets = () =>
+  useQuery({ queryKey: ["prediction-markets"], queryFn: ({ signal }) => get<T.PredictionMarketView[]>("/prediction-markets", signal), refetchInterval: PREDICTION_POLL_MS });
+/**
+ * The same list for naming outcome tokens in positions and trades (a question rarely changes):
+ * asked only when `enabled` (some row is an outcome token), without polling of its own.
+ */
+export const usePredictionMarketNames = (enabled: boolean) =>
+  useQuery({ queryKey: ["prediction-markets"], queryFn: ({ signal }) => get<T.PredictionMarketView[]>("/prediction-markets", signal), enabled, staleTime: 60_000 });
+export const usePredictionBook = (conditionId: string, tokenId: string, depth = 10) =>
+  useQuery({
+    queryKey: ["prediction-book", conditionId, tokenId, depth],
+    queryFn: ({ signal }) => get<T.PredictionBookView>(`/prediction-markets/${encodeURIComponent(conditionId)}/book${qs({ tokenId, depth })}`, signal),
+    refetchInterval: 2_000,
+  });

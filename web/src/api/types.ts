@@ -17,6 +17,8 @@ export type { LiveStatusView } from "../../../src/live/live-service.ts";
 export type { LiveSwitchState } from "../../../src/live/kill-switch.ts";
 export type { ReconcileResult } from "../../../src/live/reconciler.ts";
 export type { BacktestDetailView, BacktestProgressView, BacktestRequestView, BacktestStatus, BacktestSummary, BacktestView } from "../../../src/backtest/backtest-views.ts";
+export type { InstrumentView } from "../../../src/trading/contracts.ts";
+export type { PredictionBookView, PredictionMarketView } from "../../../src/prediction/prediction-api.ts";
 export type { BacktestMetrics, BacktestModelResult, BacktestResult } from "../../../src/backtest/types.ts";
 
 /** One live account as `GET /api/live` lists it. */

@@ -4,6 +4,7 @@ import { fullTime, num, time, usd } from "../lib/format.ts";
 import { latency, mirrorStatus, orderTypeText, sizingText } from "../lib/mirrors.ts";
 import { MirrorActions } from "./mirror-actions.tsx";
 import { Card, Pnl } from "./ui.tsx";
+import { InstrumentName } from "./instrument-name.tsx";
 
 const model = (id: string, name: string) => <Link href={`/models/${encodeURIComponent(id)}`}>{name}</Link>;
 
@@ -73,7 +74,9 @@ export function MirrorHeader({ mirror: m }: { mirror: MirrorDetail }) {
             <tbody>
               {m.followerPositions.map((p) => (
                 <tr key={p.id} data-symbol={p.symbol}>
-                  <td>{p.symbol}</td>
+                  <td>
+                    <InstrumentName symbol={p.symbol} instrument={p.instrument} />
+                  </td>
                   <td className={p.side === "LONG" ? "gain" : "loss"}>{p.side}</td>
                   <td className="num">{num(p.quantity)}</td>
                   <td className="num">{num(p.entryPrice)}</td>

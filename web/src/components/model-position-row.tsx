@@ -3,6 +3,7 @@ import { fullTime, num, pct, time, usd } from "../lib/format.ts";
 import { stopDistance } from "../lib/exit-plan.ts";
 import { ModelClosePosition, type CloseOutcome } from "./model-close-position.tsx";
 import { ModelTightenStop } from "./model-tighten-stop.tsx";
+import { InstrumentName } from "./instrument-name.tsx";
 import { Pnl } from "./ui.tsx";
 
 /** One open position: its figures, its exit plan and how far the stop is, and what can be done to it. */
@@ -12,7 +13,7 @@ export function ModelPositionRow({ modelId, position: p, onCloseOutcome }: { mod
   return (
     <tr data-symbol={p.symbol}>
       <td>
-        <strong>{p.symbol}</strong>
+        <InstrumentName symbol={p.symbol} instrument={p.instrument} />
       </td>
       <td>
         <span className={`badge side-${p.side.toLowerCase()}`}>{p.side}</span>
