@@ -33,10 +33,12 @@
  * Where the time goes: the engine is given a database handle, a unit of work and a trading
  * service that time each of its calls (the code under test is unchanged), and the unit of work
  * splits each transaction into waiting for the single writer, its statements, and the outbox
- * write + commit. Per execution the engine does: intake (a transaction), claim (update + read),
- * the follower's earlier orders (LIKE on the client id), a finish transaction (intended quantity),
- * then sends (the trading service's order transaction), reads the order row and its fills, and a
- * finish transaction with the outcome.
+ * write + commit. Per execution the engine does: intake (a read of the source's events, then one
+ * statement inserting the executions, the first one already claimed when nothing else of the
+ * mirror is waiting, and moving the cursor), a claim (update ... skip locked) only when something
+ * was waiting, then sends: the trading service's order transaction, in which the execution's
+ * outcome is recorded too (UnitOfWork.ride). The fallback steps (reading the order back and an
+ * outcome transaction of its own) show only when an order was refused before any write.
  */
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -49,7 +51,7 @@ import { placeOrderFromRow } from "../src/app/resting.js";
 import { MirrorEngine } from "../src/copy/mirror-engine.js";
 import { MirrorService } from "../src/copy/mirror-service.js";
 import type { Db } from "../src/db/client.js";
-import { UnitOfWork, type UnitContext } from "../src/db/unit-of-work.js";
+import { UnitOfWork, type UnitContext, type UnitOptions } from "../src/db/unit-of-work.js";
 import { EventBus } from "../src/events/bus.js";
 import type { DomainEvent } from "../src/events/events.js";
 import { defaultStartMid } from "../src/feeds/synthetic/index.js";
@@ -185,17 +187,18 @@ class TimedUnitOfWork extends UnitOfWork {
     super(db, bus, notify, writer);
   }
 
-  override run<T>(work: (tx: Parameters<Parameters<UnitOfWork["run"]>[0]>[0], ctx: UnitContext) => Promise<T>): Promise<T> {
+  override run<T>(work: (tx: Parameters<Parameters<UnitOfWork["run"]>[0]>[0], ctx: UnitContext) => Promise<T>, options: UnitOptions = {}): Promise<T> {
     const t0 = performance.now();
     let t1 = Number.NaN;
     let t2 = Number.NaN;
     const emitted: DomainEvent[] = [];
+    // The unit's options go on: its group (group commit, and the rider that records a mirror execution's outcome in the follower order's transaction).
     const done = super.run(async (tx, ctx) => {
       t1 = performance.now();
       const value = await work(tx, { emit: (e) => (emitted.push(e), ctx.emit(e)), onCommit: (fn) => ctx.onCommit(fn) });
       t2 = performance.now();
       return value;
-    });
+    }, options);
     const record = () => {
       const t3 = performance.now();
       if (Number.isNaN(t2)) return;
@@ -204,16 +207,18 @@ class TimedUnitOfWork extends UnitOfWork {
       if (name === null) return;
       this.steps.current.add(`${name}: wait for the writer`, t1 - t0);
       this.steps.current.add(`${name}: statements`, t2 - t1);
-      this.steps.current.add(`${name}: outbox + commit`, t3 - t2);
+      this.steps.current.add(`${name}: ${name.startsWith("follower") ? "rider (the outcome) + " : ""}outbox + commit`, t3 - t2);
     };
     done.then(record, record);
     return done;
   }
 
   private name(events: DomainEvent[]): string | null {
-    const mirror = events.find((e) => e.type === "MirrorExecuted") as { execution?: { state?: string } } | undefined;
-    if (mirror) return mirror.execution?.state === "claimed" ? "finish tx 1 (intended qty, before send)" : "finish tx 2 (outcome)";
-    if (events.some((e) => e.modelId !== null && this.followers.has(e.modelId))) return "follower order tx (trading service)";
+    const mirror = events.some((e) => e.type === "MirrorExecuted");
+    const follower = events.some((e) => e.type !== "MirrorExecuted" && e.modelId !== null && this.followers.has(e.modelId));
+    // The rider's outcome is written after the unit's own statements (in "rider + outbox + commit"); its event is not seen here.
+    if (follower) return "follower order tx (trading service)";
+    if (mirror) return "outcome tx of its own (the fallback)";
     if (events.some((e) => e.type.startsWith("Position"))) return "source order tx (the source's own fill)";
     return null;
   }
@@ -224,16 +229,20 @@ function timedDb(db: Db, steps: StepsHolder): Db {
   const dialect = (db as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string } } }).dialect;
   const nameOfSql = (q: SQL): string => {
     const text = dialect.sqlToQuery(q).sql;
-    if (text.includes("state = 'claimed', claimed_by")) return "claim: update ... for update skip locked";
+    if (text.includes("with ins as")) return "intake: insert executions (first one claimed when idle), move the cursor";
+    if (text.includes("state = 'claimed', claimed_by")) return "claim next: update ... for update skip locked";
     if (text.includes("lease_until < now()")) return "reclaim stale claims (update)";
     if (text.includes("count(*)::int as n")) return "reclaim: count live claims";
     return "lease round";
   };
   const names: Record<string, string> = {
-    venue_orders: "read the execution's orders (client id LIKE 'mx-...%')",
-    fills: "average fill price (fills)",
+    venue_orders: "fallback: read the follower's order by client id",
+    fills: "fallback: average fill price (fills)",
+    outbox: "intake: read the source's events (outbox)",
     mirrors: "lease round",
     models: "lease round",
+    claim: "claim next / reclaim lapsed claims (update mirror_executions)",
+    lease: "lease round",
   };
   const wrap = <T extends object>(target: T, label: { table?: string; ordered: boolean }): T =>
     new Proxy(target, {
@@ -297,6 +306,10 @@ function timedDb(db: Db, steps: StepsHolder): Db {
         };
       }
       if (prop === "select") return (...args: unknown[]) => wrap((v as (...a: unknown[]) => object).apply(t, args), { ordered: false });
+      if (prop === "update") {
+        return (table: Parameters<typeof getTableName>[0]) =>
+          wrap((v as (x: unknown) => object).call(t, table), { table: getTableName(table) === "mirror_executions" ? "claim" : "lease", ordered: false });
+      }
       return (v as (...a: unknown[]) => unknown).bind(t);
     },
   });

@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
+import type { UnitContext } from "../db/unit-of-work.js";
+import { events } from "../events/events.js";
 import { fills, mirrorExecutions, mirrors, outbox, venueOrders } from "../db/schema.js";
 import type { DomainEvent } from "../events/events.js";
 import type { VenueOrderRow } from "../trading/order-recorder.js";
 import { isSignalType, toSignal, type Signal } from "./signal.js";
-import type { ExecutionRow, MirrorRow } from "./mirror-store.js";
+import { executionView, type ExecutionRow, type MirrorRow } from "./mirror-store.js";
 
 /**
  * The database side of mirroring: signals taken in by id, executions claimed before anything is
@@ -30,15 +32,28 @@ export function clientOrderIdFor(key: string, attempt = 1): string {
  * mirror that was down catches up from where it stopped. The cursor only moves while this host
  * holds the mirror and nobody moved it meanwhile; the executions are unique by key anyway, so
  * two hosts taking in the same events can never make two of one.
+ *
+ * With `claimMs` (the caller knows the mirror has no pending or claimed execution left, so the
+ * first new one is next in line) the first new execution is written already claimed by this
+ * host, as `claimNext` would claim it, in the same statement: the hot path from a source's fill
+ * to the follower's order is one read and one write. It is claimed only under the same condition
+ * the cursor moves on (this host holds the mirror, the cursor is where it read it); one that
+ * another host inserted first stays theirs (`claimed` is then absent).
  */
-export async function takeInSignals(db: Db, m: MirrorRow, host: string, batch = 500): Promise<{ held: boolean; cursor: number; added: number; more: boolean }> {
+export async function takeInSignals(
+  db: Db,
+  m: MirrorRow,
+  host: string,
+  batch = 500,
+  claimMs?: number,
+): Promise<{ held: boolean; cursor: number; signals: number; added: number; more: boolean; claimed?: ExecutionRow }> {
   const rows = await db
     .select({ id: outbox.id, type: outbox.type, payload: outbox.payload, createdAt: outbox.createdAt })
     .from(outbox)
     .where(and(eq(outbox.modelId, m.sourceModelId), gt(outbox.id, m.signalCursor)))
     .orderBy(asc(outbox.id))
     .limit(batch);
-  if (rows.length === 0) return { held: true, cursor: m.signalCursor, added: 0, more: false };
+  if (rows.length === 0) return { held: true, cursor: m.signalCursor, signals: 0, added: 0, more: false };
   const values: Array<typeof mirrorExecutions.$inferInsert> = [];
   for (const r of rows) {
     if (!isSignalType(r.type)) continue;
@@ -47,16 +62,99 @@ export async function takeInSignals(db: Db, m: MirrorRow, host: string, batch = 
     values.push(pendingRow(m, s));
   }
   const cursor = rows[rows.length - 1]!.id;
+  const holds = sql`exists (select 1 from ${mirrors} where id = ${m.id} and host = ${host} and deleted_at is null and signal_cursor = ${m.signalCursor})`;
+  const first = values[0];
+  if (claimMs !== undefined && first) {
+    const when = <T>(then: SQL, otherwise: SQL) => sql`case when ${holds} then ${then} else ${otherwise} end` as unknown as T;
+    values[0] = {
+      ...first,
+      state: when(sql`'claimed'`, sql`'pending'`),
+      claimedBy: when(sql`${host}`, sql`null`),
+      leaseUntil: when(sql`now() + (${claimMs}::int * interval '1 millisecond')`, sql`null`),
+      attempts: when(sql`1`, sql`0`),
+    };
+  }
   const move = sql`update ${mirrors} set signal_cursor = ${cursor} where id = ${m.id} and host = ${host} and deleted_at is null and signal_cursor = ${m.signalCursor} returning id`;
   const result =
     values.length === 0
       ? await db.execute(move)
       : await db.execute(
-          sql`with ins as (${db.insert(mirrorExecutions).values(values).onConflictDoNothing().getSQL()} returning 1), moved as (${move}) select (select count(*) from ins)::int as added, (select count(*) from moved)::int as moved`,
+          sql`with ins as (${db.insert(mirrorExecutions).values(values).onConflictDoNothing().getSQL()} returning id, state, lease_until, created_at, source_price, source_quantity), moved as (${move})
+              select (select count(*) from ins)::int as added, (select count(*) from moved)::int as moved,
+                     c.id::float8 as claimed_id, (extract(epoch from c.lease_until) * 1000)::float8 as claimed_lease, (extract(epoch from c.created_at) * 1000)::float8 as claimed_created,
+                     c.source_price::text as claimed_price, c.source_quantity::text as claimed_quantity
+              from (select 1) one left join (select * from ins where state = 'claimed') c on true`,
         );
-  const r = (result as unknown as { rows: Array<{ added?: number; moved?: number; id?: string }> }).rows;
+  const r = (
+    result as unknown as {
+      rows: Array<{
+        added?: number;
+        moved?: number;
+        id?: string;
+        claimed_id?: number | null;
+        claimed_lease?: number | null;
+        claimed_created?: number | null;
+        claimed_price?: string | null;
+        claimed_quantity?: string | null;
+      }>;
+    }
+  ).rows;
   const moved = values.length === 0 ? r.length > 0 : (r[0]?.moved ?? 0) > 0;
-  return { held: moved, cursor: moved ? cursor : m.signalCursor, added: values.length === 0 ? 0 : (r[0]?.added ?? 0), more: rows.length === batch };
+  const c = r[0];
+  const claimed =
+    moved && first && c?.claimed_id != null
+      ? claimedRow(
+          { ...first, sourcePrice: c.claimed_price ?? null, sourceQuantity: c.claimed_quantity ?? null },
+          Number(c.claimed_id),
+          host,
+          new Date(Number(c.claimed_lease)),
+          new Date(Number(c.claimed_created)),
+        )
+      : undefined;
+  return {
+    held: moved,
+    cursor: moved ? cursor : m.signalCursor,
+    signals: values.length,
+    added: values.length === 0 ? 0 : (r[0]?.added ?? 0),
+    more: rows.length === batch,
+    ...(claimed ? { claimed } : {}),
+  };
+}
+
+/** The execution `takeInSignals` wrote claimed, as `claimNext` would have returned it (every column: a new one must be added here). */
+function claimedRow(v: typeof mirrorExecutions.$inferInsert, id: number, host: string, leaseUntil: Date, createdAt: Date): ExecutionRow {
+  return {
+    id,
+    key: v.key,
+    mirrorId: v.mirrorId,
+    signalId: v.signalId,
+    sourceModelId: v.sourceModelId,
+    followerModelId: v.followerModelId,
+    action: v.action,
+    signal: v.signal,
+    symbol: v.symbol,
+    side: v.side,
+    state: "claimed",
+    outcome: null,
+    reason: null,
+    detail: null,
+    message: null,
+    sourcePrice: v.sourcePrice ?? null,
+    sourceQuantity: v.sourceQuantity ?? null,
+    sourceAt: v.sourceAt,
+    intendedQuantity: null,
+    filledQuantity: null,
+    avgPrice: null,
+    slippageBps: null,
+    clientOrderId: null,
+    attempts: 1,
+    claimedBy: host,
+    leaseUntil,
+    sentAt: null,
+    filledAt: null,
+    finishedAt: null,
+    createdAt,
+  };
 }
 
 function pendingRow(m: MirrorRow, s: Signal): typeof mirrorExecutions.$inferInsert {
@@ -152,6 +250,25 @@ export async function averageFillPrice(db: Db, clientOrderId: string): Promise<s
   return row?.avg ?? null;
 }
 
+/**
+ * The follower's order with this client id and its average fill price, in one statement: what an
+ * execution's outcome is read from, inside the order's own transaction (see MirrorExecutor).
+ */
+export async function orderWithAverage(tx: Db | Tx, clientOrderId: string): Promise<{ order: VenueOrderRow; avg: string | null } | undefined> {
+  const [row] = await tx
+    .select({
+      ...getTableColumns(venueOrders),
+      avg: sql<
+        string | null
+      >`(select (sum(${fills.price} * ${fills.quantity}) / nullif(sum(${fills.quantity}), 0))::numeric(38,12)::text from ${fills} where ${fills.clientOrderId} = ${clientOrderId})`,
+    })
+    .from(venueOrders)
+    .where(eq(venueOrders.clientOrderId, clientOrderId));
+  if (!row) return undefined;
+  const { avg, ...order } = row;
+  return { order, avg };
+}
+
 export type ExecutionPatch = Partial<
   Pick<
     ExecutionRow,
@@ -167,6 +284,13 @@ export async function updateExecution(tx: Tx, id: number, patch: ExecutionPatch)
     .where(and(eq(mirrorExecutions.id, id), inArray(mirrorExecutions.state, ["claimed", "working"])))
     .returning();
   return row;
+}
+
+/** Records an execution's new state with its `mirror` event, in the caller's transaction. */
+export async function recordExecution(tx: Tx, ctx: UnitContext, id: number, patch: ExecutionPatch): Promise<ExecutionRow | undefined> {
+  const updated = await updateExecution(tx, id, patch);
+  if (updated) ctx.emit(events.mirrorExecuted({ modelId: updated.followerModelId, execution: { ...executionView(updated) } }));
+  return updated;
 }
 
 /** An execution whose outcome is still unknown is looked at again after `ms` (its claim lapses then). */

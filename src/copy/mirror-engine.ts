@@ -6,16 +6,15 @@ import type { Db } from "../db/client.js";
 import { models } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import type { EventBus } from "../events/bus.js";
-import { events } from "../events/events.js";
 import type { RestoredState } from "../trading/restore.js";
 import type { TradingService } from "../trading/trading-service.js";
 import type { VenueOrderRow } from "../trading/order-recorder.js";
-import { claimNext, reclaimStale, retryLater, takeInSignals, updateExecution, workingExecutions, type ExecutionPatch } from "./execution-queue.js";
+import { claimNext, reclaimStale, recordExecution, retryLater, takeInSignals, workingExecutions, type ExecutionPatch } from "./execution-queue.js";
 
 /** How soon an execution whose order's fate is unknown (the venue did not answer) is looked at again. */
 const RETRY_UNKNOWN_MS = 1000;
 import { acquireLeases, heartbeat, leave, releaseLeases, renewLeases } from "./leases.js";
-import { executionView, type ExecutionRow, type MirrorRow } from "./mirror-store.js";
+import type { ExecutionRow, MirrorRow } from "./mirror-store.js";
 import { MirrorExecutor } from "./mirror-executor.js";
 
 export interface MirrorEngineDeps {
@@ -51,6 +50,11 @@ interface Hosted {
    * over, after an unknown outcome, and on every tick; not on every signal (the hot path).
    */
   recover: boolean;
+  /**
+   * Nothing of this mirror is pending or claimed (the last claim found none, and nothing was
+   * taken in since): the next signal taken in is next in line, so it is written claimed.
+   */
+  idle: boolean;
 }
 
 /**
@@ -75,6 +79,7 @@ export class MirrorEngine {
     this.leaseMs = deps.leaseMs ?? 10_000;
     this.executor = new MirrorExecutor({
       db: deps.db,
+      uow: deps.uow,
       service: deps.service,
       sourceEquity: deps.sourceEquity,
       wallNow: deps.wallNow ?? (() => systemClock.now()),
@@ -174,7 +179,7 @@ export class MirrorEngine {
     for (const m of taken) {
       try {
         await this.hostFollower(m);
-        this.hosted.set(m.id, { mirror: m, running: null, again: false, recover: true });
+        this.hosted.set(m.id, { mirror: m, running: null, again: false, recover: true, idle: false });
         this.logger.info({ mirrorId: m.id, follower: m.followerModelId }, "mirror lease taken; follower hosted here");
       } catch (error) {
         this.logger.error({ err: error, mirrorId: m.id }, "could not host a follower; giving its lease back");
@@ -220,15 +225,30 @@ export class MirrorEngine {
   private async work(h: Hosted): Promise<void> {
     const { db, host } = this.deps;
     h.again = false;
-    for (;;) {
-      const intake = await takeInSignals(db, h.mirror, host);
+    // The hot path: nothing is waiting, so the first new signal is claimed as it is taken in.
+    const claimFirst = h.idle && !h.recover;
+    let claimed: ExecutionRow | undefined;
+    let signals = 0;
+    for (let first = true; ; first = false) {
+      const intake = await takeInSignals(db, h.mirror, host, 500, claimFirst && first ? this.leaseMs : undefined);
       // Lost the mirror (deleted, or taken over after a stall): the next round lets it go.
       if (!intake.held) return;
       h.mirror = { ...h.mirror, signalCursor: intake.cursor };
+      signals += intake.signals;
+      claimed ??= intake.claimed;
       if (!intake.more) break;
+    }
+    // A signal taken in but not claimed here is pending (ours, or another host's row): claimed in order below.
+    if (signals > (claimed ? 1 : 0)) h.idle = false;
+    // Claimed while nothing else was waiting: it is next in line, before any periodic look at lapsed claims
+    // (which would count this live claim as one to wait for).
+    if (claimed) {
+      const done = await this.executor.run(h.mirror, claimed, false);
+      if (!done) return this.later(h, claimed.id);
     }
     if (h.recover) {
       h.recover = false;
+      h.idle = false;
       const stale = await reclaimStale(db, h.mirror.id, host, this.leaseMs);
       for (const row of stale.rows) {
         if (this.stopped) return;
@@ -242,9 +262,13 @@ export class MirrorEngine {
       }
       for (const row of await workingExecutions(db, h.mirror.id)) await this.executor.reap(h.mirror, row);
     }
+    if (h.idle) return;
     while (!this.stopped) {
       const row = await claimNext(db, h.mirror.id, host, this.leaseMs);
-      if (!row) break;
+      if (!row) {
+        h.idle = true;
+        break;
+      }
       const done = await this.executor.run(h.mirror, row, false);
       if (!done) return this.later(h, row.id);
     }
@@ -252,15 +276,12 @@ export class MirrorEngine {
 
   private async later(h: Hosted, executionId: number): Promise<void> {
     h.recover = true;
+    h.idle = false;
     await retryLater(this.deps.db, executionId, RETRY_UNKNOWN_MS);
   }
 
   /** Records an execution's new state with its `mirror` event, in one transaction. */
   private async finish(row: ExecutionRow, patch: ExecutionPatch): Promise<ExecutionRow | undefined> {
-    return this.deps.uow.run(async (tx, ctx) => {
-      const updated = await updateExecution(tx, row.id, patch);
-      if (updated) ctx.emit(events.mirrorExecuted({ modelId: updated.followerModelId, execution: { ...executionView(updated) } }));
-      return updated;
-    });
+    return this.deps.uow.run((tx, ctx) => recordExecution(tx, ctx, row.id, patch));
   }
 }

@@ -5,9 +5,10 @@ import { lotsToQuantity, ticksToPrice, type MarketSpec } from "../core/market.js
 import { formatUsd, usd } from "../core/money.js";
 import { entrySide, exitSide, TERMINAL_ORDER_STATUSES, type VenueOrderStatus } from "../core/types.js";
 import type { Db } from "../db/client.js";
+import type { Rider, UnitOfWork } from "../db/unit-of-work.js";
 import type { TradingService } from "../trading/trading-service.js";
 import type { VenueOrderRow } from "../trading/order-recorder.js";
-import { averageFillPrice, clientOrderIdFor, orderByClientId, ordersOf, type ExecutionPatch } from "./execution-queue.js";
+import { averageFillPrice, clientOrderIdFor, orderByClientId, ordersOf, orderWithAverage, recordExecution, type ExecutionPatch } from "./execution-queue.js";
 import type { ExecutionRow, MirrorRow } from "./mirror-store.js";
 import { DEFAULTS, type Reason, type Sizing } from "./mirror-settings.js";
 import type { Signal } from "./signal.js";
@@ -16,6 +17,8 @@ import { boundTicks, entryLots, notionalAt, reductionLots, slippageBps } from ".
 
 export interface ExecutorDeps {
   db: Db;
+  /** The unit of work the trading service writes through: the outcome rides in the order's transaction. */
+  uow: UnitOfWork;
   service: TradingService;
   sourceEquity(modelId: string): Promise<bigint>;
   wallNow(): number;
@@ -122,12 +125,15 @@ export class MirrorExecutor {
       const lots = reductionLots(held.state.lots, s.action, s.quantity ?? "0", s.positionQuantity);
       if (lots <= 0n) return skip("below_min_size", `the follower's share of this reduction rounds down to nothing (${lotsToQuantity(market, held.state.lots)} held)`);
       const sentAt = this.d.wallNow();
+      const ride = this.rideAlong(row, clientOrderId, sentAt);
       try {
         await this.d.service.reducePosition(follower, s.symbol, Number(lots), "MIRROR", clientOrderId);
       } catch (error) {
-        return this.afterError(row, clientOrderId, sentAt, error, lotsToQuantity(market, lots));
+        ride.stop();
+        return ride.recorded || this.afterError(row, clientOrderId, sentAt, error, lotsToQuantity(market, lots));
       }
-      return this.afterOrder(row, clientOrderId, sentAt);
+      ride.stop();
+      return ride.recorded || this.afterOrder(row, clientOrderId, sentAt, ride.faulted);
     }
 
     // An entry or a scale-in: sized, bounded, sent as the mirror's order type.
@@ -148,6 +154,7 @@ export class MirrorExecutor {
     const ttl = mirror.ttlMs ?? DEFAULTS.ttlMs;
     const leverage = parseScaled(s.leverage, 2, "floor") > BigInt(market.maxLeverage) * 100n ? String(market.maxLeverage) : s.leverage;
     const sentAt = this.d.wallNow();
+    const ride = this.rideAlong(row, clientOrderId, sentAt);
     try {
       await this.d.service.openPosition(
         follower,
@@ -165,11 +172,51 @@ export class MirrorExecutor {
         { clientOrderId, origin: { source: "mirror" } },
       );
     } catch (error) {
-      const done = await this.afterError(row, clientOrderId, sentAt, error, lotsToQuantity(market, size.lots));
+      ride.stop();
+      const done = ride.recorded || (await this.afterError(row, clientOrderId, sentAt, error, lotsToQuantity(market, size.lots)));
       await this.keepPlan(row, held?.state.side === s.side);
       return done;
     }
-    return this.afterOrder(row, clientOrderId, sentAt);
+    ride.stop();
+    return ride.recorded || this.afterOrder(row, clientOrderId, sentAt, ride.faulted);
+  }
+
+  /**
+   * The execution's outcome written in the follower order's own transaction: while the trading
+   * service runs the order, a rider on the follower's units (UnitOfWork.ride) reads the order's
+   * row as that transaction left it and records the outcome beside it, so one commit holds the
+   * order, its fills and the outcome, and a crash cannot fall between them. An order the
+   * transaction left PENDING or UNKNOWN (a remote venue answers after the row is written) is
+   * recorded by the unit that records the answer; when no unit recorded it (a refusal before
+   * any write, a venue that never answered), `recorded` stays false and the outcome is read
+   * back and written after, as before.
+   */
+  private rideAlong(row: ExecutionRow, clientOrderId: string, sentAt: number): { readonly recorded: boolean; readonly faulted: boolean; stop(): void } {
+    const state = { recorded: false, faulted: false };
+    const rider: Rider = async (tx, ctx) => {
+      if (state.recorded) return;
+      const found = await orderWithAverage(tx, clientOrderId);
+      if (!found) return;
+      const patch = this.outcomePatch(row, found.order, found.avg, sentAt, null);
+      if (!patch) return;
+      // The crash tests' "between order and outcome": the venue executed it, nothing is committed yet.
+      if (!state.faulted) {
+        state.faulted = true;
+        this.d.faults?.afterOrder?.(row);
+      }
+      await recordExecution(tx, ctx, row.id, patch);
+      ctx.onCommit(() => (state.recorded = true));
+    };
+    const stop = this.d.uow.ride(row.followerModelId, rider);
+    return {
+      get recorded() {
+        return state.recorded;
+      },
+      get faulted() {
+        return state.faulted;
+      },
+      stop,
+    };
   }
 
   /**
@@ -187,8 +234,8 @@ export class MirrorExecutor {
   }
 
   /** The order was answered: its row says what happened. */
-  private async afterOrder(row: ExecutionRow, clientOrderId: string, sentAt: number): Promise<boolean> {
-    this.d.faults?.afterOrder?.(row);
+  private async afterOrder(row: ExecutionRow, clientOrderId: string, sentAt: number, faulted = false): Promise<boolean> {
+    if (!faulted) this.d.faults?.afterOrder?.(row);
     const order = await orderByClientId(this.d.db, clientOrderId);
     if (!order) {
       await this.d.finish(row, this.failed("venue_error", "the order left no record"));
@@ -236,13 +283,27 @@ export class MirrorExecutor {
 
   /** An execution's outcome from its order's row and fills: the same whether just sent or found after a crash. */
   private async finishFromOrder(row: ExecutionRow, order: VenueOrderRow, sentAt: number | null, endedReason: Reason | null): Promise<boolean> {
-    const s = row.signal as Signal;
     const status = order.status as VenueOrderStatus;
     if (status === "PENDING" || status === "UNKNOWN") return false;
+    const avg = parseScaled(order.filledQuantity, 10) > 0n ? await averageFillPrice(this.d.db, order.clientOrderId) : null;
+    await this.d.finish(row, this.outcomePatch(row, order, avg, sentAt, endedReason)!);
+    return true;
+  }
+
+  /**
+   * What an order's row (and its average fill price) says of the execution; null while its fate
+   * is unknown (PENDING, UNKNOWN). `sentAt` is null when the order was found later (a crash, a
+   * resting order), `endedReason` the reason when the mirror ended it (reaped).
+   */
+  private outcomePatch(row: ExecutionRow, order: VenueOrderRow, avg: string | null, sentAt: number | null, endedReason: Reason | null): ExecutionPatch | null {
+    const s = row.signal as Signal;
+    const status = order.status as VenueOrderStatus;
+    if (status === "PENDING" || status === "UNKNOWN") return null;
     const filled = parseScaled(order.filledQuantity, 10);
     const wanted = parseScaled(order.quantity, 10);
-    const avg = filled > 0n ? await averageFillPrice(this.d.db, order.clientOrderId) : null;
+    if (filled === 0n) avg = null;
     const side = s.action === "reduce" || s.action === "close" ? exitSide(s.side) : entrySide(s.side);
+    const now = new Date(this.d.wallNow());
     const base: ExecutionPatch = {
       clientOrderId: order.clientOrderId,
       intendedQuantity: order.quantity,
@@ -250,18 +311,11 @@ export class MirrorExecutor {
       avgPrice: avg,
       slippageBps: avg !== null && s.price ? slippageBps(side, s.price, avg) : null,
       sentAt: sentAt === null ? order.createdAt : new Date(sentAt),
-      // Just answered: the fill committed now; found later (a crash, a resting order): when its row last changed.
-      filledAt: filled > 0n ? (sentAt !== null && endedReason === null ? new Date(this.d.wallNow()) : order.updatedAt) : null,
+      // Just answered: the fill is being committed now; found later (a crash, a resting order): when its row last changed.
+      filledAt: filled > 0n ? (sentAt !== null && endedReason === null ? now : order.updatedAt) : null,
     };
-    if (status === "OPEN" || status === "PARTIALLY_FILLED") {
-      await this.d.finish(row, { ...base, state: "working", message: `resting on the book until filled or reaped` });
-      return true;
-    }
-    const now = new Date(this.d.wallNow());
-    if (status === "FILLED" || filled >= wanted) {
-      await this.d.finish(row, { ...base, state: "done", outcome: "filled", finishedAt: now });
-      return true;
-    }
+    if (status === "OPEN" || status === "PARTIALLY_FILLED") return { ...base, state: "working", message: `resting on the book until filled or reaped` };
+    if (status === "FILLED" || filled >= wanted) return { ...base, state: "done", outcome: "filled", finishedAt: now };
     const venueReason = order.reason ?? status.toLowerCase();
     const reason: Reason =
       endedReason ??
@@ -275,8 +329,7 @@ export class MirrorExecutor {
               ? "no_follower_position"
               : "venue_error");
     const outcome = filled > 0n ? "partial" : reason === "venue_error" ? "failed" : "skipped";
-    await this.d.finish(row, { ...base, state: "done", outcome, reason, detail: venueReason, message: order.reason ? `the venue: ${order.reason}` : `order ${status.toLowerCase()}`, finishedAt: now });
-    return true;
+    return { ...base, state: "done", outcome, reason, detail: venueReason, message: order.reason ? `the venue: ${order.reason}` : `order ${status.toLowerCase()}`, finishedAt: now };
   }
 
   /**
