@@ -104,8 +104,8 @@ describe.skipIf(chromiumMissing !== null)(title("prediction markets page in a br
     const received = lastResponse<PredictionBookView>(page, new RegExp(`^/api/prediction-markets/${market!.conditionId}/book\\?tokenId=${outcome.tokenId}&`));
     await waitForPageReady(page);
     await waitForText(page.locator("main h1"), market!.question, "the market's question");
-    const book = page.locator(`[data-testid=pm-outcome-${outcome.outcome}] [data-testid=pm-book]`);
-    await waitForElement(page, `[data-testid=pm-outcome-${outcome.outcome}] [data-testid=pm-book]`, `${outcome.outcome}'s book`);
+    const book = page.locator(`[data-testid="pm-outcome-${outcome.outcome}"] [data-testid=pm-book]`);
+    await waitForElement(page, `[data-testid="pm-outcome-${outcome.outcome}"] [data-testid=pm-book]`, `${outcome.outcome}'s book`);
     const levels = await untilPageShows(
       `${outcome.outcome}'s book`,
       async () => ({
@@ -120,7 +120,7 @@ describe.skipIf(chromiumMissing !== null)(title("prediction markets page in a br
     expect(levels.bids.length, "the synthetic feed publishes five levels a side").toBe(5);
     expect(levels.asks.length).toBe(5);
     await waitForText(book.locator("[data-side=bid] tbody tr").first(), cents(levels.bids[0]![0]!), "the best bid in cents");
-    await waitForElement(page, `[data-testid=pm-outcome-${outcome.outcome}] [data-testid=market-chart] canvas`, `${outcome.outcome}'s chart`);
+    await waitForElement(page, `[data-testid="pm-outcome-${outcome.outcome}"] [data-testid=market-chart] canvas`, `${outcome.outcome}'s chart`);
 
     // With no market listed (the feed off), the page says why instead of showing nothing.
     const empty = await s.t.open("about:blank");

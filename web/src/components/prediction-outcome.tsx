@@ -33,12 +33,15 @@ export function PredictionOutcome({ market, outcome: o }: { market: PredictionMa
       }
     >
       <div className="muted small pm-symbol">{o.symbol}</div>
-      <div className="pm-chart" role="img" aria-label={`${o.outcome}: price in dollars per share, 1-minute candles`}>
+      <div className="pm-chart">
         {candles.isError && <ErrorBox error={candles.error} what="Candles" />}
-        <MarketChart candles={candles.data ?? []} markers={NO_MARKERS} priceDecimals={tickDecimals(market.tickSize)} fitKey={o.symbol} />
+        <div role="img" aria-label={`${o.outcome}: price in dollars per share, 1-minute candles since the market joined`}>
+          <MarketChart candles={candles.data ?? []} markers={NO_MARKERS} priceDecimals={tickDecimals(market.tickSize)} fitKey={o.symbol} />
+        </div>
         {candles.data?.length === 0 && <Empty title="No candles yet">Candles start when the market joins; the first appears within a minute.</Empty>}
       </div>
       <h3 className="pm-subtitle">Order book</h3>
+      {market.status !== "open" && <div className="muted small">The market stopped trading: this is the last book the feed sent, and no order reaches it.</div>}
       <PredictionBook conditionId={market.conditionId} tokenId={o.tokenId} outcome={o.outcome} />
     </Card>
   );
