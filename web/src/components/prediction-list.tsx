@@ -70,7 +70,7 @@ function EndedMarkets({ markets }: { markets: readonly PredictionMarketView[] })
             <th>Question</th>
             <th>Status</th>
             <th>Winner</th>
-            <th>Ended</th>
+            <th title="The market's scheduled end; one resolved in simulation may have resolved before it">End date</th>
           </tr>
         </thead>
         <tbody>
