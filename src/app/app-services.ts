@@ -8,10 +8,10 @@ import { formatUsd, usd } from "../core/money.js";
 import { averagePrice } from "../core/position.js";
 import { curveMetrics, tradeStatsOf, type TradeTotals } from "../core/metrics.js";
 import { tradeAnalytics } from "../core/analytics.js";
-import { divRound } from "../core/decimal.js";
+import { divRound, trimZeros } from "../core/decimal.js";
 import { downsampleLttb } from "../core/downsample.js";
 import type { Db } from "../db/client.js";
-import { invocations, models, orders, outbox, toolCalls, venueOrders } from "../db/schema.js";
+import { followSignals, invocations, models, orders, outbox, toolCalls, venueOrders } from "../db/schema.js";
 import { orderView } from "../trading/order-recorder.js";
 import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
@@ -25,6 +25,8 @@ import { findVariant } from "../agents/llm/variants.js";
 import { failedToolCall, modelRunStats, runStatsByModel } from "../scheduler/run-stats.js";
 import type { MarketData } from "../market/market-room.js";
 import { NO_PREDICTION_MARKETS, type PredictionApi } from "../prediction/prediction-api.js";
+import { followSettingsSchema, type FollowSettings } from "../follow/follow-settings.js";
+import { listSignals } from "../follow/follow-engine.js";
 import type { Candle, CandleInterval, TradePrint } from "../feeds/feed.js";
 import type * as S from "./services.js";
 import { MirrorService } from "../copy/mirror-service.js";
@@ -340,7 +342,22 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         if (input.strategy !== undefined && input.strategy !== "mirror")
           throw invalid(`strategy: a follower (kind "mirror") has no strategy of its own; its orders come from its mirror (POST /api/mirrors)`);
       }
-      const known = input.kind === "mirror" ? { kind: "mirror" } : d.strategies().find((s) => s.name === input.strategy);
+      let follow: FollowSettings | undefined;
+      if (input.kind === "follow") {
+        if (input.llm) throw invalid("llm: only an llm model takes llm settings");
+        if (input.strategy !== undefined && input.strategy !== "follow") throw invalid('strategy: a follow model (kind "follow") has no strategy: it copies the wallets it follows');
+        if (input.venue !== undefined && input.venue.kind !== "sim") throw invalid("venue: a follow model trades on paper; live Polymarket trading is a mirror of it (POST /api/mirrors)");
+        const parsed = followSettingsSchema.safeParse({
+          wallets: input.wallets,
+          sizing: input.sizing,
+          ...(input.filters !== undefined ? { filters: input.filters } : {}),
+          ...(input.maxSignalAgeMs !== undefined ? { maxSignalAgeMs: input.maxSignalAgeMs } : {}),
+          ...(input.maxSlippage !== undefined ? { maxSlippage: input.maxSlippage } : {}),
+        });
+        if (!parsed.success) throw invalid(parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+        follow = parsed.data;
+      }
+      const known = input.kind === "mirror" || input.kind === "follow" ? { kind: input.kind } : d.strategies().find((s) => s.name === input.strategy);
       if (!known || known.kind !== input.kind) {
         const names = strategyViews()
           .filter((s) => s.kind === input.kind)
@@ -370,15 +387,20 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         id,
         name: input.name,
         kind: input.kind,
-        strategy: input.kind === "mirror" ? "mirror" : input.strategy!,
+        strategy: input.kind === "mirror" || input.kind === "follow" ? input.kind : input.strategy!,
         initialCapital,
         venue,
-        config: { ...(input.llm ? { llm: input.llm } : {}), ...(input.risk !== undefined ? { risk: input.risk } : {}) },
+        config: { ...(input.llm ? { llm: input.llm } : {}), ...(input.risk !== undefined ? { risk: input.risk } : {}), ...(follow ? { follow } : {}) },
       });
       d.service.risk.setLimits(id, input.risk);
       if (venue.kind === "lighter") await (d.live ?? NO_LIVE).registered(id, venue);
       await d.snapshotEquity?.();
       return modelView(await modelRow(id));
+    },
+    signals: async (id, limit) => {
+      const row = await modelRow(id);
+      if (row.kind !== "follow") throw invalid(`${id} is not a follow model (kind "${row.kind}"): only follow models have signals`);
+      return (await listSignals(d.db, id, limit)).map(signalView);
     },
     setModelStatus: async (id, status) => {
       const row = await modelRow(id);
@@ -740,4 +762,26 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
 /** The perpetual markets of a list (outcome tokens of prediction markets left out: they come and go, and close). */
 function perpetuals(markets: readonly MarketSpec[]): MarketSpec[] {
   return markets.filter((m) => !isOutcome(m));
+}
+
+function signalView(r: typeof followSignals.$inferSelect): S.SignalView {
+  return {
+    id: String(r.id),
+    wallet: r.wallet,
+    conditionId: r.conditionId,
+    tokenId: r.tokenId,
+    outcome: r.outcome,
+    side: r.side,
+    price: trimZeros(r.price),
+    size: trimZeros(r.size),
+    tradedAt: r.tradedAt.toISOString(),
+    seenAt: r.seenAt.toISOString(),
+    late: r.late,
+    decision: r.decision ?? "pending",
+    ...(r.reason !== null ? { reason: r.reason } : {}),
+    ...(r.positionId !== null ? { positionId: r.positionId } : {}),
+    ...(r.clientOrderId !== null ? { clientOrderId: r.clientOrderId } : {}),
+    ...(r.filledQuantity !== null ? { filledQuantity: trimZeros(r.filledQuantity) } : {}),
+    ...(r.fillPrice !== null ? { fillPrice: trimZeros(r.fillPrice) } : {}),
+  };
 }

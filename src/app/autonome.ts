@@ -57,6 +57,9 @@ import { placeOrderFromRow } from "./resting.js";
 import { positionView } from "./views.js";
 import { PredictionCatalog } from "../prediction/prediction-catalog.js";
 import { createPredictionApi } from "../prediction/prediction-api.js";
+import { FollowEngine } from "../follow/follow-engine.js";
+import { dataApiWalletSource } from "../follow/wallet-source.js";
+import { PolymarketDataApi } from "../venues/polymarket/data-api.js";
 import { catalogSink } from "../prediction/catalog-sink.js";
 import { createPredictionFeed } from "../feeds/prediction/create-prediction-feed.js";
 import type { PredictionFeed } from "../feeds/prediction/prediction-feed.js";
@@ -90,6 +93,8 @@ export interface Autonome {
   prediction: PredictionCatalog;
   /** Where prediction markets come from (AUTONOME_PM_FEED); null when off or in a backtest. */
   predictionFeed: PredictionFeed | null;
+  /** Follow models (FT: paper strategies copying Polymarket wallets); null in a worker or a backtest. */
+  follow: FollowEngine | null;
   /** Live trading: which accounts trade on Lighter, the kill switch, the reconciler. */
   live: { accounts: LiveAccounts; venue: LighterVenue | null; killSwitch: KillSwitch; reconciler: Reconciler };
   /** Copy trading in this process (null with AUTONOME_MIRRORS=off). */
@@ -471,6 +476,19 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const movable = own?.kind === "synthetic" ? own : undefined;
   const predictionFeed = isolated ? null : createPredictionFeed(config, prediction, clock, logger);
   const predictionSink = catalogSink(prediction, logger);
+  // Follow models (FT) read their wallets through Polymarket's Data API (or the fake it is pointed at).
+  const follow =
+    role === "server" && !isolated
+      ? new FollowEngine({
+          db,
+          service,
+          catalog: prediction,
+          source: dataApiWalletSource(new PolymarketDataApi({ baseUrl: config.polymarket.dataApiUrl }), clock),
+          clock,
+          pollMs: config.polymarket.followPollMs,
+          logger,
+        })
+      : null;
   const persistMarkets = () => saveMarketState(db, markets, (s) => room.mid(s), movable ? movable.state() : {}, new Date(clock.now()));
   const liveService = new LiveService({
     mode: config.mode,
@@ -556,6 +574,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     derivatives,
     prediction,
     predictionFeed,
+    follow,
     live: { accounts: liveAccounts, venue: lighterVenue, killSwitch, reconciler },
     mirrors,
     hostId,
@@ -566,6 +585,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         await lighter.socket.whenReady().catch((e: unknown) => logger.warn({ err: e }, "Lighter's socket is not connected yet; it keeps trying"));
       }
       predictionFeed?.start(predictionSink);
+      follow?.start();
       feed.start(
         (u) => room.apply(u),
         (t) => room.trade(t),
@@ -620,6 +640,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       for (const cancel of timers.splice(0)) cancel();
       await backtests?.stop();
       await scheduler.stop();
+      await follow?.stop();
       // Mirrors first: their leases are given back at once, so another process takes them over.
       await mirrors?.stop();
       await tail?.stop();

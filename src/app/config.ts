@@ -47,6 +47,8 @@ export interface PolymarketConfig {
   dataApiUrl: string;
   gammaUrl: string;
   geoblockUrl: string;
+  /** How often follow models read their wallets' trades (AUTONOME_FOLLOW_POLL). */
+  followPollMs: number;
 }
 
 /** Polymarket's production hosts: every one can be pointed elsewhere (the fakes in tests). */
@@ -265,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dataApiUrl: url("POLYMARKET_DATA_API_URL", POLYMARKET_DEFAULTS.dataApiUrl, "http"),
       gammaUrl: url("POLYMARKET_GAMMA_URL", POLYMARKET_DEFAULTS.gammaUrl, "http"),
       geoblockUrl: url("POLYMARKET_GEOBLOCK_URL", POLYMARKET_DEFAULTS.geoblockUrl, "http"),
+      followPollMs: duration("AUTONOME_FOLLOW_POLL", "5s", { allowZero: false }),
     };
   }
 

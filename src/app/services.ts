@@ -34,6 +34,8 @@ export interface AppServices {
   listModels(): Promise<ModelView[]>;
   getModel(id: string): Promise<ModelView>; // 404
   createModel(input: CreateModelInput): Promise<ModelView>; // 400 unknown strategy, 409/422 duplicate name
+  /** A follow model's signals, newest first; 404 for an unknown model, 400 for a model that follows no wallets. */
+  signals(modelId: string, limit: number): Promise<SignalView[]>;
   setModelStatus(id: string, status: ModelStatus): Promise<ModelView>;
   /** Replaces a model's risk overrides (`null` restores the defaults); 400 naming each bad limit. */
   setRiskLimits(id: string, risk: unknown): Promise<ModelView>;
@@ -190,6 +192,35 @@ export interface CreateModelInput {
   /** Risk-limit overrides, validated by the trading layer (any subset of the limits). */
   risk?: unknown;
   llm?: { baseUrl: string; model: string; apiKeyEnv?: string; temperature?: number; maxSteps?: number };
+  /** A follow model's wallets and rules (kind `follow`): checked in full by followSettingsSchema. */
+  wallets?: unknown;
+  filters?: unknown;
+  sizing?: unknown;
+  maxSignalAgeMs?: unknown;
+  maxSlippage?: unknown;
+}
+
+/** A followed wallet's trade as a follow model saw it, and what the model did with it (GET /api/models/:id/signals). */
+export interface SignalView {
+  id: string;
+  wallet: string;
+  conditionId: string;
+  tokenId: string;
+  outcome: string | null;
+  side: "BUY" | "SELL";
+  price: string;
+  size: string;
+  tradedAt: string;
+  seenAt: string;
+  /** Indexed by the Data API after later trades (still decided, maybe as signal_too_old). */
+  late: boolean;
+  /** `pending` only between the read and the decision (a moment, or until the next start after a crash). */
+  decision: "copied" | "skipped" | "pending";
+  reason?: string;
+  positionId?: string;
+  clientOrderId?: string;
+  filledQuantity?: string;
+  fillPrice?: string;
 }
 
 export interface StrategyView {

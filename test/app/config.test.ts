@@ -59,12 +59,18 @@ describe("loadConfig", () => {
         dataApiUrl: "https://data-api.polymarket.com",
         gammaUrl: "https://gamma-api.polymarket.com",
         geoblockUrl: "https://polymarket.com/api/geoblock",
+        followPollMs: 5_000,
       },
     });
   });
 
   it("Polymarket: AUTONOME_PM_FEED picks the prediction-market feed; every endpoint can point at a fake; bad values name their variable", () => {
-    const c = loadConfig({ AUTONOME_PM_FEED: "off", POLYMARKET_CLOB_URL: "http://127.0.0.1:9000/", POLYMARKET_CLOB_WS_URL: "ws://127.0.0.1:9000/ws", POLYMARKET_DATA_API_URL: "http://127.0.0.1:9001" });
+    const c = loadConfig({
+      AUTONOME_PM_FEED: "off",
+      POLYMARKET_CLOB_URL: "http://127.0.0.1:9000/",
+      POLYMARKET_CLOB_WS_URL: "ws://127.0.0.1:9000/ws",
+      POLYMARKET_DATA_API_URL: "http://127.0.0.1:9001",
+    });
     expect(c.polymarket).toMatchObject({ feed: "off", clobUrl: "http://127.0.0.1:9000", clobWsUrl: "ws://127.0.0.1:9000/ws", dataApiUrl: "http://127.0.0.1:9001" });
     const problems = (env: Record<string, string>) => {
       try {

@@ -95,6 +95,12 @@ export class FakeServices implements AppServices {
     return [...this.models.values()];
   }
 
+  /** Follow models' signals are tested against the real services (test/follow/). */
+  async signals(id: string): Promise<never> {
+    this.requireModel(id);
+    throw new Error("signals are not faked");
+  }
+
   async getModel(id: string) {
     this.record("getModel", id);
     return this.requireModel(id);

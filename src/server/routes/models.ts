@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { capital, modelIdParam, oneOf } from "../fields.js";
+import { capital, cappedCount, modelIdParam, oneOf } from "../fields.js";
 import { llmSettingsSchema } from "../../agents/llm/settings.js";
 import type { AppServices } from "../../app/services.js";
 import { jsonBody, paramsOf, queryOf } from "../validation.js";
@@ -34,7 +34,7 @@ const venueSchema = z.discriminatedUnion(
 const createModelBody = z
   .object({
     name: z.string().trim().min(1, { error: "must not be empty" }).max(100),
-    kind: oneOf(["rule", "llm", "mirror"]),
+    kind: oneOf(["rule", "llm", "mirror", "follow"]),
     // A follower (kind "mirror") has none: its orders come from its mirror.
     strategy: z.string().trim().min(1, { error: "must not be empty" }).max(100).optional(),
     // Micro-dollars are the unit: at most 6 decimals, and at most MAX_INITIAL_CAPITAL_USD.
@@ -44,9 +44,20 @@ const createModelBody = z
     // Checked in full by the risk engine, which names each bad limit.
     risk: z.record(z.string(), z.unknown(), { error: "must be an object of limits" }).optional(),
     venue: venueSchema.optional(),
+    // A follow model's wallets and rules, checked in full by the services (followSettingsSchema).
+    wallets: z.unknown().optional(),
+    filters: z.unknown().optional(),
+    sizing: z.unknown().optional(),
+    maxSignalAgeMs: z.unknown().optional(),
+    maxSlippage: z.unknown().optional(),
   })
   .superRefine((body, ctx) => {
-    if (body.kind !== "mirror" && body.strategy === undefined) {
+    if (body.kind !== "follow") {
+      for (const field of ["wallets", "filters", "sizing", "maxSignalAgeMs", "maxSlippage"] as const) {
+        if (body[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: 'is only allowed for a follow model (kind "follow")' });
+      }
+    }
+    if (body.kind !== "mirror" && body.kind !== "follow" && body.strategy === undefined) {
       ctx.addIssue({ code: "custom", path: ["strategy"], message: "is required" });
     }
     if (body.kind === "llm" && !body.llm) {
@@ -75,6 +86,9 @@ export function modelRoutes(services: AppServices) {
     .get("/models", async (c) => c.json(await services.listModels()))
     .post("/models", jsonBody(createModelBody), async (c) => c.json(await services.createModel(c.req.valid("json")), 201))
     .get("/models/:id", paramsOf(modelIdParam), async (c) => c.json(await services.getModel(c.req.valid("param").id)))
+    .get("/models/:id/signals", paramsOf(modelIdParam), queryOf(z.object({ limit: cappedCount(100, 1000) })), async (c) =>
+      c.json(await services.signals(c.req.valid("param").id, c.req.valid("query").limit)),
+    )
     .patch("/models/:id", paramsOf(modelIdParam), jsonBody(patchBody), async (c) => {
       const { id } = c.req.valid("param");
       const { status, risk } = c.req.valid("json");
