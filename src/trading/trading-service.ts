@@ -242,6 +242,9 @@ export class TradingService {
     if (isOutcome(market) && req.side === "SHORT") {
       throw invalid(`side: ${market.symbol} is an outcome token, bought as shares and never sold short; to bet against "${market.instrument.outcome}", buy another outcome's token of the market`);
     }
+    if (isOutcome(market) && !market.instrument.accepting) {
+      throw rejected("market_not_accepting_orders", `${market.symbol}'s prediction market has closed or resolved: it takes no more orders (a resolved market's positions redeem by themselves)`);
+    }
     const leverage = existing ? existing.state.leverage : parseLeverageField(req.leverage ?? "1", market.maxLeverage);
     const gated = this.deps.entryGate?.(modelId, market.symbol);
     if (gated) throw rejected(gated.code, gated.message);
