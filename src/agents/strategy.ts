@@ -106,7 +106,7 @@ export interface AutomaticClose {
   symbol: string;
   side: Side;
   quantity: string;
-  trigger: "STOP" | "TARGET" | "INVALIDATION" | "TIME" | "LIQUIDATION";
+  trigger: "STOP" | "TARGET" | "INVALIDATION" | "TIME" | "LIQUIDATION" | "RESOLUTION";
   /** Why it closed, in words (the level or time that triggered it). */
   reason: string;
   exitPrice: string;

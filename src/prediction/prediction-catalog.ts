@@ -186,6 +186,8 @@ export class PredictionCatalog {
       const spec = this.specs.get(o.symbol);
       if (spec?.instrument) spec.instrument.accepting = false;
       const payout = o.outcome === m.winner ? OUTCOME_PAYOUT_TICKS : 0;
+      // Nothing trades any more: the book the feed sent last is no price to show.
+      this.deps.room.apply({ symbol: o.symbol, ts: this.deps.now(), kind: "snapshot", bids: [], asks: [] });
       if (!this.ports) continue;
       this.ports.resolveOutcome(o.symbol, payout);
       redeemed += await this.ports.redeemResolved(o.symbol, payout);

@@ -13,7 +13,7 @@ import { orders, type ExitPlanJson } from "../db/schema.js";
  * of the model is made up for them.
  */
 
-export const AUTOMATIC_TRIGGERS = ["STOP", "TARGET", "INVALIDATION", "TIME", "LIQUIDATION"] as const;
+export const AUTOMATIC_TRIGGERS = ["STOP", "TARGET", "INVALIDATION", "TIME", "LIQUIDATION", "RESOLUTION"] as const;
 export type AutomaticTrigger = (typeof AUTOMATIC_TRIGGERS)[number];
 
 /** What a CLOSED row of an automatic close holds that its story needs (decimal strings as the API shows them). */
@@ -44,6 +44,8 @@ export function triggerText(trigger: AutomaticTrigger, plan: ExitPlanJson | null
       return plan?.timeExit ? `its time exit (${plan.timeExit}) came` : "its time exit came";
     case "LIQUIDATION":
       return "it was liquidated (its margin fell to the maintenance requirement)";
+    case "RESOLUTION":
+      return "its prediction market resolved (a winning share pays 1 dollar, a losing one nothing)";
   }
 }
 

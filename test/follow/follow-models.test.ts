@@ -10,6 +10,10 @@ import { createApp } from "../../src/server/app.js";
 import type { ModelView, PositionView, SignalView, TradeView } from "../../src/app/services.js";
 import type { PredictionMarketInput } from "../../src/prediction/prediction-market.js";
 import { startFakeDataApi, type FakeDataApi } from "../fake-polymarket/data-api/index.js";
+import { sql } from "drizzle-orm";
+import { FollowEngine } from "../../src/follow/follow-engine.js";
+import { dataApiWalletSource } from "../../src/follow/wallet-source.js";
+import { PolymarketDataApi } from "../../src/venues/polymarket/data-api.js";
 import { createPgDatabase, DRIVERS } from "../support/databases.js";
 import { errorOf, sendJson } from "../server/helpers.js";
 
@@ -185,5 +189,41 @@ describe.each(DRIVERS)("follow models (FT) over the fake Data API on %s", { time
     expect((await node.app.request("/api/models/nope/signals")).status).toBe(404);
     const rule = (await node.get<ModelView[]>("/api/models")).find((m) => m.kind === "rule")!;
     expect((await node.app.request(`/api/models/${rule.id}/signals`)).status).toBe(400);
+  });
+
+  it("polycopy's failures, designed out: a burst of 40 trades in one second is copied whole, and two engines deciding at once place each order once", async () => {
+    const { fake, env, clock } = await setup();
+    const node = await boot(env, clock);
+    const created = await sendJson(node.app, "POST", "/api/models", {
+      kind: "follow",
+      name: "FT burst",
+      wallets: [WALLET],
+      sizing: { mode: "fixed", usd: "6" },
+      risk: { maxRiskPerTradePct: 100, maxGrossExposure: 10 },
+    });
+    expect(created.status).toBe(201);
+    const model = (await created.json()) as ModelView;
+    await node.autonome.follow!.tick();
+    // 40 fills in one second (polycopy's wall-clock window and 2-minute cron lost most of such bursts).
+    for (let i = 0; i < 40; i++) fake.addFill(fill({ side: "BUY", price: "0.42", size: String(20 + i), txHash: `0x${String(i).padStart(64, "a")}` }));
+    clock.set(T0 + 1_000);
+    // A second engine on the same database and service, deciding at the same time as the first.
+    const twin = new FollowEngine({
+      db: node.autonome.database.db,
+      service: node.autonome.service,
+      catalog: node.autonome.prediction,
+      source: dataApiWalletSource(new PolymarketDataApi({ baseUrl: fake.url }), clock),
+      clock,
+      pollMs: 3_600_000,
+    });
+    await Promise.all([node.autonome.follow!.tick(), twin.tick()]);
+    const seen = await node.get<SignalView[]>(`/api/models/${model.id}/signals?limit=100`);
+    expect(seen).toHaveLength(40);
+    expect(seen.filter((s) => s.decision === "copied")).toHaveLength(40);
+    const orders = await node.autonome.database.db.execute(sql`select count(*)::int as n, count(distinct client_order_id)::int as d from venue_orders where model_id = ${model.id}`);
+    expect((orders as unknown as { rows: Array<{ n: number; d: number }> }).rows[0]).toEqual({ n: 40, d: 40 });
+    // $6 at 0.44 buys 13.63 shares each time: 40 x 13.63 = 545.2 shares in one position.
+    const [position] = await node.get<PositionView[]>(`/api/positions?modelId=${model.id}`);
+    expect(position!.quantity).toBe("545.2");
   });
 });

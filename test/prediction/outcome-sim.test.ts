@@ -179,6 +179,22 @@ describe("the synthetic prediction feed", () => {
     expect(closed.length).toBeGreaterThanOrEqual(resolved.length);
   });
 
+  it("drops a market resolved elsewhere (by hand, in simulation) and opens another in its place", () => {
+    const clock = new ManualClock(T0);
+    const resolved = new Set<string>();
+    const feed = createSyntheticPredictionFeed({ seed: 1, clock, openMarkets: 2, resolvedElsewhere: (id) => resolved.has(id) });
+    const r = recorder();
+    feed.start(r.sink);
+    const [first] = feed.markets();
+    resolved.add(first!.meta.conditionId);
+    feed.advanceTo(T0 + 1_000);
+    expect(feed.markets().map((m) => m.meta.conditionId)).not.toContain(first!.meta.conditionId);
+    expect(feed.markets().filter((m) => m.phase === "open")).toHaveLength(2);
+    // The feed never reports its own resolution of it afterwards.
+    for (let s = 2; s < 3_600; s++) feed.advanceTo(T0 + s * 1_000);
+    expect(r.events.filter((e) => e.startsWith(`resolved ${first!.meta.conditionId}`))).toEqual([]);
+  });
+
   it("every book is on its tick, inside (0, 1), uncrossed", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1_000 }), (seed) => {

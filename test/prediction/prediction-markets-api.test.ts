@@ -184,6 +184,16 @@ describe.each(DRIVERS)("prediction markets through the API on %s", { timeout: 18
     // (1 - 0.425) x 100 = 57.50 won; (0 - 0.59) x 20 = 11.80 lost: exact, in cents.
     expect(won.realizedPnl).toBe("57.5");
     expect(lost.realizedPnl).toBe("-11.8");
+    // The model's decision history tells why the positions closed, and the books are gone.
+    const history = await again.get<Array<{ kind: string; closeTrigger?: string; reason?: string }>>(`/api/invocations?modelId=${id}&include=closes`);
+    const resolutions = history.filter((h) => h.kind === "close" && h.closeTrigger === "RESOLUTION");
+    expect(resolutions).toHaveLength(2);
+    expect(resolutions[0]!.reason).toContain("prediction market resolved");
+    const [gone] = await again.get<PredictionMarketView[]>("/api/prediction-markets");
+    expect(gone!.outcomes.map((o) => [o.bid, o.ask])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
     const after = await again.get<ModelView>(`/api/models/${id}`);
     expect(BigInt(Math.round(Number(after.account.cash) * 1e6)) - BigInt(Math.round(Number(cashBefore) * 1e6))).toBe(45_700_000n);
     expect(await again.get<PositionView[]>(`/api/positions?modelId=${id}`)).toEqual([]);

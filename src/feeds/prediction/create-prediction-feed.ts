@@ -12,7 +12,7 @@ export function createPredictionFeed(config: Config, catalog: PredictionCatalog,
       return null;
     case "synthetic":
       // The synthetic markets a previous run left open go on where they were.
-      return createSyntheticPredictionFeed({ seed: config.seed, clock, adopt: catalog.list(), logger });
+      return createSyntheticPredictionFeed({ seed: config.seed, clock, adopt: catalog.list(), resolvedElsewhere: (id) => catalog.get(id)?.status === "resolved", logger });
     default:
       throw new ConfigError(`AUTONOME_PM_FEED: "${config.polymarket.feed}" is not available yet in this version; use synthetic (the default) or off`);
   }

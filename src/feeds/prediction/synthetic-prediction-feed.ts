@@ -17,6 +17,8 @@ export interface SyntheticPredictionFeedOptions {
   resolveDelayMs?: number;
   /** Open synthetic markets a previous run left (from the catalog): continued, not abandoned. */
   adopt?: readonly PredictionMarket[];
+  /** True for a market resolved outside the feed (by hand, in simulation): the feed drops it and opens another. */
+  resolvedElsewhere?: (conditionId: string) => boolean;
   logger?: Pick<Logger, "error">;
 }
 
@@ -69,6 +71,7 @@ export function createSyntheticPredictionFeed(options: SyntheticPredictionFeedOp
   };
 
   const step = (now: number) => {
+    if (options.resolvedElsewhere) for (const m of [...live]) if (options.resolvedElsewhere(m.meta.conditionId)) live.splice(live.indexOf(m), 1);
     while (live.filter((m) => m.phase === "open").length < openWanted) {
       const m = newSyntheticMarket(seed, created++, now, rng);
       live.push(m);
