@@ -176,6 +176,8 @@ const wallNow = (): number => performance.timeOrigin + performance.now();
  * unit emitted: the engine's finish (a MirrorExecuted event), a follower's order, a source's order.
  */
 class TimedUnitOfWork extends UnitOfWork {
+  private busyUntil = 0;
+
   constructor(
     db: Db,
     bus: EventBus,
@@ -202,7 +204,9 @@ class TimedUnitOfWork extends UnitOfWork {
     const record = () => {
       const t3 = performance.now();
       if (Number.isNaN(t2)) return;
-      this.steps.current.writerBusyMs += t3 - t1;
+      // Units sharing one commit (group commit) overlap: count the time covered once.
+      this.steps.current.writerBusyMs += Math.max(0, t3 - Math.max(t1, this.busyUntil));
+      this.busyUntil = Math.max(this.busyUntil, t3);
       const name = this.name(emitted);
       if (name === null) return;
       this.steps.current.add(`${name}: wait for the writer`, t1 - t0);
