@@ -254,6 +254,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       const account = d.service.viewAccount(row.id);
       const metrics = { ...(curves.get(row.id) ?? CurveMetricsReadModel.none), ...tradeStatsOf(trades.get(row.id) ?? NO_TRADES) };
       const llm = llmSettings(row);
+      const follow = row.kind === "follow" ? (row.config as { follow?: FollowSettings }).follow : undefined;
       return {
         id: row.id,
         name: row.name,
@@ -269,6 +270,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         createdAt: row.createdAt.toISOString(),
         venue: row.venue,
         haltReason: row.haltReason,
+        ...(follow ? { follow } : {}),
       };
     });
   };

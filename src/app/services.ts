@@ -8,6 +8,7 @@ import type { HealthReason } from "./health-monitor.js";
 import type { VenueRef } from "../db/schema.js";
 import type { DecisionHistoryEntry } from "./decision-history.js";
 import type { LiveApi } from "../live/live-service.js";
+import type { FollowSettings } from "../follow/follow-settings.js";
 import type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView } from "../trading/contracts.js";
 
 export type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView };
@@ -180,6 +181,8 @@ export interface ModelView {
   venue: VenueRef;
   /** Why a live model is halted (status "halted"), null otherwise. */
   haltReason: string | null;
+  /** A follow model's wallets and rules as stored (kind "follow" only). */
+  follow?: FollowSettings;
 }
 
 export interface CreateModelInput {
