@@ -225,8 +225,12 @@ export class MirrorEngine {
   private async work(h: Hosted): Promise<void> {
     const { db, host } = this.deps;
     h.again = false;
-    // The hot path: nothing is waiting, so the first new signal is claimed as it is taken in.
-    const claimFirst = h.idle && !h.recover;
+    // The hot path: nothing is waiting, so the first new signal is claimed as it is taken in. The
+    // periodic look at lapsed claims and resting orders (recover, set on every tick) comes after it,
+    // off the path to the order: while idle, every claim of the mirror since this host took it was
+    // its own and is finished (claims at intake need the lease; claimNext finds nothing pending), so
+    // that look finds nothing that stands before this signal, only resting orders to reap.
+    const claimFirst = h.idle;
     let claimed: ExecutionRow | undefined;
     let signals = 0;
     for (let first = true; ; first = false) {
