@@ -59,6 +59,8 @@ import { PredictionCatalog } from "../prediction/prediction-catalog.js";
 import { createPredictionApi } from "../prediction/prediction-api.js";
 import { FollowEngine } from "../follow/follow-engine.js";
 import { dataApiWalletSource } from "../follow/wallet-source.js";
+import { syntheticWalletSource } from "../follow/synthetic-wallet-source.js";
+import type { SyntheticPredictionFeed } from "../feeds/prediction/synthetic-prediction-feed.js";
 import { PolymarketDataApi } from "../venues/polymarket/data-api.js";
 import { catalogSink } from "../prediction/catalog-sink.js";
 import { createPredictionFeed } from "../feeds/prediction/create-prediction-feed.js";
@@ -476,14 +478,19 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const movable = own?.kind === "synthetic" ? own : undefined;
   const predictionFeed = isolated ? null : createPredictionFeed(config, prediction, clock, logger);
   const predictionSink = catalogSink(prediction, logger);
-  // Follow models (FT) read their wallets through Polymarket's Data API (or the fake it is pointed at).
+  // Follow models (FT) read their wallets through Polymarket's Data API (or the fake it is pointed
+  // at); on the synthetic prediction feed its traders can be followed too, without network.
+  const followSource = () => {
+    const dataApi = dataApiWalletSource(new PolymarketDataApi({ baseUrl: config.polymarket.dataApiUrl }), clock);
+    return predictionFeed?.kind === "synthetic" ? syntheticWalletSource(predictionFeed as SyntheticPredictionFeed, clock, dataApi) : dataApi;
+  };
   const follow =
     role === "server" && !isolated
       ? new FollowEngine({
           db,
           service,
           catalog: prediction,
-          source: dataApiWalletSource(new PolymarketDataApi({ baseUrl: config.polymarket.dataApiUrl }), clock),
+          source: followSource(),
           clock,
           pollMs: config.polymarket.followPollMs,
           logger,

@@ -27,8 +27,8 @@ export interface SourceTrade {
   readonly slug: string | null;
   readonly eventSlug: string | null;
   readonly logIndex?: number;
-  /** Which route served it. */
-  readonly source: "data-api-v2" | "data-api-v1";
+  /** Which route served it (synthetic: a trader of the synthetic prediction feed). */
+  readonly source: "data-api-v2" | "data-api-v1" | "synthetic";
 }
 
 export type KeyFields = Pick<DataApiTrade, "wallet" | "transactionHash" | "tokenId" | "side" | "size" | "price" | "logIndex">;

@@ -1,0 +1,54 @@
+import type { Clock } from "../core/clock.js";
+import type { SyntheticPredictionFeed } from "../feeds/prediction/synthetic-prediction-feed.js";
+import { SYNTHETIC_TRADERS } from "../feeds/prediction/synthetic-traders.js";
+import type { DeliveredTrade } from "../venues/polymarket/wallet-cursor.js";
+import type { WalletSource } from "./wallet-source.js";
+
+interface SyntheticCursor {
+  v: "synthetic";
+  /** The feed's run the sequence number belongs to. */
+  run: string;
+  seq: number;
+}
+
+const isSyntheticCursor = (c: unknown): c is SyntheticCursor =>
+  typeof c === "object" && c !== null && (c as SyntheticCursor).v === "synthetic" && typeof (c as SyntheticCursor).run === "string" && Number.isSafeInteger((c as SyntheticCursor).seq);
+
+/**
+ * The synthetic prediction feed's traders (SYNTHETIC_TRADERS) as wallets to follow, for
+ * `npm start` without network; every other wallet is read from `others` (the Data API).
+ */
+export function syntheticWalletSource(feed: SyntheticPredictionFeed, clock: Clock, others: WalletSource): WalletSource {
+  const synthetic = new Set(SYNTHETIC_TRADERS.map((t) => t.wallet));
+  return {
+    async poll(wallet, cursor) {
+      if (!synthetic.has(wallet)) return others.poll(wallet, cursor);
+      // Following starts now: fills before the first read (or of an earlier run, gone with it) are never delivered.
+      const after = isSyntheticCursor(cursor) && cursor.run === feed.run ? cursor.seq : feed.lastFillSeq();
+      const fills = feed.walletFills(wallet, after);
+      const trades: DeliveredTrade[] = fills.map((f) => ({
+        key: `${f.wallet}:${f.txHash}:${f.tokenId}:${f.side}:${f.size}:${f.price}`,
+        wallet: f.wallet,
+        conditionId: f.conditionId,
+        tokenId: f.tokenId,
+        outcome: f.outcome,
+        outcomeIndex: null,
+        side: f.side,
+        price: f.price,
+        size: f.size,
+        tradedAt: f.tradedAt,
+        txHash: f.txHash,
+        title: null,
+        slug: null,
+        eventSlug: null,
+        source: "synthetic",
+        seenAt: clock.now(),
+        late: false,
+      }));
+      return { trades, cursor: { v: "synthetic", run: feed.run, seq: fills.length > 0 ? fills[fills.length - 1]!.seq : after } satisfies SyntheticCursor };
+    },
+    async traderRecord(wallet) {
+      return synthetic.has(wallet) ? feed.traderRecord(wallet) : others.traderRecord(wallet);
+    },
+  };
+}
