@@ -1,5 +1,7 @@
 import { MAX_TIMER_MS } from "../core/clock.js";
 import { accessSync, constants, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { PM_REPLAY_BOOKS_FILE, PM_REPLAY_MARKETS_FILE } from "../feeds/prediction/polymarket-replay-data.js";
 import { ourSymbol, REPLAY_MARKETS } from "../feeds/replay/markets.js";
 
 /**
@@ -49,6 +51,10 @@ export interface PolymarketConfig {
   geoblockUrl: string;
   /** How often follow models read their wallets' trades (AUTONOME_FOLLOW_POLL). */
   followPollMs: number;
+  /** AUTONOME_PM_REPLAY_DIR: where the recorded Polymarket samples are (the replay feed reads them there). */
+  replayDir: string;
+  /** AUTONOME_PM_REPLAY_SPEED: recorded time per unit of domain time in the prediction replay (1 = recorded pace). */
+  replaySpeed: number;
 }
 
 /** Polymarket's production hosts: every one can be pointed elsewhere (the fakes in tests). */
@@ -268,7 +274,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       gammaUrl: url("POLYMARKET_GAMMA_URL", POLYMARKET_DEFAULTS.gammaUrl, "http"),
       geoblockUrl: url("POLYMARKET_GEOBLOCK_URL", POLYMARKET_DEFAULTS.geoblockUrl, "http"),
       followPollMs: duration("AUTONOME_FOLLOW_POLL", "5s", { allowZero: false }),
+      ...pmReplay(pmFeed === "replay"),
     };
+  }
+
+  /** The prediction replay's directory (both recorded files must be there when it is on) and speed. */
+  function pmReplay(needed: boolean): { replayDir: string; replaySpeed: number } {
+    const replayDir = (read("AUTONOME_PM_REPLAY_DIR") ?? "../shared/data/market").trim();
+    if (needed) {
+      for (const file of [PM_REPLAY_MARKETS_FILE, PM_REPLAY_BOOKS_FILE]) {
+        const path = resolve(replayDir, file);
+        const problem = unreadable(path);
+        if (problem) bad("AUTONOME_PM_REPLAY_DIR", `${path}: ${problem} (AUTONOME_PM_FEED=replay plays the recorded Polymarket samples from this directory)`);
+      }
+    }
+    const speedText = read("AUTONOME_PM_REPLAY_SPEED") ?? "1";
+    const replaySpeed = /^\s*\d+(\.\d+)?\s*$/.test(speedText) ? Number(speedText) : Number.NaN;
+    // No "max": the markets play on the domain clock, and all of them at once would resolve before anyone could trade.
+    if (!(Number.isFinite(replaySpeed) && replaySpeed > 0)) bad("AUTONOME_PM_REPLAY_SPEED", `${quoted(speedText)} must be a positive number (1 = recorded pace, 60 = a recorded minute a second)`);
+    return { replayDir, replaySpeed };
   }
 
   function lighterConfig(): LighterConfig {

@@ -1,5 +1,5 @@
 import { systemClock } from "../../src/core/clock.js";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -60,8 +60,25 @@ describe("loadConfig", () => {
         gammaUrl: "https://gamma-api.polymarket.com",
         geoblockUrl: "https://polymarket.com/api/geoblock",
         followPollMs: 5_000,
+        replayDir: "../shared/data/market",
+        replaySpeed: 1,
       },
     });
+  });
+
+  it("Polymarket replay: AUTONOME_PM_REPLAY_DIR must hold both recorded files when AUTONOME_PM_FEED=replay (the error names the variable and the file); AUTONOME_PM_REPLAY_SPEED is a positive number", () => {
+    const pmDir = join(dir, "pm");
+    mkdirSync(pmDir, { recursive: true });
+    writeFileSync(join(pmDir, "polymarket_btc_updown_markets_20260615.csv"), "x\n");
+    const missing = problemsOf({ AUTONOME_PM_FEED: "replay", AUTONOME_PM_REPLAY_DIR: pmDir });
+    expect(missing.problems).toHaveLength(1);
+    expect(missing.problems[0]).toMatch(/^AUTONOME_PM_REPLAY_DIR: .*polymarket_btc_updown_book_snapshots_20260615\.csv: no such file/);
+    // Another feed does not need the files.
+    expect(loadConfig({ AUTONOME_PM_REPLAY_DIR: pmDir }).polymarket.replayDir).toBe(pmDir);
+    writeFileSync(join(pmDir, "polymarket_btc_updown_book_snapshots_20260615.csv"), "x\n");
+    const c = loadConfig({ AUTONOME_PM_FEED: "replay", AUTONOME_PM_REPLAY_DIR: pmDir, AUTONOME_PM_REPLAY_SPEED: "60" });
+    expect(c.polymarket).toMatchObject({ feed: "replay", replayDir: pmDir, replaySpeed: 60 });
+    for (const speed of ["0", "max", "-1", "fast"]) expect(problemsOf({ AUTONOME_PM_REPLAY_SPEED: speed }).problems[0]).toMatch(/^AUTONOME_PM_REPLAY_SPEED: .*positive number/);
   });
 
   it("Polymarket: AUTONOME_PM_FEED picks the prediction-market feed; every endpoint can point at a fake; bad values name their variable", () => {

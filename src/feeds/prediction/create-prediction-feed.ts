@@ -3,6 +3,7 @@ import type { Logger } from "../../core/logger.js";
 import { ConfigError, type Config } from "../../app/config.js";
 import type { PredictionCatalog } from "../../prediction/prediction-catalog.js";
 import type { PredictionFeed } from "./prediction-feed.js";
+import { createReplayPredictionFeed, loadPolymarketRecording } from "./replay-prediction-feed.js";
 import { createSyntheticPredictionFeed } from "./synthetic-prediction-feed.js";
 
 /** The prediction-market feed AUTONOME_PM_FEED names (null for `off`). */
@@ -13,6 +14,25 @@ export function createPredictionFeed(config: Config, catalog: PredictionCatalog,
     case "synthetic":
       // The synthetic markets a previous run left open go on where they were.
       return createSyntheticPredictionFeed({ seed: config.seed, clock, adopt: catalog.list(), resolvedElsewhere: (id) => catalog.get(id)?.status === "resolved", logger });
+    case "replay": {
+      let recording;
+      try {
+        recording = loadPolymarketRecording(config.polymarket.replayDir);
+      } catch (error) {
+        throw new ConfigError(`AUTONOME_PM_REPLAY_DIR: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      // Loops for a demo server; each play has its own condition ids, past any the catalog already holds.
+      return createReplayPredictionFeed({
+        recording,
+        clock,
+        speed: config.polymarket.replaySpeed,
+        loop: true,
+        known: (id) => catalog.get(id) !== undefined,
+        leftovers: catalog.list(),
+        dir: config.polymarket.replayDir,
+        logger,
+      });
+    }
     default:
       throw new ConfigError(`AUTONOME_PM_FEED: "${config.polymarket.feed}" is not available yet in this version; use synthetic (the default) or off`);
   }
