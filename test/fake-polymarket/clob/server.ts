@@ -51,6 +51,8 @@ export interface FakeClob extends FakeClobControl {
   readonly port: number;
   readonly chainId: number;
   readonly exchange: Exchange;
+  /** Every non-admin request received, in order (a POST's raw body kept): what a client really sent. */
+  readonly requests: ReadonlyArray<{ method: string; path: string; body?: string }>;
   close(): Promise<void>;
 }
 
@@ -80,9 +82,11 @@ export async function startFakeClob(options: FakeClobOptions = {}): Promise<Fake
 
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.route("/_fake", controlRoutes(control));
+  const requests: Array<{ method: string; path: string; body?: string }> = [];
   app.use("*", async (c, next) => {
     const path = new URL(c.req.url).pathname;
     if (path.startsWith("/_fake")) return next();
+    requests.push({ method: c.req.method, path, ...(c.req.method === "POST" ? { body: await c.req.raw.clone().text() } : {}) });
     const delay = faults.takeDelay(path);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const failure = faults.takeFailure(path);
@@ -119,6 +123,7 @@ export async function startFakeClob(options: FakeClobOptions = {}): Promise<Fake
     port,
     chainId,
     exchange,
+    requests,
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         if (ticker) clearInterval(ticker);
