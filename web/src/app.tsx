@@ -19,6 +19,7 @@ const AddModelPage = lazy(() => import("./pages/add-model.tsx").then((m) => ({ d
 const SimPage = lazy(() => import("./pages/sim.tsx").then((m) => ({ default: m.SimPage })));
 const MirrorsPage = lazy(() => import("./pages/mirrors.tsx").then((m) => ({ default: m.MirrorsPage })));
 const PredictionsPage = lazy(() => import("./pages/predictions.tsx").then((m) => ({ default: m.PredictionsPage })));
+const FollowPage = lazy(() => import("./pages/follow.tsx").then((m) => ({ default: m.FollowPage })));
 const BacktestsPage = lazy(() => import("./pages/backtests.tsx").then((m) => ({ default: m.BacktestsPage })));
 
 function NavLink({ href, children }: { href: string; children: ReactNode }) {
@@ -43,6 +44,7 @@ function Header() {
         <NavLink href="/live">Live</NavLink>
         <NavLink href="/markets">Markets</NavLink>
         <NavLink href="/predictions">Predictions</NavLink>
+        <NavLink href="/follow">Follow</NavLink>
         <NavLink href="/mirrors">Mirrors</NavLink>
         <NavLink href="/backtests">Backtests</NavLink>
         <NavLink href="/health">Health</NavLink>
@@ -75,6 +77,7 @@ export function App() {
               <Route path="/markets/:symbol">{(p) => <MarketsPage symbol={p.symbol} />}</Route>
               <Route path="/predictions">{() => <PredictionsPage />}</Route>
               <Route path="/predictions/:conditionId">{(p) => <PredictionsPage conditionId={p.conditionId} />}</Route>
+              <Route path="/follow/:id?">{(p) => <FollowPage {...(p.id ? { id: p.id } : {})} />}</Route>
               <Route path="/mirrors/:id?">{(p) => <MirrorsPage {...(p.id ? { id: p.id } : {})} />}</Route>
               <Route path="/backtests/:id?">{(p) => <BacktestsPage {...(p.id ? { id: p.id } : {})} />}</Route>
               <Route path="/health" component={HealthPage} />

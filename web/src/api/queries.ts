@@ -181,3 +181,17 @@ export const usePredictionBook = (conditionId: string, tokenId: string, depth = 
     queryFn: ({ signal }) => get<T.PredictionBookView>(`/prediction-markets/${encodeURIComponent(conditionId)}/book${qs({ tokenId, depth })}`, signal),
     refetchInterval: 2_000,
   });
+
+/**
+ * A follow model's signals, newest first. Orders and positions make them stale (a copy's fill);
+ * they also poll, since no event announces a signal that was read and skipped.
+ */
+export const SIGNALS_POLL_MS = 3_000;
+export const useSignals = (modelId: string, limit = 100, enabled = true) =>
+  useQuery({
+    queryKey: ["signals", modelId, limit],
+    queryFn: ({ signal }) => get<T.SignalView[]>(`/models/${encodeURIComponent(modelId)}/signals${qs({ limit })}`, signal),
+    refetchInterval: SIGNALS_POLL_MS,
+    placeholderData: keepPreviousData,
+    enabled,
+  });

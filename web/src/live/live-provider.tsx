@@ -19,9 +19,10 @@ export const EVENT_NAMES = Object.keys(EVENTS) as ReadonlyArray<AppEvent["type"]
 /** Which cached queries an event makes stale (query keys start with the API path's first part). */
 const STALE_BY_EVENT: Record<string, readonly string[]> = {
   // "prediction-markets": an order or fill on an outcome token moves its prices (the list also polls: no event announces them yet).
-  order: ["orders", "prediction-markets"],
+  // "signals": a follow model's copy was placed or filled.
+  order: ["orders", "prediction-markets", "signals"],
   // "invocations": a position the system closed is an entry of the model's decision history.
-  position: ["positions", "trades", "models", "leaderboard", "analytics", "orders", "mirrors", "invocations", "prediction-markets"],
+  position: ["positions", "trades", "models", "leaderboard", "analytics", "orders", "mirrors", "invocations", "prediction-markets", "signals"],
   account: ["models", "leaderboard", "equity", "analytics"],
   invocation: ["invocations", "failures", "models", "scheduler"],
   // The mirrors page also writes each execution into its list at once (pages/mirrors.tsx); the refetch settles any race.

@@ -1,0 +1,123 @@
+import { Link } from "wouter";
+import type { PredictionMarketView, SignalView } from "../api/types.ts";
+import { delayText, reasonText, slippageCents, slippageText } from "../lib/follow.ts";
+import { fullTime, num, time } from "../lib/format.ts";
+import { cents } from "../lib/prediction.ts";
+import { WalletAddress } from "./follow-wallet.tsx";
+import { Empty } from "./ui.tsx";
+
+/** The market and outcome a signal traded, from the markets list; a market this server does not list is said so. */
+function MarketCell({ s, markets }: { s: SignalView; markets: readonly PredictionMarketView[] | undefined }) {
+  const market = markets?.find((m) => m.conditionId.toLowerCase() === s.conditionId.toLowerCase());
+  const outcome = market?.outcomes.find((o) => o.tokenId === s.tokenId)?.outcome ?? s.outcome;
+  if (!market) {
+    return (
+      <span className="muted" title={`condition ${s.conditionId}, token ${s.tokenId}`} data-market="unknown">
+        Unknown market {s.conditionId.slice(0, 10)}…{outcome ? ` · ${outcome}` : ""}
+      </span>
+    );
+  }
+  return (
+    <span data-market={market.conditionId}>
+      <Link href={`/predictions/${encodeURIComponent(market.conditionId)}`}>{market.question}</Link>
+      {outcome && <span className="badge ft-outcome">{outcome}</span>}
+    </span>
+  );
+}
+
+/** A follow model's signals, newest first: when, whose, which market, what the trader did, and what the model did. */
+export function FollowSignals({ signals, markets }: { signals: readonly SignalView[]; markets: readonly PredictionMarketView[] | undefined }) {
+  if (signals.length === 0) {
+    return (
+      <Empty title="No signals yet">
+        A signal is a trade one of its wallets made after the model was created, read from Polymarket&apos;s Data API every <code>AUTONOME_FOLLOW_POLL</code> (5 s by default). Without network, point{" "}
+        <code>POLYMARKET_DATA_API_URL</code> at <code>npm run fake:polymarket</code>&apos;s Data API.
+      </Empty>
+    );
+  }
+  return (
+    <div className="table-wrap">
+      <table className="ft-signals" data-testid="ft-signals">
+        <thead>
+          <tr>
+            <th>Traded</th>
+            <th>Seen</th>
+            <th className="num" title="From the trade to when the model read it">
+              Delay
+            </th>
+            <th>Wallet</th>
+            <th>Market · outcome</th>
+            <th>Side</th>
+            <th className="num" title="The trader's price">
+              Price
+            </th>
+            <th className="num" title="The trader's shares">
+              Size
+            </th>
+            <th>Decision</th>
+            <th className="num" title="Shares we got">
+              Filled
+            </th>
+            <th className="num" title="Our average fill price">
+              Fill
+            </th>
+            <th className="num" title="Cents a share worse (+) or better (−) than the trader's price">
+              Slippage
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {signals.map((s) => {
+            const slip = slippageCents(s.side, s.price, s.fillPrice);
+            return (
+              <tr key={s.id} data-signal-id={s.id} data-decision={s.decision} data-reason={s.reason ?? ""} className={s.late ? "ft-late" : undefined}>
+                <td title={fullTime(s.tradedAt)}>{time(s.tradedAt)}</td>
+                <td title={fullTime(s.seenAt)}>
+                  {time(s.seenAt)}
+                  {s.late && (
+                    <span className="badge warn ft-late-badge" title="Indexed by the Data API after later trades">
+                      late
+                    </span>
+                  )}
+                </td>
+                <td className="num" data-field="delay">
+                  {delayText(s.tradedAt, s.seenAt)}
+                </td>
+                <td>
+                  <WalletAddress wallet={s.wallet} />
+                </td>
+                <td className="ft-market">
+                  <MarketCell s={s} markets={markets} />
+                </td>
+                <td>{s.side}</td>
+                <td className="num" data-field="price" data-price={s.price}>
+                  {cents(s.price)}
+                </td>
+                <td className="num" data-field="size">
+                  {num(s.size, 2)}
+                </td>
+                <td className="ft-decision">
+                  <span className={`badge ft-${s.decision}`}>{s.decision}</span>
+                  {s.reason && (
+                    <div className="small" data-field="reason">
+                      <code>{s.reason}</code> {reasonText(s.reason)}
+                    </div>
+                  )}
+                </td>
+                <td className="num" data-field="filled">
+                  {s.filledQuantity !== undefined ? num(s.filledQuantity, 2) : "—"}
+                </td>
+                <td className="num" data-field="fill">
+                  {s.fillPrice !== undefined ? cents(s.fillPrice) : "—"}
+                </td>
+                <td className={`num ${slip !== null && slip.startsWith("-") ? "gain" : slip !== null && !/^0(\.0*)?$/.test(slip) ? "loss" : ""}`} data-field="slippage">
+                  {slippageText(slip)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
