@@ -69,6 +69,7 @@ describe.skipIf(chromiumMissing !== null)(title("follow models in a browser"), {
     expect(requests, "a bad wallet is never sent").toEqual([]);
     for (const viewport of [DESKTOP, PHONE]) {
       await page.setViewportSize(viewport);
+      await page.evaluate("window.scrollTo(0, 0)");
       await screenshot(page, "follow-form-error");
     }
     await page.setViewportSize(DESKTOP);
@@ -110,12 +111,16 @@ describe.skipIf(chromiumMissing !== null)(title("follow models in a browser"), {
     const base = { wallet: WALLET, role: "taker" as const, side: "BUY" as const, conditionId: market.conditionId, tokenId: outcome.tokenId, size: "100", timestamp: now };
     fake!.addFill({ ...base, price: outcome.ask!, txHash: `0x${"a1".repeat(32)}` });
     fake!.addFill({ ...base, price: "0.95", txHash: `0x${"b2".repeat(32)}` });
+    const UNKNOWN = `0x${"ef".repeat(32)}`;
+    fake!.addFill({ ...base, conditionId: UNKNOWN, tokenId: "987654321", price: "0.5", txHash: `0x${"c3".repeat(32)}` });
     const signals = await eventually("both signals decided", async () => {
       const list = await s.server.get<SignalView[]>(`/api/models/${model!.id}/signals`);
-      return list.length === 2 && list.every((x) => x.decision !== "pending") ? list : undefined;
+      return list.length === 3 && list.every((x) => x.decision !== "pending") ? list : undefined;
     });
-    const copied = signals.find((x) => x.price !== "0.95")!;
+    const copied = signals.find((x) => x.conditionId === market.conditionId && x.price !== "0.95")!;
     const skipped = signals.find((x) => x.price === "0.95")!;
+    const unknown = signals.find((x) => x.conditionId === UNKNOWN)!;
+    expect(unknown).toMatchObject({ decision: "skipped", reason: "unknown_market" });
     expect(copied.decision, `the trade within the filters (${JSON.stringify(copied)})`).toBe("copied");
     expect(skipped).toMatchObject({ decision: "skipped", reason: "price_out_of_range" });
 
@@ -124,8 +129,9 @@ describe.skipIf(chromiumMissing !== null)(title("follow models in a browser"), {
     await waitForPageReady(list);
     const card = list.getByTestId(`ft-model-${model!.id}`);
     await waitForText(card.locator("[data-count=copied]"), "1 copied", "one copied");
-    await waitForText(card.locator("[data-count=skipped]"), "1 skipped", "one skipped");
-    await waitForText(card.locator("[data-count=rate]"), "copy rate 50%", "the copy rate");
+    await waitForText(card.locator("[data-count=skipped]"), "2 skipped", "two skipped");
+    await waitForText(card.locator("[data-count=rate]"), "copy rate 33%", "the copy rate (1 of 3)");
+    await waitForText(card.locator("tr[data-reason=unknown_market]"), reasonText("unknown_market"), "the other skip reason");
     await waitForText(card.locator("tr[data-reason=price_out_of_range]"), reasonText("price_out_of_range"), "the skip reason in words");
     await waitForText(card.locator("tr[data-reason=price_out_of_range] [data-field=count]"), "1", "its count");
 
@@ -133,7 +139,7 @@ describe.skipIf(chromiumMissing !== null)(title("follow models in a browser"), {
     await card.getByTestId("ft-model-link").click();
     await list.waitForURL(new RegExp(`/follow/${model!.id}$`));
     const table = await waitForElement(list, "[data-testid=ft-signals]", "the signals table");
-    await waitForCount(table.locator("tbody tr"), 2, "two signals");
+    await waitForCount(table.locator("tbody tr"), 3, "three signals");
     const row = (id: string) => table.locator(`tr[data-signal-id="${id}"]`);
     const c = row(copied.id);
     expect(await c.getAttribute("data-decision")).toBe("copied");
@@ -148,6 +154,7 @@ describe.skipIf(chromiumMissing !== null)(title("follow models in a browser"), {
     expect(await k.getAttribute("data-decision")).toBe("skipped");
     await waitForText(k.locator("[data-field=reason]"), `price_out_of_range ${reasonText("price_out_of_range")}`, "the skip's reason");
     await waitForText(k.locator("[data-field=fill]"), "—", "no fill for a skip");
+    await waitForText(row(unknown.id).locator(".ft-market"), `Unknown market ${UNKNOWN.slice(0, 10)}`, "a market the server does not list");
     await waitForText(list.locator("main"), "pay at most 5¢", "the rules on the model's page");
 
     for (const viewport of [DESKTOP, PHONE]) {
@@ -157,7 +164,7 @@ describe.skipIf(chromiumMissing !== null)(title("follow models in a browser"), {
       ] as const) {
         const p = await s.t.open(`${s.server.url}${path}`, viewport);
         await waitForPageReady(p);
-        if (name === "follow-model") await waitForCount(p.locator("[data-testid=ft-signals] tbody tr"), 2, "two signals");
+        if (name === "follow-model") await waitForCount(p.locator("[data-testid=ft-signals] tbody tr"), 3, "three signals");
         else await waitForText(p.locator("[data-count=copied]").first(), "1 copied", "the counts");
         await screenshot(p, name);
         const overflow = await horizontalOverflow(p);

@@ -64,7 +64,7 @@ export function FollowDetail({ id }: { id: string }) {
           </div>
         </Card>
       </div>
-      <Card title="Signals" actions={<Segmented label="Signals shown" value={limit} options={LIMITS.map((l) => ({ value: l, label: `latest ${l}` }))} onChange={setLimit} />}>
+      <Card title="Latest signals" actions={<Segmented label="How many of the latest signals to show" value={limit} options={LIMITS} onChange={setLimit} />}>
         {signals.isPending ? (
           <Loading what="signals" />
         ) : signals.isError ? (

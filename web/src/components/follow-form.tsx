@@ -77,7 +77,7 @@ export function FollowFormCard() {
   };
 
   return (
-    <Card title="New follow model" testId="ft-form">
+    <Card testId="ft-form">
       <form className="stack ft-form" onSubmit={submit} noValidate>
         {errors[""] && (
           <div className="error-box" role="alert">

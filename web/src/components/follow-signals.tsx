@@ -20,7 +20,11 @@ function MarketCell({ s, markets }: { s: SignalView; markets: readonly Predictio
   return (
     <span data-market={market.conditionId}>
       <Link href={`/predictions/${encodeURIComponent(market.conditionId)}`}>{market.question}</Link>
-      {outcome && <span className="badge ft-outcome">{outcome}</span>}
+      {outcome && (
+        <div>
+          <span className="badge ft-outcome">{outcome}</span>
+        </div>
+      )}
     </span>
   );
 }
@@ -40,26 +44,13 @@ export function FollowSignals({ signals, markets }: { signals: readonly SignalVi
       <table className="ft-signals" data-testid="ft-signals">
         <thead>
           <tr>
-            <th>Traded</th>
-            <th>Seen</th>
-            <th className="num" title="From the trade to when the model read it">
-              Delay
-            </th>
+            <th title="When the trader traded, and how long after it the model read the trade">Traded · seen after</th>
             <th>Wallet</th>
             <th>Market · outcome</th>
-            <th>Side</th>
-            <th className="num" title="The trader's price">
-              Price
-            </th>
-            <th className="num" title="The trader's shares">
-              Size
-            </th>
+            <th title="The trader's side, shares and price">Trade</th>
             <th>Decision</th>
-            <th className="num" title="Shares we got">
-              Filled
-            </th>
-            <th className="num" title="Our average fill price">
-              Fill
+            <th className="num" title="Shares we got, at our average price">
+              Our fill
             </th>
             <th className="num" title="Cents a share worse (+) or better (−) than the trader's price">
               Slippage
@@ -71,17 +62,16 @@ export function FollowSignals({ signals, markets }: { signals: readonly SignalVi
             const slip = slippageCents(s.side, s.price, s.fillPrice);
             return (
               <tr key={s.id} data-signal-id={s.id} data-decision={s.decision} data-reason={s.reason ?? ""} className={s.late ? "ft-late" : undefined}>
-                <td title={fullTime(s.tradedAt)}>{time(s.tradedAt)}</td>
-                <td title={fullTime(s.seenAt)}>
-                  {time(s.seenAt)}
-                  {s.late && (
-                    <span className="badge warn ft-late-badge" title="Indexed by the Data API after later trades">
-                      late
-                    </span>
-                  )}
-                </td>
-                <td className="num" data-field="delay">
-                  {delayText(s.tradedAt, s.seenAt)}
+                <td className="ft-when">
+                  <div title={`traded ${fullTime(s.tradedAt)}`}>{time(s.tradedAt)}</div>
+                  <div className="muted small" title={`seen ${fullTime(s.seenAt)}`}>
+                    +<span data-field="delay">{delayText(s.tradedAt, s.seenAt)}</span>
+                    {s.late && (
+                      <span className="badge warn ft-late-badge" title="Indexed by the Data API after later trades">
+                        late
+                      </span>
+                    )}
+                  </div>
                 </td>
                 <td>
                   <WalletAddress wallet={s.wallet} />
@@ -89,26 +79,31 @@ export function FollowSignals({ signals, markets }: { signals: readonly SignalVi
                 <td className="ft-market">
                   <MarketCell s={s} markets={markets} />
                 </td>
-                <td>{s.side}</td>
-                <td className="num" data-field="price" data-price={s.price}>
-                  {cents(s.price)}
-                </td>
-                <td className="num" data-field="size">
-                  {num(s.size, 2)}
+                <td className="ft-trade">
+                  <span className={s.side === "BUY" ? "gain" : "loss"}>{s.side}</span> <span data-field="size">{num(s.size, 2)}</span> @{" "}
+                  <span data-field="price" data-price={s.price}>
+                    {cents(s.price)}
+                  </span>
                 </td>
                 <td className="ft-decision">
                   <span className={`badge ft-${s.decision}`}>{s.decision}</span>
                   {s.reason && (
                     <div className="small" data-field="reason">
-                      <code>{s.reason}</code> {reasonText(s.reason)}
+                      <code>{s.reason}</code> <span className="muted">{reasonText(s.reason)}</span>
                     </div>
                   )}
                 </td>
-                <td className="num" data-field="filled">
-                  {s.filledQuantity !== undefined ? num(s.filledQuantity, 2) : "—"}
-                </td>
-                <td className="num" data-field="fill">
-                  {s.fillPrice !== undefined ? cents(s.fillPrice) : "—"}
+                <td className="num ft-trade">
+                  {s.filledQuantity !== undefined || s.fillPrice !== undefined ? (
+                    <>
+                      <span data-field="filled">{s.filledQuantity !== undefined ? num(s.filledQuantity, 2) : "—"}</span> @{" "}
+                      <span data-field="fill">{s.fillPrice !== undefined ? cents(s.fillPrice) : "—"}</span>
+                    </>
+                  ) : (
+                    <span data-field="fill" className="muted">
+                      —
+                    </span>
+                  )}
                 </td>
                 <td className={`num ${slip !== null && slip.startsWith("-") ? "gain" : slip !== null && !/^0(\.0*)?$/.test(slip) ? "loss" : ""}`} data-field="slippage">
                   {slippageText(slip)}

@@ -27,6 +27,11 @@ export function ModelHeader({ model, actions }: { model: ModelView; actions: Rea
               {model.llm.model} at {model.llm.baseUrl}
             </span>
           )}
+          {model.kind === "follow" && (
+            <Link href={`/follow/${encodeURIComponent(model.id)}`} data-testid="model-follow-link">
+              its wallets and signals →
+            </Link>
+          )}
           <span title={fullTime(model.createdAt)}>created {time(model.createdAt)}</span>
         </div>
       </div>
