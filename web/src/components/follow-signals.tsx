@@ -62,7 +62,7 @@ export function FollowSignals({ signals, markets }: { signals: readonly SignalVi
             const slip = slippageCents(s.side, s.price, s.fillPrice);
             return (
               <tr key={s.id} data-signal-id={s.id} data-decision={s.decision} data-reason={s.reason ?? ""} className={s.late ? "ft-late" : undefined}>
-                <td className="ft-when">
+                <td className="ft-when" data-label="Traded">
                   <div title={`traded ${fullTime(s.tradedAt)}`}>{time(s.tradedAt)}</div>
                   <div className="muted small" title={`seen ${fullTime(s.seenAt)}`}>
                     +<span data-field="delay">{delayText(s.tradedAt, s.seenAt)}</span>
@@ -73,19 +73,19 @@ export function FollowSignals({ signals, markets }: { signals: readonly SignalVi
                     )}
                   </div>
                 </td>
-                <td>
+                <td data-label="Wallet">
                   <WalletAddress wallet={s.wallet} />
                 </td>
-                <td className="ft-market">
+                <td className="ft-market" data-label="Market">
                   <MarketCell s={s} markets={markets} />
                 </td>
-                <td className="ft-trade">
+                <td className="ft-trade" data-label="Trade">
                   <span className={s.side === "BUY" ? "gain" : "loss"}>{s.side}</span> <span data-field="size">{num(s.size, 2)}</span> @{" "}
                   <span data-field="price" data-price={s.price}>
                     {cents(s.price)}
                   </span>
                 </td>
-                <td className="ft-decision">
+                <td className="ft-decision" data-label="Decision">
                   <span className={`badge ft-${s.decision}`}>{s.decision}</span>
                   {s.reason && (
                     <div className="small" data-field="reason">
@@ -93,7 +93,7 @@ export function FollowSignals({ signals, markets }: { signals: readonly SignalVi
                     </div>
                   )}
                 </td>
-                <td className="num ft-trade">
+                <td className="num ft-trade" data-label="Our fill">
                   {s.filledQuantity !== undefined || s.fillPrice !== undefined ? (
                     <>
                       <span data-field="filled">{s.filledQuantity !== undefined ? num(s.filledQuantity, 2) : "—"}</span> @{" "}
@@ -105,7 +105,7 @@ export function FollowSignals({ signals, markets }: { signals: readonly SignalVi
                     </span>
                   )}
                 </td>
-                <td className={`num ${slip !== null && slip.startsWith("-") ? "gain" : slip !== null && !/^0(\.0*)?$/.test(slip) ? "loss" : ""}`} data-field="slippage">
+                <td className={`num ${slip !== null && slip.startsWith("-") ? "gain" : slip !== null && !/^0(\.0*)?$/.test(slip) ? "loss" : ""}`} data-field="slippage" data-label="Slippage">
                   {slippageText(slip)}
                 </td>
               </tr>
