@@ -144,16 +144,7 @@ export class FollowEngine {
     const clientOrderId = `follow-${s.id}`;
     // Placed before a crash took the decision with it: the order row says what happened.
     const [placed] = await this.deps.db.select().from(venueOrders).where(eq(venueOrders.clientOrderId, clientOrderId));
-    if (placed) {
-      const filled = parseScaled(placed.filledQuantity, OUTCOME_SIZE_DECIMALS, "floor") > 0n;
-      await this.record(
-        s.id,
-        filled
-          ? { decision: "copied", clientOrderId, positionId: placed.positionId, filledQuantity: placed.filledQuantity }
-          : { decision: "skipped", reason: reasonOf(placed.reason ?? "not_filled"), clientOrderId },
-      );
-      return;
-    }
+    if (placed) return this.settleFromOrder(s.id, placed);
     const symbol = this.deps.catalog.symbolOf(s.tokenId);
     const pm = symbol ? this.deps.catalog.marketOf(symbol) : undefined;
     const spec = symbol ? this.deps.service.market(symbol) : undefined;
@@ -207,20 +198,22 @@ export class FollowEngine {
     } catch (error) {
       // Another round (another process) placed this signal's order first: its row is the answer.
       const [row] = await this.deps.db.select().from(venueOrders).where(eq(venueOrders.clientOrderId, clientOrderId));
-      if (row) {
-        const filled = parseScaled(row.filledQuantity, OUTCOME_SIZE_DECIMALS, "floor") > 0n;
-        await this.record(
-          s.id,
-          filled
-            ? { decision: "copied", clientOrderId, positionId: row.positionId, filledQuantity: row.filledQuantity }
-            : { decision: "skipped", reason: reasonOf(row.reason ?? "not_filled"), clientOrderId },
-        );
-        return;
-      }
+      if (row) return this.settleFromOrder(s.id, row);
       const code = error instanceof AppError ? error.code : "venue_error";
       this.logger.info({ modelId, signal: s.id, code, err: error }, "a copied signal's order was refused");
       await this.record(s.id, { decision: "skipped", reason: reasonOf(code), clientOrderId });
     }
+  }
+
+  /** A signal whose order exists already: what the order did is the decision. */
+  private settleFromOrder(signalId: number, order: typeof venueOrders.$inferSelect): Promise<void> {
+    const filled = parseScaled(order.filledQuantity, OUTCOME_SIZE_DECIMALS, "floor") > 0n;
+    return this.record(
+      signalId,
+      filled
+        ? { decision: "copied", clientOrderId: order.clientOrderId, positionId: order.positionId, filledQuantity: order.filledQuantity }
+        : { decision: "skipped", reason: reasonOf(order.reason ?? "not_filled"), clientOrderId: order.clientOrderId },
+    );
   }
 
   /** The trader's shares of the token before this signal, from the signals this model saw (lots). */

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { pino } from "pino";
 import { ManualClock } from "../../src/core/clock.js";
@@ -14,7 +11,8 @@ import { sql } from "drizzle-orm";
 import { FollowEngine } from "../../src/follow/follow-engine.js";
 import { dataApiWalletSource } from "../../src/follow/wallet-source.js";
 import { PolymarketDataApi } from "../../src/venues/polymarket/data-api.js";
-import { createPgDatabase, DRIVERS } from "../support/databases.js";
+import { DRIVERS } from "../support/databases.js";
+import { kernelEnvironment } from "../support/kernel-env.js";
 import { errorOf, sendJson } from "../server/helpers.js";
 
 const T0 = Date.parse("2026-06-15T00:00:00Z");
@@ -63,16 +61,13 @@ describe.each(DRIVERS)("follow models (FT) over the fake Data API on %s", { time
   async function setup() {
     const fake: FakeDataApi = await startFakeDataApi();
     cleanups.push(() => fake.close());
-    const env: Record<string, string> = { AUTONOME_PM_FEED: "off", POLYMARKET_DATA_API_URL: fake.url, AUTONOME_FOLLOW_POLL: "1h", AUTONOME_TRADE_INTERVAL: "0", AUTONOME_FEED_INTERVAL: "1h" };
-    if (driver === "pglite") {
-      const dir = mkdtempSync(join(tmpdir(), "autonome-follow-"));
-      env.AUTONOME_DATA_DIR = dir;
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    } else {
-      const { url, drop } = await createPgDatabase();
-      env.DATABASE_URL = url;
-      cleanups.push(drop);
-    }
+    const env = await kernelEnvironment(driver, cleanups, {
+      AUTONOME_PM_FEED: "off",
+      POLYMARKET_DATA_API_URL: fake.url,
+      AUTONOME_FOLLOW_POLL: "1h",
+      AUTONOME_TRADE_INTERVAL: "0",
+      AUTONOME_FEED_INTERVAL: "1h",
+    });
     const clock = new ManualClock(T0);
     return { fake, env, clock };
   }

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { pino } from "pino";
 import { sql } from "drizzle-orm";
@@ -10,7 +7,8 @@ import { createApp } from "../../src/server/app.js";
 import type { ModelView, OrderView, PositionView, TradeView } from "../../src/app/services.js";
 import type { PredictionBookView, PredictionMarketView } from "../../src/prediction/prediction-api.js";
 import type { PredictionMarketInput } from "../../src/prediction/prediction-market.js";
-import { createPgDatabase, DRIVERS } from "../support/databases.js";
+import { DRIVERS } from "../support/databases.js";
+import { kernelEnvironment } from "../support/kernel-env.js";
 import { errorOf, sendJson } from "../server/helpers.js";
 
 const CONDITION = `0x${"ab".repeat(32)}`;
@@ -44,19 +42,7 @@ describe.each(DRIVERS)("prediction markets through the API on %s", { timeout: 18
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function environment(): Promise<Record<string, string>> {
-    const env: Record<string, string> = { AUTONOME_PM_FEED: "off" };
-    if (driver === "pglite") {
-      const dir = mkdtempSync(join(tmpdir(), "autonome-pm-"));
-      env.AUTONOME_DATA_DIR = dir;
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    } else {
-      const { url, drop } = await createPgDatabase();
-      env.DATABASE_URL = url;
-      cleanups.push(drop);
-    }
-    return env;
-  }
+  const environment = () => kernelEnvironment(driver, cleanups, { AUTONOME_PM_FEED: "off" });
 
   async function boot(env: Record<string, string>) {
     const autonome: Autonome = await createAutonome(loadConfig({ AUTONOME_TRADE_INTERVAL: "0", AUTONOME_FEED_INTERVAL: "1h", ...env }), pino({ level: "silent" }));
