@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { and, asc, desc, eq, gte, inArray, lte, ne } from "drizzle-orm";
 import { TOOL_CALL_TYPES, type ToolName } from "../agents/tools.js";
 import type { Db } from "../db/client.js";
-import { candles, equitySnapshots, invocations, models, toolCalls } from "../db/schema.js";
+import { candles, equitySnapshots, invocations, models, predictionMarkets, toolCalls } from "../db/schema.js";
 import type { BacktestModel, BacktestRequestInput } from "./request.js";
 import type { BacktestDecision } from "./types.js";
 
@@ -84,7 +84,10 @@ export async function loadPaperDay(db: Db, options: { from: number; to: number; 
     .selectDistinct({ symbol: candles.symbol })
     .from(candles)
     .where(and(eq(candles.interval, "1m"), gte(candles.openTime, new Date(from)), lte(candles.openTime, new Date(to))));
-  for (const { symbol } of symbols.sort((a, b) => (a.symbol < b.symbol ? -1 : 1))) {
+  // Backtests trade perpetuals: outcome tokens (their candles are stored too) stay out of the replay.
+  const outcomeSymbols = new Set((await db.select({ outcomes: predictionMarkets.outcomes }).from(predictionMarkets)).flatMap((m) => m.outcomes.map((o) => o.symbol)));
+  const perpetuals = symbols.filter((s) => !outcomeSymbols.has(s.symbol));
+  for (const { symbol } of perpetuals.sort((a, b) => (a.symbol < b.symbol ? -1 : 1))) {
     const list = await db
       .select()
       .from(candles)
