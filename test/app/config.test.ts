@@ -97,6 +97,13 @@ describe("loadConfig", () => {
         return (e as ConfigError).problems;
       }
     };
+    expect(loadConfig({}).polymarket).toMatchObject({
+      feed: "synthetic",
+      clobUrl: "https://clob.polymarket.com",
+      dataApiUrl: "https://data-api.polymarket.com",
+      gammaUrl: "https://gamma-api.polymarket.com",
+      geoblockUrl: "https://polymarket.com/api/geoblock",
+    });
     expect(problems({ AUTONOME_PM_FEED: "kalshi" })[0]).toMatch(/^AUTONOME_PM_FEED/);
     expect(problems({ POLYMARKET_CLOB_WS_URL: "https://x" })[0]).toMatch(/^POLYMARKET_CLOB_WS_URL: .*ws\(s\) URL/);
     expect(problems({ POLYMARKET_GAMMA_URL: "gamma" })[0]).toMatch(/^POLYMARKET_GAMMA_URL/);

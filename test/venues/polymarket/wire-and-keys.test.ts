@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readPolymarketEndpoints } from "../../../src/venues/polymarket/data-config.js";
 import type { DataApiTrade } from "../../../src/venues/polymarket/data-api-wire.js";
 import { naturalKey, toSourceTrade } from "../../../src/venues/polymarket/source-trade.js";
 import { absorbPage, isWalletCursor, nextWalk, startFollowing } from "../../../src/venues/polymarket/wallet-cursor.js";
@@ -108,20 +107,5 @@ describe("wallet cursor", () => {
     const future = toSourceTrade(row({ timestamp: T0 + 1_000_000 }), "data-api-v2");
     const c1 = absorbPage(c0, nextWalk(c0), [future], { more: false }, { seenAt: 1, nowSeconds: T0 + 100 }).cursor;
     expect(c1.watermark).toBe(T0 + 100);
-  });
-});
-
-describe("readPolymarketEndpoints", () => {
-  it("defaults to Polymarket's hosts and takes the fakes' URLs from the environment", () => {
-    expect(readPolymarketEndpoints({})).toEqual({
-      dataApiUrl: "https://data-api.polymarket.com",
-      gammaUrl: "https://gamma-api.polymarket.com",
-      geoblockUrl: "https://polymarket.com/api/geoblock",
-    });
-    expect(readPolymarketEndpoints({ POLYMARKET_DATA_API_URL: "http://127.0.0.1:9001/", POLYMARKET_GEOBLOCK_URL: "http://127.0.0.1:9003/api/geoblock" })).toMatchObject({
-      dataApiUrl: "http://127.0.0.1:9001",
-      geoblockUrl: "http://127.0.0.1:9003/api/geoblock",
-    });
-    expect(() => readPolymarketEndpoints({ POLYMARKET_GAMMA_URL: "gamma.local" })).toThrow(/POLYMARKET_GAMMA_URL: "gamma.local" must be an http\(s\) URL/);
   });
 });
