@@ -513,3 +513,24 @@ export const followSignals = pgTable(
   },
   (t) => [uniqueIndex("follow_signals_model_key_idx").on(t.modelId, t.tradeKey), index("follow_signals_pending_idx").on(t.modelId, t.id)],
 );
+
+/**
+ * The signed Polymarket order of each client order id, kept before it is posted (see
+ * src/venues/polymarket/clob-order-store.ts): a restart, a retry or a reconciliation finds the
+ * order by its hash and posts the same bytes again, never a second signature. Never a key.
+ */
+export const polymarketSignedOrders = pgTable(
+  "polymarket_signed_orders",
+  {
+    clientOrderId: text("client_order_id").primaryKey(),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
+    /** The CLOB's order id: the EIP-712 hash of the signed order. */
+    orderId: text("order_id").notNull(),
+    /** StoredClobOrder: the signed order, its type and the request as placed. */
+    record: jsonb("record").$type<Record<string, unknown>>().notNull(),
+    signedAt: ts("signed_at").notNull(),
+  },
+  (t) => [uniqueIndex("polymarket_signed_orders_order_idx").on(t.orderId)],
+);
