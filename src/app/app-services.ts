@@ -379,6 +379,12 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       resolveLimits(input.risk); // a bad limit is a 400 before anything is written
       const venue = input.venue ?? { kind: "sim" as const };
       let initialCapital = input.initialCapital ?? "10000";
+      if (venue.kind === "polymarket" && input.kind !== "mirror")
+        throw invalid('venue: a Polymarket account trades outcome tokens as a follower (kind "mirror") of a follow model; create the follower, then POST /api/mirrors');
+      if (venue.kind === "polymarket") {
+        if (input.initialCapital !== undefined) throw invalid("initialCapital: a Polymarket account's capital is its wallet's pUSD; leave it out");
+        initialCapital = (await (d.live ?? NO_LIVE).prepare(venue)).initialCapital;
+      }
       if (venue.kind === "lighter") {
         if (input.initialCapital !== undefined) throw invalid("initialCapital: a Lighter model's capital is its account's collateral on the exchange; leave it out");
         // Live on, key present and registered for that account, account free: checked before anything is written.
@@ -395,7 +401,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
         config: { ...(input.llm ? { llm: input.llm } : {}), ...(input.risk !== undefined ? { risk: input.risk } : {}), ...(follow ? { follow } : {}) },
       });
       d.service.risk.setLimits(id, input.risk);
-      if (venue.kind === "lighter") await (d.live ?? NO_LIVE).registered(id, venue);
+      if (venue.kind !== "sim") await (d.live ?? NO_LIVE).registered(id, venue);
       await d.snapshotEquity?.();
       return modelView(await modelRow(id));
     },

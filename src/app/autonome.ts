@@ -44,6 +44,11 @@ import { LighterVenue } from "../venues/lighter/lighter-venue.js";
 import { LighterFeed } from "../feeds/lighter/lighter-feed.js";
 import { connectLighter } from "../live/lighter-connection.js";
 import { LiveAccounts } from "../live/live-accounts.js";
+import { LighterLink } from "../live/lighter-link.js";
+import { PolymarketLink } from "../live/polymarket-link.js";
+import { polymarketUnavailable } from "../live/polymarket-connection.js";
+import { PolymarketClobVenue } from "../venues/polymarket/clob-venue.js";
+import { DbSignedOrderStore } from "../venues/polymarket/db-signed-order-store.js";
 import { LiveService } from "../live/live-service.js";
 import { KillSwitch } from "../live/kill-switch.js";
 import { Reconciler } from "../live/reconciler.js";
@@ -211,18 +216,37 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     lighter && config.mode === "live"
       ? new LighterVenue({ rest: lighter.rest, socket: lighter.socket, catalog: lighter.catalog, clock, book: (s, d) => room.snapshot(s, d), marketBoundBps: config.lighter.marketBoundBps, logger })
       : null;
+  // Live on Polymarket: TRADING_MODE=live, the CLOB's own books, and a location it accepts orders from.
+  const pmUnavailable = isolated ? "an isolated kernel (a backtest) only simulates" : await polymarketUnavailable(config, logger);
+  const polymarketVenue =
+    pmUnavailable === null
+      ? new PolymarketClobVenue({
+          host: config.polymarket.clobUrl,
+          wsUrl: config.polymarket.clobWsUrl,
+          chainId: config.polymarket.chainId,
+          markets: () => prediction.liveSpecs(),
+          book: (s, d) => room.snapshot(s, d),
+          clock,
+          logger,
+        })
+      : null;
   const liveAccounts = new LiveAccounts({
-    lighter: lighterVenue && lighter ? { venue: lighterVenue, rest: lighter.rest, chainId: config.lighter.chainId } : null,
-    unavailable:
-      config.mode !== "live"
-        ? "live trading is off (TRADING_MODE=simulation): a Lighter model trades only with TRADING_MODE=live and AUTONOME_FEED=lighter"
-        : "live trading on Lighter needs its books: set AUTONOME_FEED=lighter (TRADING_MODE=live is set)",
-    env: process.env,
+    links: [
+      new LighterLink({
+        lighter: lighterVenue && lighter ? { venue: lighterVenue, rest: lighter.rest, chainId: config.lighter.chainId } : null,
+        unavailable:
+          config.mode !== "live"
+            ? "live trading is off (TRADING_MODE=simulation): a Lighter model trades only with TRADING_MODE=live and AUTONOME_FEED=lighter"
+            : "live trading on Lighter needs its books: set AUTONOME_FEED=lighter (TRADING_MODE=live is set)",
+        env: process.env,
+      }),
+      new PolymarketLink({ venue: polymarketVenue, unavailable: pmUnavailable ?? "", env: process.env, store: new DbSignedOrderStore(db), logger }),
+    ],
     logger,
   });
   for (const row of await db.select({ id: models.id, venue: models.venue }).from(models)) {
     const ref = row.venue as VenueRef;
-    if (ref.kind === "lighter") liveAccounts.register(row.id, ref);
+    if (ref.kind !== "sim") await liveAccounts.register(row.id, ref);
   }
   const isLive = (id: string) => liveAccounts.venueFor(id) !== undefined;
   const halted = new Map<string, string>();
@@ -261,7 +285,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   });
   const killSwitch = new KillSwitch({ db, uow, service, live: liveAccounts, now: () => clock.now(), logger });
   await killSwitch.load();
-  const reconciler = new Reconciler({ db, uow, service, live: liveAccounts, markets: () => markets, now: () => clock.now(), logger });
+  const reconciler = new Reconciler({ db, uow, service, live: liveAccounts, markets: () => room.markets, now: () => clock.now(), logger });
   gate = entryGate({
     halted,
     live: liveAccounts,
@@ -282,7 +306,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       if (!m || !service.accounts.has(o.modelId)) continue;
       // A live order rests on its exchange: the venue only needs to follow it again.
       if (isLive(o.modelId)) {
-        lighterVenue?.track(o.modelId, o.clientOrderId, o.symbol);
+        liveAccounts.track(o.modelId, o.clientOrderId, o.symbol);
         continue;
       }
       const placed = placeOrderFromRow(m, o);
@@ -305,6 +329,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   };
   venue.onOrderUpdate((r) => track(service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update"))));
   lighterVenue?.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a Lighter order update")));
+  polymarketVenue?.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a Polymarket order update")));
   lighterVenue?.onFunding((p) => void service.recordFunding(p).catch((e: unknown) => logger.error({ err: e, paymentId: p.paymentId }, "could not record a Lighter funding payment")));
   const exits = new ExitEngine({ service, uow, markets: room.markets, now: () => clock.now(), logger });
   room.onMarket("exits", (m) => exits.addMarket(m));
@@ -655,6 +680,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       predictionFeed?.stop();
       await predictionSink.idle();
       lighterVenue?.close();
+      polymarketVenue?.close();
       lighter?.socket.close();
       exits.stop();
       await exits.idle();

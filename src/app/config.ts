@@ -49,12 +49,21 @@ export interface PolymarketConfig {
   dataApiUrl: string;
   gammaUrl: string;
   geoblockUrl: string;
+  /** POLYMARKET_CHAIN_ID: the chain live orders are signed for (137 Polygon, 80002 Amoy). */
+  chainId: number;
   /** How often follow models read their wallets' trades (AUTONOME_FOLLOW_POLL). */
   followPollMs: number;
   /** AUTONOME_PM_REPLAY_DIR: where the recorded Polymarket samples are (the replay feed reads them there). */
   replayDir: string;
   /** AUTONOME_PM_REPLAY_SPEED: recorded time per unit of domain time in the prediction replay (1 = recorded pace). */
   replaySpeed: number;
+  /**
+   * AUTONOME_PM_MARKETS: the markets the live feed streams, as condition ids (0x + 64 hex, lower
+   * case) or Gamma slugs, in the order given; empty: the most active open markets instead.
+   */
+  markets: string[];
+  /** AUTONOME_PM_MARKET_LIMIT: how many of the most active open markets the live feed streams when AUTONOME_PM_MARKETS is unset. */
+  marketLimit: number;
 }
 
 /** Polymarket's production hosts: every one can be pointed elsewhere (the fakes in tests). */
@@ -65,6 +74,11 @@ export const POLYMARKET_DEFAULTS = {
   gammaUrl: "https://gamma-api.polymarket.com",
   geoblockUrl: "https://polymarket.com/api/geoblock",
 } as const;
+
+const PM_CONDITION_ID = /^0x[0-9a-fA-F]{64}$/;
+const PM_SLUG = /^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$/;
+/** One Gamma page, and two tokens a market stays well under the CLOB socket's reported 500 assets. */
+export const PM_MARKET_LIMIT_MAX = 100;
 
 export type RunOnStart = "all" | "rules" | "none";
 
@@ -273,9 +287,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dataApiUrl: url("POLYMARKET_DATA_API_URL", POLYMARKET_DEFAULTS.dataApiUrl, "http"),
       gammaUrl: url("POLYMARKET_GAMMA_URL", POLYMARKET_DEFAULTS.gammaUrl, "http"),
       geoblockUrl: url("POLYMARKET_GEOBLOCK_URL", POLYMARKET_DEFAULTS.geoblockUrl, "http"),
+      chainId: pmChainId(),
       followPollMs: duration("AUTONOME_FOLLOW_POLL", "5s", { allowZero: false }),
       ...pmReplay(pmFeed === "replay"),
+      ...pmLive(),
     };
+  }
+
+  /** Which markets the live feed streams: a list (condition ids or slugs), or the N most active. */
+  function pmLive(): { markets: string[]; marketLimit: number } {
+    const markets: string[] = [];
+    const listText = read("AUTONOME_PM_MARKETS");
+    if (listText !== undefined) {
+      const entries = listText.split(",").map((x) => x.trim());
+      // Anything starting 0x is meant as a condition id: a short one is a typo, not a slug.
+      const wrong = entries.filter((x) => x !== "" && (/^0x/i.test(x) ? !PM_CONDITION_ID.test(x) : !PM_SLUG.test(x)));
+      if (entries.some((x) => x === "")) bad("AUTONOME_PM_MARKETS", `${quoted(listText)} has an empty entry: a comma-separated list of condition ids (0x + 64 hex digits) or market slugs`);
+      else if (wrong.length > 0) {
+        bad(
+          "AUTONOME_PM_MARKETS",
+          `${wrong.map(quoted).join(", ")} ${wrong.length === 1 ? "is" : "are"} neither a condition id (0x + 64 hex digits) nor a market slug (letters, digits and hyphens, e.g. will-it-rain-tomorrow)`,
+        );
+      }
+      // Condition ids are hex: one spelling; slugs are Gamma's, kept as written.
+      for (const x of entries) {
+        const id = PM_CONDITION_ID.test(x) ? x.toLowerCase() : x;
+        if (x !== "" && !markets.includes(id)) markets.push(id);
+      }
+    }
+    const limitText = read("AUTONOME_PM_MARKET_LIMIT") ?? "20";
+    const marketLimit = /^\s*\d+\s*$/.test(limitText) ? Number(limitText) : Number.NaN;
+    if (!(Number.isInteger(marketLimit) && marketLimit >= 1 && marketLimit <= PM_MARKET_LIMIT_MAX)) {
+      bad("AUTONOME_PM_MARKET_LIMIT", `${quoted(limitText)} must be a whole number from 1 to ${PM_MARKET_LIMIT_MAX} (the most active open markets the live feed streams)`);
+    }
+    return { markets, marketLimit };
+  }
+
+  function pmChainId(): number {
+    const text = (read("POLYMARKET_CHAIN_ID") ?? "137").trim();
+    if (text !== "137" && text !== "80002") bad("POLYMARKET_CHAIN_ID", `${quoted(text)} must be 137 (Polygon) or 80002 (Amoy)`);
+    return Number(text);
   }
 
   /** The prediction replay's directory (both recorded files must be there when it is on) and speed. */

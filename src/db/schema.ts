@@ -29,7 +29,22 @@ export const models = pgTable("models", {
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
 
-export type VenueRef = { kind: "sim" } | { kind: "lighter"; accountIndex: number; apiKeyIndex: number; privateKeyEnv: string };
+export type VenueRef =
+  | { kind: "sim" }
+  | { kind: "lighter"; accountIndex: number; apiKeyIndex: number; privateKeyEnv: string }
+  | {
+      kind: "polymarket";
+      /** The variable holding the EOA private key that signs orders (never the key). */
+      privateKeyEnv: string;
+      /** 0 EOA, 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE. */
+      signatureType: 0 | 1 | 2;
+      /** The proxy or safe wallet holding the funds (types 1 and 2). */
+      funder?: string;
+      /** Variables holding L2 API credentials; derived from the key when absent. */
+      apiKeyEnv?: string;
+      apiSecretEnv?: string;
+      apiPassphraseEnv?: string;
+    };
 
 export interface ExitPlanJson {
   stop: string | null;
@@ -340,6 +355,16 @@ export const mirrorExecutions = pgTable(
     filledQuantity: quantity("filled_quantity"),
     avgPrice: price("avg_price"),
     slippageBps: numeric("slippage_bps", { precision: 12, scale: 2 }),
+    /**
+     * The followed wallet's own trade behind the source's change, when the source is a follow model
+     * whose order (`follow-<id>`) copied follow_signals row `id`: its wallet, price and time, and the
+     * follower's slippage against that price (a live copy measured against the trader, not only FT).
+     */
+    traderSignalId: bigint("trader_signal_id", { mode: "number" }),
+    traderWallet: text("trader_wallet"),
+    traderPrice: price("trader_price"),
+    traderAt: ts("trader_at"),
+    traderSlippageBps: numeric("trader_slippage_bps", { precision: 12, scale: 2 }),
     clientOrderId: text("client_order_id"),
     attempts: integer("attempts").notNull().default(0),
     claimedBy: text("claimed_by"),

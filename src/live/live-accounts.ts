@@ -1,46 +1,41 @@
 import { conflict, rejected } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import { formatUsd, usd } from "../core/money.js";
-import type { VenueRef } from "../db/schema.js";
 import type { LiveVenues } from "../trading/trading-service.js";
 import type { Venue } from "../venues/venue.js";
-import type { LighterVenue } from "../venues/lighter/lighter-venue.js";
-import type { AccountApiKeys } from "../venues/lighter/openapi.js";
-import type { LighterRest } from "../venues/lighter/rest-client.js";
-import { createSigner, type Signer } from "../venues/lighter/signer/index.js";
 import { DisabledVenue } from "./disabled-venue.js";
+import type { LiveLink, LiveRef } from "./live-link.js";
 
-export type LighterRef = Extract<VenueRef, { kind: "lighter" }>;
+export type { LighterRef, LiveRef, PolymarketRef } from "./live-link.js";
 
-export interface LiveAccountsDeps {
-  /** Null unless TRADING_MODE=live with AUTONOME_FEED=lighter. */
-  lighter: { venue: LighterVenue; rest: LighterRest; chainId: number } | null;
-  /** Why live trading is unavailable here, when `lighter` is null (shown on every refusal). */
-  unavailable: string;
-  env: NodeJS.ProcessEnv;
-  logger: Logger;
-}
+const VENUE_NAMES: Record<LiveRef["kind"], string> = { lighter: "Lighter", polymarket: "Polymarket" };
 
 /**
- * Which accounts trade on a live venue, and their signing keys. A model whose venue is Lighter
- * always routes to Lighter, never to the simulator: when this process cannot trade it (live mode
- * off, its key variable unset), its orders go to a venue that refuses them, with the reason.
+ * Which accounts trade on a live venue (Lighter, Polymarket), and their keys. A model whose
+ * venue is live always routes to that venue, never to the simulator: when this process cannot
+ * trade it (live mode off, the venue's feed missing, its key variable unset, a blocked
+ * location), its orders go to a venue that refuses them, with the reason.
  */
 export class LiveAccounts implements LiveVenues {
-  private readonly refs = new Map<string, LighterRef>();
+  private readonly refs = new Map<string, LiveRef>();
   private readonly problems = new Map<string, string>();
-  private readonly disabled: DisabledVenue;
+  private readonly links = new Map<LiveRef["kind"], LiveLink>();
+  private readonly disabled = new Map<LiveRef["kind"], DisabledVenue>();
 
-  constructor(private readonly deps: LiveAccountsDeps) {
-    this.disabled = new DisabledVenue("lighter", () => deps.unavailable);
+  constructor(private readonly deps: { links: LiveLink[]; logger: Logger }) {
+    for (const link of deps.links) {
+      this.links.set(link.kind, link);
+      this.disabled.set(link.kind, new DisabledVenue(link.kind, () => link.unavailable));
+    }
   }
 
   venueFor(accountId: string): Venue | undefined {
-    if (!this.refs.has(accountId)) return undefined;
-    return this.deps.lighter && !this.problems.has(accountId) ? this.deps.lighter.venue : this.disabled;
+    const ref = this.refs.get(accountId);
+    if (!ref) return undefined;
+    const link = this.links.get(ref.kind);
+    return link?.venue && !this.problems.has(accountId) ? link.venue : this.disabled.get(ref.kind)!;
   }
 
-  refOf(accountId: string): LighterRef | undefined {
+  refOf(accountId: string): LiveRef | undefined {
     return this.refs.get(accountId);
   }
 
@@ -51,70 +46,56 @@ export class LiveAccounts implements LiveVenues {
 
   /** Accounts this process can trade live now. */
   linkedIds(): string[] {
-    return this.ids().filter((id) => this.deps.lighter && !this.problems.has(id));
+    return this.ids().filter((id) => this.problem(id) === undefined);
   }
 
   /** Why this live account cannot trade here, or undefined when it can. */
   problem(accountId: string): string | undefined {
-    if (!this.refs.has(accountId)) return undefined;
-    return this.deps.lighter ? this.problems.get(accountId) : this.deps.unavailable;
+    const ref = this.refs.get(accountId);
+    if (!ref) return undefined;
+    const link = this.links.get(ref.kind);
+    if (!link) return `${VENUE_NAMES[ref.kind]} accounts are not traded by this process`;
+    return link.venue ? this.problems.get(accountId) : link.unavailable;
+  }
+
+  /** The exchange account a live model trades, e.g. "Lighter account 281". */
+  label(accountId: string): string | undefined {
+    const ref = this.refs.get(accountId);
+    return ref && this.links.get(ref.kind)?.account(ref);
   }
 
   /** Registers a live account (at start, or once created) and links its key when it can. */
-  register(accountId: string, ref: LighterRef): void {
+  async register(accountId: string, ref: LiveRef): Promise<void> {
     this.refs.set(accountId, ref);
     this.problems.delete(accountId);
-    const lighter = this.deps.lighter;
-    if (!lighter) return;
+    const link = this.links.get(ref.kind);
+    if (!link?.venue) return;
     try {
-      lighter.venue.link({ accountId, accountIndex: ref.accountIndex, signer: this.signer(ref) });
+      await link.link(accountId, ref);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       this.problems.set(accountId, why);
-      this.deps.logger.error({ modelId: accountId, accountIndex: ref.accountIndex }, `live account not linked: ${why}`);
+      this.deps.logger.error({ modelId: accountId, account: link.account(ref) }, `live account not linked: ${why}`);
     }
+  }
+
+  /** Follows an order of a live account placed before a restart, on its venue. */
+  track(accountId: string, clientOrderId: string, symbol: string): void {
+    const ref = this.refs.get(accountId);
+    if (ref && this.problem(accountId) === undefined) this.links.get(ref.kind)?.track(accountId, clientOrderId, symbol);
   }
 
   /**
-   * Checks a new Lighter account before anything is written: live trading on, the key variable
-   * set and valid, the key registered on the exchange for that account and index, the account
-   * not traded by another model. Its answer is the account's collateral: the model's capital.
+   * Checks a new live account before anything is written: its venue tradable here, the account
+   * not traded by another model, then the venue's own checks (key, registration, collateral).
    */
-  async prepare(ref: LighterRef): Promise<{ initialCapital: string }> {
-    const lighter = this.deps.lighter;
-    if (!lighter) throw rejected("live_trading_unavailable", this.deps.unavailable);
+  async prepare(ref: LiveRef): Promise<{ initialCapital: string }> {
+    const link = this.links.get(ref.kind);
+    if (!link?.venue) throw rejected("live_trading_unavailable", link?.unavailable ?? `${VENUE_NAMES[ref.kind]} accounts are not traded by this process`);
+    const account = link.account(ref);
     for (const [id, other] of this.refs) {
-      if (other.accountIndex === ref.accountIndex) throw conflict("account_in_use", `Lighter account ${ref.accountIndex} is already traded by model ${id}`);
+      if (other.kind === ref.kind && link.account(other) === account) throw conflict("account_in_use", `${account} is already traded by model ${id}`);
     }
-    const signer = this.signer(ref);
-    const keys = await lighter.rest.get<AccountApiKeys>("apikeys", { account_index: ref.accountIndex, api_key_index: ref.apiKeyIndex }).catch((error: unknown) => {
-      throw rejected("lighter_unreachable", `could not read the API keys of Lighter account ${ref.accountIndex}: ${error instanceof Error ? error.message : String(error)}`);
-    });
-    const registered = keys.api_keys.find((k) => k.api_key_index === ref.apiKeyIndex);
-    if (!registered) throw rejected("api_key_not_registered", `Lighter account ${ref.accountIndex} has no API key ${ref.apiKeyIndex}; register the key's public key (${signer.publicKey}) first`);
-    if (registered.public_key.replace(/^0x/, "").toLowerCase() !== signer.publicKey) {
-      throw rejected(
-        "api_key_mismatch",
-        `the key in ${ref.privateKeyEnv} is not API key ${ref.apiKeyIndex} of Lighter account ${ref.accountIndex} (its public key is ${signer.publicKey}, the exchange has ${registered.public_key})`,
-      );
-    }
-    const account = await lighter.venue.readAccount(ref.accountIndex);
-    const cash = usd(account.collateral, "floor");
-    if (cash <= 0n) throw rejected("no_collateral", `Lighter account ${ref.accountIndex} holds no collateral; deposit USDC first`);
-    return { initialCapital: formatUsd(cash) };
-  }
-
-  private signer(ref: LighterRef): Signer {
-    const lighter = this.deps.lighter;
-    if (!lighter) throw rejected("live_trading_unavailable", this.deps.unavailable);
-    const key = this.deps.env[ref.privateKeyEnv];
-    if (key === undefined || key.trim() === "")
-      throw rejected("private_key_missing", `the environment variable ${ref.privateKeyEnv} (the API private key of Lighter account ${ref.accountIndex}) is not set in this process`);
-    try {
-      return createSigner({ privateKey: key.trim(), accountIndex: ref.accountIndex, apiKeyIndex: ref.apiKeyIndex, chainId: lighter.chainId });
-    } catch {
-      // Never the key itself, nor the signer's message about it.
-      throw rejected("private_key_invalid", `the environment variable ${ref.privateKeyEnv} does not hold a Lighter API private key (80 hex characters)`);
-    }
+    return link.prepare(ref);
   }
 }

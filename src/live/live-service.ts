@@ -1,11 +1,21 @@
 import { rejected } from "../core/errors.js";
 import type { KillSwitch, LiveSwitchState } from "./kill-switch.js";
-import type { LighterRef, LiveAccounts } from "./live-accounts.js";
+import type { LiveAccounts, LiveRef } from "./live-accounts.js";
 import type { ReconcileResult, Reconciler } from "./reconciler.js";
 
 export interface LiveStatusView extends LiveSwitchState {
   mode: "simulation" | "live";
-  accounts: Array<{ modelId: string; venue: "lighter"; accountIndex: number; apiKeyIndex: number; linked: boolean; problem: string | null }>;
+  accounts: Array<{
+    modelId: string;
+    venue: LiveRef["kind"];
+    /** The exchange account, e.g. "Lighter account 281" or "Polymarket wallet 0x…". */
+    account: string;
+    /** Lighter's account and API key indexes. */
+    accountIndex?: number;
+    apiKeyIndex?: number;
+    linked: boolean;
+    problem: string | null;
+  }>;
 }
 
 /** What the API offers about live trading: status, the kill switch, reconciliation, new live accounts. */
@@ -14,8 +24,8 @@ export interface LiveApi {
   halt(reason: string | null): Promise<LiveSwitchState & { canceledOrders: number; failures: string[] }>;
   resume(): Promise<LiveSwitchState>;
   reconcile(modelId: string): Promise<ReconcileResult>;
-  prepare(ref: LighterRef): Promise<{ initialCapital: string }>;
-  registered(modelId: string, ref: LighterRef): Promise<void>;
+  prepare(ref: LiveRef): Promise<{ initialCapital: string }>;
+  registered(modelId: string, ref: LiveRef): Promise<void>;
 }
 
 /** For compositions without live trading (tests, benches): nothing is live, every live request is refused. */
@@ -45,7 +55,9 @@ export class LiveService implements LiveApi {
       accounts: this.d.accounts.ids().map((modelId) => {
         const ref = this.d.accounts.refOf(modelId)!;
         const problem = this.d.accounts.problem(modelId) ?? null;
-        return { modelId, venue: "lighter" as const, accountIndex: ref.accountIndex, apiKeyIndex: ref.apiKeyIndex, linked: problem === null, problem };
+        const account = this.d.accounts.label(modelId) ?? ref.kind;
+        const indexes = ref.kind === "lighter" ? { accountIndex: ref.accountIndex, apiKeyIndex: ref.apiKeyIndex } : {};
+        return { modelId, venue: ref.kind, account, ...indexes, linked: problem === null, problem };
       }),
     };
   }
@@ -67,13 +79,13 @@ export class LiveService implements LiveApi {
   }
 
   /** Checks a new live account and answers its capital (the exchange's collateral). */
-  prepare(ref: LighterRef): Promise<{ initialCapital: string }> {
+  prepare(ref: LiveRef): Promise<{ initialCapital: string }> {
     return this.d.accounts.prepare(ref);
   }
 
   /** After the model's row committed: link its key, then compare it with the exchange at once. */
-  async registered(modelId: string, ref: LighterRef): Promise<void> {
-    this.d.accounts.register(modelId, ref);
+  async registered(modelId: string, ref: LiveRef): Promise<void> {
+    await this.d.accounts.register(modelId, ref);
     await this.d.reconciler.check(modelId).catch(() => undefined);
   }
 }

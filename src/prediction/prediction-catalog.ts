@@ -86,6 +86,23 @@ export class PredictionCatalog {
     return spec?.instrument ? this.byCondition.get(spec.instrument.conditionId) : undefined;
   }
 
+  /**
+   * The tokens of Polymarket's own markets not resolved yet: what a live Polymarket account may
+   * trade and hold (synthetic and replayed token ids mean nothing to the CLOB; a resolved
+   * market's shares wait for redemption on chain, outside the books).
+   */
+  liveSpecs(): MarketSpec[] {
+    const out: MarketSpec[] = [];
+    for (const m of this.byCondition.values()) {
+      if (m.source !== "polymarket" || m.status === "resolved") continue;
+      for (const o of m.outcomes) {
+        const spec = this.specs.get(o.symbol);
+        if (spec) out.push(spec);
+      }
+    }
+    return out;
+  }
+
   symbolOf(tokenId: string): string | undefined {
     return this.symbolOfToken.get(tokenId);
   }

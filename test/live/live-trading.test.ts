@@ -80,7 +80,7 @@ describe.each(DRIVERS)("live trading on Lighter (fake exchange), %s", (driver) =
     expect(created.body).toMatchObject({ initialCapital: "2500.5", status: "active", haltReason: null, venue: { kind: "lighter", accountIndex: 2001, apiKeyIndex: 3, privateKeyEnv: acct.env } });
     expect(created.text).not.toContain(acct.privateKey);
     const status = await live.call<{ accounts: unknown[] }>("GET", "/api/live");
-    expect(status.body.accounts).toEqual([{ modelId: created.body.id, venue: "lighter", accountIndex: 2001, apiKeyIndex: 3, linked: true, problem: null }]);
+    expect(status.body.accounts).toEqual([{ modelId: created.body.id, venue: "lighter", account: "Lighter account 2001", accountIndex: 2001, apiKeyIndex: 3, linked: true, problem: null }]);
   });
 
   it("refuses a Lighter model with a clear code when its key is missing, wrong, already used, or sent in the body", async () => {

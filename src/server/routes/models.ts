@@ -6,9 +6,11 @@ import type { AppServices } from "../../app/services.js";
 import { jsonBody, paramsOf, queryOf } from "../validation.js";
 
 /**
- * Where a model trades. A Lighter account names the environment variable that holds its API
- * private key: the key itself is never sent, stored or shown (a body with one is refused).
+ * Where a model trades. A live account (Lighter, Polymarket) names the environment variables that
+ * hold its keys: a key itself is never sent, stored or shown (a body with one is refused).
  */
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, { error: "must be the name of an environment variable (letters, digits, _), not a key" });
+
 const venueSchema = z.discriminatedUnion(
   "kind",
   [
@@ -22,12 +24,35 @@ const venueSchema = z.discriminatedUnion(
           .min(0)
           .max(2 ** 48 - 2),
         apiKeyIndex: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).min(0).max(254),
-        privateKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, { error: "must be the name of an environment variable (letters, digits, _), not a key" }),
+        privateKeyEnv: envName,
       },
       { error: "unknown field: a Lighter venue takes kind, accountIndex, apiKeyIndex and privateKeyEnv (the name of the variable holding the key, never the key)" },
     ),
+    z
+      .strictObject(
+        {
+          kind: z.literal("polymarket"),
+          privateKeyEnv: envName,
+          signatureType: z.union([z.literal(0), z.literal(1), z.literal(2)], { error: "must be 0 (EOA), 1 (POLY_PROXY) or 2 (POLY_GNOSIS_SAFE)" }),
+          funder: z
+            .string()
+            .regex(/^0x[0-9a-fA-F]{40}$/, { error: "must be the 0x address of the proxy or safe wallet holding the funds" })
+            .optional(),
+          apiKeyEnv: envName.optional(),
+          apiSecretEnv: envName.optional(),
+          apiPassphraseEnv: envName.optional(),
+        },
+        {
+          error: "unknown field: a Polymarket venue takes kind, privateKeyEnv, signatureType, funder and optionally apiKeyEnv, apiSecretEnv, apiPassphraseEnv (names of variables, never keys)",
+        },
+      )
+      .refine((v) => v.signatureType === 0 || v.funder !== undefined, { error: "funder: signature types 1 and 2 sign for a proxy or safe wallet: give its address", path: ["funder"] })
+      .refine((v) => [v.apiKeyEnv, v.apiSecretEnv, v.apiPassphraseEnv].every((n) => n === undefined) || [v.apiKeyEnv, v.apiSecretEnv, v.apiPassphraseEnv].every((n) => n !== undefined), {
+        error: "apiKeyEnv, apiSecretEnv and apiPassphraseEnv go together (or none: the credentials are derived from the key)",
+        path: ["apiKeyEnv"],
+      }),
   ],
-  { error: 'must be {"kind":"sim"} or {"kind":"lighter","accountIndex","apiKeyIndex","privateKeyEnv"}' },
+  { error: 'must be {"kind":"sim"}, {"kind":"lighter","accountIndex","apiKeyIndex","privateKeyEnv"} or {"kind":"polymarket","privateKeyEnv","signatureType","funder"?}' },
 );
 
 /** Unknown top-level fields are ignored: API.md lets model bodies grow ("..."). */

@@ -123,20 +123,38 @@ export class PolymarketClobVenue implements Venue {
   /** Starts trading an account: API credentials (derived when not given) and its user channel. */
   async link(binding: PolymarketAccountBinding): Promise<void> {
     if (this.accounts.has(binding.accountId)) return;
+    const { key, client, creds } = await this.connect(binding);
+    const linked = { binding, key, client, store: binding.store ?? new MemorySignedOrderStore(), byHash: new Map(), byClient: new Map() } as unknown as Linked;
+    linked.socket = new ClobUserSocket(`${this.options.wsUrl}/user`, creds, { onEvent: (e) => this.onEvent(linked, e), onOpen: () => void this.resync(linked) }, this.logger);
+    this.accounts.set(binding.accountId, linked);
+  }
+
+  /** An account's pUSD before it is linked (a new live model's capital): proves the key and credentials work. */
+  async probe(binding: PolymarketAccountBinding): Promise<Micro> {
+    const { client } = await this.connect(binding);
+    const { balance } = await this.timed(client.getBalanceAllowance({ asset_type: AssetType.COLLATERAL }));
+    return BigInt(balance);
+  }
+
+  private async connect(binding: PolymarketAccountBinding): Promise<{ key: SigningKey; client: ClobClient; creds: ApiKeyCreds }> {
     const key = signingKey(binding.privateKey, binding.signatureType, binding.funder);
     // The SDK signs L1/L2 headers with a wallet; a local account never touches the transport.
     const wallet = createWalletClient({ account: privateKeyToAccount(binding.privateKey), chain: polygon, transport: http("http://127.0.0.1:9") });
     const base = { host: this.options.host, chain: this.options.chainId, signer: wallet, signatureType: binding.signatureType, funderAddress: key.maker, throwOnError: true };
     let creds = binding.creds;
     if (!creds) {
-      const derived = await new ClobClient(base).createOrDeriveApiKey();
-      if (!derived?.key) throw new Error(`could not derive Polymarket API credentials for ${binding.accountId}`);
+      // Derive first: after the first start the key exists, and with throwOnError the SDK's
+      // createOrDeriveApiKey throws on "Could not create api key" instead of deriving.
+      const l1 = new ClobClient(base);
+      const derived = await this.timed(l1.deriveApiKey())
+        .catch(() => this.timed(l1.createApiKey()))
+        .catch((error: unknown) => {
+          throw new Error(`could not derive Polymarket API credentials at ${this.options.host}: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      if (!derived?.key) throw new Error(`could not derive Polymarket API credentials at ${this.options.host}`);
       creds = derived;
     }
-    const client = new ClobClient({ ...base, creds });
-    const linked = { binding, key, client, store: binding.store ?? new MemorySignedOrderStore(), byHash: new Map(), byClient: new Map() } as unknown as Linked;
-    linked.socket = new ClobUserSocket(`${this.options.wsUrl}/user`, creds, { onEvent: (e) => this.onEvent(linked, e), onOpen: () => void this.resync(linked) }, this.logger);
-    this.accounts.set(binding.accountId, linked);
+    return { key, client: new ClobClient({ ...base, creds }), creds };
   }
 
   unlink(accountId: string): void {
@@ -163,6 +181,7 @@ export class PolymarketClobVenue implements Venue {
   async placeOrder(req: PlaceOrder): Promise<OrderReport> {
     const linked = this.accounts.get(req.accountId);
     if (!linked) return this.refuse(req, "account_not_linked");
+    if (req.redeem) return this.redeemed(req);
     const market = this.options.markets().find((m) => m.symbol === req.symbol);
     if (!market || !isOutcome(market)) return this.refuse(req, "unknown_symbol");
 
@@ -198,6 +217,50 @@ export class PolymarketClobVenue implements Venue {
     // Kept before it leaves: from here on this client id has exactly this signed order.
     await linked.store.put(record);
     return this.post(linked, this.tracked(linked, record), req);
+  }
+
+  /**
+   * A resolved market's shares, booked at their payout. The CLOB has no redemption: the winning
+   * shares become pUSD when the wallet redeems them on chain (Polymarket's site, or the CTF
+   * contract's redeemPositions), which autonome does not send. The position is settled here so
+   * the account's books show what the resolution paid, and the log says what is left to do.
+   */
+  private redeemed(req: PlaceOrder): OrderReport {
+    const now = this.options.clock.now();
+    const payout = req.priceTicks ?? 0;
+    if (payout > 0)
+      this.logger.warn(
+        { modelId: req.accountId, symbol: req.symbol, lots: req.lots },
+        "resolved winning Polymarket shares booked at $1; redeem them on chain (polymarket.com or the CTF contract) to turn them into pUSD",
+      );
+    const fill: VenueFill = {
+      venue: this.name,
+      accountId: req.accountId,
+      clientOrderId: req.clientOrderId,
+      tradeId: `redeem-${req.clientOrderId}`,
+      symbol: req.symbol,
+      side: req.side,
+      priceTicks: payout,
+      lots: req.lots,
+      fee: 0n,
+      liquidity: "TAKER",
+      ts: now,
+    };
+    return {
+      clientOrderId: req.clientOrderId,
+      venueOrderId: fill.tradeId,
+      accountId: req.accountId,
+      symbol: req.symbol,
+      side: req.side,
+      type: req.type,
+      timeInForce: req.timeInForce,
+      priceTicks: payout,
+      lots: req.lots,
+      filledLots: req.lots,
+      status: "FILLED",
+      fills: [fill],
+      ts: now,
+    };
   }
 
   /** A client id signed before: its order as the CLOB knows it, or the same signed order posted again. */

@@ -57,6 +57,7 @@ export function ModelLive({ model }: { model: ModelView }) {
   const [result, setResult] = useState<ReconcileResult | null>(null);
   const halted = model.status === "halted";
   const venue = model.venue.kind === "lighter" ? model.venue : null;
+  const pm = model.venue.kind === "polymarket" ? model.venue : null;
   const account = live.data?.accounts.find((a) => a.modelId === model.id);
 
   const adopt = async () => {
@@ -94,6 +95,34 @@ export function ModelLive({ model }: { model: ModelView }) {
             <dt>Key read from</dt>
             <dd title="The environment variable on the server that holds the API private key; the key itself is never stored or shown">
               <code>${venue.privateKeyEnv}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>Link</dt>
+            <dd data-testid="model-live-link">
+              {account ? account.linked ? <span className="gain">linked</span> : <span className="loss">{account.problem ?? "not linked"}</span> : live.isError ? "—" : "…"}
+            </dd>
+          </div>
+        </dl>
+      )}
+      {pm && (
+        <dl className="model-kv">
+          <div>
+            <dt>Venue</dt>
+            <dd>Polymarket CLOB (real orders)</dd>
+          </div>
+          <div>
+            <dt>Wallet</dt>
+            <dd className="wrap">{pm.funder ?? account?.account.replace(/^Polymarket /, "") ?? "the key's own address"}</dd>
+          </div>
+          <div>
+            <dt>Signature type</dt>
+            <dd>{["0 (EOA)", "1 (POLY_PROXY)", "2 (POLY_GNOSIS_SAFE)"][pm.signatureType]}</dd>
+          </div>
+          <div>
+            <dt>Key read from</dt>
+            <dd title="The environment variable on the server that holds the signing key; the key itself is never stored or shown">
+              <code>${pm.privateKeyEnv}</code>
             </dd>
           </div>
           <div>

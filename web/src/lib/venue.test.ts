@@ -3,7 +3,15 @@ import type { HealthView, LiveStatusView } from "../api/types.ts";
 import { feedMarketRows, lighterFeed, liveVenues, PAPER, venueLabel, venueOf, venueTitle } from "./venue.ts";
 
 const status = (accounts: LiveStatusView["accounts"] = []): LiveStatusView => ({ mode: "live", halted: false, reason: null, changedAt: null, accounts });
-const account = (modelId: string, accountIndex: number): LiveStatusView["accounts"][number] => ({ modelId, venue: "lighter", accountIndex, apiKeyIndex: 3, linked: true, problem: null });
+const account = (modelId: string, accountIndex: number): LiveStatusView["accounts"][number] => ({
+  modelId,
+  venue: "lighter",
+  account: `Lighter account ${accountIndex}`,
+  accountIndex,
+  apiKeyIndex: 3,
+  linked: true,
+  problem: null,
+});
 
 describe("venueLabel and venueTitle", () => {
   it("says paper for the simulator and Lighter with the account index", () => {
@@ -16,6 +24,12 @@ describe("venueLabel and venueTitle", () => {
     );
     expect(venueTitle({ kind: "sim" })).toMatch(/simulator/);
   });
+  it("says Polymarket with the wallet and its signature type, and the key's variable", () => {
+    const v = { kind: "polymarket" as const, signatureType: 2, funder: "0x00000000000000000000000000000000000000aa", privateKeyEnv: "PM_KEY" };
+    expect(venueLabel(v)).toBe("Polymarket");
+    expect(venueTitle(v)).toBe("Live: real orders on Polymarket's CLOB, wallet 0x00000000000000000000000000000000000000aa, POLY_GNOSIS_SAFE (key read from $PM_KEY on the server)");
+    expect(venueTitle({ kind: "polymarket", account: "Polymarket wallet 0xbb" })).toBe("Live: real orders on Polymarket's CLOB, wallet 0xbb");
+  });
 });
 
 describe("venueOf", () => {
@@ -25,6 +39,8 @@ describe("venueOf", () => {
     const venues = liveVenues(s);
     expect(venueOf("a", s, venues)).toEqual({ kind: "lighter", accountIndex: 7, apiKeyIndex: 3 });
     expect(venueOf("b", s, venues)).toBe(PAPER);
+    const pm = status([{ modelId: "c", venue: "polymarket", account: "Polymarket wallet 0xcc", linked: true, problem: null }]);
+    expect(venueOf("c", pm, liveVenues(pm))).toEqual({ kind: "polymarket", account: "Polymarket wallet 0xcc" });
   });
 });
 

@@ -1,22 +1,33 @@
 /**
- * Where a model trades, in words: paper (the exchange simulator) or a Lighter account. Pure, so
+ * Where a model trades, in words: paper (the exchange simulator), a Lighter account or a Polymarket wallet. Pure, so
  * the labels, the leaderboard's lookup and the Lighter feed's figures are unit tested.
  */
 import type { HealthView, LighterFeedMarket, LighterFeedView, LiveAccountView, LiveStatusView } from "../api/types.ts";
 
 /** What a label needs of a venue: a model's `venue`, or a live account of `GET /api/live`. */
-export type VenueLike = { kind: "sim" } | { kind: "lighter"; accountIndex: number; apiKeyIndex?: number; privateKeyEnv?: string };
+export type VenueLike =
+  | { kind: "sim" }
+  | { kind: "lighter"; accountIndex: number; apiKeyIndex?: number; privateKeyEnv?: string }
+  | { kind: "polymarket"; account?: string; signatureType?: number; funder?: string; privateKeyEnv?: string };
 
-/** "paper" or "Lighter #281" (the account index). */
+/** "paper", "Lighter #281" (the account index) or "Polymarket". */
 export function venueLabel(v: VenueLike): string {
-  return v.kind === "lighter" ? `Lighter #${v.accountIndex}` : "paper";
+  if (v.kind === "lighter") return `Lighter #${v.accountIndex}`;
+  return v.kind === "polymarket" ? "Polymarket" : "paper";
 }
+
+const SIGNATURE_TYPES: Record<number, string> = { 0: "EOA", 1: "POLY_PROXY", 2: "POLY_GNOSIS_SAFE" };
 
 /** The badge's tooltip: what the venue means for the model's orders. */
 export function venueTitle(v: VenueLike): string {
+  const env = v.kind !== "sim" && v.privateKeyEnv ? ` (key read from $${v.privateKeyEnv} on the server)` : "";
+  if (v.kind === "polymarket") {
+    const wallet = v.funder ? `wallet ${v.funder}` : (v.account?.replace(/^Polymarket /, "") ?? "its wallet");
+    const type = v.signatureType === undefined ? "" : `, ${SIGNATURE_TYPES[v.signatureType] ?? `signature type ${v.signatureType}`}`;
+    return `Live: real orders on Polymarket's CLOB, ${wallet}${type}${env}`;
+  }
   if (v.kind !== "lighter") return "Paper trading: orders fill on the exchange simulator, no real money";
   const key = v.apiKeyIndex === undefined ? "" : `, API key ${v.apiKeyIndex}`;
-  const env = v.privateKeyEnv ? ` (key read from $${v.privateKeyEnv} on the server)` : "";
   return `Live: real orders on Lighter, account ${v.accountIndex}${key}${env}`;
 }
 
@@ -28,9 +39,16 @@ export function liveAccountsByModel(status: LiveStatusView | undefined): Readonl
   return new Map((status?.accounts ?? []).map((a) => [a.modelId, a]));
 }
 
-/** Each Lighter model's venue by model id, from `GET /api/live` (which lists every Lighter model). */
+/** Each live model's venue by model id, from `GET /api/live` (which lists every live model). */
 export function liveVenues(status: LiveStatusView | undefined): ReadonlyMap<string, VenueLike> {
-  return new Map((status?.accounts ?? []).map((a) => [a.modelId, { kind: "lighter", accountIndex: a.accountIndex, apiKeyIndex: a.apiKeyIndex }]));
+  return new Map(
+    (status?.accounts ?? []).map((a): [string, VenueLike] => [
+      a.modelId,
+      a.venue === "lighter"
+        ? { kind: "lighter", accountIndex: a.accountIndex ?? 0, ...(a.apiKeyIndex !== undefined ? { apiKeyIndex: a.apiKeyIndex } : {}) }
+        : { kind: "polymarket", account: a.account },
+    ]),
+  );
 }
 
 /**

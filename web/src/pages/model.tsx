@@ -42,7 +42,7 @@ export function ModelPage({ id }: { id: string }) {
     <div className="model-page stack">
       <ModelHeader model={model} actions={<ModelActions model={model} />} />
       {q.error && <ErrorBox error={q.error} what="Showing the last figures; refreshing failed" />}
-      {(model.venue.kind === "lighter" || model.status === "halted") && <ModelLive key={model.id} model={model} />}
+      {(model.venue.kind !== "sim" || model.status === "halted") && <ModelLive key={model.id} model={model} />}
       <div className="grid model-grid">
         <ModelAccount model={model} />
         <ModelEquity model={model} />
