@@ -157,9 +157,16 @@ export interface MarketsQuery {
   tokenIds?: readonly string[];
   slug?: string;
   closed?: boolean;
+  /** A field to sort by (`volume24hr`: the most traded first with ascending false). */
+  order?: string;
+  /** Gamma's default is true; it needs `order`. */
+  ascending?: boolean;
   limit?: number;
   offset?: number;
 }
+
+/** One market of a /markets answer, or why it could not be read (the others are still good). */
+export type GammaMarketReading = { ok: true; market: PredictionMarketMeta } | { ok: false; conditionId: string | null; reason: string };
 
 export class PolymarketGamma {
   private readonly http: HttpJson;
@@ -170,12 +177,43 @@ export class PolymarketGamma {
 
   /** GET /markets (a bare array). */
   async markets(q: MarketsQuery = {}): Promise<PredictionMarketMeta[]> {
-    const rows = await this.http.get(
-      "/markets",
-      { condition_ids: q.conditionIds, clob_token_ids: q.tokenIds, slug: q.slug, closed: q.closed, include_tag: true, limit: q.limit, offset: q.offset },
-      z.array(gammaMarketRow),
-    );
+    const rows = await this.http.get("/markets", this.marketsParams(q), z.array(gammaMarketRow));
     return rows.map((r) => toMarketMeta(r));
+  }
+
+  /**
+   * GET /markets read row by row: a row that does not parse (a market without an order book has
+   * no token ids) is answered as a refusal with its reason instead of failing the whole page.
+   */
+  async marketReadings(q: MarketsQuery = {}): Promise<GammaMarketReading[]> {
+    const rows = await this.http.get("/markets", this.marketsParams(q), z.array(z.unknown()));
+    return rows.map((raw): GammaMarketReading => {
+      const conditionId = typeof raw === "object" && raw !== null && typeof (raw as { conditionId?: unknown }).conditionId === "string" ? (raw as { conditionId: string }).conditionId : null;
+      const parsed = gammaMarketRow.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return { ok: false, conditionId, reason: `${issue?.path.join(".") || "row"}: ${issue?.message ?? "does not match the documented shape"}` };
+      }
+      try {
+        return { ok: true, market: toMarketMeta(parsed.data) };
+      } catch (error) {
+        return { ok: false, conditionId, reason: error instanceof Error ? error.message : String(error) };
+      }
+    });
+  }
+
+  private marketsParams(q: MarketsQuery) {
+    return {
+      condition_ids: q.conditionIds,
+      clob_token_ids: q.tokenIds,
+      slug: q.slug,
+      closed: q.closed,
+      order: q.order,
+      ascending: q.order === undefined ? undefined : q.ascending,
+      include_tag: true,
+      limit: q.limit,
+      offset: q.offset,
+    };
   }
 
   /** One market by condition id, open or closed; null when Gamma has none. */

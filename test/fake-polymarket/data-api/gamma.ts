@@ -6,7 +6,8 @@ import { listen, sendJson } from "./http.js";
  * strings, endDate, negRisk, active/closed, acceptingOrders, orderPriceMinTickSize, orderMinSize,
  * category, tags). Names from the Gamma schema of Polymarket/ts-sdk. Array filters repeat their key.
  * Assumed (unverified): /markets leaves closed markets out unless `closed=true` is sent; tags are
- * served only with `include_tag=true`.
+ * served only with `include_tag=true`. Sorting as the docs' "Fetch markets" parameters say: `order`
+ * names the field (the fake sorts by numeric fields, e.g. volume24hr), `ascending` defaults to true.
  */
 
 export interface FakeMarketInput {
@@ -28,6 +29,8 @@ export interface FakeMarketInput {
   orderMinSize?: number;
   category?: string;
   tags?: Array<{ id: string; label: string; slug: string }>;
+  /** Dollars traded in the last 24 h (Gamma's `volume24hr`, a number): what `order=volume24hr` sorts by. */
+  volume24hr?: number;
 }
 
 export interface FakeEventInput {
@@ -73,6 +76,7 @@ function wireMarket(m: FakeMarketInput, withTags: boolean) {
     negRisk: m.negRisk ?? false,
     orderPriceMinTickSize: m.orderPriceMinTickSize ?? 0.01,
     orderMinSize: m.orderMinSize ?? 5,
+    volume24hr: m.volume24hr ?? 0,
     ...(withTags ? { tags: m.tags ?? [] } : {}),
   };
 }
@@ -123,6 +127,12 @@ export async function startFakeGamma(options: { port?: number; host?: string; ma
             (!tokens || m.clobTokenIds.some((t) => tokens.includes(t))) &&
             (slug === null || wireMarket(m, false).slug === slug),
         );
+        const order = q.get("order");
+        if (order !== null) {
+          const key = (m: FakeMarketInput) => Number((wireMarket(m, false) as Record<string, unknown>)[order] ?? 0);
+          const sign = q.get("ascending") === "false" ? -1 : 1;
+          rows.sort((a, b) => sign * (key(a) - key(b)));
+        }
         return sendJson(
           res,
           200,
