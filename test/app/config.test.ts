@@ -59,11 +59,29 @@ describe("loadConfig", () => {
         dataApiUrl: "https://data-api.polymarket.com",
         gammaUrl: "https://gamma-api.polymarket.com",
         geoblockUrl: "https://polymarket.com/api/geoblock",
+        chainId: 137,
         followPollMs: 5_000,
         replayDir: "../shared/data/market",
         replaySpeed: 1,
+        markets: [],
+        marketLimit: 20,
       },
     });
+  });
+
+  it("Polymarket live feed: AUTONOME_PM_MARKETS lists condition ids (lower-cased) and slugs, once each; AUTONOME_PM_MARKET_LIMIT is 1 to 100; bad values name their variable", () => {
+    const id = `0x${"AB".repeat(32)}`;
+    const c = loadConfig({ AUTONOME_PM_FEED: "polymarket", AUTONOME_PM_MARKETS: ` ${id}, will-it-rain-tomorrow,${id.toLowerCase()}`, AUTONOME_PM_MARKET_LIMIT: "5" });
+    expect(c.polymarket).toMatchObject({ feed: "polymarket", markets: [id.toLowerCase(), "will-it-rain-tomorrow"], marketLimit: 5 });
+    expect(loadConfig({ AUTONOME_PM_MARKET_LIMIT: "100" }).polymarket.marketLimit).toBe(100);
+    expect(problemsOf({ AUTONOME_PM_MARKETS: "a,,b" }).problems).toEqual([expect.stringMatching(/^AUTONOME_PM_MARKETS: "a,,b" has an empty entry/)]);
+    // 0x and too few hex digits is a mistyped condition id, not a slug.
+    const wrong = problemsOf({ AUTONOME_PM_MARKETS: `0x${"ab".repeat(31)},will it rain,ok-slug` });
+    expect(wrong.problems).toHaveLength(1);
+    expect(wrong.problems[0]).toMatch(/^AUTONOME_PM_MARKETS: "0xabab[0-9a-f]*", "will it rain" are neither a condition id \(0x \+ 64 hex digits\) nor a market slug/);
+    expect(problemsOf({ AUTONOME_PM_MARKETS: " " }).problems[0]).toMatch(/^AUTONOME_PM_MARKETS: is set but empty/);
+    for (const limit of ["0", "101", "-1", "2.5", "many"])
+      expect(problemsOf({ AUTONOME_PM_MARKET_LIMIT: limit }).problems[0], limit).toMatch(/^AUTONOME_PM_MARKET_LIMIT: .*whole number from 1 to 100/);
   });
 
   it("Polymarket replay: AUTONOME_PM_REPLAY_DIR must hold both recorded files when AUTONOME_PM_FEED=replay (the error names the variable and the file); AUTONOME_PM_REPLAY_SPEED is a positive number", () => {

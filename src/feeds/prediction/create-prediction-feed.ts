@@ -2,6 +2,8 @@ import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import { ConfigError, type Config } from "../../app/config.js";
 import type { PredictionCatalog } from "../../prediction/prediction-catalog.js";
+import { PolymarketGamma } from "../../venues/polymarket/gamma.js";
+import { createPolymarketPredictionFeed } from "./polymarket-prediction-feed.js";
 import type { PredictionFeed } from "./prediction-feed.js";
 import { createReplayPredictionFeed, loadPolymarketRecording } from "./replay-prediction-feed.js";
 import { createSyntheticPredictionFeed } from "./synthetic-prediction-feed.js";
@@ -33,7 +35,19 @@ export function createPredictionFeed(config: Config, catalog: PredictionCatalog,
         logger,
       });
     }
-    default:
-      throw new ConfigError(`AUTONOME_PM_FEED: "${config.polymarket.feed}" is not available yet in this version; use synthetic (the default) or off`);
+    case "polymarket":
+      // Markets a previous run followed and that have not resolved are followed again (a position may be held in them).
+      return createPolymarketPredictionFeed({
+        gamma: new PolymarketGamma({ baseUrl: config.polymarket.gammaUrl }),
+        wsUrl: `${config.polymarket.clobWsUrl}/market`,
+        markets: config.polymarket.markets,
+        marketLimit: config.polymarket.marketLimit,
+        adopt: catalog
+          .list()
+          .filter((m) => m.source === "polymarket" && m.status !== "resolved")
+          .map((m) => m.conditionId),
+        clock,
+        logger,
+      });
   }
 }

@@ -24,4 +24,11 @@ export interface PredictionFeed {
   stop(): void;
   /** What /api/health shows about the feed. */
   describe(): Record<string, unknown>;
+  /**
+   * Makes sure the feed carries the market of one outcome token (a followed wallet traded a token
+   * the feed may not stream): the market is reported to the sink and its books streamed. True once
+   * the token's first book arrived; false when no such market trades (unknown token, resolved or
+   * closed market) or no book came in time. Only feeds that can add markets have it (Polymarket's).
+   */
+  ensureToken?(tokenId: string): Promise<boolean>;
 }
