@@ -926,7 +926,9 @@ export class TradingService {
   }
 
   private record(market: MarketSpec, account: ModelAccount, report: OrderReport, row?: VenueOrderRow): Promise<RecordOutcome | null> {
-    return this.deps.uow.run((tx, ctx) => recordReport(tx, ctx, { market, account, report, now: new Date(this.deps.clock.now()), known: row }));
+    // In the account's group: riders of that account (a mirror recording its execution's outcome)
+    // commit with the fill, and units of other accounts may share the commit.
+    return this.deps.uow.run((tx, ctx) => recordReport(tx, ctx, { market, account, report, now: new Date(this.deps.clock.now()), known: row }), { group: account.modelId });
   }
 
   private holdOrderMargin(account: ModelAccount, market: MarketSpec, req: PlaceOrder, filledLots: number): void {
