@@ -329,6 +329,14 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   };
   venue.onOrderUpdate((r) => track(service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a venue update"))));
   lighterVenue?.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a Lighter order update")));
+  // A trade that FAILED on chain after its fill was recorded: the books no longer match the
+  // wallet. The account halts until a person adopts the exchange's state (POST /api/models/:id/reconcile).
+  polymarketVenue?.onFillReversed(
+    (fill, tradeId) =>
+      void reconciler
+        .halt(fill.accountId, `Polymarket trade ${tradeId} (${fill.side} ${fill.lots} lots of ${fill.symbol}) failed on chain after its fill was recorded; adopt the exchange's state`)
+        .catch((e: unknown) => logger.error({ err: e, tradeId }, "could not halt an account after a reversed Polymarket fill")),
+  );
   polymarketVenue?.onOrderUpdate((r) => void service.onVenueUpdate(r).catch((e: unknown) => logger.error({ err: e }, "could not record a Polymarket order update")));
   lighterVenue?.onFunding((p) => void service.recordFunding(p).catch((e: unknown) => logger.error({ err: e, paymentId: p.paymentId }, "could not record a Lighter funding payment")));
   const exits = new ExitEngine({ service, uow, markets: room.markets, now: () => clock.now(), logger });
