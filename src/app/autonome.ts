@@ -205,7 +205,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const venue = new SimVenue({ seed: config.seed, ...options.sim, markets, clock }, room);
   // Prediction markets (Polymarket's outcome tokens) join the room as their feed finds them; those
   // stored are back before any account is restored, since positions in their tokens need them.
-  const prediction = new PredictionCatalog({ db, room, now: () => clock.now(), logger });
+  const prediction = new PredictionCatalog({ db, room, now: () => clock.now(), logger, uow });
   if (!isolated) await prediction.load();
   // What the feed knows of funding and open interest: the prompts read it, the simulator pays by it.
   const derivatives = new DerivativesStore(markets);
@@ -526,6 +526,17 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
           source: followSource(),
           clock,
           pollMs: config.polymarket.followPollMs,
+          uow,
+          ...(predictionFeed?.ensureToken
+            ? {
+                discover: async (tokenId: string) => {
+                  const found = await predictionFeed.ensureToken!(tokenId);
+                  // The market and its first book reach the catalog through the sink, in order.
+                  await predictionSink.idle();
+                  return found;
+                },
+              }
+            : {}),
           logger,
         })
       : null;
@@ -544,6 +555,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const services = createAppServices({
     live: liveService,
     ...(isolated ? {} : { predictions: createPredictionApi(prediction, room) }),
+    ...(follow ? { followWallets: follow.wallets } : {}),
     ...(backtests ? { backtests } : {}),
     db,
     dbKind: database.kind,

@@ -23,6 +23,11 @@ export interface FollowEngineDeps {
   clock: Clock;
   /** Time between two reads of every followed wallet. */
   pollMs: number;
+  /**
+   * Brings a token's market into the catalog when the feed can (the live feed looks it up on
+   * Gamma and waits for its first book): a wallet may trade any market, not only those streamed.
+   */
+  discover?: (tokenId: string) => Promise<boolean>;
   logger?: Logger;
 }
 
@@ -145,6 +150,9 @@ export class FollowEngine {
     // Placed before a crash took the decision with it: the order row says what happened.
     const [placed] = await this.deps.db.select().from(venueOrders).where(eq(venueOrders.clientOrderId, clientOrderId));
     if (placed) return this.settleFromOrder(s.id, placed);
+    if (!this.deps.catalog.symbolOf(s.tokenId) && this.deps.discover) {
+      await this.deps.discover(s.tokenId).catch((error: unknown) => this.logger.warn({ modelId, tokenId: s.tokenId, err: error }, "could not look up the market of a followed trade"));
+    }
     const symbol = this.deps.catalog.symbolOf(s.tokenId);
     const pm = symbol ? this.deps.catalog.marketOf(symbol) : undefined;
     const spec = symbol ? this.deps.service.market(symbol) : undefined;
