@@ -10,6 +10,7 @@
  *   npm run bench -- --only dashboard               the arena with 100 models x 30 days, API and chromium
  *   npm run bench -- --only mirrors                 10,000 source fills copied onto followers, PGlite and PostgreSQL
  *   npm run bench -- --only follow                  follow models (FT): a followed wallet's trade -> paper fill, over the fake Data API
+ *   npm run bench -- --only follow-lt               LT: a followed wallet's trade -> FT paper fill -> LT order on the fake Polymarket CLOB
  *   npm run bench -- --only lighter                 the Lighter adapter over the fake Lighter: latency, orders/s, signer, vs the simulator
  *   npm run bench -- --only backtest                10 rule models over synthetic 1-second books (7 days; the 30-day time extrapolated)
  *
@@ -28,6 +29,7 @@ import { runBookUpdatesBench } from "./book-updates.js";
 import { DASHBOARD_API_GOAL_MS, DASHBOARD_JS_GOAL_KB, DASHBOARD_RENDER_GOAL_MS, runDashboardBench } from "./dashboard.js";
 import { runLighterBench } from "./lighter.js";
 import { runFollowBench } from "./follow.js";
+import { runFollowLtBench } from "./follow-lt.js";
 import { runMatchingBench } from "./matching.js";
 import { MIRRORS_SENT_P99_GOAL_MS, runMirrorsBench } from "./mirrors.js";
 import { MODEL_LISTING_GOAL_MS, runModelListingBench } from "./model-listing.js";
@@ -129,6 +131,12 @@ const BENCHES: Bench[] = [
     title: "Follow models (FT) over the fake Data API: a wallet's trade seen -> paper fill committed, and the whole poll round",
     goals: ["every trade copied; latency figures reported"],
     run: (quick) => runFollowBench({ quick }),
+  },
+  {
+    name: "follow-lt",
+    title: "LT over the fake Polymarket (CLOB, Gamma, Data API): a wallet's trade seen -> FT paper fill -> LT order sent to the CLOB -> its fill recorded",
+    goals: ["every trade copied and mirrored once; latency figures reported"],
+    run: (quick) => runFollowLtBench({ quick }),
   },
   {
     name: "replay",
