@@ -162,6 +162,54 @@ describe.each(DRIVERS)("LT: a follow model mirrored onto a live Polymarket accou
     expect(f.clob.requests.filter((r) => r.method === "POST" && r.path === "/order")).toHaveLength(1);
   });
 
+  it("a GTT copy that only partly fills rests on the CLOB until the reaper cancels the rest, and says so", async () => {
+    const f = await fakes();
+    // Only 5 shares at 0.50, then nothing under 0.70.
+    f.clob.seedBook(
+      YES,
+      [["0.40", "100"]],
+      [
+        ["0.50", "5"],
+        ["0.70", "1000"],
+      ],
+    );
+    const env = `PM_LT_GTT_${driver.toUpperCase()}`;
+    wallet(f.clob, env, "1000");
+    const { autonome, app } = await boot(f);
+    const ftId = (
+      (await (
+        await sendJson(app, "POST", "/api/models", { kind: "follow", name: "FT", wallets: [WALLET], sizing: { mode: "fixed", usd: "15" }, initialCapital: "1000", maxSignalAgeMs: 3_600_000 })
+      ).json()) as ModelView
+    ).id;
+    const ltId = ((await (await sendJson(app, "POST", "/api/models", { kind: "mirror", name: "LT", venue: { kind: "polymarket", privateKeyEnv: env, signatureType: 0 } })).json()) as ModelView).id;
+    const mirror = (await (
+      await sendJson(app, "POST", "/api/mirrors", {
+        sourceModelId: ftId,
+        followerModelId: ltId,
+        sizing: { mode: "ratio", ratio: "2" },
+        orderType: "GTT",
+        ttlMs: 1_000,
+        maxSlippageBps: 0,
+        maxSignalAgeMs: 600_000,
+      })
+    ).json()) as { id: string };
+
+    f.dataApi.addFill({ wallet: WALLET, role: "taker", side: "BUY", conditionId: PLAIN.conditionId, tokenId: YES, price: "0.5", size: "100", timestamp: Math.floor(Date.now() / 1000) });
+    await autonome.follow!.tick();
+    // FT bought the 5 shares at 0.50 on paper; the follower asks for 10 at 0.50: 5 fill, 5 rest, then are reaped.
+    const executions = async () =>
+      (await (await app.request(`/api/mirrors/${mirror.id}/executions`)).json()) as Array<{ outcome: string | null; reason: string | null; intendedQuantity: string; filledQuantity: string }>;
+    await vi.waitFor(async () => expect((await executions())[0]?.outcome).toBe("partial"), { timeout: 15_000 });
+    expect((await executions())[0]).toMatchObject({ reason: "expired", intendedQuantity: "10", filledQuantity: "5" });
+    const open = await autonome.database.db.select().from(venueOrders).where(eq(venueOrders.modelId, ltId));
+    expect(open.map((o) => [o.timeInForce, usd(o.filledQuantity)])).toEqual([["GTT", 5_000_000n]]);
+    // Taken down by the reaper, or by the CLOB at the GTD expiry it was signed with: whichever came first.
+    expect(["CANCELED", "EXPIRED"]).toContain(open[0]!.status);
+    // Nothing of ours is left resting at the CLOB.
+    const resting = [...f.clob.exchange.books.get(YES)!.levels("BUY")].filter((l) => l.price4 === 5000n);
+    expect(resting).toEqual([]);
+  });
+
   it("refuses Polymarket accounts from a location the geoblock check blocks, with its message", async () => {
     const f = await fakes({ blocked: true });
     const env = `PM_LT_BLOCKED_${driver.toUpperCase()}`;
