@@ -3,10 +3,10 @@ import { and, asc, eq, getTableColumns, gt, inArray, sql, type SQL } from "drizz
 import type { Db, Tx } from "../db/client.js";
 import type { UnitContext } from "../db/unit-of-work.js";
 import { events } from "../events/events.js";
-import { fills, mirrorExecutions, mirrors, outbox, venueOrders } from "../db/schema.js";
+import { fills, followSignals, mirrorExecutions, mirrors, outbox, venueOrders } from "../db/schema.js";
 import type { DomainEvent } from "../events/events.js";
 import type { VenueOrderRow } from "../trading/order-recorder.js";
-import { isSignalType, toSignal, type Signal } from "./signal.js";
+import { followSignalOf, isSignalType, toSignal, type Signal } from "./signal.js";
 import { executionView, type ExecutionRow, type MirrorRow } from "./mirror-store.js";
 
 /**
@@ -79,10 +79,13 @@ export async function takeInSignals(
     values.length === 0
       ? await db.execute(move)
       : await db.execute(
-          sql`with ins as (${db.insert(mirrorExecutions).values(values).onConflictDoNothing().getSQL()} returning id, state, lease_until, created_at, source_price, source_quantity), moved as (${move})
+          sql`with ins as (${db.insert(mirrorExecutions).values(values).onConflictDoNothing().getSQL()}
+                returning id, state, lease_until, created_at, source_price, source_quantity, trader_signal_id, trader_wallet, trader_price, trader_at), moved as (${move})
               select (select count(*) from ins)::int as added, (select count(*) from moved)::int as moved,
                      c.id::float8 as claimed_id, (extract(epoch from c.lease_until) * 1000)::float8 as claimed_lease, (extract(epoch from c.created_at) * 1000)::float8 as claimed_created,
-                     c.source_price::text as claimed_price, c.source_quantity::text as claimed_quantity
+                     c.source_price::text as claimed_price, c.source_quantity::text as claimed_quantity,
+                     c.trader_signal_id::float8 as claimed_trader_signal, c.trader_wallet as claimed_trader_wallet, c.trader_price::text as claimed_trader_price,
+                     (extract(epoch from c.trader_at) * 1000)::float8 as claimed_trader_at
               from (select 1) one left join (select * from ins where state = 'claimed') c on true`,
         );
   const r = (
@@ -96,6 +99,10 @@ export async function takeInSignals(
         claimed_created?: number | null;
         claimed_price?: string | null;
         claimed_quantity?: string | null;
+        claimed_trader_signal?: number | null;
+        claimed_trader_wallet?: string | null;
+        claimed_trader_price?: string | null;
+        claimed_trader_at?: number | null;
       }>;
     }
   ).rows;
@@ -104,7 +111,15 @@ export async function takeInSignals(
   const claimed =
     moved && first && c?.claimed_id != null
       ? claimedRow(
-          { ...first, sourcePrice: c.claimed_price ?? null, sourceQuantity: c.claimed_quantity ?? null },
+          {
+            ...first,
+            sourcePrice: c.claimed_price ?? null,
+            sourceQuantity: c.claimed_quantity ?? null,
+            traderSignalId: c.claimed_trader_signal ?? null,
+            traderWallet: c.claimed_trader_wallet ?? null,
+            traderPrice: c.claimed_trader_price ?? null,
+            traderAt: c.claimed_trader_at == null ? null : new Date(Number(c.claimed_trader_at)),
+          },
           Number(c.claimed_id),
           host,
           new Date(Number(c.claimed_lease)),
@@ -146,6 +161,11 @@ function claimedRow(v: typeof mirrorExecutions.$inferInsert, id: number, host: s
     filledQuantity: null,
     avgPrice: null,
     slippageBps: null,
+    traderSignalId: v.traderSignalId ?? null,
+    traderWallet: v.traderWallet ?? null,
+    traderPrice: v.traderPrice ?? null,
+    traderAt: v.traderAt ?? null,
+    traderSlippageBps: null,
     clientOrderId: null,
     attempts: 1,
     claimedBy: host,
@@ -159,6 +179,7 @@ function claimedRow(v: typeof mirrorExecutions.$inferInsert, id: number, host: s
 
 function pendingRow(m: MirrorRow, s: Signal): typeof mirrorExecutions.$inferInsert {
   return {
+    ...traderOf(m, s),
     key: executionKey(m.id, s.id),
     mirrorId: m.id,
     signalId: s.id,
@@ -172,6 +193,25 @@ function pendingRow(m: MirrorRow, s: Signal): typeof mirrorExecutions.$inferInse
     sourcePrice: s.price,
     sourceQuantity: s.quantity,
     sourceAt: new Date(s.at),
+  };
+}
+
+/**
+ * The followed wallet's trade behind a follow model's order (`follow-<id>`), read in the insert
+ * itself (a primary-key lookup per column, no extra round trip on the way to the order): the
+ * wallet trade was stored before the source's order existed. Only the source's own signals count.
+ */
+function traderOf(m: MirrorRow, s: Signal): Partial<typeof mirrorExecutions.$inferInsert> {
+  const id = followSignalOf(s);
+  if (id === null) return {};
+  const of = (column: SQL) => sql`(select ${column} from ${followSignals} where ${followSignals.id} = ${id} and ${followSignals.modelId} = ${m.sourceModelId})`;
+  // SQL in place of values: the insert takes either, the row type only values.
+  const value = <T>(column: SQL) => of(column) as unknown as T;
+  return {
+    traderSignalId: value(sql`id`),
+    traderWallet: value(sql`wallet`),
+    traderPrice: value(sql`price`),
+    traderAt: value(sql`traded_at`),
   };
 }
 
@@ -272,7 +312,20 @@ export async function orderWithAverage(tx: Db | Tx, clientOrderId: string): Prom
 export type ExecutionPatch = Partial<
   Pick<
     ExecutionRow,
-    "state" | "outcome" | "reason" | "detail" | "message" | "intendedQuantity" | "filledQuantity" | "avgPrice" | "slippageBps" | "clientOrderId" | "sentAt" | "filledAt" | "finishedAt"
+    | "state"
+    | "outcome"
+    | "reason"
+    | "detail"
+    | "message"
+    | "intendedQuantity"
+    | "filledQuantity"
+    | "avgPrice"
+    | "slippageBps"
+    | "traderSlippageBps"
+    | "clientOrderId"
+    | "sentAt"
+    | "filledAt"
+    | "finishedAt"
   >
 >;
 

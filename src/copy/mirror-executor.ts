@@ -14,6 +14,8 @@ import { DEFAULTS, type Reason, type Sizing } from "./mirror-settings.js";
 import type { Signal } from "./signal.js";
 import type { ExitPlanInput } from "../trading/contracts.js";
 import { boundTicks, entryLots, notionalAt, reductionLots, slippageBps } from "./sizing.js";
+import { belowMinExit, isResolutionClose, outcomeVerdict, resolutionVerdict } from "./outcome-signals.js";
+import { reasonOfOrder, reasonOfRefusal } from "./venue-reasons.js";
 
 export interface ExecutorDeps {
   db: Db;
@@ -26,9 +28,6 @@ export interface ExecutorDeps {
   faults?: { afterClaim?(row: ExecutionRow): void; afterOrder?(row: ExecutionRow): void };
   logger: Logger;
 }
-
-/** Venue reasons of an entry at the slippage bound that filled nothing (or not all). */
-const BOUND_MISSED = new Set(["ioc_remainder_canceled", "no_liquidity_within_bound", "fok_unfillable"]);
 
 /**
  * Executes one claimed execution on the follower's account through the trading service (so the
@@ -97,14 +96,19 @@ export class MirrorExecutor {
     // Each signal gets an outcome: these are decided before anything is sent.
     if (mirror.deletedAt !== null || !mirror.active) return skip("mirror_paused", mirror.deletedAt ? "the mirror was deleted" : "the mirror is paused");
     if (mirror.symbols && !mirror.symbols.includes(s.symbol)) return skip("symbol_not_allowed", `${s.symbol} is not among the mirror's symbols (${mirror.symbols.join(", ")})`);
+    // Whatever its age: a resolution's close is never an order to send (see outcome-signals.ts).
+    if (isResolutionClose(s)) {
+      const m = this.marketOf(s.symbol);
+      const held = m ? this.d.service.account(follower).positions.get(m.symbol) : undefined;
+      const v = resolutionVerdict(s, m && held ? lotsToQuantity(m, held.state.lots) : null);
+      return skip(v.reason, v.message);
+    }
     const age = this.d.wallNow() - s.at;
     if (age > mirror.maxSignalAgeMs) return skip("signal_too_old", `the signal is ${age} ms old, above maxSignalAgeMs ${mirror.maxSignalAgeMs}`);
-    let market: MarketSpec;
-    try {
-      market = this.d.service.market(s.symbol);
-    } catch {
-      return skip("symbol_not_allowed", `the follower's venue has no ${s.symbol} market`);
-    }
+    const market = this.marketOf(s.symbol);
+    if (!market) return skip("symbol_not_allowed", `the follower's venue has no ${s.symbol} market`);
+    const refused = outcomeVerdict(market, s);
+    if (refused) return skip(refused.reason, refused.message);
     const account = this.d.service.account(follower);
     const held = account.positions.get(market.symbol);
 
@@ -124,6 +128,8 @@ export class MirrorExecutor {
       if (!held || held.state.side !== s.side) return skip("no_follower_position", `the follower holds no ${s.side} ${s.symbol} position to ${s.action}`);
       const lots = reductionLots(held.state.lots, s.action, s.quantity ?? "0", s.positionQuantity);
       if (lots <= 0n) return skip("below_min_size", `the follower's share of this reduction rounds down to nothing (${lotsToQuantity(market, held.state.lots)} held)`);
+      const tooSmall = belowMinExit(market, lots, held.state.lots);
+      if (tooSmall) return skip(tooSmall.reason, tooSmall.message);
       const sentAt = this.d.wallNow();
       const ride = this.rideAlong(row, clientOrderId, sentAt);
       try {
@@ -151,6 +157,10 @@ export class MirrorExecutor {
     }
     const side = entrySide(s.side);
     const price = boundTicks(market, side, s.price!, mirror.maxSlippageBps);
+    if (price === null) {
+      await this.keepPlan(row, held?.state.side === s.side);
+      return skip("slippage_exceeded", `no price on ${s.symbol}'s tick lies within maxSlippageBps ${mirror.maxSlippageBps} of the source's ${s.price}`);
+    }
     const ttl = mirror.ttlMs ?? DEFAULTS.ttlMs;
     const leverage = parseScaled(s.leverage, 2, "floor") > BigInt(market.maxLeverage) * 100n ? String(market.maxLeverage) : s.leverage;
     const sentAt = this.d.wallNow();
@@ -261,14 +271,7 @@ export class MirrorExecutor {
       return true;
     }
     if (error.code === "venue_unavailable") return false;
-    const reason: Reason =
-      error.code === "insufficient_margin"
-        ? "insufficient_capital"
-        : error.code === "below_min_notional"
-          ? "below_min_size"
-          : error.status === 422 || error.status === 400
-            ? "risk_rejected"
-            : "venue_error";
+    const reason = reasonOfRefusal(error.code, error.status);
     await this.d.finish(row, {
       intendedQuantity: intended,
       state: "done",
@@ -310,6 +313,8 @@ export class MirrorExecutor {
       filledQuantity: order.filledQuantity,
       avgPrice: avg,
       slippageBps: avg !== null && s.price ? slippageBps(side, s.price, avg) : null,
+      // Against the followed wallet's own trade, when the source is a follow model that copied one.
+      traderSlippageBps: avg !== null && row.traderPrice ? slippageBps(side, row.traderPrice, avg) : null,
       sentAt: sentAt === null ? order.createdAt : new Date(sentAt),
       // Just answered: the fill is being committed now; found later (a crash, a resting order): when its row last changed.
       filledAt: filled > 0n ? (sentAt !== null && endedReason === null ? now : order.updatedAt) : null,
@@ -317,17 +322,7 @@ export class MirrorExecutor {
     if (status === "OPEN" || status === "PARTIALLY_FILLED") return { ...base, state: "working", message: `resting on the book until filled or reaped` };
     if (status === "FILLED" || filled >= wanted) return { ...base, state: "done", outcome: "filled", finishedAt: now };
     const venueReason = order.reason ?? status.toLowerCase();
-    const reason: Reason =
-      endedReason ??
-      (status === "EXPIRED"
-        ? "expired"
-        : venueReason === "insufficient_margin"
-          ? "insufficient_capital"
-          : BOUND_MISSED.has(venueReason)
-            ? "slippage_exceeded"
-            : venueReason === "reduce_only_no_position" || venueReason === "reduce_only_position_closed"
-              ? "no_follower_position"
-              : "venue_error");
+    const reason: Reason = endedReason ?? reasonOfOrder(status, venueReason, order.purpose === "CLOSE");
     const outcome = filled > 0n ? "partial" : reason === "venue_error" ? "failed" : "skipped";
     return { ...base, state: "done", outcome, reason, detail: venueReason, message: order.reason ? `the venue: ${order.reason}` : `order ${status.toLowerCase()}`, finishedAt: now };
   }
@@ -360,6 +355,15 @@ export class MirrorExecutor {
     let attempt = 1;
     while (used.has(clientOrderIdFor(row.key, attempt))) attempt++;
     return clientOrderIdFor(row.key, attempt);
+  }
+
+  /** The follower's market of a symbol, or undefined when its venue has none. */
+  private marketOf(symbol: string): MarketSpec | undefined {
+    try {
+      return this.d.service.market(symbol);
+    } catch {
+      return undefined;
+    }
   }
 
   private failed(reason: Reason, message: string): ExecutionPatch {

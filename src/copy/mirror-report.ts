@@ -1,3 +1,5 @@
+import { formatUsd, type Micro } from "../core/money.js";
+
 /**
  * What a mirror's executions add up to, and what a person should do about it: pure functions
  * over figures the database summed.
@@ -15,10 +17,44 @@ export interface OutcomeCounts {
   byReason: Record<string, number>;
 }
 
-/** Share of finished executions that filled at least partly, 0..1 (null before any finished). */
+/**
+ * Share of finished executions that filled at least partly, 0..1 (null before any finished). A
+ * resolution's close (market_resolved) wanted no order, so it is not counted as one that missed.
+ */
 export function fillRate(c: OutcomeCounts): number | null {
-  const finished = c.filled + c.partial + c.skipped + c.failed;
-  return finished === 0 ? null : (c.filled + c.partial) / finished;
+  const finished = c.filled + c.partial + c.skipped + c.failed - (c.byReason.market_resolved ?? 0);
+  return finished <= 0 ? null : (c.filled + c.partial) / finished;
+}
+
+/**
+ * What the positions one account opened over a window made: the closed parts as booked (net of
+ * their fees), the open parts at the mark (less their entry fees), and the return on what was
+ * put in (their entry cost). The source's and the follower's side by side is "P&L vs FT": the
+ * same trades, copied live, against the model that decided them.
+ */
+export interface PositionsPnl {
+  /** Positions opened (a scale-in adds to its position, a reduction is part of it). */
+  positions: number;
+  /** Their entry cost, dollars. */
+  cost: string;
+  realizedPnl: string;
+  unrealizedPnl: string;
+  pnl: string;
+  /** pnl / cost, percent (null before anything was put in). */
+  returnPct: number | null;
+}
+
+export function positionsPnl(f: { positions: number; cost: Micro; realized: Micro; unrealized: Micro }): PositionsPnl {
+  const pnl = f.realized + f.unrealized;
+  return {
+    positions: f.positions,
+    cost: formatUsd(f.cost),
+    realizedPnl: formatUsd(f.realized),
+    unrealizedPnl: formatUsd(f.unrealized),
+    pnl: formatUsd(pnl),
+    // Percent to 4 decimals, exact before the last division.
+    returnPct: f.cost > 0n ? Number((pnl * 1_000_000n) / f.cost) / 10_000 : null,
+  };
 }
 
 /** The p-th percentile (0..100) of a sorted list by linear interpolation, as PostgreSQL's percentile_cont. */

@@ -3,12 +3,13 @@ import { and, eq, gte, inArray, isNull, sql } from "drizzle-orm";
 import { AppError, conflict, invalid, notFound } from "../core/errors.js";
 import type { Db } from "../db/client.js";
 import { lastEventId } from "../db/outbox.js";
-import { equitySnapshots, mirrorExecutions, mirrors, models } from "../db/schema.js";
+import { formatUsd, usd } from "../core/money.js";
+import { equitySnapshots, mirrorExecutions, mirrors, models, orders } from "../db/schema.js";
 import type { EquityWindow, PositionView } from "../trading/contracts.js";
 import { windowStart } from "../trading/equity.js";
 import { DEFAULTS, REASONS, type CreateMirrorInput, type PatchMirrorInput } from "./mirror-settings.js";
 import { executionRows, executionView, listMirrorRows, mirrorById, mirrorOfFollower, mirrorView, type ExecutionView, type MirrorRow, type MirrorView } from "./mirror-store.js";
-import { fillRate, percentile, recommendations, tracking, type OutcomeCounts } from "./mirror-report.js";
+import { fillRate, percentile, positionsPnl, recommendations, tracking, type OutcomeCounts, type PositionsPnl } from "./mirror-report.js";
 
 export interface MirrorServiceDeps {
   db: Db;
@@ -38,8 +39,23 @@ export interface MirrorMetrics {
   counts: OutcomeCounts;
   fillRate: number | null;
   latencyMs: { sent: Percentiles; filled: Percentiles };
-  slippageBps: { mean: number | null; p95: number | null };
+  /** Against the source's fill price. */
+  slippageBps: SlippageFigures;
+  /** Against the followed wallet's own price, for executions whose source (a follow model) copied a wallet trade. */
+  traderSlippageBps: SlippageFigures;
   tracking: ReturnType<typeof tracking>;
+  /**
+   * P&L vs the source ("LT vs FT"): what the positions each account opened since `since` (the
+   * window's start, or the mirror's creation when later) made, exact, with the return on their cost.
+   */
+  pnl: { since: string; source: PositionsPnl; follower: PositionsPnl; pnlDiff: string; returnDiffPct: number | null };
+}
+
+export interface SlippageFigures {
+  mean: number | null;
+  p95: number | null;
+  /** Executions the figures are over. */
+  count: number;
 }
 
 export interface Percentiles {
@@ -52,6 +68,8 @@ export interface ExecutionAudit {
   window: AuditWindow;
   counts: OutcomeCounts;
   fillRate: number | null;
+  slippageBps: SlippageFigures;
+  traderSlippageBps: SlippageFigures;
   byMirror: Array<{ mirrorId: string; counts: OutcomeCounts; fillRate: number | null }>;
   /** Up to three recent executions for each reason. */
   samples: Record<string, ExecutionView[]>;
@@ -173,7 +191,8 @@ export class MirrorService {
           .where(and(eq(equitySnapshots.modelId, modelId), eq(equitySnapshots.resolution, "1m"), gte(equitySnapshots.ts, new Date(Math.max(since.getTime(), m.createdAt.getTime())))))
           .orderBy(equitySnapshots.ts)
       ).map((p) => ({ ts: p.ts.getTime(), equity: Number(p.equity) }));
-    const [src, fol] = await Promise.all([curve(m.sourceModelId), curve(m.followerModelId)]);
+    const from = new Date(Math.max(since.getTime(), m.createdAt.getTime()));
+    const [src, fol, srcPnl, folPnl] = await Promise.all([curve(m.sourceModelId), curve(m.followerModelId), this.pnlOf(m.sourceModelId, from), this.pnlOf(m.followerModelId, from)]);
     return {
       mirrorId: id,
       window,
@@ -181,7 +200,15 @@ export class MirrorService {
       fillRate: fillRate(counts.total),
       latencyMs: { sent: figures.sent, filled: figures.filled },
       slippageBps: figures.slippage,
+      traderSlippageBps: figures.traderSlippage,
       tracking: tracking(src, fol),
+      pnl: {
+        since: from.toISOString(),
+        source: srcPnl,
+        follower: folPnl,
+        pnlDiff: formatUsd(usd(folPnl.pnl) - usd(srcPnl.pnl)),
+        returnDiffPct: srcPnl.returnPct === null || folPnl.returnPct === null ? null : folPnl.returnPct - srcPnl.returnPct,
+      },
     };
   }
 
@@ -203,6 +230,8 @@ export class MirrorService {
       window,
       counts: counts.total,
       fillRate: fillRate(counts.total),
+      slippageBps: figures.slippage,
+      traderSlippageBps: figures.traderSlippage,
       byMirror: all.map((m) => {
         const c = counts.byMirror.get(m.id) ?? emptyCounts();
         return { mirrorId: m.id, counts: c, fillRate: fillRate(c) };
@@ -248,14 +277,15 @@ export class MirrorService {
   }
 
   /** Latency and slippage percentiles of the executions that sent an order. */
-  private async figures(since: Date, ids: string[]): Promise<{ sent: Percentiles; filled: Percentiles; slippage: { mean: number | null; p95: number | null } }> {
+  private async figures(since: Date, ids: string[]): Promise<{ sent: Percentiles; filled: Percentiles; slippage: SlippageFigures; traderSlippage: SlippageFigures }> {
     const none = { p50: null, p95: null, p99: null };
-    if (ids.length === 0) return { sent: none, filled: none, slippage: { mean: null, p95: null } };
+    if (ids.length === 0) return { sent: none, filled: none, slippage: slippageFigures([]), traderSlippage: slippageFigures([]) };
     const rows = await this.d.db
       .select({
         sent: sql<string | null>`extract(epoch from (${mirrorExecutions.sentAt} - ${mirrorExecutions.sourceAt})) * 1000`,
         filled: sql<string | null>`extract(epoch from (${mirrorExecutions.filledAt} - ${mirrorExecutions.sourceAt})) * 1000`,
         slippage: mirrorExecutions.slippageBps,
+        traderSlippage: mirrorExecutions.traderSlippageBps,
       })
       .from(mirrorExecutions)
       .where(and(inArray(mirrorExecutions.mirrorId, ids), gte(mirrorExecutions.sourceAt, since), sql`${mirrorExecutions.sentAt} is not null`));
@@ -265,16 +295,32 @@ export class MirrorService {
         .map((x) => Math.max(0, Number(x)))
         .sort((a, b) => a - b);
     const pct = (xs: number[]): Percentiles => ({ p50: percentile(xs, 50), p95: percentile(xs, 95), p99: percentile(xs, 99) });
-    const slip = rows
-      .map((r) => r.slippage)
-      .filter((x): x is string => x !== null)
-      .map(Number)
-      .sort((a, b) => a - b);
     return {
       sent: pct(sorted(rows.map((r) => r.sent))),
       filled: pct(sorted(rows.map((r) => r.filled))),
-      slippage: { mean: slip.length === 0 ? null : slip.reduce((a, b) => a + b, 0) / slip.length, p95: percentile(slip, 95) },
+      slippage: slippageFigures(rows.map((r) => r.slippage)),
+      traderSlippage: slippageFigures(rows.map((r) => r.traderSlippage)),
     };
+  }
+
+  /**
+   * What the positions `modelId` opened since `since` made: the closed parts as booked (realized
+   * P&L net of fees, summed by the database), the open ones at the mark as the API shows them
+   * (less their entry fees), and their entry cost.
+   */
+  private async pnlOf(modelId: string, since: Date): Promise<PositionsPnl> {
+    const [row] = await this.d.db
+      .select({
+        positions: sql<number>`(count(*) filter (where ${orders.parentId} is null))::int`,
+        cost: sql<string>`coalesce(sum(${orders.entryCost}), 0)::text`,
+        realized: sql<string>`coalesce(sum(${orders.realizedPnl}) filter (where ${orders.status} = 'CLOSED'), 0)::text`,
+        openFees: sql<string>`coalesce(sum(${orders.entryFees}) filter (where ${orders.status} = 'OPEN'), 0)::text`,
+      })
+      .from(orders)
+      .where(and(eq(orders.modelId, modelId), gte(orders.openedAt, since)));
+    const open = (await this.d.positionsOf(modelId)).filter((p) => Date.parse(p.openedAt) >= since.getTime());
+    const unrealized = open.reduce((sum, p) => sum + usd(p.unrealizedPnl), 0n) - usd(row?.openFees ?? "0");
+    return positionsPnl({ positions: row?.positions ?? 0, cost: usd(row?.cost ?? "0"), realized: usd(row?.realized ?? "0"), unrealized });
   }
 
   private async detail(r: MirrorRow): Promise<MirrorDetail> {
@@ -313,6 +359,15 @@ export class MirrorService {
     seen.add(modelId);
     return seen;
   }
+}
+
+/** Mean and p95 of the slippages recorded (basis points, decimal strings; null ones left out). */
+function slippageFigures(values: Array<string | null>): SlippageFigures {
+  const xs = values
+    .filter((x): x is string => x !== null)
+    .map(Number)
+    .sort((a, b) => a - b);
+  return { mean: xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length, p95: percentile(xs, 95), count: xs.length };
 }
 
 function emptyCounts(): OutcomeCounts {

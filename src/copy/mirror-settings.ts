@@ -82,7 +82,8 @@ const settingsFields = {
         .string()
         .trim()
         .min(1)
-        .max(20)
+        // An outcome token's symbol is its market's slug and outcome (up to 84 characters).
+        .max(100)
         .transform((s) => s.toUpperCase()),
       { error: "must be a list of symbols" },
     )
@@ -155,5 +156,13 @@ export const REASONS = [
   "no_follower_position",
   "venue_error",
   "expired",
+  /** The market takes no orders (a prediction market closed, or no book): nothing was sent. */
+  "market_closed",
+  /**
+   * The source's position was redeemed by its market's resolution. The follower's own position
+   * in that market is settled by the same resolution, never by an order: nothing is sent, and it
+   * does not count against the fill rate (there was nothing to fill).
+   */
+  "market_resolved",
 ] as const;
 export type Reason = (typeof REASONS)[number];

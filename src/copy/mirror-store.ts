@@ -69,7 +69,15 @@ export interface ExecutionView {
   intendedQuantity: string | null;
   filledQuantity: string | null;
   avgPrice: string | null;
+  /** Against the source's fill price, in basis points; positive when the follower did worse. */
   slippageBps: string | null;
+  /**
+   * The followed wallet's trade behind the source's change, when the source is a follow model that
+   * copied one (its follow signal): the wallet, its price and time. Null for any other source.
+   */
+  trader: { signalId: string; wallet: string | null; price: string | null; at: string | null } | null;
+  /** Against the trader's own price (`trader.price`), in basis points; positive when the follower did worse. */
+  traderSlippageBps: string | null;
   clientOrderId: string | null;
   attempts: number;
   /** From the source's commit to the follower's order sent, and to its fill committed. */
@@ -102,6 +110,8 @@ export function executionView(r: ExecutionRow): ExecutionView {
     filledQuantity: dec(r.filledQuantity),
     avgPrice: dec(r.avgPrice),
     slippageBps: r.slippageBps === null ? null : trimZeros(r.slippageBps),
+    trader: r.traderSignalId === null ? null : { signalId: String(r.traderSignalId), wallet: r.traderWallet, price: dec(r.traderPrice), at: r.traderAt?.toISOString() ?? null },
+    traderSlippageBps: r.traderSlippageBps === null ? null : trimZeros(r.traderSlippageBps),
     clientOrderId: r.clientOrderId,
     attempts: r.attempts,
     latencyMs: { sent: since(r.sentAt), filled: since(r.filledAt) },

@@ -22,8 +22,21 @@ export interface Signal {
   positionQuantity: string;
   leverage: string;
   exitPlan: ExitPlanInput | null;
+  /**
+   * The source's order behind the change (absent from events written before they said it): a
+   * follow model's order is `follow-<its follow signal's id>`, the wallet trade it copied.
+   */
+  clientOrderId?: string | null;
+  /** Why a close or reduction happened (STOP, MIRROR, RESOLUTION, ...); null for other changes. */
+  closeTrigger?: string | null;
   /** When the change was committed, epoch ms. */
   at: number;
+}
+
+/** The follow signal (a followed wallet's trade) a source's order copied, from its client id, or null. */
+export function followSignalOf(s: Pick<Signal, "clientOrderId">): number | null {
+  const m = /^follow-(\d{1,15})$/.exec(s.clientOrderId ?? "");
+  return m ? Number(m[1]) : null;
 }
 
 const ACTIONS: Partial<Record<DomainEvent["type"], SignalAction>> = {
@@ -47,7 +60,7 @@ export function toSignal(id: number, event: DomainEvent, at: number): Signal | {
   const action = ACTIONS[event.type];
   if (!action || !("position" in event)) return { unusable: `${event.type} is not a position change` };
   const p = event.position as Record<string, unknown>;
-  const fill = p.fill as { quantity?: unknown; price?: unknown } | undefined;
+  const fill = p.fill as { quantity?: unknown; price?: unknown; clientOrderId?: unknown } | undefined;
   const str = (v: unknown) => (typeof v === "string" ? v : null);
   if (action !== "exit_plan" && (typeof fill?.quantity !== "string" || typeof fill.price !== "string")) return { unusable: "the event does not say what the change filled" };
   const side = p.side === "LONG" || p.side === "SHORT" ? p.side : null;
@@ -63,6 +76,8 @@ export function toSignal(id: number, event: DomainEvent, at: number): Signal | {
     positionQuantity: str(p.quantity) ?? "0",
     leverage: str(p.leverage) ?? "1",
     exitPlan: (p.exitPlan as ExitPlanInput | null | undefined) ?? null,
+    clientOrderId: str(fill?.clientOrderId),
+    closeTrigger: str(p.closeTrigger),
     at,
   };
 }

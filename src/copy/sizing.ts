@@ -1,5 +1,6 @@
-import { divCeil, divFloor, formatRatio, minBig, parseScaled } from "../core/decimal.js";
-import { notional, type MarketSpec } from "../core/market.js";
+import { divCeil, divFloor, formatRatio, maxBig, minBig, parseScaled } from "../core/decimal.js";
+import { OUTCOME_PAYOUT_TICKS } from "../core/instrument.js";
+import { isOutcome, notional, type MarketSpec } from "../core/market.js";
 import type { Micro } from "../core/money.js";
 import type { OrderSide } from "../core/types.js";
 import type { Sizing } from "./mirror-settings.js";
@@ -71,13 +72,22 @@ export function reductionLots(followerLots: bigint, action: "reduce" | "close", 
 
 /**
  * The worst price an entry may fill at: the source's fill price moved `bps` against the
- * follower, rounded to the tick toward the source's price (never beyond the bound).
+ * follower, rounded to the tick toward the source's price (never beyond the bound). On an
+ * outcome token the tick is the market's own (instrument.tickTicks, 0.01 say, not the 0.0001 the
+ * prices are written in) and the price stays inside [tick, 1 − tick], the range the CLOB takes;
+ * null when no price on that tick lies within the bound (nothing can fill without passing it).
  */
-export function boundTicks(market: MarketSpec, side: OrderSide, sourcePrice: string, bps: number): number {
+export function boundTicks(market: MarketSpec, side: OrderSide, sourcePrice: string, bps: number): number | null {
   const p = parseScaled(sourcePrice, PRICE, "floor");
-  const perTick = 10n ** BigInt(PRICE - market.priceDecimals);
-  const ticks = side === "BUY" ? divFloor(p * BigInt(10_000 + bps), 10_000n * perTick) : divCeil(p * BigInt(10_000 - bps), 10_000n * perTick);
-  return Number(ticks < 1n ? 1n : ticks);
+  const tick = isOutcome(market) ? BigInt(market.instrument.tickTicks) : 1n;
+  const perTick = 10n ** BigInt(PRICE - market.priceDecimals) * tick;
+  const steps = side === "BUY" ? divFloor(p * BigInt(10_000 + bps), 10_000n * perTick) : divCeil(p * BigInt(10_000 - bps), 10_000n * perTick);
+  if (!isOutcome(market)) return Number(steps < 1n ? 1n : steps);
+  const top = BigInt(OUTCOME_PAYOUT_TICKS) / tick - 1n;
+  // Clamped inward (a buyer's bound above 1 − tick becomes 1 − tick, a seller's below the first tick that tick): never past
+  // the bound. A buyer's bound below the first tick (a seller's above the last) leaves no price at all.
+  if (side === "BUY") return steps < 1n ? null : Number(minBig(steps, top) * tick);
+  return steps > top ? null : Number(maxBig(steps, 1n) * tick);
 }
 
 /** The notional of `lots` at the source's price, for the minimum-size checks. */

@@ -146,7 +146,15 @@ export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, 
     }
     const body = {
       modelId: account.modelId,
-      position: { ...positionEvent(market, position, null), fill: { quantity: lotsToQuantity(market, BigInt(filledLots)), price: averagePrice(market, notionalSum, BigInt(filledLots)) } },
+      position: {
+        ...positionEvent(market, position, null),
+        fill: {
+          quantity: lotsToQuantity(market, BigInt(filledLots)),
+          price: averagePrice(market, notionalSum, BigInt(filledLots)),
+          // The order behind the change: copy trading finds what the source itself copied (a follow model's follow-<signal>).
+          clientOrderId: order.clientOrderId,
+        },
+      },
     };
     ctx.emit(current ? events.positionScaled(body) : events.positionOpened(body));
   }
@@ -208,7 +216,7 @@ export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, 
         realizedPnl: exit.realizedPnl,
         fees: exit.fees,
         // What this change did: copy trading sizes a follower's reduction from it.
-        fill: { quantity: exit.quantity, price: exit.exitPrice },
+        fill: { quantity: exit.quantity, price: exit.exitPrice, clientOrderId: order.clientOrderId },
       },
     };
     ctx.emit(state === null ? events.positionClosed(body) : events.positionReduced(body));

@@ -43,10 +43,11 @@ export async function createMirrorHarness(driver: DriverName, sim: Partial<SimOp
     bus,
     service: h.service,
     host: "test-host",
-    loadAccounts: (ids) => restoreAccounts(h.t.database.db, DEFAULT_MARKETS, ids),
+    // The venue's markets: the defaults and any outcome token a prediction catalog added to the room.
+    loadAccounts: (ids) => restoreAccounts(h.t.database.db, h.venue.markets(), ids),
     restoreResting: (rows) => {
       for (const o of rows) {
-        const m = findMarket(DEFAULT_MARKETS, o.symbol)!;
+        const m = findMarket(h.venue.markets(), o.symbol)!;
         const placed = placeOrderFromRow(m, o);
         h.venue.restoreRestingOrder(placed.req, placed.filledLots, o.venueOrderId ?? undefined);
       }

@@ -40,6 +40,8 @@ const exec = (over: Partial<ExecutionView> = {}): ExecutionView => ({
   filledQuantity: "0.005",
   avgPrice: "100010",
   slippageBps: "1",
+  trader: null,
+  traderSlippageBps: null,
   clientOrderId: "c1",
   attempts: 1,
   latencyMs: { sent: 3, filled: 5 },

@@ -34,6 +34,11 @@ export const REASON_TEXT: Record<Reason, { label: string; help: string }> = {
   no_follower_position: { label: "no follower position", help: "a close or exit-plan change for a position the follower does not have" },
   venue_error: { label: "venue error", help: "the venue failed the order" },
   expired: { label: "expired", help: "a resting order reached its TTL and the reaper cancelled the rest" },
+  market_closed: { label: "market closed", help: "the market took no orders (a prediction market closed or resolved): nothing was sent" },
+  market_resolved: {
+    label: "market resolved",
+    help: "the source's position was redeemed by its market's resolution; the follower's is settled by the same resolution, not by an order (not counted against the fill rate)",
+  },
 };
 
 const isReason = (r: string): r is Reason => Object.hasOwn(REASON_TEXT, r);
