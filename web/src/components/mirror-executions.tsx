@@ -39,6 +39,9 @@ function ExecutionRow({ e }: { e: ExecutionView }) {
       <td className="num">{num(e.source.price)}</td>
       <td className="num">{num(e.avgPrice)}</td>
       <td className={`num ${slippageClass(e.slippageBps)}`}>{bps(e.slippageBps, { signed: true })}</td>
+      <td className={`num ${slippageClass(e.traderSlippageBps)}`} title={e.trader ? `The wallet's trade: ${num(e.trader.price)} (${e.trader.wallet ?? "unknown wallet"})` : undefined}>
+        {bps(e.traderSlippageBps, { signed: true })}
+      </td>
       <td className="num">{latency(e.latencyMs.sent)}</td>
       <td className="num">{latency(e.latencyMs.filled)}</td>
     </tr>
@@ -101,6 +104,9 @@ export function MirrorExecutions({ mirrorId }: { mirrorId: string }) {
                 <th className="num">Avg price</th>
                 <th className="num" title="Against the source's fill price; positive is worse">
                   Slippage
+                </th>
+                <th className="num" title="Against the followed wallet's own price, when the source is a follow model that copied a wallet trade; positive is worse">
+                  vs trader
                 </th>
                 <th className="num" title="From the source's fill committed to the follower's order sent">
                   To sent

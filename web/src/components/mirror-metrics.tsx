@@ -1,5 +1,5 @@
 import type { MirrorMetrics } from "../api/types.ts";
-import { pct, pnlClass, ratioPct } from "../lib/format.ts";
+import { fullTime, pct, pnlClass, ratioPct, usd } from "../lib/format.ts";
 import { bps, countSummary, latency, pp, reasonBreakdown, slippageClass } from "../lib/mirrors.ts";
 import { Card, Empty, Stat } from "./ui.tsx";
 
@@ -84,6 +84,17 @@ export function MirrorMetricsView({ metrics }: { metrics: MirrorMetrics }) {
             title="Against the source's fill price; positive is worse"
           />
           <Stat label="Slippage, p95" value={bps(metrics.slippageBps.p95, { signed: true })} className={slippageClass(metrics.slippageBps.p95)} />
+          {metrics.traderSlippageBps.count > 0 && (
+            <>
+              <Stat
+                label="vs trader, mean"
+                value={bps(metrics.traderSlippageBps.mean, { signed: true })}
+                className={slippageClass(metrics.traderSlippageBps.mean)}
+                title="Against the followed wallet's own price (the source is a follow model); positive is worse"
+              />
+              <Stat label="vs trader, p95" value={bps(metrics.traderSlippageBps.p95, { signed: true })} className={slippageClass(metrics.traderSlippageBps.p95)} />
+            </>
+          )}
         </div>
       </Card>
       <Card title="Tracking" testId="mirror-tracking">
@@ -97,6 +108,42 @@ export function MirrorMetricsView({ metrics }: { metrics: MirrorMetrics }) {
             <Stat label="Tracking error" value={pp(t.trackingErrorPct)} title="Standard deviation of the difference of their returns between snapshots, percentage points" />
           </div>
         )}
+      </Card>
+      <Card title="P&L vs the source" testId="mirror-pnl">
+        <div className="table-wrap">
+          <table data-testid="mirror-pnl-table">
+            <thead>
+              <tr>
+                <th title={`Positions opened since ${fullTime(metrics.pnl.since)}`}>Positions since the mirror began</th>
+                <th className="num">Opened</th>
+                <th className="num">Cost</th>
+                <th className="num">P&amp;L</th>
+                <th className="num" title="P&L over the cost of the positions">
+                  Return
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {(
+                [
+                  ["Source", metrics.pnl.source],
+                  ["Follower", metrics.pnl.follower],
+                ] as const
+              ).map(([who, p]) => (
+                <tr key={who} title={`Realized ${usd(p.realizedPnl, { signed: true })}, unrealized ${usd(p.unrealizedPnl, { signed: true })}`}>
+                  <td>{who}</td>
+                  <td className="num">{p.positions}</td>
+                  <td className="num">{usd(p.cost)}</td>
+                  <td className={`num ${pnlClass(p.pnl)}`}>{usd(p.pnl, { signed: true })}</td>
+                  <td className={`num ${pnlClass(p.returnPct)}`}>{pct(p.returnPct, { signed: true })}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div className="muted small">
+          Follower minus source: {usd(metrics.pnl.pnlDiff, { signed: true })}, {pp(metrics.pnl.returnDiffPct)}
+        </div>
       </Card>
     </div>
   );
