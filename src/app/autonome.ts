@@ -226,6 +226,11 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
           chainId: config.polymarket.chainId,
           markets: () => prediction.liveSpecs(),
           book: (s, d) => room.snapshot(s, d),
+          // The CLOB knows balances, not cost: adopting a wallet's positions takes their average price from the Data API.
+          averagePrices: async (wallet) => {
+            const rows = await new PolymarketDataApi({ baseUrl: config.polymarket.dataApiUrl }).positionsV1({ user: wallet, limit: 500 });
+            return new Map(rows.map((r) => [r.tokenId, r.avgPrice]));
+          },
           clock,
           logger,
         })

@@ -1,5 +1,5 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError } from "../../src/core/errors.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { usd } from "../../src/core/money.js";
@@ -10,7 +10,8 @@ import type { PolymarketRef } from "../../src/live/live-link.js";
 import { MemorySignedOrderStore } from "../../src/venues/polymarket/clob-order-store.js";
 import { DbSignedOrderStore } from "../../src/venues/polymarket/db-signed-order-store.js";
 import { DRIVERS, openTestDatabase, type TestDatabase } from "../support/databases.js";
-import { setup, SYMBOL } from "../venues/polymarket/clob-support.js";
+import { costOf } from "../../src/venues/polymarket/clob-venue.js";
+import { setup, SYMBOL, YES } from "../venues/polymarket/clob-support.js";
 
 /** Live Polymarket accounts: keys from named variables, capital from the wallet's pUSD, one model per wallet. */
 
@@ -85,6 +86,35 @@ describe("PolymarketLink", () => {
     const lost = await venue.placeOrder(req({ side: "SELL", lots: 10, priceTicks: 0, redeem: true, reduceOnly: true }));
     expect(lost.fills[0]!.priceTicks).toBe(0);
     expect(posts()).toEqual([]);
+  });
+});
+
+describe("positions of a Polymarket wallet", () => {
+  it("are the CLOB's balances, at the Data API's average price (the CLOB knows no cost), or cost 0 when that is unknown", async () => {
+    const wallets: string[] = [];
+    const { venue, req, address } = await setup(
+      {},
+      {
+        averagePrices: (wallet) => {
+          wallets.push(wallet);
+          return Promise.resolve(new Map([[YES, "0.4567"]]));
+        },
+      },
+    );
+    const bought = await venue.placeOrder(req({ side: "BUY", lots: 1000, priceTicks: 5000 }));
+    expect(bought.filledLots).toBe(1000);
+    // The shares land once the trade is mined (the CLOB then sees them).
+    await vi.waitFor(async () => expect(await venue.positions("alice")).toHaveLength(1), { timeout: 5_000 });
+    // 10 shares × 0.4567 = 4.567 dollars.
+    expect(await venue.positions("alice")).toEqual([{ symbol: SYMBOL, side: "LONG", lots: 1000n, cost: 4_567_000n, leverage: 100 }]);
+    expect(wallets.at(-1)).toBe(address);
+  });
+
+  it("costOf rounds to the micro-dollar and gives 0 for an unknown or unreadable price", () => {
+    expect(costOf(1n, "0.333333")).toBe(3_333n);
+    expect(costOf(300n, "0.1234567")).toBe(370_370n);
+    expect(costOf(500n, undefined)).toBe(0n);
+    expect(costOf(500n, "n/a")).toBe(0n);
   });
 });
 

@@ -6,6 +6,7 @@ import type { BookSnapshot } from "../../core/book.js";
 import type { Cancel, Clock } from "../../core/clock.js";
 import { silentLogger, type Logger } from "../../core/logger.js";
 import { isOutcome, type MarketSpec } from "../../core/market.js";
+import { tryParseScaled } from "../../core/decimal.js";
 import type { Micro } from "../../core/money.js";
 import { TERMINAL_ORDER_STATUSES } from "../../core/types.js";
 import { refusedReport, type OrderReport, type PlaceOrder, type Venue, type VenueFill, type VenuePosition } from "../venue.js";
@@ -45,6 +46,12 @@ export interface PolymarketClobVenueOptions {
   /** Domain time: GTD expiry, record ages. Heartbeats run on its timers. */
   clock: Clock;
   logger?: Logger;
+  /**
+   * What each held token cost the wallet on average (dollars a share, by token id): the CLOB
+   * knows balances, not cost, and adopting the exchange's state needs a cost basis. Polymarket's
+   * Data API positions in the app; without it (or when it fails) positions report cost 0.
+   */
+  averagePrices?: (wallet: string) => Promise<ReadonlyMap<string, string>>;
   /** A request without an answer after this long counts as lost (wall ms). Default 10 000. */
   requestTimeoutMs?: number;
   /** Heartbeat period while orders rest (the CLOB cancels after ~10 s without one). Default 5 000. */
@@ -413,9 +420,16 @@ export class PolymarketClobVenue implements Venue {
     return !row?.id;
   }
 
-  /** Outcome tokens held: the CLOB's balance of each traded token after a refresh, in lots. Cost is not known to the CLOB (0). */
+  /**
+   * Outcome tokens held: the CLOB's balance of each traded token after a refresh, in lots. The
+   * cost is the Data API's average price × the shares (the CLOB does not know it), 0 when unknown.
+   */
   async positions(accountId: string): Promise<VenuePosition[]> {
     const linked = this.linked(accountId);
+    const averages = await (this.options.averagePrices?.(linked.key.maker) ?? Promise.resolve(new Map<string, string>())).catch((error: unknown) => {
+      this.logger.warn({ err: error, modelId: accountId }, "could not read the wallet's average prices; positions are reported at cost 0");
+      return new Map<string, string>();
+    });
     const out: VenuePosition[] = [];
     for (const m of this.options.markets()) {
       if (!isOutcome(m)) continue;
@@ -426,7 +440,7 @@ export class PolymarketClobVenue implements Venue {
       if (micro <= 0n) continue;
       if (micro % MICRO_PER_LOT !== 0n) this.logger.warn({ symbol: m.symbol, balance }, "Polymarket token balance finer than a lot; the dust is not reported");
       const lots = micro / MICRO_PER_LOT;
-      if (lots > 0n) out.push({ symbol: m.symbol, side: "LONG", lots, cost: 0n, leverage: 100 });
+      if (lots > 0n) out.push({ symbol: m.symbol, side: "LONG", lots, cost: costOf(lots, averages.get(m.instrument.tokenId)), leverage: 100 });
     }
     return out;
   }
@@ -614,4 +628,12 @@ function unknownOrder(accountId: string, clientOrderId: string, ts: number): Ord
     reason: "unknown_order",
     ts,
   };
+}
+
+/** Micro-dollars of `lots` (10^-2 shares) at an average price in dollars a share, rounded once; 0 when unknown or unreadable. */
+export function costOf(lots: bigint, averagePrice: string | undefined): Micro {
+  const price = averagePrice === undefined ? null : tryParseScaled(averagePrice.trim(), 12, "half-up");
+  if (price === null || price < 0n) return 0n;
+  // lots × price is in 10^-14 dollars (10^-2 shares × 10^-12 dollars): 10^8 of them make a micro-dollar.
+  return (lots * price + 50_000_000n) / 100_000_000n;
 }
