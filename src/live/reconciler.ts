@@ -118,7 +118,7 @@ export class Reconciler {
       await service.adoptVenueState(modelId, { positions, cash });
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError(503, "venue_unavailable", `could not read Lighter to adopt its state: ${error instanceof Error ? error.message : String(error)}`);
+      throw new AppError(503, "venue_unavailable", `could not read the exchange to adopt its state: ${error instanceof Error ? error.message : String(error)}`);
     }
     this.deps.logger.warn({ modelId }, "a person adopted the exchange's state for a live account");
     return this.check(modelId);
