@@ -172,6 +172,8 @@ describe.each(DRIVERS)("mirrors of a follow model on outcome tokens on %s", { ti
     await h.engine.start();
     await h.settle();
     for (const m of [main, tiny]) expect(await last(m.id)).toMatchObject({ action: "open", outcome: "skipped", reason: "market_closed", clientOrderId: null });
+    // Taken in while no engine ran (pending, then claimed): the wallet's trade came in with it all the same.
+    expect((await last(main.id)).trader).toMatchObject({ wallet: WALLET, price: "0.5" });
 
     // 6. A resolves Yes: every position in it redeems at 1 dollar by the resolution itself. The
     // source's RESOLUTION close is recorded, never sent as an order: the follower's own 27.36
