@@ -100,6 +100,13 @@ export class MirrorService {
           "not_a_follower",
           `followerModelId: ${follower.name} is a ${follower.kind} model; a follower is a model of kind "mirror" (create one with POST /api/models {"kind":"mirror",...} or give "follower" here)`,
         );
+      // A Polymarket wallet trades outcome tokens: only a follow model's trades can land there.
+      if (follower.venue.kind === "polymarket" && source.kind !== "follow")
+        throw new AppError(
+          422,
+          "source_not_tradable",
+          `sourceModelId: ${follower.name} trades a Polymarket wallet (outcome tokens); its source must be a follow model, and ${source.name} is a ${source.kind} model`,
+        );
       if (await mirrorOfFollower(this.d.db, followerId)) throw conflict("follower_taken", `followerModelId: ${follower.name} already follows a model; delete that mirror first`);
     }
     if (followerId === source.id) throw invalid("followerModelId: a model cannot follow itself");
@@ -339,7 +346,7 @@ export class MirrorService {
   }
 
   private async model(id: string, field: string) {
-    const [m] = await this.d.db.select({ id: models.id, name: models.name, kind: models.kind }).from(models).where(eq(models.id, id));
+    const [m] = await this.d.db.select({ id: models.id, name: models.name, kind: models.kind, venue: models.venue }).from(models).where(eq(models.id, id));
     if (!m) throw new AppError(422, "unknown_model", `${field}: model ${id} does not exist`);
     return m;
   }

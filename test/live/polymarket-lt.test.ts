@@ -108,6 +108,11 @@ describe.each(DRIVERS)("LT: a follow model mirrored onto a live Polymarket accou
     expect(usd(ltModel.initialCapital)).toBe(1_000_000_000n);
     const live = (await (await app.request("/api/live")).json()) as { accounts: Array<{ modelId: string; venue: string; account: string; linked: boolean }> };
     expect(live.accounts).toContainEqual(expect.objectContaining({ modelId: ltModel.id, venue: "polymarket", account: `Polymarket wallet ${address.toLowerCase()}`, linked: true }));
+    // A perpetuals model's trades cannot land on a Polymarket wallet: refused before anything is written.
+    const rule = ((await (await sendJson(app, "POST", "/api/models", { kind: "rule", name: "Perps", strategy: "trend-following" })).json()) as ModelView).id;
+    const wrong = await sendJson(app, "POST", "/api/mirrors", { sourceModelId: rule, followerModelId: ltModel.id });
+    expect(wrong.status).toBe(422);
+    expect(await errorOf(wrong)).toMatchObject({ code: "source_not_tradable" });
     const mirror = await sendJson(app, "POST", "/api/mirrors", {
       sourceModelId: ftId,
       followerModelId: ltModel.id,
