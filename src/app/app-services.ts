@@ -8,10 +8,10 @@ import { formatUsd, usd } from "../core/money.js";
 import { averagePrice } from "../core/position.js";
 import { curveMetrics, tradeStatsOf, type TradeTotals } from "../core/metrics.js";
 import { tradeAnalytics } from "../core/analytics.js";
-import { divRound, trimZeros } from "../core/decimal.js";
+import { divRound } from "../core/decimal.js";
 import { downsampleLttb } from "../core/downsample.js";
 import type { Db } from "../db/client.js";
-import { followSignals, invocations, models, orders, outbox, toolCalls, venueOrders } from "../db/schema.js";
+import { followWallets, invocations, models, orders, outbox, toolCalls, venueOrders } from "../db/schema.js";
 import { orderView } from "../trading/order-recorder.js";
 import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
@@ -26,7 +26,8 @@ import { failedToolCall, modelRunStats, runStatsByModel } from "../scheduler/run
 import type { MarketData } from "../market/market-room.js";
 import { NO_PREDICTION_MARKETS, type PredictionApi } from "../prediction/prediction-api.js";
 import { followSettingsSchema, type FollowSettings } from "../follow/follow-settings.js";
-import { listSignals } from "../follow/follow-engine.js";
+import { listSignals, summarizeSignals } from "../follow/follow-signals.js";
+import { followWalletView, type WalletHealth } from "../follow/wallet-health.js";
 import type { Candle, CandleInterval, TradePrint } from "../feeds/feed.js";
 import type * as S from "./services.js";
 import { MirrorService } from "../copy/mirror-service.js";
@@ -63,6 +64,8 @@ export interface AppServicesDeps {
   predictions?: PredictionApi;
   /** Follows the bus's events and says whether the arena is degraded; without it health is always ok. */
   health?: HealthMonitor;
+  /** How the follow engine's reads of each wallet go (the process that polls them); without it only the stored last read is known. */
+  followWallets?: WalletHealth;
 }
 
 const WEEK = 7 * 86_400_000;
@@ -282,6 +285,13 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     return row;
   };
 
+  /** A follow model's row: 404 for an unknown model, 400 for one of another kind. */
+  const followRow = async (id: string): Promise<ModelRow> => {
+    const row = await modelRow(id);
+    if (row.kind !== "follow") throw invalid(`${id} is not a follow model (kind "${row.kind}"): only follow models have signals and wallets`);
+    return row;
+  };
+
   const invocationViews = async (rows: Array<typeof invocations.$inferSelect>): Promise<S.InvocationView[]> => {
     const ids = rows.map((r) => r.id);
     const calls = ids.length ? await d.db.select().from(toolCalls).where(inArray(toolCalls.invocationId, ids)).orderBy(toolCalls.createdAt) : [];
@@ -320,7 +330,12 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     predictions: d.predictions ?? NO_PREDICTION_MARKETS,
     health: () => {
       const state = monitor
-        ? monitor.check({ now: d.now(), scheduler: d.scheduler.status(), books: perpetuals(d.market.markets).map((m) => ({ symbol: m.symbol, ts: d.market.quote(m.symbol)?.ts ?? 0 })) })
+        ? monitor.check({
+            now: d.now(),
+            scheduler: d.scheduler.status(),
+            books: perpetuals(d.market.markets).map((m) => ({ symbol: m.symbol, ts: d.market.quote(m.symbol)?.ts ?? 0 })),
+            follow: d.followWallets?.snapshot() ?? [],
+          })
         : { status: "ok" as const, reasons: [] };
       return { ...state, mode: d.mode, feed: { ...d.feed.describe(), kind: d.feed.kind }, db: { kind: d.dbKind }, version: d.version };
     },
@@ -405,10 +420,13 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
       await d.snapshotEquity?.();
       return modelView(await modelRow(id));
     },
-    signals: async (id, limit) => {
-      const row = await modelRow(id);
-      if (row.kind !== "follow") throw invalid(`${id} is not a follow model (kind "${row.kind}"): only follow models have signals`);
-      return (await listSignals(d.db, id, limit)).map(signalView);
+    signals: async (id, query) => listSignals(d.db, (await followRow(id)).id, query),
+    signalSummary: async (id) => summarizeSignals(d.db, (await followRow(id)).id),
+    followWallets: async (id) => {
+      const row = await followRow(id);
+      const wallets = (row.config as { follow?: FollowSettings }).follow?.wallets ?? [];
+      const stored = new Map((await d.db.select().from(followWallets).where(eq(followWallets.modelId, id))).map((w) => [w.wallet, w]));
+      return wallets.map((w) => followWalletView(w, stored.get(w), d.followWallets?.of(id, w)));
     },
     setModelStatus: async (id, status) => {
       const row = await modelRow(id);
@@ -770,26 +788,4 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
 /** The perpetual markets of a list (outcome tokens of prediction markets left out: they come and go, and close). */
 function perpetuals(markets: readonly MarketSpec[]): MarketSpec[] {
   return markets.filter((m) => !isOutcome(m));
-}
-
-function signalView(r: typeof followSignals.$inferSelect): S.SignalView {
-  return {
-    id: String(r.id),
-    wallet: r.wallet,
-    conditionId: r.conditionId,
-    tokenId: r.tokenId,
-    outcome: r.outcome,
-    side: r.side,
-    price: trimZeros(r.price),
-    size: trimZeros(r.size),
-    tradedAt: r.tradedAt.toISOString(),
-    seenAt: r.seenAt.toISOString(),
-    late: r.late,
-    decision: r.decision ?? "pending",
-    ...(r.reason !== null ? { reason: r.reason } : {}),
-    ...(r.positionId !== null ? { positionId: r.positionId } : {}),
-    ...(r.clientOrderId !== null ? { clientOrderId: r.clientOrderId } : {}),
-    ...(r.filledQuantity !== null ? { filledQuantity: trimZeros(r.filledQuantity) } : {}),
-    ...(r.fillPrice !== null ? { fillPrice: trimZeros(r.fillPrice) } : {}),
-  };
 }

@@ -1,4 +1,5 @@
 import type { CycleSummary, DomainEvent } from "../events/events.js";
+import type { FollowWalletsHealth } from "../follow/wallet-health.js";
 
 /**
  * Whether the arena is well, beyond "the process answers": `degraded` with a reason for each
@@ -7,7 +8,7 @@ import type { CycleSummary, DomainEvent } from "../events/events.js";
  * market's last book update, the time) when asked.
  */
 
-export type HealthReasonCode = "cycle_overrun" | "runs_skipped" | "model_failing" | "feed_stale" | "close_failing";
+export type HealthReasonCode = "cycle_overrun" | "runs_skipped" | "model_failing" | "feed_stale" | "close_failing" | "follow_wallets_failing";
 
 export interface HealthReason {
   code: HealthReasonCode;
@@ -32,9 +33,11 @@ export interface HealthThresholds {
   closeFailures: number;
   /** A market whose book has not updated for this long (domain time) is stale. */
   feedStaleMs: number;
+  /** A follow model whose every wallet failed more than this many reads in a row reads nothing. Default 5. */
+  followFailedPolls?: number;
 }
 
-export const DEFAULT_HEALTH_THRESHOLDS: Readonly<Omit<HealthThresholds, "feedStaleMs">> = Object.freeze({ failedRuns: 3, closeFailures: 3 });
+export const DEFAULT_HEALTH_THRESHOLDS: Readonly<Omit<HealthThresholds, "feedStaleMs">> = Object.freeze({ failedRuns: 3, closeFailures: 3, followFailedPolls: 5 });
 
 /** What the monitor is handed at each check. */
 export interface HealthInputs {
@@ -49,6 +52,8 @@ export interface HealthInputs {
   };
   /** Each market's last book update, domain epoch ms (0: none yet). */
   books: ReadonlyArray<{ symbol: string; ts: number }>;
+  /** The follow models the follow engine read last round, with their wallets' failed reads in a row. */
+  follow?: readonly FollowWalletsHealth[];
 }
 
 interface CloseTrouble {
@@ -70,7 +75,9 @@ export class HealthMonitor {
     /** Domain time when the process started: a market with no book at all is stale once this is feedStaleMs ago. */
     private readonly startedAt: number,
   ) {
-    if (!(thresholds.failedRuns >= 1 && thresholds.closeFailures >= 1 && thresholds.feedStaleMs > 0)) throw new RangeError("health thresholds must be positive");
+    if (!(thresholds.failedRuns >= 1 && thresholds.closeFailures >= 1 && thresholds.feedStaleMs > 0 && (thresholds.followFailedPolls ?? 5) >= 1)) {
+      throw new RangeError("health thresholds must be positive");
+    }
   }
 
   /** Follows one domain event (every event may be shown; the ones that do not matter are ignored). */
@@ -138,6 +145,15 @@ export class HealthMonitor {
     for (const [positionId, c] of [...this.closes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (c.attempts < this.thresholds.closeFailures) continue;
       reasons.push({ code: "close_failing", modelId: c.modelId, symbol: c.symbol, positionId, message: `the ${c.trigger} close failed ${c.attempts} times (${c.reason}); still retrying` });
+    }
+    // A follow model none of whose wallets can be read copies nothing, however well the rest runs.
+    const polls = this.thresholds.followFailedPolls ?? 5;
+    for (const m of inputs.follow ?? []) {
+      if (m.wallets.length === 0 || !m.wallets.every((w) => w.failures > polls)) continue;
+      const fewest = Math.min(...m.wallets.map((w) => w.failures));
+      const latest = m.wallets.reduce((a, b) => ((b.errorAt ?? 0) > (a.errorAt ?? 0) ? b : a));
+      const which = m.wallets.length === 1 ? "its wallet" : `all ${m.wallets.length} of its wallets`;
+      reasons.push({ code: "follow_wallets_failing", modelId: m.modelId, message: `${which} failed the last ${fewest} reads${latest.error ? ` (latest: ${latest.error})` : ""}` });
     }
     return { status: reasons.length === 0 ? "ok" : "degraded", reasons };
   }

@@ -9,9 +9,12 @@ import type { VenueRef } from "../db/schema.js";
 import type { DecisionHistoryEntry } from "./decision-history.js";
 import type { LiveApi } from "../live/live-service.js";
 import type { FollowSettings } from "../follow/follow-settings.js";
+import type { SignalQuery, SignalSummaryView, SignalView } from "../follow/follow-signals.js";
+import type { FollowWalletView } from "../follow/wallet-health.js";
 import type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView } from "../trading/contracts.js";
 
 export type { EquityPoint, EquityWindow, ExitPlanInput, ExitPlanView, OpenPositionInput, PositionView, TradeView };
+export type { FollowWalletView, SignalQuery, SignalSummaryView, SignalView };
 
 /**
  * What the HTTP layer needs from the application, in the wire shapes of ../shared/API.md
@@ -35,8 +38,12 @@ export interface AppServices {
   listModels(): Promise<ModelView[]>;
   getModel(id: string): Promise<ModelView>; // 404
   createModel(input: CreateModelInput): Promise<ModelView>; // 400 unknown strategy, 409/422 duplicate name
-  /** A follow model's signals, newest first; 404 for an unknown model, 400 for a model that follows no wallets. */
-  signals(modelId: string, limit: number): Promise<SignalView[]>;
+  /** A follow model's signals, newest first, paged by id; 404 for an unknown model, 400 for a model that follows no wallets. */
+  signals(modelId: string, query: SignalQuery): Promise<SignalView[]>;
+  /** Every signal of a follow model counted: copied, skipped by reason, pending, late (404 / 400 as signals). */
+  signalSummary(modelId: string): Promise<SignalSummaryView>;
+  /** A follow model's wallets and how their reads go (404 / 400 as signals). */
+  followWallets(modelId: string): Promise<FollowWalletView[]>;
   setModelStatus(id: string, status: ModelStatus): Promise<ModelView>;
   /** Replaces a model's risk overrides (`null` restores the defaults); 400 naming each bad limit. */
   setRiskLimits(id: string, risk: unknown): Promise<ModelView>;
@@ -201,29 +208,6 @@ export interface CreateModelInput {
   sizing?: unknown;
   maxSignalAgeMs?: unknown;
   maxSlippage?: unknown;
-}
-
-/** A followed wallet's trade as a follow model saw it, and what the model did with it (GET /api/models/:id/signals). */
-export interface SignalView {
-  id: string;
-  wallet: string;
-  conditionId: string;
-  tokenId: string;
-  outcome: string | null;
-  side: "BUY" | "SELL";
-  price: string;
-  size: string;
-  tradedAt: string;
-  seenAt: string;
-  /** Indexed by the Data API after later trades (still decided, maybe as signal_too_old). */
-  late: boolean;
-  /** `pending` only between the read and the decision (a moment, or until the next start after a crash). */
-  decision: "copied" | "skipped" | "pending";
-  reason?: string;
-  positionId?: string;
-  clientOrderId?: string;
-  filledQuantity?: string;
-  fillPrice?: string;
 }
 
 export interface StrategyView {

@@ -4,7 +4,7 @@
  * it. A change emits its events in the transaction that makes it (see db/unit-of-work).
  *
  * The event stream (`/api/events`, see API.md) shows them under the names `order`, `position`,
- * `account`, `invocation`, `market`, `mirror`, `live` and `cycle`, with an `action`: `toWire` is that mapping.
+ * `account`, `invocation`, `market`, `mirror`, `live`, `cycle`, `signal` and `prediction`, with an `action`: `toWire` is that mapping.
  */
 import type { CloseTrigger } from "../core/types.js";
 
@@ -72,6 +72,18 @@ export type FundingPaid = { type: "FundingPaid"; v: 1; modelId: string; symbol: 
 export type ModelStatusChanged = { type: "ModelStatusChanged"; v: 1; modelId: string; status: string; reason: string | null };
 /** The live kill switch was thrown or lifted (modelId is empty: it concerns every live model). */
 export type LiveSwitched = { type: "LiveSwitched"; v: 1; modelId: string; halted: boolean; reason: string | null; canceledOrders: number };
+/**
+ * A follow model decided a followed wallet's trade (copied, or skipped with the reason): the
+ * signal as `GET /api/models/:id/signals` lists it (src/follow/follow-signals.ts).
+ */
+export type FollowSignalDecided = { type: "FollowSignalDecided"; v: 1; modelId: string; signal: Record<string, unknown> & { id: string; modelId: string; decision: string } };
+/** A prediction market stopped taking orders (closed) or resolved with its winner (not tied to a model: modelId is empty). */
+export type PredictionMarketChanged = {
+  type: "PredictionMarketChanged";
+  v: 1;
+  modelId: string;
+  market: { conditionId: string; slug: string; question: string; status: "closed" | "resolved"; winner?: string };
+};
 export type InvocationFinished = { type: "InvocationFinished"; v: 1; modelId: string; invocation: Record<string, unknown> & { id: string; status: string } };
 
 /** What started a scheduler cycle: its interval, the start of the process, or a request (`POST /api/scheduler/run`). */
@@ -130,7 +142,9 @@ export type DomainEvent =
   | MirrorExecuted
   | ModelStatusChanged
   | LiveSwitched
-  | FundingPaid;
+  | FundingPaid
+  | FollowSignalDecided
+  | PredictionMarketChanged;
 
 export type DomainEventType = DomainEvent["type"];
 
@@ -161,6 +175,8 @@ export const events = {
   modelStatusChanged: (b: Body<ModelStatusChanged>): ModelStatusChanged => ({ type: "ModelStatusChanged", v: 1, ...b }),
   liveSwitched: (b: Body<LiveSwitched>): LiveSwitched => ({ type: "LiveSwitched", v: 1, ...b }),
   fundingPaid: (b: Body<FundingPaid>): FundingPaid => ({ type: "FundingPaid", v: 1, ...b }),
+  followSignalDecided: (b: Body<FollowSignalDecided>): FollowSignalDecided => ({ type: "FollowSignalDecided", v: 1, ...b }),
+  predictionMarketChanged: (b: Body<PredictionMarketChanged>): PredictionMarketChanged => ({ type: "PredictionMarketChanged", v: 1, ...b }),
   /** The event for a venue's answer, by the order's new status (and whether this answer filled anything). */
   orderUpdated(status: string, filled: boolean, b: { modelId: string; order: OrderSnapshot }): DomainEvent {
     if (filled || status === "FILLED" || status === "PARTIALLY_FILLED") return status === "FILLED" ? events.orderFilled(b) : events.orderPartiallyFilled(b);
@@ -173,7 +189,7 @@ export const events = {
 };
 
 /** The names of the event stream (API.md). */
-export type WireName = "order" | "position" | "account" | "invocation" | "market" | "mirror" | "live" | "cycle";
+export type WireName = "order" | "position" | "account" | "invocation" | "market" | "mirror" | "live" | "cycle" | "signal" | "prediction";
 
 /** How the event stream shows an event: its name and its data, as API.md documents them. */
 export function toWire(e: DomainEvent): { name: WireName; data: Record<string, unknown> } {
@@ -226,6 +242,10 @@ export function toWire(e: DomainEvent): { name: WireName; data: Record<string, u
       return { name: "live", data: { halted: e.halted, reason: e.reason, canceledOrders: e.canceledOrders } };
     case "FundingPaid":
       return { name: "account", data: { modelId: e.modelId, action: "funding", symbol: e.symbol, amount: e.amount, paymentId: e.paymentId } };
+    case "FollowSignalDecided":
+      return { name: "signal", data: e.signal };
+    case "PredictionMarketChanged":
+      return { name: "prediction", data: { action: e.market.status, ...e.market } };
   }
 }
 
@@ -253,6 +273,8 @@ const TYPES: ReadonlySet<string> = new Set<DomainEventType>([
   "ModelStatusChanged",
   "LiveSwitched",
   "FundingPaid",
+  "FollowSignalDecided",
+  "PredictionMarketChanged",
 ]);
 
 export function isDomainEventType(type: string): type is DomainEventType {

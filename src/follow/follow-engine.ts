@@ -1,18 +1,23 @@
-import { and, asc, desc, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
 import { AppError } from "../core/errors.js";
-import { parseScaled } from "../core/decimal.js";
+import { formatRatio, parseScaled } from "../core/decimal.js";
 import { OUTCOME_SIZE_DECIMALS } from "../core/instrument.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
 import { isOutcome, lotsToQuantity, ticksToPrice } from "../core/market.js";
-import { averagePrice } from "../core/position.js";
+import { AVERAGE_PRICE_DECIMALS, averagePrice } from "../core/position.js";
 import type { Clock, Cancel } from "../core/clock.js";
-import type { Db } from "../db/client.js";
-import { followSignals, followWallets, models, venueOrders } from "../db/schema.js";
+import { TERMINAL_ORDER_STATUSES, type VenueOrderStatus } from "../core/types.js";
+import type { Db, Tx } from "../db/client.js";
+import { fills, followSignals, followWallets, models, venueOrders } from "../db/schema.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
+import { events } from "../events/events.js";
 import type { PredictionCatalog } from "../prediction/prediction-catalog.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { decide, needsTraderRecord, type Decision, type TraderRecord } from "./follow-decision.js";
 import { followSettingsSchema, type FollowSettings } from "./follow-settings.js";
+import { signalView, type SignalRow } from "./follow-signals.js";
+import { WalletHealth } from "./wallet-health.js";
 import type { WalletSource } from "./wallet-source.js";
 
 export interface FollowEngineDeps {
@@ -29,9 +34,12 @@ export interface FollowEngineDeps {
    */
   discover?: (tokenId: string) => Promise<boolean>;
   logger?: Logger;
+  /**
+   * Records each decision with its `signal` event in one transaction, published after commit.
+   * Without it (a test harness) decisions are recorded without their event.
+   */
+  uow?: UnitOfWork;
 }
-
-type SignalRow = typeof followSignals.$inferSelect;
 
 /**
  * Runs follow models (FT): reads each followed wallet's new trades, stores each once with the
@@ -46,6 +54,8 @@ export class FollowEngine {
   private cancel: Cancel | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** How the reads of each followed wallet go (the wallets' page and the health check read it). */
+  readonly wallets = new WalletHealth();
 
   constructor(private readonly deps: FollowEngineDeps) {
     this.logger = deps.logger ?? silentLogger;
@@ -77,6 +87,7 @@ export class FollowEngine {
       .select()
       .from(models)
       .where(and(eq(models.kind, "follow"), eq(models.status, "active")));
+    const read = new Map<string, Set<string>>();
     for (const row of rows) {
       if (this.stopped) return;
       if (!this.deps.service.accounts.has(row.id)) continue;
@@ -85,8 +96,10 @@ export class FollowEngine {
         this.logger.error({ modelId: row.id, problem: parsed.error.message }, "a follow model's stored settings are invalid; it is skipped");
         continue;
       }
+      read.set(row.id, new Set(parsed.data.wallets));
       await this.runModel(row.id, parsed.data);
     }
+    this.wallets.roundRead(read);
   }
 
   /** Reads the model's wallets and decides what is pending (older signals first). */
@@ -111,6 +124,7 @@ export class FollowEngine {
       polled = await this.deps.source.poll(wallet, state?.cursor ?? null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      this.wallets.failed(modelId, wallet, message, now.getTime());
       this.logger.warn({ modelId, wallet, err: error }, "could not read a followed wallet; the next poll retries from the same cursor");
       await this.deps.db
         .insert(followWallets)
@@ -143,6 +157,7 @@ export class FollowEngine {
         .values({ modelId, wallet, cursor: polled.cursor, lastPolledAt: now, lastError: null })
         .onConflictDoUpdate({ target: [followWallets.modelId, followWallets.wallet], set: { cursor: polled.cursor, lastPolledAt: now, lastError: null } });
     });
+    this.wallets.ok(modelId, wallet, now.getTime());
   }
 
   private async decideSignal(modelId: string, settings: FollowSettings, s: SignalRow): Promise<void> {
@@ -201,7 +216,12 @@ export class FollowEngine {
           ? await this.deps.service.closePosition(modelId, symbol!, "MIRROR", clientOrderId)
           : await this.deps.service.reducePosition(modelId, symbol!, decision.lots, "MIRROR", clientOrderId);
         if (r.status === "rejected") await this.record(s.id, { decision: "skipped", reason: reasonOf(r.reason ?? "not_filled"), clientOrderId });
-        else await this.record(s.id, { decision: "copied", clientOrderId, positionId: held?.id ?? null, fillPrice: r.exitPrice ?? null });
+        else {
+          // The sale's shares and average price are its order's: read them as a restart would.
+          const [row] = await this.deps.db.select().from(venueOrders).where(eq(venueOrders.clientOrderId, clientOrderId));
+          if (row) return this.settleFromOrder(s.id, row);
+          await this.record(s.id, { decision: "copied", clientOrderId, positionId: held?.id ?? null, fillPrice: r.exitPrice ?? null });
+        }
       }
     } catch (error) {
       // Another round (another process) placed this signal's order first: its row is the answer.
@@ -213,15 +233,29 @@ export class FollowEngine {
     }
   }
 
-  /** A signal whose order exists already: what the order did is the decision. */
-  private settleFromOrder(signalId: number, order: typeof venueOrders.$inferSelect): Promise<void> {
+  /**
+   * A signal whose order exists already: what the order did is the decision, with its shares
+   * and average price from its fills. An order still working (resting, or its outcome unknown)
+   * decides nothing yet: the signal stays pending and is looked at again next round.
+   */
+  private async settleFromOrder(signalId: number, order: typeof venueOrders.$inferSelect): Promise<void> {
+    if (!TERMINAL_ORDER_STATUSES.has(order.status as VenueOrderStatus)) return;
     const filled = parseScaled(order.filledQuantity, OUTCOME_SIZE_DECIMALS, "floor") > 0n;
-    return this.record(
-      signalId,
-      filled
-        ? { decision: "copied", clientOrderId: order.clientOrderId, positionId: order.positionId, filledQuantity: order.filledQuantity }
-        : { decision: "skipped", reason: reasonOf(order.reason ?? "not_filled"), clientOrderId: order.clientOrderId },
-    );
+    if (!filled) return this.record(signalId, { decision: "skipped", reason: reasonOf(order.reason ?? "not_filled"), clientOrderId: order.clientOrderId });
+    // Summed exactly by the database, divided here as an order's result is (averagePrice): the
+    // same figure whether the decision was taken at once or after a restart.
+    const [sum] = await this.deps.db
+      .select({ notional: sql<string | null>`sum(${fills.price} * ${fills.quantity})::text`, quantity: sql<string | null>`sum(${fills.quantity})::text` })
+      .from(fills)
+      .where(eq(fills.clientOrderId, order.clientOrderId));
+    const quantity = sum?.quantity ? parseScaled(sum.quantity, FILL_SCALE) : 0n;
+    return this.record(signalId, {
+      decision: "copied",
+      clientOrderId: order.clientOrderId,
+      positionId: order.positionId,
+      filledQuantity: order.filledQuantity,
+      fillPrice: quantity > 0n ? formatRatio(parseScaled(sum!.notional!, FILL_SCALE * 2), quantity * 10n ** BigInt(FILL_SCALE), AVERAGE_PRICE_DECIMALS) : null,
+    });
   }
 
   /** The trader's shares of the token before this signal, from the signals this model saw (lots). */
@@ -238,20 +272,35 @@ export class FollowEngine {
     id: number,
     d: { decision: "copied" | "skipped"; reason?: string; clientOrderId?: string; positionId?: string | null; filledQuantity?: string | null; fillPrice?: string | null },
   ): Promise<void> {
-    await this.deps.db
-      .update(followSignals)
-      .set({
-        decision: d.decision,
-        reason: d.reason ?? null,
-        clientOrderId: d.clientOrderId ?? null,
-        positionId: d.positionId ?? null,
-        filledQuantity: d.filledQuantity ?? null,
-        fillPrice: d.fillPrice ?? null,
-        decidedAt: new Date(this.deps.clock.now()),
-      })
-      .where(and(eq(followSignals.id, id), isNull(followSignals.decision)));
+    const decide = (db: Db | Tx) =>
+      db
+        .update(followSignals)
+        .set({
+          decision: d.decision,
+          reason: d.reason ?? null,
+          clientOrderId: d.clientOrderId ?? null,
+          positionId: d.positionId ?? null,
+          filledQuantity: d.filledQuantity ?? null,
+          fillPrice: d.fillPrice ?? null,
+          decidedAt: new Date(this.deps.clock.now()),
+        })
+        .where(and(eq(followSignals.id, id), isNull(followSignals.decision)))
+        .returning();
+    const uow = this.deps.uow;
+    if (!uow) {
+      await decide(this.deps.db);
+      return;
+    }
+    // Only the round that decided it emits (another engine may have been first).
+    await uow.run(async (tx, ctx) => {
+      const [row] = await decide(tx);
+      if (row) ctx.emit(events.followSignalDecided({ modelId: row.modelId, signal: { ...signalView(row) } }));
+    });
   }
 }
+
+/** Decimals of the fills table's prices and quantities (numeric(38, 12)); a price times a quantity has twice as many. */
+const FILL_SCALE = 12;
 
 /** A refusal's code as a skip reason: the copy-trading vocabulary where one fits. */
 function reasonOf(code: string): string {
@@ -260,9 +309,4 @@ function reasonOf(code: string): string {
   if (code === "insufficient_margin" || code === "risk_min_cash_reserve") return "insufficient_capital";
   if (code === "invalid_order_min_size" || code === "below_min_size") return "below_min_size";
   return code;
-}
-
-/** Signals of a model, newest first (GET /api/models/:id/signals). */
-export function listSignals(db: Db, modelId: string, limit: number) {
-  return db.select().from(followSignals).where(eq(followSignals.modelId, modelId)).orderBy(desc(followSignals.id)).limit(limit);
 }

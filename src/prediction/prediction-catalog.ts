@@ -5,8 +5,10 @@ import { OUTCOME_PAYOUT_TICKS, tickSizeTicks, type OutcomeTickSize } from "../co
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
 import type { MarketSpec } from "../core/market.js";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { predictionMarkets } from "../db/schema.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
+import { events } from "../events/events.js";
 import type { MarketRoom } from "../market/market-room.js";
 import { outcomeSpecs, outcomeSymbol, predictionMarketProblem, type PredictionMarket, type PredictionMarketInput } from "./prediction-market.js";
 
@@ -32,7 +34,16 @@ export class PredictionCatalog {
   private readonly logger: Logger;
   private ports: ResolutionPorts | undefined;
 
-  constructor(private readonly deps: { db: Db; room: MarketRoom; now: () => number; logger?: Logger }) {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      room: MarketRoom;
+      now: () => number;
+      logger?: Logger;
+      /** Records a closing or a resolution with its `prediction` event in one transaction; without it (a test harness), without the event. */
+      uow?: UnitOfWork;
+    },
+  ) {
     this.logger = deps.logger ?? silentLogger;
   }
 
@@ -170,10 +181,12 @@ export class PredictionCatalog {
       const spec = this.specs.get(o.symbol);
       if (spec?.instrument) spec.instrument.accepting = false;
     }
-    await this.deps.db
-      .update(predictionMarkets)
-      .set({ status: "closed", updatedAt: new Date(this.deps.now()) })
-      .where(eq(predictionMarkets.conditionId, m.conditionId));
+    await this.change(m, { status: "closed" }, (db) =>
+      db
+        .update(predictionMarkets)
+        .set({ status: "closed", updatedAt: new Date(this.deps.now()) })
+        .where(eq(predictionMarkets.conditionId, m.conditionId)),
+    );
   }
 
   /**
@@ -189,7 +202,9 @@ export class PredictionCatalog {
       return { market: m, redeemed: 0 };
     }
     const at = new Date(this.deps.now());
-    await this.deps.db.update(predictionMarkets).set({ status: "resolved", winner, resolvedAt: at, updatedAt: at }).where(eq(predictionMarkets.conditionId, m.conditionId));
+    await this.change(m, { status: "resolved", winner }, (db) =>
+      db.update(predictionMarkets).set({ status: "resolved", winner, resolvedAt: at, updatedAt: at }).where(eq(predictionMarkets.conditionId, m.conditionId)),
+    );
     m.status = "resolved";
     m.winner = winner;
     const redeemed = await this.settle(m);
@@ -210,6 +225,20 @@ export class PredictionCatalog {
       redeemed += await this.ports.redeemResolved(o.symbol, payout);
     }
     return redeemed;
+  }
+
+  /** Writes the market's new status with its `prediction` event. */
+  private async change(m: PredictionMarket, next: { status: "closed" | "resolved"; winner?: string }, write: (db: Db | Tx) => Promise<unknown>): Promise<void> {
+    const uow = this.deps.uow;
+    if (!uow) {
+      await write(this.deps.db);
+      return;
+    }
+    const market = { conditionId: m.conditionId, slug: m.slug, question: m.question, ...next };
+    await uow.run(async (tx, ctx) => {
+      await write(tx);
+      ctx.emit(events.predictionMarketChanged({ modelId: "", market }));
+    });
   }
 
   private admit(m: PredictionMarket): void {

@@ -95,10 +95,20 @@ export class FakeServices implements AppServices {
     return [...this.models.values()];
   }
 
-  /** Follow models' signals are tested against the real services (test/follow/). */
+  /** Follow models' signals and wallets are tested against the real services (test/follow/). */
   async signals(id: string): Promise<never> {
     this.requireModel(id);
     throw new Error("signals are not faked");
+  }
+
+  async signalSummary(id: string): Promise<never> {
+    this.requireModel(id);
+    throw new Error("signals are not faked");
+  }
+
+  async followWallets(id: string): Promise<never> {
+    this.requireModel(id);
+    throw new Error("follow wallets are not faked");
   }
 
   async getModel(id: string) {

@@ -100,6 +100,24 @@ const patchBody = z
   })
   .refine((b) => b.status !== undefined || b.risk !== undefined, { error: "must set status or risk" });
 
+/**
+ * `?limit=&before=&decision=&reason=` of a follow model's signals: newest first, `before` an id
+ * (the oldest of the page shown) to page back, a decision or a skip reason to narrow them.
+ */
+const signalsQuery = z.object({
+  limit: cappedCount(100, 1000),
+  before: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, { error: "must be the id of a signal (a whole number from 1)" })
+    .transform(Number)
+    .optional(),
+  decision: oneOf(["copied", "skipped", "pending"]).optional(),
+  reason: z
+    .string()
+    .regex(/^[a-z0-9_:]{1,100}$/, { error: "must be a skip reason such as slippage_exceeded (lowercase letters, digits, _ and :)" })
+    .optional(),
+});
+
 const equityQuery = z.object({
   window: oneOf(["1h", "24h", "7d", "30d", "all"]).default("all"),
 });
@@ -111,9 +129,12 @@ export function modelRoutes(services: AppServices) {
     .get("/models", async (c) => c.json(await services.listModels()))
     .post("/models", jsonBody(createModelBody), async (c) => c.json(await services.createModel(c.req.valid("json")), 201))
     .get("/models/:id", paramsOf(modelIdParam), async (c) => c.json(await services.getModel(c.req.valid("param").id)))
-    .get("/models/:id/signals", paramsOf(modelIdParam), queryOf(z.object({ limit: cappedCount(100, 1000) })), async (c) =>
-      c.json(await services.signals(c.req.valid("param").id, c.req.valid("query").limit)),
-    )
+    .get("/models/:id/signals", paramsOf(modelIdParam), queryOf(signalsQuery), async (c) => {
+      const { limit, before, decision, reason } = c.req.valid("query");
+      return c.json(await services.signals(c.req.valid("param").id, { limit, ...(before !== undefined ? { before } : {}), ...(decision ? { decision } : {}), ...(reason ? { reason } : {}) }));
+    })
+    .get("/models/:id/signals/summary", paramsOf(modelIdParam), async (c) => c.json(await services.signalSummary(c.req.valid("param").id)))
+    .get("/models/:id/wallets", paramsOf(modelIdParam), async (c) => c.json(await services.followWallets(c.req.valid("param").id)))
     .patch("/models/:id", paramsOf(modelIdParam), jsonBody(patchBody), async (c) => {
       const { id } = c.req.valid("param");
       const { status, risk } = c.req.valid("json");
