@@ -21,6 +21,8 @@ import type { PortfolioView } from "../agents/strategy.js";
 import { RULE_STRATEGIES } from "../agents/rules/index.js";
 import { LLM_VARIANTS } from "../agents/llm/variants.js";
 import { createDeciders, type DeciderOptions } from "../scheduler/llm-decider.js";
+import { LlmCallTable } from "../agents/llm/recording-table.js";
+import { recordLlmCalls } from "./llm-recording.js";
 import { DecisionExtras } from "../scheduler/decision-extras.js";
 import { CandleStore } from "../market/candle-store.js";
 import { DerivativesStore } from "../market/derivatives-store.js";
@@ -425,7 +427,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         llm: (r.config as { llm?: unknown }).llm,
       })),
     // Rule models by strategy name, LLM models by prompt variant; keys are read from the environment when a run starts.
-    decider: createDeciders(options.deciders),
+    // Paper and live runs record every LLM call (llm_calls), so a what-if of the day can replay the model itself.
+    decider: createDeciders(isolated ? options.deciders : recordLlmCalls(options.deciders ?? {}, { table: new LlmCallTable(uow, logger), now: () => clock.now() })),
     intelligence: (cycleId) => intelligenceCache.get(cycleId, () => computeIntelligence({ markets: [...markets], candles: (s, i) => candles.get(s, i), now: clock.now(), derivatives })),
     endCycle: () => intelligenceCache.invalidate(),
     context: async (modelId, { cycleId, model }) => ({

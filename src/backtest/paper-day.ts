@@ -5,6 +5,7 @@ import { TOOL_CALL_TYPES, type ToolName } from "../agents/tools.js";
 import type { Db } from "../db/client.js";
 import { candles, equitySnapshots, invocations, models, predictionMarkets, toolCalls } from "../db/schema.js";
 import type { BacktestModel, BacktestRequestInput } from "./request.js";
+import { loadPaperLlmRuns, type PaperLlmRun } from "./paper-llm.js";
 import type { BacktestDecision } from "./types.js";
 
 /**
@@ -12,6 +13,11 @@ import type { BacktestDecision } from "./types.js";
  * calls, at the times their runs started) replayed over books rebuilt from the stored 1-minute
  * candles (paper trading keeps candles, not every book). Both the baseline and the what-if run
  * over these same books with these same decisions, so what differs between them is execution.
+ *
+ * An LLM model whose calls were recorded that day (llm_calls) decides again in the baseline, its
+ * model answered from the recording (paper-llm.ts), rather than having its tool calls replayed:
+ * its prompts, steps and tool loop run again, and a change to its settings is a miss naming the
+ * step. Rule models, and LLM models of days recorded before llm_calls existed, replay their calls.
  */
 
 const TOOL_BY_TYPE = Object.fromEntries(Object.entries(TOOL_CALL_TYPES).map(([tool, type]) => [type, tool as ToolName]));
@@ -20,9 +26,22 @@ export interface PaperDay {
   /** The baseline: the day's decisions on the recorded candles with the simulator's default execution. */
   request: BacktestRequestInput;
   decisions: BacktestDecision[];
+  /** The recorded runs of the LLM models answered from their recordings (none of their calls are in `decisions`). */
+  llmRuns: PaperLlmRun[];
 }
 
-export async function loadPaperDay(db: Db, options: { from: number; to: number; models: string[]; intervalMs: number; dir: string }): Promise<PaperDay> {
+export async function loadPaperDay(
+  db: Db,
+  options: {
+    from: number;
+    to: number;
+    models: string[];
+    intervalMs: number;
+    dir: string;
+    /** `replay`: every LLM model must be answered from recorded calls (`--llm replay`); default: those with recordings are. */
+    llm?: "auto" | "replay";
+  },
+): Promise<PaperDay> {
   const { from, to } = options;
   const rows = await db
     .select()
@@ -52,6 +71,16 @@ export async function loadPaperDay(db: Db, options: { from: number; to: number; 
     });
   }
 
+  const llmModels = rows.filter((r) => r.kind === "llm");
+  const llmRuns = await loadPaperLlmRuns(db, { from, to, models: llmModels });
+  const replayed = new Set(llmRuns.map((r) => r.model));
+  const unrecorded = llmModels.filter((r) => !replayed.has(r.name));
+  if (options.llm === "replay" && unrecorded.length > 0) {
+    throw new Error(
+      `--llm replay: no LLM call of ${unrecorded.map((r) => `"${r.name}"`).join(", ")} was recorded between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}; without --llm replay its tool calls are replayed instead`,
+    );
+  }
+
   const calls = await db
     .select({ modelId: toolCalls.modelId, type: toolCalls.type, metadata: toolCalls.metadata, at: invocations.createdAt, callAt: toolCalls.createdAt })
     .from(toolCalls)
@@ -71,6 +100,7 @@ export async function loadPaperDay(db: Db, options: { from: number; to: number; 
   const decisions: BacktestDecision[] = [];
   for (const c of calls) {
     const model = rows.find((r) => r.id === c.modelId)!.name;
+    if (replayed.has(model)) continue;
     const at = c.at.getTime();
     const last = decisions.at(-1);
     const call = { tool: TOOL_BY_TYPE[c.type]!, args: (c.metadata as { args?: unknown }).args ?? null };
@@ -101,7 +131,8 @@ export async function loadPaperDay(db: Db, options: { from: number; to: number; 
   }
   if (files.length === 0) throw new Error(`no candles were stored between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}: nothing to replay`);
   // Cycles on the recorded runs' own times, so each decision comes back at its run.
-  const first = decisions[0]?.at;
+  const times = [decisions[0]?.at, llmRuns[0]?.at].filter((t): t is number => t !== undefined);
+  const first = times.length > 0 ? Math.min(...times) : undefined;
   const aligned = first === undefined ? from : first - Math.max(1, Math.ceil((first - from) / options.intervalMs)) * options.intervalMs;
-  return { request: { from: aligned, to, feed: { kind: "replay", files }, models: specs, intervalMs: options.intervalMs }, decisions };
+  return { request: { from: aligned, to, feed: { kind: "replay", files }, models: specs, intervalMs: options.intervalMs }, decisions, llmRuns };
 }

@@ -12,6 +12,7 @@ import { collectResult } from "./collect.js";
 import { describeEntries } from "../scheduler/entry-orders.js";
 import { readFileSync } from "node:fs";
 import { recordDecisions, replayDecisions } from "./decisions.js";
+import { PaperLlmReplay, type PaperLlmRun } from "./paper-llm.js";
 import { backtestDatabase } from "./database.js";
 import type { BacktestRequest } from "./request.js";
 import { openBacktestSource } from "./source.js";
@@ -30,6 +31,8 @@ export interface RunBacktestOptions {
   env?: NodeJS.ProcessEnv;
   /** Decisions to replay instead of deciding (a recorded paper day); `request.baseline` does the same from a result file. */
   decisions?: BacktestDecision[];
+  /** A paper day's recorded LLM runs: those models decide, their model answered from these (paper-llm.ts). */
+  llmRuns?: PaperLlmRun[];
   /** Keep rows nothing reads before the end and write them in batches (default true; false proves the figures the same). */
   batchWrites?: boolean;
   /** Reads the run's database once the result is collected, before it is dropped (tests check the result against the rows). */
@@ -85,12 +88,21 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
         }),
     };
   }
+  // A paper day's LLM models decide again, their model answered from the day's recorded calls.
+  const paperLlm = options.llmRuns && options.llmRuns.length > 0 ? new PaperLlmReplay(options.llmRuns, { onMiss: (e) => misses.push(e) }) : undefined;
+  if (paperLlm) {
+    const inner = deciders?.model;
+    const env = options.env ?? process.env;
+    deciders = { ...deciders, model: (settings, m) => paperLlm.model(settings, m) ?? (inner ? inner(settings, m) : createLlmModel(settings, env)) };
+  }
   // Every decision is recorded; a what-if replays its baseline's instead of deciding.
   const baseline = request.baseline ? readBaseline(request.baseline) : undefined;
   const recorder = recordDecisions();
   const held = baseline?.decisions ?? options.decisions;
   const replay = held ? replayDecisions(held) : undefined;
-  deciders = { ...deciders, around: (m, decide) => recorder.around(m, replay ? replay(m, decide) : decide) };
+  const decider = (m: Parameters<typeof recorder.around>[0], decide: Parameters<typeof recorder.around>[1]) =>
+    paperLlm?.models.has(m.name) ? paperLlm.around(m, decide) : replay ? replay(m, decide) : decide;
+  deciders = { ...deciders, around: (m, decide) => recorder.around(m, decider(m, decide)) };
   const checkMisses = () => {
     if (misses.length > 0) throw misses[0]!;
   };
@@ -219,7 +231,7 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
       intervalMs: request.intervalMs,
       execution: request.execution,
       seed: request.seed,
-      llm: request.llm.mode,
+      llm: paperLlm ? "replay" : request.llm.mode,
       symbols: source.markets.map((m) => m.symbol),
       models: collected.models,
       prices: collected.prices,

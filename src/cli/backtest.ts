@@ -7,6 +7,7 @@ import { parseDuration } from "../app/config.js";
 import { renderReport } from "../backtest/report.js";
 import { parseBacktestRequest, type BacktestModel, type BacktestRequest, type BacktestRequestInput } from "../backtest/request.js";
 import { loadPaperDay } from "../backtest/paper-day.js";
+import type { PaperLlmRun } from "../backtest/paper-llm.js";
 import { openDatabase } from "../db/client.js";
 import { readBaseline, runBacktest } from "../backtest/run-backtest.js";
 import type { BacktestDecision, BacktestProgress, BacktestResult, ExecutionSpec } from "../backtest/types.js";
@@ -208,17 +209,26 @@ export function writeBacktestOutput(dir: string, result: BacktestResult): { json
   return { json, html };
 }
 
+/** What a paper day's baseline holds fixed: rule models' tool calls, and LLM models' recorded calls. */
+interface HeldDecisions {
+  decisions: BacktestDecision[];
+  llmRuns: PaperLlmRun[];
+}
+
 /**
  * `--what-if paper`: the models' real decisions of a paper-trading span (this installation's
  * database) replayed over its stored candles, once with the simulator's defaults (the baseline,
  * written to <out>/baseline) and once with the execution flags given.
  */
-async function paperWhatIf(config: Config, o: BacktestCliOptions, dir: string, run: (r: BacktestRequest, decisions?: BacktestDecision[]) => Promise<BacktestResult>): Promise<BacktestResult> {
+async function paperWhatIf(config: Config, o: BacktestCliOptions, dir: string, run: (r: BacktestRequest, held?: HeldDecisions) => Promise<BacktestResult>): Promise<BacktestResult> {
   if (!o.from || !o.to || !o.models) throw bad("--what-if paper needs --from, --to and --models (ids or names of this installation's models)");
+  if (o.llm !== undefined && o.llm !== "replay") throw bad(`--llm: "${o.llm}" with --what-if paper: a paper day's LLM calls are replayed from their recording (--llm replay), never called again`);
   if (!config.databaseUrl && (await server(config))) throw bad("--what-if paper reads the embedded database, which the running server holds: stop it first, or run on PostgreSQL (DATABASE_URL)");
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   let day: Awaited<ReturnType<typeof loadPaperDay>>;
   try {
+    // A database last opened by an older version lacks the newer tables (llm_calls): the server's start would add them too.
+    await database.migrate();
     const parse = (t: string, flag: string) => {
       const ms = /^\d+$/.test(t) ? Number(t) : Date.parse(t);
       if (!Number.isSafeInteger(ms)) throw bad(`${flag}: "${t}" must be an ISO 8601 time or epoch ms`);
@@ -230,11 +240,12 @@ async function paperWhatIf(config: Config, o: BacktestCliOptions, dir: string, r
       models: o.models.split(",").map((s) => s.trim()),
       intervalMs: config.tradeIntervalMs,
       dir: join(dir, "candles"),
+      llm: o.llm === "replay" ? "replay" : "auto",
     });
   } finally {
     await database.close();
   }
-  const baseline = await run(parseBacktestRequest(day.request, { decisionsHeld: true }), day.decisions);
+  const baseline = await run(parseBacktestRequest(day.request, { decisionsHeld: true }), { decisions: day.decisions, llmRuns: day.llmRuns });
   const baselineFiles = writeBacktestOutput(join(dir, "baseline"), baseline);
   const execution = executionFlags(o);
   return run(parseBacktestRequest({ ...day.request, execution, baseline: baselineFiles.json }));
@@ -246,8 +257,8 @@ export async function backtestCommand(config: Config, o: BacktestCliOptions): Pr
   // own database is dropped on the way out, rather than left on a PostgreSQL server.
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
-  const run = (request: BacktestRequest, decisions?: BacktestDecision[]) =>
-    runBacktest(request, { onProgress: (p) => process.stderr.write(progressLine(p, tty)), progressEveryMs: tty ? 200 : 1000, signal: stop.signal, ...(decisions ? { decisions } : {}) });
+  const run = (request: BacktestRequest, held?: HeldDecisions) =>
+    runBacktest(request, { onProgress: (p) => process.stderr.write(progressLine(p, tty)), progressEveryMs: tty ? 200 : 1000, signal: stop.signal, ...held });
   const dir = resolve(o.out ?? join("backtests", new Date().toISOString().replace(/[:.]/g, "-")));
   const result = o.whatIf === "paper" ? await paperWhatIf(config, o, dir, run) : await run(parseBacktestRequest(await backtestRequestFromCli(config, o)));
   if (tty) process.stderr.write("\n");

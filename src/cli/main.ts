@@ -111,7 +111,10 @@ export function buildCli(): Command {
     .option("--slippage <bps>", "extra adverse slippage on every taker fill, basis points")
     .option("--latency <ms>", "order latency, ms or a range min-max drawn from the seed")
     .option("--entries <type>", "models' entries: market (default) or limit[:offsetBps[:seconds]], post-only behind the touch, canceled unfilled after the seconds (default 0 bps, 60 s)")
-    .option("--llm <mode>", "record (call the endpoints and record every answer) or replay (answer from the recording; a miss stops the run)")
+    .option(
+      "--llm <mode>",
+      "record (call the endpoints and record every answer) or replay (answer from the recording; a miss stops the run). With --what-if paper, LLM models are answered from the day's recorded calls; replay requires every one to have them",
+    )
     .option("--llm-file <path>", "the LLM recording", "llm-recording.jsonl")
     .option("--database-url <url>", "run on this PostgreSQL server, in a database of its own that is dropped after (default: a throwaway embedded database)")
     .option("--out <dir>", "where result.json and report.html go (default backtests/<time>)")

@@ -236,6 +236,34 @@ export const toolCalls = pgTable(
   ],
 );
 
+/**
+ * Every answered LLM call of a paper or live run, as a backtest's recording keeps it
+ * (src/agents/llm/recording.ts): the request the model saw (no transport, no key), its answer
+ * (text and tool calls with their ids and arguments), the tokens, and `key`, the sha256 of the
+ * request. `seq` numbers the run's answered calls from 1. A what-if of a paper day answers the
+ * model from these rows, so an LLM's day reruns without the LLM.
+ */
+export const llmCalls = pgTable(
+  "llm_calls",
+  {
+    invocationId: text("invocation_id")
+      .notNull()
+      .references(() => invocations.id),
+    seq: integer("seq").notNull(),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id),
+    key: text("key").notNull(),
+    /** The call as the recorder named it: model, run time, step. */
+    step: text("step"),
+    request: jsonb("request").notNull(),
+    response: jsonb("response").notNull(),
+    usage: jsonb("usage").notNull(),
+    recordedAt: ts("recorded_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.invocationId, t.seq] }), index("llm_calls_model_idx").on(t.modelId, t.recordedAt)],
+);
+
 /** Equity every minute per model; older rows are rolled up to hourly, then daily. */
 export const equitySnapshots = pgTable(
   "equity_snapshots",

@@ -29,6 +29,8 @@ export interface ScheduledModel {
  * a run that fails or times out still records the prompt, the steps so far and their tokens.
  */
 export interface RunReport extends RunTelemetry {
+  /** The run's invocation id, set by the scheduler: what the run's LLM calls are recorded under. */
+  readonly invocationId?: string;
   /**
    * Set by the scheduler: writes the prompt into the running invocation at once, so it is stored
    * while the model thinks (and visible while the run is in progress) rather than after.
@@ -346,6 +348,7 @@ export class Scheduler {
     const timer = setTimeout(() => abort.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
     let promptSaved: Promise<boolean> = Promise.resolve(false);
     const report: RunReport = {
+      invocationId,
       savePrompt: (prompt) => {
         promptSaved = this.log.savePrompt(invocationId, prompt, report.redact).then(
           () => true,

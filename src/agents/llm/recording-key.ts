@@ -59,3 +59,26 @@ function canonical(value: unknown): unknown {
   }
   return out;
 }
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * What a request asks beyond its conversation: the model id, the system prompt, the tools and
+ * every setting of the call (temperature, tool choice, ...). A paper day's replay runs the model
+ * over books rebuilt from candles, so the market text, the account and the tool results it is
+ * shown differ from the recording by design; these parts may not.
+ */
+export function requestSettings(request: LlmCallRequest): Record<string, unknown> {
+  const { prompt, ...options } = request.call;
+  const system = Array.isArray(prompt) ? prompt.filter((m) => isObject(m) && m.role === "system") : [];
+  return { ...options, format: request.format, modelId: request.modelId, system };
+}
+
+/** The settings in which two requests differ ("modelId", "system", "temperature", "tools", ...), sorted. */
+export function settingsDifference(a: LlmCallRequest, b: LlmCallRequest): string[] {
+  const x = requestSettings(a);
+  const y = requestSettings(b);
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((k) => canonicalJson(x[k]) !== canonicalJson(y[k])).sort();
+}

@@ -25,10 +25,19 @@ export interface RecordedLlmCall {
   usage: LlmCallUsage;
 }
 
+/** A call being replayed, for stores that answer by more than the key (a paper day's, by run and step). */
+export interface LlmCallAsked {
+  /** The call's number through its model, from 1. */
+  step: number;
+  request: LlmCallRequest;
+}
+
 export interface LlmRecordingStore {
   /** The next recorded call for the key (the last one again once all were used), or undefined for none. */
-  get(key: string): RecordedLlmCall | undefined;
+  get(key: string, asked?: LlmCallAsked): RecordedLlmCall | undefined;
   put(key: string, call: RecordedLlmCall): void | Promise<void>;
+  /** Why `get` found nothing, for the miss error (default: no recorded request is this one). */
+  missReason?(key: string, asked: LlmCallAsked): string;
 }
 
 /** Recorded calls in memory, each key's calls in recording order, with a replay position per key. */

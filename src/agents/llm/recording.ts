@@ -22,8 +22,8 @@ import { StreamCollector, answerParts, storableContent, type LlmStreamPart } fro
 
 export type LlmRecordMode = "record" | "replay";
 
-export { canonicalJson, llmCallKey, llmCallRequest, type LlmCallOptions, type LlmCallRequest } from "./recording-key.js";
-export { LlmRecordingMemory, type LlmCallUsage, type LlmContent, type LlmFinishReason, type LlmRecordingStore, type RecordedLlmCall } from "./recording-store.js";
+export { canonicalJson, llmCallKey, llmCallRequest, requestSettings, settingsDifference, type LlmCallOptions, type LlmCallRequest } from "./recording-key.js";
+export { LlmRecordingMemory, type LlmCallAsked, type LlmCallUsage, type LlmContent, type LlmFinishReason, type LlmRecordingStore, type RecordedLlmCall } from "./recording-store.js";
 export { LlmRecordingFileError, openLlmRecordingFile, parseLlmRecording, type LlmRecordingFile } from "./recording-file.js";
 
 /** A replayed call that the recording has no answer for. */
@@ -35,8 +35,12 @@ export class LlmReplayMissError extends Error {
     /** The step as `describe` names it. */
     readonly where: string,
     readonly key: string,
+    /** Why nothing answered, when the store can tell more than that the request differs. */
+    reason?: string,
   ) {
-    super(`LLM replay miss at ${where}: nothing was recorded for this request (key ${key}); the prompt, the tools, the model or its settings differ from the recording. Re-record with --llm record.`);
+    super(
+      `LLM replay miss at ${where}: ${reason ?? `nothing was recorded for this request (key ${key}); the prompt, the tools, the model or its settings differ from the recording. Re-record with --llm record.`}`,
+    );
   }
 }
 
@@ -101,11 +105,11 @@ export function recordingModel(options: RecordingModelOptions): ChatModel {
     );
   };
 
-  const replay = (step: number, key: string, signal: AbortSignal | undefined): Answer => {
+  const replay = (step: number, key: string, request: LlmCallRequest, signal: AbortSignal | undefined): Answer => {
     signal?.throwIfAborted();
-    const recorded = store.get(key);
+    const recorded = store.get(key, { step, request });
     if (!recorded) {
-      const miss = new LlmReplayMissError(step, options.describe(step), key);
+      const miss = new LlmReplayMissError(step, options.describe(step), key, store.missReason?.(key, { step, request }));
       options.onMiss?.(miss);
       throw miss;
     }
@@ -119,7 +123,7 @@ export function recordingModel(options: RecordingModelOptions): ChatModel {
       const step = ++calls;
       const request = llmCallRequest(modelId, params);
       const key = requestKey(request);
-      if (mode === "replay") return { ...replay(step, key, params.abortSignal), warnings: [], response: { modelId } };
+      if (mode === "replay") return { ...replay(step, key, request, params.abortSignal), warnings: [], response: { modelId } };
       const result = await doGenerate();
       await save(step, key, request, {
         content: result.content,
@@ -134,7 +138,7 @@ export function recordingModel(options: RecordingModelOptions): ChatModel {
       const request = llmCallRequest(modelId, params);
       const key = requestKey(request);
       if (mode === "replay") {
-        const chunks = answerParts(replay(step, key, params.abortSignal));
+        const chunks = answerParts(replay(step, key, request, params.abortSignal));
         return { stream: simulateReadableStream({ chunks, initialDelayInMs: null, chunkDelayInMs: null }) };
       }
       const result = await doStream();
