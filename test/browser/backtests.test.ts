@@ -13,7 +13,8 @@ import { eventually } from "./support/scenario.js";
  * (progress, then the metrics and equity curves), its HTML report opened, field errors from the
  * form and from the server, and the run deleted; a done run rerun as a what-if with a dearer taker
  * fee (a refused fee shown under its input, then the new run with its baseline and the two side by
- * side); at desktop and phone widths.
+ * side); a what-if with limit entries and a model's risk limits (refusals under their inputs, a model's
+ * limits unfolding to show one, then the run as asked); at desktop and phone widths.
  *
  * Run: `npm run build:web && npx vitest run test/browser/backtests.test.ts` (needs Debian's
  * chromium at /usr/bin/chromium). Screenshots go to test-results/screenshots/.
@@ -253,6 +254,99 @@ describe.skipIf(chromiumMissing !== null)(title("backtests page in a browser"), 
     await link.click();
     await page.waitForURL((u) => u.pathname.endsWith(`/backtests/${started.id}`), { timeout: WAIT });
     await waitForText(page.locator("[data-testid=backtest-detail]"), baseline.summary!.hash, "the baseline's page");
+    for (const b of [id, started.id]) await s.server.api("DELETE", `/api/backtests/${b}`);
+  });
+
+  it("reruns a done backtest as a what-if with limit entries and a model's risk limits: refusals under their inputs, then the run as asked", async () => {
+    s.t.allow(/console error: Failed to load resource: the server responded with a status of 400/, "the server refuses an offset and a leverage out of range on purpose");
+    const models = await s.server.get<ModelView[]>("/api/models");
+    const ids = ["Trend Follower", "Breakout Hunter"].map((n) => models.find((m) => m.name === n)!.id);
+    const started = await s.server.api<BacktestView>(
+      "POST",
+      "/api/backtests",
+      { from: "2026-11-01T00:00:00Z", to: "2026-11-01T01:00:00Z", feed: { kind: "synthetic", seed: 7 }, models: ids, seed: 7 },
+      { expect: 202 },
+    );
+    const baseline = await finished(started.id);
+    expect(baseline.status, `the baseline ended ${baseline.status}: ${baseline.error}`).toBe("done");
+    // The model whose positions the what-if forbids: one that opened some in the baseline.
+    const busy = baseline.result!.models.find((m) => m.trades.length + m.openPositions.length > 0);
+    expect(busy, "a model that traded in the baseline hour").toBeDefined();
+    const index = baseline.request.models.findIndex((m) => m.name === busy!.name);
+
+    const page = await s.t.open(`${s.server.url}/backtests/${started.id}`);
+    await waitForText(page.locator("[data-testid=backtest-detail] [data-testid=backtest-status]"), "done", "the baseline's status");
+    await page.locator("[data-testid=backtest-what-if]").click();
+    const form = await waitForElement(page, "[data-testid=backtest-what-if-form]", "the what-if form");
+    // The run's own entries (market) and limits (none set: every input empty, the default).
+    const entries = form.getByLabel("Entry orders", { exact: true });
+    expect(await entries.inputValue()).toBe("market");
+    expect(await form.getByLabel("Limit offset (bps)", { exact: true }).count(), "no limit inputs for market entries").toBe(0);
+    const limits = form.locator(`details[data-model-name="${busy!.name}"]`);
+    expect(await limits.getAttribute("open"), "a model's limits start folded").toBeNull();
+    await limits.locator("summary").click();
+    const leverage = limits.getByLabel("Max leverage (×)", { exact: true });
+    expect(await leverage.inputValue()).toBe("");
+
+    // An offset beyond the server's range: refused under its input (the entries are checked before the models).
+    await entries.selectOption("limit");
+    const offset = form.getByLabel("Limit offset (bps)", { exact: true });
+    const expiry = form.getByLabel("Limit expires after (s)", { exact: true });
+    expect([await offset.inputValue(), await expiry.inputValue()]).toEqual(["0", "60"]);
+    await offset.fill("600");
+    await expiry.fill("30");
+    await form.locator("[data-testid=backtest-what-if-submit]").click();
+    const refusedOffset = await s.server.api<{ error: { message: string } }>(
+      "POST",
+      `/api/backtests/${started.id}/what-if`,
+      { execution: { ...baseline.request.execution, entries: { type: "limit", offsetBps: 600, expireAfterMs: 30_000 } } },
+      { expect: 400 },
+    );
+    const offsetProblem = /execution\.entries\.offsetBps: ([^;]+)/.exec(refusedOffset.error.message)?.[1];
+    expect(offsetProblem, refusedOffset.error.message).toBeDefined();
+    await waitForText(form.locator(".form-field", { hasText: "Limit offset (bps)" }).locator(".field-error"), offsetProblem!.trim(), "the server's error under the offset");
+    expect(await offset.getAttribute("aria-invalid")).toBe("true");
+
+    // A leverage the server refuses, folded away: its model's limits unfold to show the error under it.
+    await offset.fill("1");
+    await leverage.fill("0");
+    await limits.locator("summary").click(); // folded again by hand
+    expect(await limits.getAttribute("open")).toBeNull();
+    await form.locator("[data-testid=backtest-what-if-submit]").click();
+    const refusedRisk = await s.server.api<{ error: { message: string } }>("POST", `/api/backtests/${started.id}/what-if`, { risk: { [busy!.name]: { maxLeverage: 0 } } }, { expect: 400 });
+    const riskProblem = new RegExp(`models\\[${index}\\]\\.risk\\.maxLeverage: ([^;]+)`).exec(refusedRisk.error.message)?.[1];
+    expect(riskProblem, refusedRisk.error.message).toBeDefined();
+    await waitForText(limits.locator(".form-field", { hasText: "Max leverage (×)" }).locator(".field-error"), riskProblem!.trim(), "the server's error under the model's leverage");
+    expect(await limits.getAttribute("open")).not.toBeNull();
+    expect(await leverage.getAttribute("aria-invalid")).toBe("true");
+    expect((await s.server.get<BacktestView[]>("/api/backtests")).filter((b) => b.baselineId === started.id)).toEqual([]);
+    await screenshot(page, "backtest-what-if-limits-refused");
+
+    // No open position allowed for the busy model, post-only entries 1 bps behind the touch for 30 s: the run as asked.
+    await leverage.fill("3");
+    await limits.getByLabel("Max open positions", { exact: true }).fill("0");
+    await form.locator("[data-testid=backtest-what-if-submit]").click();
+    await page.waitForURL((u) => /\/backtests\/[\w-]+$/.test(u.pathname) && !u.pathname.endsWith(started.id), { timeout: WAIT });
+    const id = new URL(page.url()).pathname.split("/").pop()!;
+    const asked = await s.server.get<BacktestView>(`/api/backtests/${id}`);
+    expect(asked.baselineId).toBe(started.id);
+    expect(asked.request.execution.entries).toEqual({ type: "limit", offsetBps: 1, expireAfterMs: 30_000 });
+    for (const m of asked.request.models)
+      expect(m.risk, m.name).toEqual(m.name === busy!.name ? { maxLeverage: 3, maxOpenPositions: 0 } : baseline.request.models.find((b) => b.name === m.name)!.risk);
+    const whatIf = await finished(id);
+    expect(whatIf.status, `the what-if ended ${whatIf.status}: ${whatIf.error}`).toBe("done");
+    // The limit reached the run: its held entries were refused, so the model never held a position.
+    const restricted = whatIf.result!.models.find((m) => m.name === busy!.name)!;
+    expect([restricted.trades.length, restricted.openPositions.length]).toEqual([0, 0]);
+    const settings = page.locator("[data-testid=backtest-comparison] dl");
+    await waitForText(settings, "limit entries 1 bps behind the touch", "the what-if's entries beside the baseline's execution", RUN_WAIT);
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport);
+      await waitForPageReady(page);
+      const overflow = await horizontalOverflow(page);
+      expect.soft(overflow.scrollWidth, `the what-if at ${viewport.width}px scrolls sideways: ${overflow.culprits.join(", ")}`).toBeLessThanOrEqual(overflow.innerWidth);
+    }
+    await page.setViewportSize(DESKTOP);
     for (const b of [id, started.id]) await s.server.api("DELETE", `/api/backtests/${b}`);
   });
 

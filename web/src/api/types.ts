@@ -18,6 +18,7 @@ export type { LiveSwitchState } from "../../../src/live/kill-switch.ts";
 export type { ReconcileResult } from "../../../src/live/reconciler.ts";
 export type { BacktestDetailView, BacktestProgressView, BacktestRequestView, BacktestStatus, BacktestSummary, BacktestView } from "../../../src/backtest/backtest-views.ts";
 export type { InstrumentView } from "../../../src/trading/contracts.ts";
+export type { RiskLimits } from "../../../src/trading/risk/limits.ts";
 export type { PredictionBookView, PredictionMarketView } from "../../../src/prediction/prediction-api.ts";
 export type { BacktestMetrics, BacktestModelResult, BacktestResult } from "../../../src/backtest/types.ts";
 

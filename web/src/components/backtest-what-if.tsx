@@ -2,17 +2,21 @@ import { useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, send } from "../api/client.ts";
 import type { BacktestView } from "../api/types.ts";
-import { checkWhatIfForm, placeBacktestErrors, whatIfBody, whatIfForm, type WhatIfForm } from "../lib/backtests.ts";
+import { checkWhatIfForm, placeWhatIfErrors, RISK_INPUTS, riskField, whatIfBody, whatIfForm, type RiskLimitName, type WhatIfForm } from "../lib/what-if-form.ts";
 import { parseFieldErrors } from "../lib/form-errors.ts";
 import { FormField } from "./form-field.tsx";
 import { ErrorBox } from "./ui.tsx";
 
 /**
- * A what-if of a done run: the same decisions replayed with the execution and seed given here
- * (prefilled with the run's own), as a new run compared with this one once done. The server's
- * field errors appear under their inputs; a started run is opened at once. Risk limits by model
- * are the API's (`risk` in the body): an input per limit per model would bury the few settings here.
+ * A what-if of a done run: the same decisions replayed with the execution, seed, entry order
+ * type and risk limits given here (prefilled with the run's own), as a new run compared with
+ * this one once done. The server's field errors appear under their inputs; a started run is
+ * opened at once. Each model's limits fold away (ten inputs a model would bury the execution),
+ * and unfold by themselves when one of them is refused.
  */
+/** The form's text inputs (the limits have their own setter). */
+type TextKey = Exclude<keyof WhatIfForm, "risk">;
+
 export function BacktestWhatIfForm({ backtest, onStarted, onClose }: { backtest: BacktestView; onStarted: (b: BacktestView) => void; onClose: () => void }) {
   const client = useQueryClient();
   const [form, setForm] = useState<WhatIfForm>(() => whatIfForm(backtest.request));
@@ -20,10 +24,24 @@ export function BacktestWhatIfForm({ backtest, onStarted, onClose }: { backtest:
   const [other, setOther] = useState<string[]>([]);
   const [failure, setFailure] = useState<unknown>(null);
   const [sending, setSending] = useState(false);
+  const [unfolded, setUnfolded] = useState<ReadonlySet<number>>(new Set());
 
-  const set = (key: keyof WhatIfForm, value: string, field: string = key) => {
-    setForm((f) => ({ ...f, [key]: value }));
+  const clear = (field: string) => {
     if (errors[field]) setErrors(({ [field]: _, ...rest }) => rest);
+  };
+  const set = (key: TextKey, value: string, field: string = key) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    clear(field);
+  };
+  const setLimit = (model: number, key: RiskLimitName, value: string) => {
+    setForm((f) => ({ ...f, risk: f.risk.map((m, i) => (i === model ? { ...m, limits: { ...m.limits, [key]: value } } : m)) }));
+    clear(riskField(model, key));
+  };
+  // A model's limits unfold when one of them has an error to show, and stay so until folded by hand.
+  const showErrors = (found: Record<string, string>) => {
+    setErrors(found);
+    const refused = Object.keys(found).flatMap((k) => /^risk\.(\d+)\./.exec(k)?.[1] ?? []);
+    if (refused.length > 0) setUnfolded((open) => new Set([...open, ...refused.map(Number)]));
   };
 
   const submit = async (e: FormEvent) => {
@@ -31,17 +49,17 @@ export function BacktestWhatIfForm({ backtest, onStarted, onClose }: { backtest:
     setFailure(null);
     setOther([]);
     const found = checkWhatIfForm(form);
-    setErrors(found);
+    showErrors(found);
     if (Object.keys(found).length > 0) return;
     setSending(true);
     try {
-      const started = await send<BacktestView>("POST", `/backtests/${encodeURIComponent(backtest.id)}/what-if`, whatIfBody(form));
+      const started = await send<BacktestView>("POST", `/backtests/${encodeURIComponent(backtest.id)}/what-if`, whatIfBody(form, backtest.request));
       void client.invalidateQueries({ queryKey: ["backtests"] });
       onStarted(started);
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) {
-        const placed = placeBacktestErrors(parseFieldErrors(err.message));
-        setErrors(placed.byField);
+        const placed = placeWhatIfErrors(parseFieldErrors(err.message));
+        showErrors(placed.byField);
         setOther(placed.other);
       } else setFailure(err);
     } finally {
@@ -50,7 +68,7 @@ export function BacktestWhatIfForm({ backtest, onStarted, onClose }: { backtest:
   };
 
   // `quiet`: a second input of a field whose error the first one shows (the latency range).
-  const input = (key: keyof WhatIfForm, label: string, opts: { hint?: string; field?: string; numeric?: boolean; quiet?: boolean } = {}) => (
+  const input = (key: TextKey, label: string, opts: { hint?: string; field?: string; numeric?: boolean; quiet?: boolean } = {}) => (
     <FormField label={label} error={opts.quiet ? undefined : errors[opts.field ?? key]} {...(opts.hint ? { hint: opts.hint } : {})}>
       <input value={form[key]} onChange={(e) => set(key, e.target.value, opts.field)} inputMode={opts.numeric ? "numeric" : "decimal"} className="num-input" />
     </FormField>
@@ -70,6 +88,57 @@ export function BacktestWhatIfForm({ backtest, onStarted, onClose }: { backtest:
       <div className="form-pair">
         {input("latencyMinMs", "Latency from (ms)", { field: "latency", numeric: true })}
         {input("latencyMaxMs", "Latency to (ms)", { field: "latency", numeric: true, quiet: true, hint: "Drawn from the seed for each order." })}
+      </div>
+      <div className="form-pair">
+        <FormField label="Entry orders" error={errors.entryType} hint="How the models' entries are placed; closes stay at the market.">
+          <select value={form.entryType} onChange={(e) => set("entryType", e.target.value, "entryType")} data-testid="backtest-what-if-entries">
+            <option value="market">Market orders</option>
+            <option value="limit">Limit orders, post-only behind the touch</option>
+          </select>
+        </FormField>
+      </div>
+      {form.entryType === "limit" && (
+        <div className="form-pair">
+          {input("entryOffsetBps", "Limit offset (bps)", { hint: "Behind the best bid (a long) or ask (a short); 0 joins it." })}
+          {input("entryExpireS", "Limit expires after (s)", { numeric: true, hint: "Canceled unfilled after this long." })}
+        </div>
+      )}
+      <div className="bt-what-if-risk" data-testid="backtest-what-if-risk">
+        <div className="muted small">Risk limits by model: empty keeps the default; the run&apos;s own are filled in.</div>
+        {form.risk.map((m, i) => (
+          <details
+            key={m.name}
+            open={unfolded.has(i)}
+            onToggle={(e) => {
+              const open = (e.currentTarget as HTMLDetailsElement).open;
+              setUnfolded((s) => (open === s.has(i) ? s : open ? new Set([...s, i]) : new Set([...s].filter((x) => x !== i))));
+            }}
+            data-model-name={m.name}
+          >
+            <summary>Risk limits of {m.name}</summary>
+            <div className="form-pair">
+              {RISK_INPUTS.map((r) => (
+                <FormField key={r.key} label={r.label} error={errors[riskField(i, r.key)]}>
+                  {r.kind === "flag" ? (
+                    <select value={m.limits[r.key]} onChange={(e) => setLimit(i, r.key, e.target.value)}>
+                      <option value="">Default</option>
+                      <option value="yes">Yes</option>
+                      <option value="no">No</option>
+                    </select>
+                  ) : (
+                    <input
+                      value={m.limits[r.key]}
+                      onChange={(e) => setLimit(i, r.key, e.target.value)}
+                      inputMode={r.kind === "whole" ? "numeric" : "decimal"}
+                      placeholder="default"
+                      className="num-input"
+                    />
+                  )}
+                </FormField>
+              ))}
+            </div>
+          </details>
+        ))}
       </div>
       {other.length > 0 && (
         <div className="error-box" role="alert" data-testid="backtest-what-if-errors">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BacktestMetrics, BacktestResult, ModelView } from "../api/types.ts";
-import { backtestBody, checkBacktestForm, checkWhatIfForm, compareWhatIf, emptyBacktestForm, localInput, placeBacktestErrors, whatIfBody, whatIfForm, type BacktestForm } from "./backtests.ts";
+import { backtestBody, checkBacktestForm, compareWhatIf, emptyBacktestForm, localInput, placeBacktestErrors, type BacktestForm } from "./backtests.ts";
 import { parseFieldErrors } from "./form-errors.ts";
 
 const model = (id: string, kind: ModelView["kind"]) => ({ id, kind, name: id, strategy: "s" }) as ModelView;
@@ -57,28 +57,6 @@ describe("backtest form", () => {
     expect(placeBacktestErrors(errors)).toEqual({
       byField: { to: "must be after from", models: 'models[1]: "Copycat" is a follower', files: "feed.files[0].path: no such file: /x", latency: "minMs must not exceed maxMs" },
       other: ['Unrecognized key: "x"'],
-    });
-  });
-});
-
-describe("what-if form", () => {
-  const request = { seed: 7, execution: { makerFeeBps: -0.5, takerFeeBps: 6, extraSlippageBps: 1.5, latency: { minMs: 20, maxMs: 80 } } };
-
-  it("starts from the run's own execution and seed and sends the execution whole", () => {
-    const f = whatIfForm(request);
-    expect(f).toEqual({ seed: "7", makerFeeBps: "-0.5", takerFeeBps: "6", slippageBps: "1.5", latencyMinMs: "20", latencyMaxMs: "80" });
-    expect(checkWhatIfForm(f)).toEqual({});
-    // Only the taker fee changed, yet every execution field goes: the server takes it in place of the run's.
-    expect(whatIfBody({ ...f, takerFeeBps: "30" })).toEqual({ execution: { makerFeeBps: -0.5, takerFeeBps: 30, extraSlippageBps: 1.5, latency: { minMs: 20, maxMs: 80 } }, seed: 7 });
-  });
-
-  it("finds unreadable inputs before sending and leaves signs and ranges to the server", () => {
-    const f = whatIfForm(request);
-    expect(Object.keys(checkWhatIfForm({ ...f, seed: "x", takerFeeBps: "", latencyMinMs: "90" })).sort()).toEqual(["latency", "seed", "takerFeeBps"]);
-    expect(checkWhatIfForm({ ...f, takerFeeBps: "-1" })).toEqual({});
-    expect(placeBacktestErrors(parseFieldErrors('execution.takerFeeBps: Too small: expected number to be >=0; risk: backtest b has no model "X"'))).toEqual({
-      byField: { takerFeeBps: "Too small: expected number to be >=0" },
-      other: ['risk: backtest b has no model "X"'],
     });
   });
 });

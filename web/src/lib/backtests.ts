@@ -92,53 +92,12 @@ export function checkBacktestForm(f: BacktestForm, models: readonly ModelView[])
 }
 
 /** The fees, slippage and latency inputs (shared by the new-backtest and the what-if forms). Signs and ranges are the server's to judge: a maker rebate is negative. */
-function checkExecution(f: Pick<BacktestForm, "makerFeeBps" | "takerFeeBps" | "slippageBps" | "latencyMinMs" | "latencyMaxMs">): Record<string, string> {
+export function checkExecution(f: Pick<BacktestForm, "makerFeeBps" | "takerFeeBps" | "slippageBps" | "latencyMinMs" | "latencyMaxMs">): Record<string, string> {
   const e: Record<string, string> = {};
   for (const k of ["makerFeeBps", "takerFeeBps", "slippageBps"] as const) if (!BPS.test(f[k].trim())) e[k] = "Basis points, e.g. 2 or 0.5.";
   if (!WHOLE.test(f.latencyMinMs.trim()) || !WHOLE.test(f.latencyMaxMs.trim())) e.latency = "Whole milliseconds.";
   else if (Number(f.latencyMinMs) > Number(f.latencyMaxMs)) e.latency = "The least latency must not exceed the most.";
   return e;
-}
-
-/**
- * A what-if of a done run: its decisions held fixed, the execution and the simulator's seed
- * (latency draws) changed; the span, the market and the models stay the run's.
- */
-export type WhatIfForm = Pick<BacktestForm, "seed" | "makerFeeBps" | "takerFeeBps" | "slippageBps" | "latencyMinMs" | "latencyMaxMs">;
-
-/** The form prefilled with the run's own execution and seed. */
-export function whatIfForm(r: Pick<BacktestRequestView, "execution" | "seed">): WhatIfForm {
-  return {
-    seed: String(r.seed),
-    makerFeeBps: String(r.execution.makerFeeBps),
-    takerFeeBps: String(r.execution.takerFeeBps),
-    slippageBps: String(r.execution.extraSlippageBps),
-    latencyMinMs: String(r.execution.latency.minMs),
-    latencyMaxMs: String(r.execution.latency.maxMs),
-  };
-}
-
-/** Problems found before sending, by the form's field names (as checkBacktestForm). */
-export function checkWhatIfForm(f: WhatIfForm): Record<string, string> {
-  const e = checkExecution(f);
-  if (!WHOLE.test(f.seed.trim())) e.seed = "A whole number, 0 or more.";
-  return e;
-}
-
-/**
- * The POST /api/backtests/:id/what-if body. The execution goes whole: the server takes it in
- * place of the run's, so a field left out would fall back to the default, not to the run's value.
- */
-export function whatIfBody(f: WhatIfForm): { execution: BacktestRequestView["execution"]; seed: number } {
-  return {
-    execution: {
-      makerFeeBps: Number(f.makerFeeBps),
-      takerFeeBps: Number(f.takerFeeBps),
-      extraSlippageBps: Number(f.slippageBps),
-      latency: { minMs: Number(f.latencyMinMs), maxMs: Number(f.latencyMaxMs) },
-    },
-    seed: Number(f.seed),
-  };
 }
 
 /** One model in a what-if run beside its baseline; a side is null when only the other run has the model. */
@@ -263,7 +222,8 @@ export function feedText(feed: BacktestRequestView["feed"]): string {
 /** "maker 2 / taker 6 bps, slippage 0 bps, latency 0 ms" (or a range). */
 export function executionText(x: BacktestRequestView["execution"]): string {
   const latency = x.latency.minMs === x.latency.maxMs ? `${x.latency.minMs} ms` : `${x.latency.minMs}–${x.latency.maxMs} ms`;
-  return `fees ${x.makerFeeBps}/${x.takerFeeBps} bps (maker/taker), slippage ${x.extraSlippageBps} bps, latency ${latency}`;
+  const entries = x.entries?.type === "limit" ? `, limit entries ${x.entries.offsetBps} bps behind the touch (${duration(x.entries.expireAfterMs)} to fill)` : "";
+  return `fees ${x.makerFeeBps}/${x.takerFeeBps} bps (maker/taker), slippage ${x.extraSlippageBps} bps, latency ${latency}${entries}`;
 }
 
 /** Each model's return once done (percent, best first), from the summary. */
