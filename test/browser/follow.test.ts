@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ModelView, SignalView } from "../../src/app/services.js";
+import type { Page, Route } from "playwright-core";
+import type { FollowWalletView, HealthView, ModelView, SignalSummaryView, SignalView } from "../../src/app/services.js";
 import type { PredictionMarketView } from "../../src/prediction/prediction-api.js";
 import { cents } from "../../web/src/lib/prediction.js";
 import { reasonText, shortAddress, slippageCents, slippageText } from "../../web/src/lib/follow.js";
@@ -15,6 +16,10 @@ import { eventually } from "./support/scenario.js";
  * the server's 400) and listed; then its wallet trades on a synthetic market, once within the
  * filters and once above priceMax, and the list and the model's page show the copied and the
  * skipped signal as the API gives them (decision, reason in words, fill, slippage in cents).
+ * Then the model's page shows its wallet failing in red with the Data API's error (and the health
+ * degraded) until the API is back, pages its signals with "load older" under the totals of all of
+ * them, and shows a newly decided signal and a resolved prediction market from the event stream
+ * while the page's own requests for them are held back.
  *
  * Run: `npm run build:web && npx vitest run test/browser/follow.test.ts` (needs Debian's chromium
  * at /usr/bin/chromium). Screenshots go to test-results/screenshots/.
@@ -173,6 +178,178 @@ describe.skipIf(chromiumMissing !== null)(title("follow models in a browser"), {
           .toBeLessThanOrEqual(overflow.innerWidth);
         await p.close();
       }
+    }
+  });
+
+  /** Holds the page's GET requests whose path `matches` until the returned function is called (they then go on). */
+  async function holdRequests(page: Page, matches: (path: string) => boolean): Promise<{ held: string[]; release: () => Promise<void> }> {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const held: string[] = [];
+    const handler = async (route: Route) => {
+      held.push(route.request().url());
+      await gate;
+      await route.continue().catch(() => undefined);
+    };
+    const url = (u: URL) => u.pathname.startsWith("/api/") && matches(u.pathname);
+    await page.route(url, handler);
+    return {
+      held,
+      release: async () => {
+        open();
+        await page.unroute(url, handler);
+      },
+    };
+  }
+
+  const followModel = async () => {
+    const model = (await s.server.get<ModelView[]>("/api/models")).find((m) => m.name === "FT browser");
+    expect(model, "the first test created the model").toBeDefined();
+    return model!;
+  };
+  const openMarket = async (except?: string) => {
+    const open = (await s.server.get<PredictionMarketView[]>("/api/prediction-markets")).filter((m) => m.status === "open" && m.conditionId !== except);
+    return open.sort((a, b) => Date.parse(b.endDate) - Date.parse(a.endDate))[0]!;
+  };
+
+  it("shows a wallet the Data API cannot read in red with the error (the health degraded past 5 failed reads), and as read again once it is back", async () => {
+    const model = await followModel();
+    const page = await s.t.open(`${s.server.url}/follow/${model.id}`, DESKTOP);
+    await waitForPageReady(page);
+    const wallet = page.locator(`[data-wallet-row="${WALLET}"]`);
+    const status = (want: string, what: string) => eventually(what, async () => ((await wallet.getAttribute("data-wallet-status")) === want ? true : undefined));
+    await status("ok", "the wallet read without error");
+    await waitForText(wallet, /\bread \d/, "when it was read");
+
+    // Every answer of the Data API is a body that is not JSON: each read fails (polled every second).
+    fake!.corrupt({ times: 100_000 });
+    try {
+      await waitForText(wallet.locator("[data-field=wallet-error]"), /failing: \d+ reads? in a row/, "the wallet's failure");
+      const reads = await eventually("the wallet's error in the API", async () => (await s.server.get<FollowWalletView[]>(`/api/models/${model.id}/wallets`))[0]!.lastError ?? undefined);
+      await waitForText(wallet.locator(".ft-wallet-message"), reads.message, "the Data API's error under the wallet");
+      expect(await wallet.getAttribute("data-wallet-status")).toBe("failing");
+      const colors = await page.evaluate(`(() => {
+        const error = document.querySelector('[data-field="wallet-error"]');
+        const probe = document.createElement("span");
+        probe.className = "loss";
+        document.body.appendChild(probe);
+        const out = [getComputedStyle(error).color, getComputedStyle(probe).color];
+        probe.remove();
+        return out;
+      })()`);
+      const [errorColor, lossColor] = colors as [string, string];
+      expect(errorColor, "the error is in the loss colour (red)").toBe(lossColor);
+      const degraded = await eventually("the health degraded by the follow model's wallets", async () => {
+        const h = await s.server.get<HealthView>("/api/health");
+        return h.reasons.find((r) => r.code === "follow_wallets_failing" && r.modelId === model.id);
+      });
+      expect(degraded.message).toMatch(/^its wallet failed the last \d+ reads \(latest: reading wallet 0x/);
+      for (const viewport of [DESKTOP, PHONE]) {
+        await page.setViewportSize(viewport);
+        await page.evaluate("window.scrollTo(0, 0)");
+        await screenshot(page, "follow-wallet-failing");
+      }
+      await page.setViewportSize(DESKTOP);
+    } finally {
+      fake!.clearFaults();
+    }
+    await status("ok", "the wallet read again in the page");
+    expect(await wallet.locator("[data-field=wallet-error]").count(), "no error shown any more").toBe(0);
+    await eventually("the health no longer degraded by it", async () => {
+      const h = await s.server.get<HealthView>("/api/health");
+      return h.reasons.some((r) => r.code === "follow_wallets_failing") ? undefined : h;
+    });
+  });
+
+  it("pages the signals with a button for older ones under the totals of all of them, and adds a decided signal from the event stream", async () => {
+    const model = await followModel();
+    const market = await openMarket();
+    const outcome = market.outcomes[0]!;
+    const before = (await s.server.get<SignalView[]>(`/api/models/${model.id}/signals?limit=1000`)).length;
+    // 60 trades above the price filter: 60 more skips, more than a page of 50.
+    const now = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < 60; i++) {
+      fake!.addFill({
+        wallet: WALLET,
+        role: "taker",
+        side: "BUY",
+        conditionId: market.conditionId,
+        tokenId: outcome.tokenId,
+        size: "10",
+        timestamp: now,
+        price: "0.95",
+        txHash: `0x${String(i).padStart(4, "0")}${"d4".repeat(30)}`,
+      });
+    }
+    const total = before + 60;
+    const all = await eventually("the 60 signals decided", async () => {
+      const list = await s.server.get<SignalView[]>(`/api/models/${model.id}/signals?limit=1000`);
+      return list.length === total && list.every((x) => x.decision !== "pending") ? list : undefined;
+    });
+    const summary = await s.server.get<SignalSummaryView>(`/api/models/${model.id}/signals/summary`);
+    expect(summary).toMatchObject({ copied: 1, skipped: total - 1, pending: 0 });
+
+    const page = await s.t.open(`${s.server.url}/follow/${model.id}`, DESKTOP);
+    await waitForPageReady(page);
+    const table = await waitForElement(page, "[data-testid=ft-signals]", "the signals table");
+    await waitForCount(table.locator("tbody tr"), 50, "the first page of 50");
+    // The totals are of every signal, not of the page shown.
+    await waitForText(page.locator("[data-testid=ft-breakdown] [data-count=skipped]"), `${total - 1} skipped`, "every skip counted");
+    await waitForText(page.locator("[data-testid=ft-breakdown] tr[data-reason=price_out_of_range] [data-field=count]"), String(summary.byReason.price_out_of_range), "the skips by reason");
+    await page.getByTestId("ft-older").click();
+    await waitForCount(table.locator("tbody tr"), total, "every signal after loading the older ones");
+    expect(await page.getByTestId("ft-older").count(), "no button once the oldest is shown").toBe(0);
+    const ids = await table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-signal-id")));
+    expect(ids).toEqual(all.map((x) => x.id));
+
+    // From now on the page's requests for signals wait: a new signal can only come by the stream.
+    const gate = await holdRequests(page, (path) => path === `/api/models/${model.id}/signals`);
+    try {
+      fake!.addFill({
+        wallet: WALLET,
+        role: "taker",
+        side: "BUY",
+        conditionId: market.conditionId,
+        tokenId: outcome.tokenId,
+        size: "10",
+        timestamp: Math.floor(Date.now() / 1000),
+        price: "0.97",
+        txHash: `0x${"e5".repeat(32)}`,
+      });
+      const fresh = await eventually("the new signal decided", async () => {
+        const [first] = await s.server.get<SignalView[]>(`/api/models/${model.id}/signals?limit=1`);
+        return first && first.price === "0.97" && first.decision !== "pending" ? first : undefined;
+      });
+      const row = table.locator(`tr[data-signal-id="${fresh.id}"]`);
+      await waitForCount(row, 1, "the decided signal's row, from the stream");
+      expect(await row.getAttribute("data-decision")).toBe("skipped");
+      await waitForText(row.locator("[data-field=reason]"), "price_out_of_range", "its reason");
+      expect(await table.locator("tbody tr").first().getAttribute("data-signal-id"), "newest first").toBe(fresh.id);
+      await waitForText(page.locator("[data-testid=ft-breakdown] [data-count=skipped]"), `${total} skipped`, "the totals asked again");
+      expect(gate.held, "no list of signals reached the page meanwhile").toEqual([]);
+    } finally {
+      await gate.release();
+    }
+  });
+
+  it("shows a prediction market resolved from the event stream while its list's requests wait", async () => {
+    const model = await followModel();
+    const copied = (await s.server.get<SignalView[]>(`/api/models/${model.id}/signals?decision=copied`))[0]!;
+    const market = await openMarket(copied.conditionId);
+    const page = await s.t.open(`${s.server.url}/predictions`, DESKTOP);
+    await waitForPageReady(page);
+    await waitForElement(page, `[data-testid=pm-open] [data-condition-id="${market.conditionId}"]`, "the open market");
+    const gate = await holdRequests(page, (path) => path === "/api/prediction-markets");
+    try {
+      const winner = market.outcomes[1]!.outcome;
+      await s.server.api("POST", `/api/sim/prediction-markets/${market.conditionId}/resolve`, { winner });
+      const row = page.locator(`[data-testid=pm-ended] tr[data-condition-id="${market.conditionId}"]`);
+      await waitForCount(row, 1, "the market among the ended ones");
+      expect(await row.getAttribute("data-status")).toBe("resolved");
+      await waitForText(row.locator("[data-field=winner]"), winner, "its winner");
+      expect(await page.locator(`[data-testid=pm-open] [data-condition-id="${market.conditionId}"]`).count(), "no longer open").toBe(0);
+    } finally {
+      await gate.release();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { get } from "./client.ts";
 import type * as T from "./types.ts";
 
@@ -162,9 +162,9 @@ export const useBacktest = (id: string) =>
   });
 
 /**
- * Prediction markets. No stream event announces their prices or a resolution yet, so the list
- * polls every few seconds while a page shows it (orders and positions also make it stale:
- * live/live-provider.tsx); a token's book polls as the markets page's does.
+ * Prediction markets. A closing or a resolution comes as the stream's `prediction` event (written
+ * into the list at once: live/live-provider.tsx); no event announces prices, so the list also
+ * polls every few seconds while a page shows it; a token's book polls as the markets page's does.
  */
 export const PREDICTION_POLL_MS = 3_000;
 export const usePredictionMarkets = () =>
@@ -183,15 +183,31 @@ export const usePredictionBook = (conditionId: string, tokenId: string, depth = 
   });
 
 /**
- * A follow model's signals, newest first. Orders and positions make them stale (a copy's fill);
- * they also poll, since no event announces a signal that was read and skipped.
+ * A follow model's signals, newest first, `pageSize` at a time: each next page is the one before
+ * the oldest row shown (`before=<id>`). No polling: every decision comes as the stream's `signal`
+ * event and is written into these pages at once (live/live-provider.tsx); a reconnect refetches.
  */
-export const SIGNALS_POLL_MS = 3_000;
-export const useSignals = (modelId: string, limit = 100, enabled = true) =>
+export const useSignalPages = (modelId: string, pageSize: number, enabled = true) =>
+  useInfiniteQuery({
+    queryKey: ["signals", modelId, "pages", pageSize],
+    queryFn: ({ signal, pageParam }) => get<T.SignalView[]>(`/models/${encodeURIComponent(modelId)}/signals${qs({ limit: pageSize, before: pageParam })}`, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => (last.length < pageSize ? undefined : last.at(-1)!.id),
+    enabled,
+  });
+/** Every signal of a follow model counted (copied, skipped by reason, pending, late); `signal` events make it stale. */
+export const useSignalSummary = (modelId: string, enabled = true) =>
   useQuery({
-    queryKey: ["signals", modelId, limit],
-    queryFn: ({ signal }) => get<T.SignalView[]>(`/models/${encodeURIComponent(modelId)}/signals${qs({ limit })}`, signal),
-    refetchInterval: SIGNALS_POLL_MS,
-    placeholderData: keepPreviousData,
+    queryKey: ["signal-summary", modelId],
+    queryFn: ({ signal }) => get<T.SignalSummaryView>(`/models/${encodeURIComponent(modelId)}/signals/summary`, signal),
+    enabled,
+  });
+/** A follow model's wallets and how their reads go. No event announces a read: it polls (reads happen every AUTONOME_FOLLOW_POLL). */
+export const FOLLOW_WALLETS_POLL_MS = 5_000;
+export const useFollowWallets = (modelId: string, enabled = true) =>
+  useQuery({
+    queryKey: ["follow-wallets", modelId],
+    queryFn: ({ signal }) => get<T.FollowWalletView[]>(`/models/${encodeURIComponent(modelId)}/wallets`, signal),
+    refetchInterval: FOLLOW_WALLETS_POLL_MS,
     enabled,
   });

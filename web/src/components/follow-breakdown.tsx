@@ -1,7 +1,7 @@
 import { copyRateText, reasonText, type SignalCounts } from "../lib/follow.ts";
 
-/** Copied / skipped / pending with the copy rate, then the skips by reason as a stacked bar and a table. */
-export function FollowBreakdown({ counts, limited }: { counts: SignalCounts; limited: number | null }) {
+/** Copied / skipped / pending with the copy rate (and how many came late), then the skips by reason as a stacked bar and a table. */
+export function FollowBreakdown({ counts }: { counts: SignalCounts }) {
   if (counts.total === 0) {
     return <div className="muted small">No signals yet: nothing its wallets traded since it was created has been read.</div>;
   }
@@ -20,8 +20,12 @@ export function FollowBreakdown({ counts, limited }: { counts: SignalCounts; lim
         <span data-count="rate" title="Copied out of the signals decided (copied + skipped)">
           copy rate <strong>{copyRateText(counts.copyRate)}</strong>
         </span>
+        {counts.late !== undefined && counts.late > 0 && (
+          <span data-count="late" title="Indexed by the Data API after later trades">
+            <strong>{counts.late}</strong> late
+          </span>
+        )}
       </div>
-      {limited !== null && <div className="muted small">Over the latest {limited} signals.</div>}
       {counts.byReason.length > 0 && (
         <>
           <div className="ft-bar" role="img" aria-label={`Skips by reason: ${counts.byReason.map((r) => `${r.reason} ${r.count}`).join(", ")}`}>

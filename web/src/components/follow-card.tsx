@@ -1,15 +1,12 @@
 import { Link } from "wouter";
 import type { ModelView } from "../api/types.ts";
-import { useSignals } from "../api/queries.ts";
-import { countSignals, filtersText, signalAgeText, sizingText } from "../lib/follow.ts";
+import { useSignalSummary } from "../api/queries.ts";
+import { filtersText, signalAgeText, sizingText, summaryCounts } from "../lib/follow.ts";
 import { usd } from "../lib/format.ts";
 import { cents } from "../lib/prediction.ts";
 import { FollowBreakdown } from "./follow-breakdown.tsx";
 import { WalletList } from "./follow-wallet.tsx";
 import { Card, ErrorBox, PnlPct, Stat } from "./ui.tsx";
-
-/** How many of a model's latest signals the list counts (the API's most: it has no totals yet). */
-export const LIST_SIGNALS = 1000;
 
 /** How a follow model copies, in words: its sizing, filters, signal age and slippage bound. */
 export function FollowRules({ model }: { model: ModelView }) {
@@ -37,8 +34,8 @@ export function FollowRules({ model }: { model: ModelView }) {
 
 /** One follow model on the list: its wallets, rules, account and what it did with its signals. */
 export function FollowCard({ model, openPositions }: { model: ModelView; openPositions: number }) {
-  const signals = useSignals(model.id, LIST_SIGNALS);
-  const counts = signals.data ? countSignals(signals.data) : null;
+  const summary = useSignalSummary(model.id);
+  const counts = summary.data ? summaryCounts(summary.data) : null;
   return (
     <Card
       className="ft-card"
@@ -58,13 +55,7 @@ export function FollowCard({ model, openPositions }: { model: ModelView; openPos
           <Stat label="Return" value={<PnlPct value={model.account.returnPct} />} title={`Against ${usd(model.initialCapital)}`} />
           <Stat label="Open positions" value={openPositions} />
         </div>
-        {signals.isError ? (
-          <ErrorBox error={signals.error} what="Signals" />
-        ) : counts ? (
-          <FollowBreakdown counts={counts} limited={signals.data!.length >= LIST_SIGNALS ? LIST_SIGNALS : null} />
-        ) : (
-          <div className="muted small">Loading its signals…</div>
-        )}
+        {summary.isError ? <ErrorBox error={summary.error} what="Signals" /> : counts ? <FollowBreakdown counts={counts} /> : <div className="muted small">Loading its signals…</div>}
       </div>
     </Card>
   );

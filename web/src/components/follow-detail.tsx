@@ -1,25 +1,15 @@
-import { useState } from "react";
 import { Link } from "wouter";
 import { ApiError } from "../api/client.ts";
-import { useModel, usePositions, usePredictionMarketNames, useSignals } from "../api/queries.ts";
-import { countSignals } from "../lib/follow.ts";
+import { useModel, usePositions } from "../api/queries.ts";
 import { usd } from "../lib/format.ts";
 import { FollowRules } from "./follow-card.tsx";
-import { FollowBreakdown } from "./follow-breakdown.tsx";
-import { FollowSignals } from "./follow-signals.tsx";
-import { WalletList } from "./follow-wallet.tsx";
-import { Card, Empty, ErrorBox, Loading, PnlPct, Segmented, Stat } from "./ui.tsx";
-
-const LIMITS = ["50", "200", "1000"] as const;
-type Limit = (typeof LIMITS)[number];
+import { FollowSignalPages } from "./follow-signal-pages.tsx";
+import { FollowWalletHealth } from "./follow-wallet-health.tsx";
+import { Card, Empty, ErrorBox, Loading, PnlPct, Stat } from "./ui.tsx";
 
 /** One follow model: what it follows and how, its account, and every signal with its decision. */
 export function FollowDetail({ id }: { id: string }) {
   const model = useModel(id);
-  const [limit, setLimit] = useState<Limit>("50");
-  const isFollow = model.data?.kind === "follow";
-  const signals = useSignals(id, Number(limit), isFollow);
-  const markets = usePredictionMarketNames(isFollow && (signals.data?.length ?? 0) > 0);
   const positions = usePositions(id);
   if (model.isPending) return <Loading what="the follow model" />;
   if (model.isError) {
@@ -39,7 +29,6 @@ export function FollowDetail({ id }: { id: string }) {
       </Empty>
     );
   }
-  const counts = signals.data ? countSignals(signals.data) : null;
   return (
     <div className="stack" data-testid="ft-detail" data-model-id={m.id}>
       <div className="row ft-head">
@@ -50,7 +39,7 @@ export function FollowDetail({ id }: { id: string }) {
       </div>
       <div className="ft-detail-grid">
         <Card title={`Wallets (${m.follow?.wallets.length ?? 0})`}>
-          <WalletList wallets={m.follow?.wallets ?? []} />
+          <FollowWalletHealth modelId={m.id} wallets={m.follow?.wallets ?? []} />
         </Card>
         <Card title="How it copies">
           <FollowRules model={m} />
@@ -64,18 +53,7 @@ export function FollowDetail({ id }: { id: string }) {
           </div>
         </Card>
       </div>
-      <Card title="Latest signals" actions={<Segmented label="How many of the latest signals to show" value={limit} options={LIMITS} onChange={setLimit} />}>
-        {signals.isPending ? (
-          <Loading what="signals" />
-        ) : signals.isError ? (
-          <ErrorBox error={signals.error} what="Signals" />
-        ) : (
-          <div className="stack">
-            {counts && counts.total > 0 && <FollowBreakdown counts={counts} limited={signals.data.length >= Number(limit) ? Number(limit) : null} />}
-            <FollowSignals signals={signals.data} markets={markets.data} />
-          </div>
-        )}
-      </Card>
+      <FollowSignalPages modelId={m.id} />
     </div>
   );
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { SignalView } from "../api/types.ts";
-import { copyRateText, countSignals, delayText, filtersText, KNOWN_REASONS, reasonText, shortAddress, signalAgeText, sizingText, slippageCents, slippageText } from "./follow.ts";
+import { copyRateText, countSignals, delayText, filtersText, KNOWN_REASONS, reasonText, shortAddress, signalAgeText, sizingText, slippageCents, slippageText, summaryCounts } from "./follow.ts";
 
 const WALLET = "0x1111111111111111111111111111111111111111";
 let nextId = 1;
 const signal = (decision: SignalView["decision"], extra: Partial<SignalView> = {}): SignalView => ({
   id: String(nextId++),
+  modelId: "m1",
   wallet: WALLET,
   conditionId: "0xcd",
   tokenId: "1",
@@ -81,6 +82,23 @@ describe("follow model display", () => {
     expect(copyRateText({ copied: 1, decided: 8 })).toBe("13%");
     expect(copyRateText(countSignals([signal("pending")]).copyRate)).toBe("—");
     expect(countSignals([])).toMatchObject({ total: 0, byReason: [], copyRate: null });
+  });
+
+  it("reads the API's totals in the same shape: skips by reason most frequent first, the copy rate over decided ones, the late ones", () => {
+    expect(summaryCounts({ copied: 2, skipped: 4, pending: 1, byReason: { signal_too_old: 1, price_out_of_range: 2, below_min_trade: 1 }, late: 3 })).toEqual({
+      total: 7,
+      copied: 2,
+      skipped: 4,
+      pending: 1,
+      byReason: [
+        { reason: "price_out_of_range", count: 2 },
+        { reason: "below_min_trade", count: 1 },
+        { reason: "signal_too_old", count: 1 },
+      ],
+      copyRate: { copied: 2, decided: 6 },
+      late: 3,
+    });
+    expect(summaryCounts({ copied: 0, skipped: 0, pending: 2, byReason: {}, late: 0 })).toMatchObject({ total: 2, copyRate: null, byReason: [] });
   });
 
   it("gives the slippage against the trader's price in cents, exactly, positive when the copy did worse", () => {

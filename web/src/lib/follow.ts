@@ -1,4 +1,4 @@
-import type { ModelView, SignalView } from "../api/types.ts";
+import type { ModelView, SignalSummaryView, SignalView } from "../api/types.ts";
 import { multiplyDecimal, subtractDecimal } from "./decimal.ts";
 import { cents } from "./prediction.ts";
 
@@ -56,6 +56,8 @@ export interface SignalCounts {
   byReason: Array<{ reason: string; count: number }>;
   /** Copied out of decided (copied + skipped; pending ones are not decided yet); null before any decision. */
   copyRate: { copied: number; decided: number } | null;
+  /** Signals indexed by the Data API after later trades (known from the API's summary). */
+  late?: number;
 }
 
 /** Counts signals by decision and skips by reason. */
@@ -76,6 +78,15 @@ export function countSignals(signals: readonly SignalView[]): SignalCounts {
   const byReason = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
   const decided = copied + skipped;
   return { total: signals.length, copied, skipped, pending, byReason, copyRate: decided === 0 ? null : { copied, decided } };
+}
+
+/** Every signal of a model as the API counts them (GET /api/models/:id/signals/summary), in the shape countSignals gives. */
+export function summaryCounts(s: SignalSummaryView): SignalCounts {
+  const byReason = Object.entries(s.byReason)
+    .map(([reason, count]) => ({ reason, count }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+  const decided = s.copied + s.skipped;
+  return { total: decided + s.pending, copied: s.copied, skipped: s.skipped, pending: s.pending, byReason, copyRate: decided === 0 ? null : { copied: s.copied, decided }, late: s.late };
 }
 
 /** The copy rate as "67%" (rounded half up to a whole percent, in integers); "—" before any decision. */

@@ -1,7 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useQueryClient, type InfiniteData, type QueryClient } from "@tanstack/react-query";
 import { EventStream, type ConnectionState, type EventSourceLike, type StreamEvent } from "./event-stream.ts";
-import type { AppEvent, MarketTick, MarketView } from "../api/types.ts";
+import type { AppEvent, MarketTick, MarketView, PredictionMarketView, SignalView } from "../api/types.ts";
+import { withPredictionChange, withSignal, type PredictionChange } from "../lib/live-patches.ts";
 
 type Listener = (event: StreamEvent) => void;
 
@@ -13,16 +14,15 @@ interface Live {
 const LiveContext = createContext<Live | null>(null);
 
 /** Every event name the server sends (a Record, so a name added on the server and not here fails the typecheck). */
-const EVENTS: Record<AppEvent["type"], true> = { order: true, position: true, account: true, invocation: true, market: true, mirror: true, live: true, cycle: true };
+const EVENTS: Record<AppEvent["type"], true> = { order: true, position: true, account: true, invocation: true, market: true, mirror: true, live: true, cycle: true, signal: true, prediction: true };
 export const EVENT_NAMES = Object.keys(EVENTS) as ReadonlyArray<AppEvent["type"]>;
 
 /** Which cached queries an event makes stale (query keys start with the API path's first part). */
 const STALE_BY_EVENT: Record<string, readonly string[]> = {
-  // "prediction-markets": an order or fill on an outcome token moves its prices (the list also polls: no event announces them yet).
-  // "signals": a follow model's copy was placed or filled.
-  order: ["orders", "prediction-markets", "signals"],
+  // "prediction-markets": an order or fill on an outcome token moves its prices (the list also polls: no event announces them).
+  order: ["orders", "prediction-markets"],
   // "invocations": a position the system closed is an entry of the model's decision history.
-  position: ["positions", "trades", "models", "leaderboard", "analytics", "orders", "mirrors", "invocations", "prediction-markets", "signals"],
+  position: ["positions", "trades", "models", "leaderboard", "analytics", "orders", "mirrors", "invocations", "prediction-markets"],
   account: ["models", "leaderboard", "equity", "analytics"],
   invocation: ["invocations", "failures", "models", "scheduler"],
   // The mirrors page also writes each execution into its list at once (pages/mirrors.tsx); the refetch settles any race.
@@ -31,7 +31,25 @@ const STALE_BY_EVENT: Record<string, readonly string[]> = {
   live: ["live"],
   // A scheduler cycle finished: the scheduler's last cycle and the health it may have changed.
   cycle: ["scheduler", "health"],
+  // A follow model decided a signal: the row is written into its pages at once (patchSignal); the totals are asked again.
+  signal: ["signal-summary"],
+  // A prediction market closed or resolved: written into the list at once (patchPrediction); its books emptied on resolution.
+  prediction: ["prediction-markets", "prediction-book"],
 };
+
+/** A decided signal into every loaded page list of its model's signals (query keys ["signals", modelId, …]). */
+function patchSignal(client: QueryClient, s: SignalView): void {
+  client.setQueriesData<InfiniteData<SignalView[], string | undefined>>({ queryKey: ["signals", s.modelId] }, (old) => {
+    if (!old?.pages) return old;
+    const pages = withSignal(old.pages, s);
+    return pages ? { ...old, pages } : old;
+  });
+}
+
+/** A market's new status (and winner) into the cached markets list. */
+function patchPrediction(client: QueryClient, c: PredictionChange): void {
+  client.setQueryData<PredictionMarketView[]>(["prediction-markets"], (old) => (old ? (withPredictionChange(old, c) ?? old) : old));
+}
 
 /** A model halted or made active again (an `account` event with action "status"): live trading's view shows its status too. */
 const STATUS_STALE: readonly string[] = [...STALE_BY_EVENT.account!, "live"];
@@ -83,6 +101,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           const tick = e.data as MarketTick;
           client.setQueryData<MarketView[]>(["markets"], (old) => old?.map((m) => (m.symbol === tick.symbol ? { ...m, bid: tick.bid, ask: tick.ask, mid: tick.mid, updatedAt: tick.ts } : m)));
         } else {
+          if (e.type === "signal") patchSignal(client, e.data as SignalView);
+          if (e.type === "prediction") patchPrediction(client, e.data as PredictionChange);
           invalidate(staleBy(e));
         }
         for (const l of listeners.current) l(e);
