@@ -20,6 +20,7 @@ const SimPage = lazy(() => import("./pages/sim.tsx").then((m) => ({ default: m.S
 const MirrorsPage = lazy(() => import("./pages/mirrors.tsx").then((m) => ({ default: m.MirrorsPage })));
 const PredictionsPage = lazy(() => import("./pages/predictions.tsx").then((m) => ({ default: m.PredictionsPage })));
 const FollowPage = lazy(() => import("./pages/follow.tsx").then((m) => ({ default: m.FollowPage })));
+const LtPage = lazy(() => import("./pages/lt.tsx").then((m) => ({ default: m.LtPage })));
 const BacktestsPage = lazy(() => import("./pages/backtests.tsx").then((m) => ({ default: m.BacktestsPage })));
 
 function NavLink({ href, children }: { href: string; children: ReactNode }) {
@@ -45,6 +46,7 @@ function Header() {
         <NavLink href="/markets">Markets</NavLink>
         <NavLink href="/predictions">Predictions</NavLink>
         <NavLink href="/follow">Follow</NavLink>
+        <NavLink href="/lt">LT</NavLink>
         <NavLink href="/mirrors">Mirrors</NavLink>
         <NavLink href="/backtests">Backtests</NavLink>
         <NavLink href="/health">Health</NavLink>
@@ -78,6 +80,7 @@ export function App() {
               <Route path="/predictions">{() => <PredictionsPage />}</Route>
               <Route path="/predictions/:conditionId">{(p) => <PredictionsPage conditionId={p.conditionId} />}</Route>
               <Route path="/follow/:id?">{(p) => <FollowPage {...(p.id ? { id: p.id } : {})} />}</Route>
+              <Route path="/lt" component={LtPage} />
               <Route path="/mirrors/:id?">{(p) => <MirrorsPage {...(p.id ? { id: p.id } : {})} />}</Route>
               <Route path="/backtests/:id?">{(p) => <BacktestsPage {...(p.id ? { id: p.id } : {})} />}</Route>
               <Route path="/health" component={HealthPage} />

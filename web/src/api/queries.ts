@@ -133,11 +133,16 @@ export const useMirrorExecutions = (id: string, outcome: T.Outcome | "", limit =
     queryFn: ({ signal }) => get<T.ExecutionView[]>(`/mirrors/${encodeURIComponent(id)}/executions${qs({ outcome, limit })}`, signal),
     placeholderData: keepPreviousData,
   });
-export const useMirrorMetrics = (id: string, window: T.AuditWindow) =>
+/**
+ * A mirror's figures. Executions make them stale (the `mirror` event); `pollMs` also refetches
+ * them on a timer, for the P&L of open positions, which moves with the marks and no event announces.
+ */
+export const useMirrorMetrics = (id: string, window: T.AuditWindow, pollMs: number | false = false) =>
   useQuery({
     queryKey: ["mirror-metrics", id, window],
     queryFn: ({ signal }) => get<T.MirrorMetrics>(`/mirrors/${encodeURIComponent(id)}/metrics${qs({ window })}`, signal),
     placeholderData: keepPreviousData,
+    refetchInterval: pollMs,
   });
 export const useExecutionAudit = (window: T.AuditWindow) =>
   useQuery({ queryKey: ["execution-audit", window], queryFn: ({ signal }) => get<T.ExecutionAudit>(`/execution-audit${qs({ window })}`, signal), placeholderData: keepPreviousData });

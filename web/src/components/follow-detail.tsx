@@ -3,6 +3,7 @@ import { ApiError } from "../api/client.ts";
 import { useModel, usePositions } from "../api/queries.ts";
 import { usd } from "../lib/format.ts";
 import { FollowRules } from "./follow-card.tsx";
+import { FollowLiveCopies } from "./follow-lt.tsx";
 import { FollowSignalPages } from "./follow-signal-pages.tsx";
 import { FollowWalletHealth } from "./follow-wallet-health.tsx";
 import { Card, Empty, ErrorBox, Loading, PnlPct, Stat } from "./ui.tsx";
@@ -53,6 +54,7 @@ export function FollowDetail({ id }: { id: string }) {
           </div>
         </Card>
       </div>
+      <FollowLiveCopies modelId={m.id} />
       <FollowSignalPages modelId={m.id} />
     </div>
   );
