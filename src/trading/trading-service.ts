@@ -27,6 +27,7 @@ import { events } from "../events/events.js";
 import { parseLeverageField, parseLots, parsePrice, withoutNulls } from "./order-input.js";
 import { RiskEngine } from "./risk/risk-engine.js";
 import { checkOrder } from "./risk/order-checks.js";
+import { lockEntryCapital } from "./capital-lock.js";
 import type { RiskRejection } from "./risk/checks.js";
 
 export interface Quote {
@@ -880,6 +881,10 @@ export class TradingService {
   }
 
   private async writeOrder(tx: Tx, ctx: UnitContext, market: MarketSpec, req: PlaceOrder, meta: OrderMeta, now: Date): Promise<VenueOrderRow> {
+    // Shares are paid in full: a buy of outcome tokens is covered by the account's cash as the database has it.
+    if (meta.purpose === "OPEN" && req.side === "BUY" && isOutcome(market) && req.priceTicks !== undefined) {
+      await lockEntryCapital(tx, req.accountId, notional(market, req.priceTicks, req.lots));
+    }
     const [row] = await tx
       .insert(venueOrders)
       .values({

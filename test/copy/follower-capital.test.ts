@@ -15,12 +15,11 @@ import { createMirrorHarness, type MirrorHarness } from "../support/mirror-harne
 import { predictionHarness } from "../support/prediction-harness.js";
 
 /**
- * "Capital locked by one conditional update": how a follower's entry is paid for today. The
- * trading service checks an entry's cost against the account's `available` (equity less the
- * margin of its positions and resting entries), computed in memory (TradingService.open ->
- * checkOrder's insufficientMargin), under AccountLock, a lock of this process. Nothing in the
- * database reserves the cost. These tests state what should hold and fail today (`it.fails`):
- * they are the findings, to be fixed in src/trading.
+ * "Capital locked": shares are paid in full, so a follower's buy must be covered by cash the
+ * account really has. Beside the in-memory check (TradingService.open -> checkOrder, under this
+ * process's AccountLock), the order row of an outcome-token buy is written only after the
+ * account's row is locked and its free cash read afresh from the database
+ * (src/trading/capital-lock.ts): a second process waits, then sees the first one's entry.
  */
 const MARKET = (end: number): PredictionMarketInput => ({
   conditionId: `0x${"ee".repeat(32)}`,
@@ -60,10 +59,10 @@ describe.each(DRIVERS)("a follower's capital on %s", { timeout: 120_000 }, (driv
 
   // Two processes trading one account: what happens for a moment when a mirror's lease passes to
   // another process while its old holder is still sending (a stall past the lease), and what any
-  // second writer of the account would do. Each process checks against its own copy of the
-  // account: neither sees the other's entry, and together they spend $120 of $100. Processes
-  // only share PostgreSQL (a worker needs it), so this runs there.
-  it.runIf(driver === "postgres").fails("two processes cannot together spend more than the account's cash", async () => {
+  // second writer of the account would do. Each process's own copy of the account would let both
+  // $60 entries through ($120 of $100); the database's lock and fresh read refuse the second.
+  // Processes only share PostgreSQL (a worker needs it), so this runs there.
+  it.runIf(driver === "postgres")("two processes cannot together spend more than the account's cash", async () => {
     h = await createMirrorHarness(driver);
     const pm = await predictionHarness(h, h.services);
     await pm.market(MARKET(h.clock.now() + 86_400_000));
@@ -99,12 +98,11 @@ describe.each(DRIVERS)("a follower's capital on %s", { timeout: 120_000 }, (driv
     expect(outcomes.sort()).toEqual(["filled", "insufficient_margin"]);
   });
 
-  // One process, no concurrency: a share is paid in full, but `available` counts unrealized gains
-  // (equity - margin, the perpetuals' rule). After Yes shares bought at 0.10 rise to a 0.81 mid,
-  // a $100 account that spent $20 may spend $222: Polymarket would refuse the second buy (its
-  // collateral is $80), the paper account makes it. The simulator's own check (SimAccount.available)
-  // follows the same rule, so nothing refuses it on paper.
-  it.fails("a paper follower cannot spend unrealized gains on fully paid shares", async () => {
+  // One process, no concurrency: a share is paid in full, but the in-memory `available` counts
+  // unrealized gains (equity - margin, the perpetuals' rule). After Yes shares bought at 0.10 rise
+  // to a 0.81 mid, a $100 account that spent $20 has $80 of cash: Polymarket would refuse a $100
+  // buy, and so does the database's check.
+  it("a paper follower cannot spend unrealized gains on fully paid shares", async () => {
     h = await createMirrorHarness(driver);
     const pm = await predictionHarness(h, h.services);
     await pm.market(MARKET(h.clock.now() + 86_400_000));
