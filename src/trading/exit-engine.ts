@@ -31,18 +31,18 @@ export interface ExitEngineOptions {
  */
 export class ExitEngine {
   private readonly inflight = new Map<string, Promise<void>>();
-  private readonly markets: Map<string, MarketSpec>;
+  private readonly markets: Map<string, Watched>;
   private readonly logger: Logger;
   private stopped = false;
 
   constructor(private readonly opts: ExitEngineOptions) {
-    this.markets = new Map(opts.markets.map((m) => [m.symbol, m]));
+    this.markets = new Map(opts.markets.map((m) => [m.symbol, watched(m)]));
     this.logger = opts.logger ?? silentLogger;
   }
 
   /** A market that joined while running (a prediction market's outcome token): its positions' plans are watched too. */
   addMarket(market: MarketSpec): void {
-    if (!this.markets.has(market.symbol)) this.markets.set(market.symbol, market);
+    if (!this.markets.has(market.symbol)) this.markets.set(market.symbol, watched(market));
   }
 
   /** Hot path: called for every book update. Allocation-free unless something triggers. */
@@ -50,10 +50,13 @@ export class ExitEngine {
     const market = this.markets.get(symbol);
     if (!market || this.stopped) return;
     const now = this.opts.now();
+    const inflight = this.inflight;
+    let slot = 0;
     for (const account of this.opts.service.accounts.values()) {
       const pos = account.positions.get(symbol);
-      if (!pos || this.inflight.has(pos.id)) continue;
-      const trigger = exitTrigger(pos.state.side, pos.plan, bid, ask, now) ?? liquidation(market, pos, pos.state.side === "LONG" ? bid : ask);
+      if (pos === undefined || (inflight.size > 0 && inflight.has(pos.id))) continue;
+      const trigger = exitTrigger(pos.state.side, pos.plan, bid, ask, now) ?? liquidation(market, slot, pos.state, pos.state.side === "LONG" ? bid : ask);
+      slot++;
       if (trigger) this.fire(account.modelId, symbol, pos, trigger);
     }
   }
@@ -178,20 +181,36 @@ export function closeFailure(error: unknown): { reason: string; message: string 
 }
 
 /**
+ * A market the engine watches, with the liquidation prices of its positions by their place in
+ * the walk of onBook (the accounts' order). A price is solved once per position state and kept
+ * with the state object it was solved for: a slot whose state is another object (a fill changed
+ * the position, an account came or went and shifted the slots) is solved again. A WeakMap from
+ * state to price did the same, but its lookup per position per update was an eighth of the check.
+ */
+interface Watched {
+  readonly spec: MarketSpec;
+  readonly states: PositionState[];
+  readonly prices: number[];
+}
+
+const watched = (spec: MarketSpec): Watched => ({ spec, states: [], prices: [] });
+
+/**
  * Isolated liquidation: the position's initial margin plus its P&L at the exit price has fallen
  * to the maintenance margin. Solved once per position state for the price in ticks at which
  * that happens, so the check on every book update is one integer comparison.
  */
-const liquidationPrices = new WeakMap<PositionState, number>();
-
-function liquidation(m: MarketSpec, pos: OpenPosition, exitPx: number | undefined): CloseTrigger | null {
+function liquidation(m: Watched, slot: number, state: PositionState, exitPx: number | undefined): CloseTrigger | null {
   if (exitPx === undefined) return null;
-  let px = liquidationPrices.get(pos.state);
-  if (px === undefined) {
-    px = liquidationPrice(m, pos.state);
-    liquidationPrices.set(pos.state, px);
+  let px: number;
+  if (m.states[slot] === state) {
+    px = m.prices[slot]!;
+  } else {
+    px = liquidationPrice(m.spec, state);
+    m.states[slot] = state;
+    m.prices[slot] = px;
   }
-  return (pos.state.side === "LONG" ? exitPx <= px : exitPx >= px) ? "LIQUIDATION" : null;
+  return (state.side === "LONG" ? exitPx <= px : exitPx >= px) ? "LIQUIDATION" : null;
 }
 
 /**

@@ -147,3 +147,80 @@ describe("L2Book rejects a bad update whole", () => {
     expect(book.snapshot(10)).toEqual(before);
   });
 });
+
+/**
+ * Snapshots in feed order (strictly best first, no zero sizes) are written over the level objects
+ * the book held before its current ones; any other snapshot is sorted into new ones. The book
+ * must read exactly as a plain replace-everything model after every single update, whichever
+ * path it took, whatever the depths before (the reused objects grow and shrink with them), and a
+ * snapshot with a bad level must leave it untouched.
+ */
+describe("L2Book snapshot application against replacing the whole book", () => {
+  const price = fc.integer({ min: 900, max: 1100 });
+  const size = fc.integer({ min: 1, max: 50 });
+  const side = (best: "high" | "low") =>
+    fc.uniqueArray(fc.tuple(price, size), { maxLength: 30, selector: (l) => l[0] }).map((levels) => levels.sort((a, b) => (best === "high" ? b[0] - a[0] : a[0] - b[0])) as Level[]);
+  const feedSnapshot = fc.record({ kind: fc.constant("snapshot" as const), bids: side("high"), asks: side("low") });
+  const anyLevels = fc.array(fc.tuple(price, fc.integer({ min: 0, max: 50 })) as fc.Arbitrary<Level>, { maxLength: 30 });
+  const anySnapshot = fc.record({ kind: fc.constant("snapshot" as const), bids: anyLevels, asks: anyLevels });
+  const deltaUpdate = fc.record({ kind: fc.constant("delta" as const), bids: anyLevels, asks: anyLevels });
+  const bad = fc.constantFrom<Level>([0, 1], [-5, 1], [1000.5, 1], [1000, -1], [1000, 1.5], [Number.MAX_SAFE_INTEGER + 1, 1]);
+  const badSnapshot = fc.tuple(feedSnapshot, bad, fc.boolean(), fc.nat()).map(([u, level, onBids, at]) => {
+    const levels = onBids ? [...u.bids] : [...u.asks];
+    levels.splice(at % (levels.length + 1), 0, level);
+    return { ...u, bids: onBids ? levels : u.bids, asks: onBids ? u.asks : levels, bad: true };
+  });
+  const update = fc.oneof({ arbitrary: feedSnapshot, weight: 4 }, anySnapshot, deltaUpdate, badSnapshot);
+
+  it("reads as the model after every update: levels, stored keys, best prices, lookups", () => {
+    fc.assert(
+      fc.property(fc.array(update, { minLength: 1, maxLength: 30 }), (updates) => {
+        const book = new L2Book("BTC");
+        const model = { bids: new Map<number, number>(), asks: new Map<number, number>() };
+        let ts = 0;
+        for (const u of updates) {
+          ts++;
+          const before = JSON.stringify(book.snapshot(1000));
+          const apply = () => book.applyUpdate({ symbol: "BTC", ts, kind: u.kind, bids: u.bids, asks: u.asks });
+          if ("bad" in u) {
+            expect(apply).toThrow(RangeError);
+            expect(JSON.stringify(book.snapshot(1000))).toBe(before);
+            ts--;
+            continue;
+          }
+          apply();
+          for (const s of ["bids", "asks"] as const) {
+            if (u.kind === "snapshot") model[s].clear();
+            for (const [p, q] of u[s]) model[s].set(p, q);
+          }
+          for (const s of ["bids", "asks"] as const) {
+            const sign = s === "bids" ? 1 : -1;
+            const expected = [...model[s]].filter(([, q]) => q > 0).sort((a, b) => sign * (b[0] - a[0]));
+            expect(book.levels(s, 1000)).toEqual(expected);
+            // Stored worst first with key = sign * price, as the simulator's overlay walks it.
+            expect(book.side(s).map((l) => ({ price: l.price, key: l.key, size: l.size }))).toEqual([...expected].reverse().map(([p, q]) => ({ price: p, key: sign * p, size: q })));
+            for (const [p] of expected) expect(book.side(s)[book.indexOf(s, p)]!.price).toBe(p);
+            expect(book.indexOf(s, 899)).toBe(-1);
+          }
+          expect(book.bestBid()).toBe(book.levels("bids", 1)[0]?.[0]);
+          expect(book.bestAsk()).toBe(book.levels("asks", 1)[0]?.[0]);
+          expect(book.ts).toBe(ts);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a snapshot in feed order leaves what a reader took from the previous update alone until the next one", () => {
+    const book = new L2Book("BTC");
+    book.applyUpdate(snapshot([[99, 1]], [[101, 1]]));
+    book.applyUpdate(snapshot([[98, 2]], [[102, 2]]));
+    const held = book.side("bids");
+    const level = held[0]!;
+    // The next snapshot is written over the objects of two updates ago, not over these.
+    book.applyUpdate(snapshot([[97, 3]], [[103, 3]]));
+    expect(held).toHaveLength(1);
+    expect([level.price, level.size]).toEqual([98, 2]);
+    expect(book.levels("bids", 5)).toEqual([[97, 3]]);
+  });
+});
