@@ -44,9 +44,39 @@ function addStep(report: RunReport, step: LlmStep): void {
   report.unexecutedToolCalls = (report.unexecutedToolCalls ?? 0) + step.toolCalls.filter((c) => !c.executed).length;
 }
 
+/**
+ * Stored settings parsed once rather than at every run of every model (the URL checks alone were
+ * a tenth of a run's own work before its request). Only settings whose JSON text says all there
+ * is to say about them are kept (a plain object of strings, finite numbers, booleans and nulls),
+ * by that text; a bad one is never kept, so each of its runs fails with the reason. Bounded:
+ * models come and go, and their settings change.
+ */
+const parsedSettings = new Map<string, LlmSettings>();
+const PARSED_SETTINGS_KEPT = 1_000;
+
+function settingsKey(input: unknown): string | undefined {
+  if (typeof input !== "object" || input === null || Object.getPrototypeOf(input) !== Object.prototype) return undefined;
+  for (const value of Object.values(input)) {
+    if (!(value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value)))) return undefined;
+  }
+  return JSON.stringify(input);
+}
+
+function settingsOf(input: unknown): LlmSettings {
+  const key = settingsKey(input);
+  const kept = key === undefined ? undefined : parsedSettings.get(key);
+  if (kept) return kept;
+  const settings = parseLlmSettings(input);
+  if (key !== undefined) {
+    if (parsedSettings.size >= PARSED_SETTINGS_KEPT) parsedSettings.clear();
+    parsedSettings.set(key, settings);
+  }
+  return settings;
+}
+
 export function createLlmDecider(model: ScheduledModel, variant: LlmVariant, options: LlmDeciderOptions = {}): Decider {
   return async (ctx, tools, report) => {
-    const settings = parseLlmSettings(model.llm);
+    const settings = settingsOf(model.llm);
     report.redact = keyRedactor(settings, options.env);
     report.steps = [];
     const result = await runLlmAgent({

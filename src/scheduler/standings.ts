@@ -42,9 +42,43 @@ function reranked(rows: readonly Standing[]): Standing[] {
   return rows.map((r, i) => ({ ...r, rank: i + 1 }));
 }
 
+/**
+ * What every model of a cycle looks up in the same standings, worked out once for all of them:
+ * its own row by id, and the ranking among each prompt variant. Per model, the variant's ranking
+ * (a copy of its rows) and the search made a cycle of a hundred models quadratic; shared, the
+ * same Standing objects also let the prompt reuse each row's text.
+ */
+interface StandingsIndex {
+  byModel: Map<string, Standing>;
+  byVariant: Map<string, Standing[]>;
+}
+
+const indexes = new WeakMap<CycleStandings, StandingsIndex>();
+
+function indexOf(s: CycleStandings): StandingsIndex {
+  let index = indexes.get(s);
+  if (index) return index;
+  const byModel = new Map<string, Standing>();
+  const peers = new Map<string, Standing[]>();
+  for (const r of s.rows) {
+    // The first row of an id, as find() would have it.
+    if (!byModel.has(r.modelId)) byModel.set(r.modelId, r);
+    if (r.strategy === undefined) continue;
+    const list = peers.get(r.strategy);
+    if (list) list.push(r);
+    else peers.set(r.strategy, [r]);
+  }
+  const byVariant = new Map<string, Standing[]>();
+  for (const [strategy, list] of peers) byVariant.set(strategy, reranked(list));
+  index = { byModel, byVariant };
+  indexes.set(s, index);
+  return index;
+}
+
 /** What `modelId`'s prompt shows of the competition; undefined when it is not in the standings. */
 export function competitionFor(modelId: string, s: CycleStandings): CompetitionView | undefined {
-  const self = s.rows.find((r) => r.modelId === modelId);
+  const index = indexOf(s);
+  const self = index.byModel.get(modelId);
   if (!self) return undefined;
   const view: CompetitionView = {
     rank: self.rank,
@@ -58,9 +92,8 @@ export function competitionFor(modelId: string, s: CycleStandings): CompetitionV
     view.gapToLeader = { returnPoints: leader.returnPct - self.returnPct, pnl };
   }
   if (self.strategy !== undefined) {
-    const peers = s.rows.filter((r) => r.strategy === self.strategy);
-    if (peers.length >= 2) {
-      const ranked = reranked(peers);
+    const ranked = index.byVariant.get(self.strategy)!;
+    if (ranked.length >= 2) {
       view.variant = { name: self.strategy, rank: ranked.find((r) => r.modelId === modelId)!.rank, of: ranked.length, standings: ranked };
     }
   }

@@ -148,6 +148,21 @@ function toolParameters(name: ToolName): JsonSchema {
 }
 
 /**
+ * Each tool's input schema as the SDK takes it: built once and shared by every run (it holds
+ * only the constant JSON Schema and a validation that passes the arguments through).
+ */
+const inputSchemas = new Map<ToolName, ReturnType<typeof jsonSchema<unknown>>>();
+
+function inputSchema(name: ToolName): ReturnType<typeof jsonSchema<unknown>> {
+  let schema = inputSchemas.get(name);
+  if (!schema) {
+    schema = jsonSchema<unknown>(toolParameters(name), { validate: (value) => ({ success: true, value }) });
+    inputSchemas.set(name, schema);
+  }
+  return schema;
+}
+
+/**
  * The four tools for the SDK. The JSON Schema the provider sends comes from the tools' zod
  * schemas; the SDK passes the arguments through unvalidated so that the tools validate them with
  * those same schemas (and record a malformed call) and the model reads our field-by-field message
@@ -165,9 +180,7 @@ function sdkTools(tools: TradingTools, redact: Redact): ToolSet {
     const def = TOOL_DEFINITIONS[name];
     set[name] = tool({
       description: def.description,
-      inputSchema: jsonSchema<unknown>(toolParameters(name), {
-        validate: (value) => ({ success: true, value }),
-      }),
+      inputSchema: inputSchema(name),
       execute: (input: unknown) => serial(() => invokeTool(tools, name, cleanValue(input, redact))),
     });
   }

@@ -97,6 +97,23 @@ function performanceSection(m: PerformanceView | undefined): string {
 const TOP_STANDINGS = 10;
 const NEIGHBOURS = 2;
 
+/**
+ * A standing's line as the other models' prompts show it. The models of a cycle share the same
+ * Standing objects (src/scheduler/standings.ts), so each line is written once a cycle rather
+ * than once per prompt that shows it (kept with the figures it was written from: a standing
+ * changed in place is written anew).
+ */
+const standingLines = new WeakMap<Standing, { rank: number; name: string; returnPct: number; equity: string; line: string }>();
+
+function standingLine(s: Standing, modelId: string): string {
+  if (s.modelId === modelId) return `${s.rank}. ${s.name} (you): return ${signedPct(s.returnPct)}, equity ${usd(s.equity)}`;
+  const cached = standingLines.get(s);
+  if (cached && cached.rank === s.rank && cached.name === s.name && Object.is(cached.returnPct, s.returnPct) && cached.equity === s.equity) return cached.line;
+  const line = `${s.rank}. ${s.name}: return ${signedPct(s.returnPct)}, equity ${usd(s.equity)}`;
+  standingLines.set(s, { rank: s.rank, name: s.name, returnPct: s.returnPct, equity: s.equity, line });
+  return line;
+}
+
 /** The leaders and the model's neighbours of a ranked list, with "..." where ranks are skipped. */
 function standingRows(standings: readonly Standing[], rank: number, of: number, modelId: string): string[] {
   const shown = standings.filter((s) => s.rank <= TOP_STANDINGS || Math.abs(s.rank - rank) <= NEIGHBOURS);
@@ -104,7 +121,7 @@ function standingRows(standings: readonly Standing[], rank: number, of: number, 
   let last = 0;
   for (const s of shown) {
     if (s.rank > last + 1) rows.push("...");
-    rows.push(`${s.rank}. ${s.modelId === modelId ? `${s.name} (you)` : s.name}: return ${signedPct(s.returnPct)}, equity ${usd(s.equity)}`);
+    rows.push(standingLine(s, modelId));
     last = s.rank;
   }
   if (last < of) rows.push(`... (${of - last} more)`);
@@ -166,8 +183,16 @@ const HOUSE_RULES = [
   "- Use only the data in the message. Indicators not listed there are unknown to you; never invent prices or values.",
 ].join("\n");
 
+/** A variant's system prompt, written once per variant object (every run of the variant sends the same text). */
+const systemPrompts = new WeakMap<LlmVariant, { name: string; philosophy: string; text: string }>();
+
 export function buildSystemPrompt(variant: LlmVariant): string {
-  return [`You are an autonomous trading agent following the "${variant.name}" strategy.`, "", "## How you trade", HOUSE_RULES, "", "## Your trading philosophy", variant.philosophy].join("\n");
+  const cached = systemPrompts.get(variant);
+  // Compared with what it was written from, so a variant changed in place (a test's) is written anew.
+  if (cached && cached.name === variant.name && cached.philosophy === variant.philosophy) return cached.text;
+  const text = [`You are an autonomous trading agent following the "${variant.name}" strategy.`, "", "## How you trade", HOUSE_RULES, "", "## Your trading philosophy", variant.philosophy].join("\n");
+  systemPrompts.set(variant, { name: variant.name, philosophy: variant.philosophy, text });
+  return text;
 }
 
 /** The prompt of one run; the same context gives the same text. */
