@@ -45,7 +45,8 @@ import { TradingService } from "../src/trading/trading-service.js";
 import { SimVenue } from "../src/venues/sim/sim-venue.js";
 import { int, type Figure } from "./report.js";
 
-export const BOOK_UPDATES_GOAL = 500_000;
+/** Issue 10: 25-level snapshots as the feed emits them, through book + exit-plan checks. */
+export const BOOK_UPDATES_GOAL = 1_000_000;
 
 const MARKETS = DEFAULT_MARKETS;
 const ACCOUNTS = 10;
