@@ -218,6 +218,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     lighter && config.mode === "live"
       ? new LighterVenue({ rest: lighter.rest, socket: lighter.socket, catalog: lighter.catalog, clock, book: (s, d) => room.snapshot(s, d), marketBoundBps: config.lighter.marketBoundBps, logger })
       : null;
+  // Polymarket's Data API (or its fake): followed wallets' trades, and a live wallet's average prices.
+  const dataApi = new PolymarketDataApi({ baseUrl: config.polymarket.dataApiUrl });
   // Live on Polymarket: TRADING_MODE=live, the CLOB's own books, and a location it accepts orders from.
   const pmUnavailable = isolated ? "an isolated kernel (a backtest) only simulates" : await polymarketUnavailable(config, logger);
   const polymarketVenue =
@@ -230,7 +232,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
           book: (s, d) => room.snapshot(s, d),
           // The CLOB knows balances, not cost: adopting a wallet's positions takes their average price from the Data API.
           averagePrices: async (wallet) => {
-            const rows = await new PolymarketDataApi({ baseUrl: config.polymarket.dataApiUrl }).positionsV1({ user: wallet, limit: 500 });
+            const rows = await dataApi.positionsV1({ user: wallet, limit: 500 });
             return new Map(rows.map((r) => [r.tokenId, r.avgPrice]));
           },
           clock,
@@ -522,8 +524,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   // Follow models (FT) read their wallets through Polymarket's Data API (or the fake it is pointed
   // at); on the synthetic prediction feed its traders can be followed too, without network.
   const followSource = () => {
-    const dataApi = dataApiWalletSource(new PolymarketDataApi({ baseUrl: config.polymarket.dataApiUrl }), clock);
-    return predictionFeed?.kind === "synthetic" ? syntheticWalletSource(predictionFeed as SyntheticPredictionFeed, clock, dataApi) : dataApi;
+    const wallets = dataApiWalletSource(dataApi, clock);
+    return predictionFeed?.kind === "synthetic" ? syntheticWalletSource(predictionFeed as SyntheticPredictionFeed, clock, wallets) : wallets;
   };
   const follow =
     role === "server" && !isolated

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { send } from "../api/client.ts";
 import { useLiveStatus } from "../api/queries.ts";
-import type { ModelView, ReconcileResult } from "../api/types.ts";
+import type { LiveAccountView, ModelView, ReconcileResult } from "../api/types.ts";
 import { refreshAfter } from "../lib/model-refresh.ts";
 import { Card, ConfirmButton, ErrorBox } from "./ui.tsx";
 
@@ -91,18 +91,7 @@ export function ModelLive({ model }: { model: ModelView }) {
             <dt>API key index</dt>
             <dd className="num">{venue.apiKeyIndex}</dd>
           </div>
-          <div>
-            <dt>Key read from</dt>
-            <dd title="The environment variable on the server that holds the API private key; the key itself is never stored or shown">
-              <code>${venue.privateKeyEnv}</code>
-            </dd>
-          </div>
-          <div>
-            <dt>Link</dt>
-            <dd data-testid="model-live-link">
-              {account ? account.linked ? <span className="gain">linked</span> : <span className="loss">{account.problem ?? "not linked"}</span> : live.isError ? "—" : "…"}
-            </dd>
-          </div>
+          <KeyAndLink keyEnv={venue.privateKeyEnv} keyName="API private key" account={account} failed={live.isError} />
         </dl>
       )}
       {pm && (
@@ -119,18 +108,7 @@ export function ModelLive({ model }: { model: ModelView }) {
             <dt>Signature type</dt>
             <dd>{["0 (EOA)", "1 (POLY_PROXY)", "2 (POLY_GNOSIS_SAFE)"][pm.signatureType]}</dd>
           </div>
-          <div>
-            <dt>Key read from</dt>
-            <dd title="The environment variable on the server that holds the signing key; the key itself is never stored or shown">
-              <code>${pm.privateKeyEnv}</code>
-            </dd>
-          </div>
-          <div>
-            <dt>Link</dt>
-            <dd data-testid="model-live-link">
-              {account ? account.linked ? <span className="gain">linked</span> : <span className="loss">{account.problem ?? "not linked"}</span> : live.isError ? "—" : "…"}
-            </dd>
-          </div>
+          <KeyAndLink keyEnv={pm.privateKeyEnv} keyName="signing key" account={account} failed={live.isError} />
         </dl>
       )}
       {halted && (
@@ -143,5 +121,23 @@ export function ModelLive({ model }: { model: ModelView }) {
       {result && <ReconcileOutcome result={result} />}
       <ErrorBox error={error} what="Adopting the exchange's state failed" />
     </Card>
+  );
+}
+
+/** Where the server reads a live account's key (never the key), and whether the account is linked or why not. */
+function KeyAndLink({ keyEnv, keyName, account, failed }: { keyEnv: string; keyName: string; account: LiveAccountView | undefined; failed: boolean }) {
+  return (
+    <>
+      <div>
+        <dt>Key read from</dt>
+        <dd title={`The environment variable on the server that holds the ${keyName}; the key itself is never stored or shown`}>
+          <code>${keyEnv}</code>
+        </dd>
+      </div>
+      <div>
+        <dt>Link</dt>
+        <dd data-testid="model-live-link">{account ? account.linked ? <span className="gain">linked</span> : <span className="loss">{account.problem ?? "not linked"}</span> : failed ? "—" : "…"}</dd>
+      </div>
+    </>
   );
 }
