@@ -22,6 +22,7 @@ import { RULE_STRATEGIES } from "../agents/rules/index.js";
 import { LLM_VARIANTS } from "../agents/llm/variants.js";
 import { createDeciders, type DeciderOptions } from "../scheduler/llm-decider.js";
 import { LlmCallTable } from "../agents/llm/recording-table.js";
+import { LlmCallRetention } from "../agents/llm/recording-retention.js";
 import { recordLlmCalls } from "./llm-recording.js";
 import { DecisionExtras } from "../scheduler/decision-extras.js";
 import { CandleStore } from "../market/candle-store.js";
@@ -440,6 +441,9 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     }),
   });
   const equity = new EquityRecorder(uow, service, () => clock.now());
+  // The server's recorded LLM calls older than AUTONOME_LLM_CALLS_RETENTION_DAYS are deleted (none with `off`).
+  const llmRetention =
+    role === "server" && !isolated && config.llmCallsRetentionDays !== null ? new LlmCallRetention({ db, days: config.llmCallsRetentionDays, now: () => clock.now(), logger }) : null;
 
   // Copy trading: the engine holds mirrors and hosts their followers; accounts it reads fresh
   // from the database, the same way a restart does.
@@ -695,11 +699,17 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
         every(5_000, adoptOrphans);
         await adoptOrphans();
       }
+      if (llmRetention) {
+        // Hourly, and once now: a server restarted more often than hourly still prunes.
+        every(3_600_000, async () => void (await llmRetention.prune()));
+        track(llmRetention.prune().catch((e: unknown) => logger.warn({ err: e }, "could not prune recorded LLM calls")));
+      }
       // A replay's clock stands still until its first update: its snapshots come in recorded time.
       if (feed.kind !== "replay") await equity.snapshot();
     },
     async stop() {
       for (const cancel of timers.splice(0)) cancel();
+      await llmRetention?.stop();
       await backtests?.stop();
       await scheduler.stop();
       await follow?.stop();

@@ -39,6 +39,11 @@ export interface Config {
   backtestConcurrency: number;
   /** Prediction markets: where their data comes from and Polymarket's endpoints. */
   polymarket: PolymarketConfig;
+  /**
+   * How many days of recorded LLM calls (llm_calls) are kept (AUTONOME_LLM_CALLS_RETENTION_DAYS,
+   * default 30); null (`off` or `0`): every call is kept. A what-if of a paper span replays them.
+   */
+  llmCallsRetentionDays: number | null;
 }
 
 export interface PolymarketConfig {
@@ -247,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const polymarket = polymarketConfig();
+  const llmCallsRetentionDays = retentionDays("AUTONOME_LLM_CALLS_RETENTION_DAYS", 30);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -270,7 +276,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileIntervalMs,
     backtestConcurrency,
     polymarket,
+    llmCallsRetentionDays,
   };
+
+  /** Whole days, 1 to 3650 (ten years); `0` or `off` keeps everything (null). */
+  function retentionDays(name: string, fallback: number): number | null {
+    const text = read(name);
+    if (text === undefined) return fallback;
+    if (text.trim().toLowerCase() === "off") return null;
+    const days = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+    if (days === 0) return null;
+    if (!(Number.isInteger(days) && days <= 3650)) {
+      bad(name, `${quoted(text)} must be a whole number of days from 1 to 3650, or 0 or off to keep every row`);
+      return fallback;
+    }
+    return days;
+  }
 
   function polymarketConfig(): PolymarketConfig {
     const pmFeed = oneOf("AUTONOME_PM_FEED", ["synthetic", "replay", "polymarket", "off"] as const) ?? "synthetic";

@@ -5,7 +5,8 @@ import { TOOL_CALL_TYPES, type ToolName } from "../agents/tools.js";
 import type { Db } from "../db/client.js";
 import { candles, equitySnapshots, invocations, models, predictionMarkets, toolCalls } from "../db/schema.js";
 import type { BacktestModel, BacktestRequestInput } from "./request.js";
-import { loadPaperLlmRuns, type PaperLlmRun } from "./paper-llm.js";
+import { LLM_CALLS_RETENTION_VAR, llmCallsPrunedBefore } from "../agents/llm/recording-retention.js";
+import { loadPaperLlmRuns, unrecordedRunsBefore, type PaperLlmRun } from "./paper-llm.js";
 import type { BacktestDecision } from "./types.js";
 
 /**
@@ -18,6 +19,12 @@ import type { BacktestDecision } from "./types.js";
  * model answered from the recording (paper-llm.ts), rather than having its tool calls replayed:
  * its prompts, steps and tool loop run again, and a change to its settings is a miss naming the
  * step. Rule models, and LLM models of days recorded before llm_calls existed, replay their calls.
+ *
+ * Recorded calls older than AUTONOME_LLM_CALLS_RETENTION_DAYS are deleted (recording-retention.ts),
+ * and retention_marks says since when calls are kept. A span reaching before that time names the
+ * setting: with --llm replay, or for a model whose later runs are recorded (half a span answered
+ * from recordings is no baseline), it fails; otherwise the model's tool calls are replayed, as for
+ * a day before llm_calls, and a note says why.
  */
 
 const TOOL_BY_TYPE = Object.fromEntries(Object.entries(TOOL_CALL_TYPES).map(([tool, type]) => [type, tool as ToolName]));
@@ -28,6 +35,8 @@ export interface PaperDay {
   decisions: BacktestDecision[];
   /** The recorded runs of the LLM models answered from their recordings (none of their calls are in `decisions`). */
   llmRuns: PaperLlmRun[];
+  /** What the caller should tell the user: LLM models whose tool calls are replayed because their recordings were pruned. */
+  notes: string[];
 }
 
 export async function loadPaperDay(
@@ -75,6 +84,24 @@ export async function loadPaperDay(
   const llmRuns = await loadPaperLlmRuns(db, { from, to, models: llmModels });
   const replayed = new Set(llmRuns.map((r) => r.model));
   const unrecorded = llmModels.filter((r) => !replayed.has(r.name));
+  const notes: string[] = [];
+  const prunedBefore = await llmCallsPrunedBefore(db);
+  if (prunedBefore !== null && from < prunedBefore) {
+    const pruned = await unrecordedRunsBefore(db, { from, to, prunedBefore, modelIds: llmModels.map((r) => r.id) });
+    const names = (list: typeof llmModels) => list.map((r) => `"${r.name}"`).join(", ");
+    const gone = `LLM calls recorded before ${ISO(prunedBefore)} were deleted by the retention setting (${LLM_CALLS_RETENTION_VAR})`;
+    const half = llmModels.filter((r) => pruned.has(r.id) && replayed.has(r.name));
+    if (half.length > 0) {
+      throw new Error(`the recorded LLM calls of ${names(half)} cover only part of ${ISO(from)} to ${ISO(to)}: ${gone}; start the what-if at ${ISO(prunedBefore)} or later (--from)`);
+    }
+    const whole = unrecorded.filter((r) => pruned.has(r.id));
+    if (options.llm === "replay" && whole.length > 0) {
+      throw new Error(
+        `--llm replay: no recorded LLM call of ${names(whole)} is left between ${ISO(from)} and ${ISO(to)}: ${gone}; replay a span from ${ISO(prunedBefore)} on, or leave out --llm replay to replay their tool calls instead`,
+      );
+    }
+    if (whole.length > 0) notes.push(`${gone}: the tool calls of ${names(whole)} are replayed instead of their model's answers`);
+  }
   if (options.llm === "replay" && unrecorded.length > 0) {
     throw new Error(
       `--llm replay: no LLM call of ${unrecorded.map((r) => `"${r.name}"`).join(", ")} was recorded between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}; without --llm replay its tool calls are replayed instead`,
@@ -134,5 +161,7 @@ export async function loadPaperDay(
   const times = [decisions[0]?.at, llmRuns[0]?.at].filter((t): t is number => t !== undefined);
   const first = times.length > 0 ? Math.min(...times) : undefined;
   const aligned = first === undefined ? from : first - Math.max(1, Math.ceil((first - from) / options.intervalMs)) * options.intervalMs;
-  return { request: { from: aligned, to, feed: { kind: "replay", files }, models: specs, intervalMs: options.intervalMs }, decisions, llmRuns };
+  return { request: { from: aligned, to, feed: { kind: "replay", files }, models: specs, intervalMs: options.intervalMs }, decisions, llmRuns, notes };
 }
+
+const ISO = (ms: number) => new Date(ms).toISOString();

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, lte, notExists, sql } from "drizzle-orm";
 import type { ChatModel } from "../agents/llm/provider.js";
 import { recordingModel, settingsDifference, type LlmRecordingStore, type LlmReplayMissError, type RecordedLlmCall } from "../agents/llm/recording.js";
 import type { LlmSettings } from "../agents/llm/settings.js";
@@ -67,6 +67,33 @@ export async function loadPaperLlmRuns(db: Db, options: { from: number; to: numb
     error: r.error,
     calls: byRun.get(r.id) ?? [],
   }));
+}
+
+/**
+ * The models given with runs in [from, to] that started before `prunedBefore` (retention_marks:
+ * calls recorded before it were deleted, recording-retention.ts) and kept no recorded call: their
+ * calls were pruned, or never recorded, and either way they cannot be answered from a recording.
+ */
+export async function unrecordedRunsBefore(db: Db, options: { from: number; to: number; prunedBefore: number; modelIds: readonly string[] }): Promise<Set<string>> {
+  if (options.modelIds.length === 0 || options.from >= options.prunedBefore) return new Set();
+  const rows = await db
+    .selectDistinct({ modelId: invocations.modelId })
+    .from(invocations)
+    .where(
+      and(
+        inArray(invocations.modelId, [...options.modelIds]),
+        gte(invocations.createdAt, new Date(options.from)),
+        lte(invocations.createdAt, new Date(options.to)),
+        lt(invocations.createdAt, new Date(options.prunedBefore)),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(llmCalls)
+            .where(eq(llmCalls.invocationId, invocations.id)),
+        ),
+      ),
+    );
+  return new Set(rows.map((r) => r.modelId));
 }
 
 const ISO = (ms: number) => new Date(ms).toISOString();

@@ -245,6 +245,7 @@ async function paperWhatIf(config: Config, o: BacktestCliOptions, dir: string, r
   } finally {
     await database.close();
   }
+  for (const note of day.notes) process.stderr.write(`note: ${note}\n`);
   const baseline = await run(parseBacktestRequest(day.request, { decisionsHeld: true }), { decisions: day.decisions, llmRuns: day.llmRuns });
   const baselineFiles = writeBacktestOutput(join(dir, "baseline"), baseline);
   const execution = executionFlags(o);

@@ -261,8 +261,24 @@ export const llmCalls = pgTable(
     usage: jsonb("usage").notNull(),
     recordedAt: ts("recorded_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.invocationId, t.seq] }), index("llm_calls_model_idx").on(t.modelId, t.recordedAt)],
+  (t) => [
+    primaryKey({ columns: [t.invocationId, t.seq] }),
+    index("llm_calls_model_idx").on(t.modelId, t.recordedAt),
+    // The retention job's batches (src/agents/llm/recording-retention.ts): the oldest rows, found without reading the table.
+    index("llm_calls_recorded_idx").on(t.recordedAt),
+  ],
 );
+
+/**
+ * How far back a table's rows have been pruned by its retention setting: rows of `name` older
+ * than `prunedBefore` are gone. Kept so that a reader missing old rows can say why (a what-if of a
+ * paper span whose LLM calls were deleted by AUTONOME_LLM_CALLS_RETENTION_DAYS), whatever the
+ * setting of the process reading.
+ */
+export const retentionMarks = pgTable("retention_marks", {
+  name: text("name").primaryKey(),
+  prunedBefore: ts("pruned_before").notNull(),
+});
 
 /** Equity every minute per model; older rows are rolled up to hourly, then daily. */
 export const equitySnapshots = pgTable(

@@ -43,6 +43,7 @@ describe("loadConfig", () => {
       mirrorLeaseMs: 10_000,
       reconcileIntervalMs: 60_000,
       backtestConcurrency: 1,
+      llmCallsRetentionDays: 30,
       lighter: {
         baseUrl: "https://mainnet.zklighter.elliot.ai",
         wsUrl: "wss://mainnet.zklighter.elliot.ai/stream",
@@ -209,6 +210,18 @@ describe("loadConfig", () => {
   it("AUTONOME_BACKTEST_CONCURRENCY: a whole number from 1 to 64", () => {
     expect(loadConfig({ AUTONOME_BACKTEST_CONCURRENCY: "3" }).backtestConcurrency).toBe(3);
     for (const bad of ["0", "65", "1.5", "two"]) expect(problemsOf({ AUTONOME_BACKTEST_CONCURRENCY: bad }).problems).toEqual([expect.stringMatching(/^AUTONOME_BACKTEST_CONCURRENCY: .*1 to 64/)]);
+  });
+
+  it("AUTONOME_LLM_CALLS_RETENTION_DAYS: whole days from 1 to 3650 (default 30), 0 or off keeps every recorded LLM call; anything else names the variable and stops the start", () => {
+    expect(loadConfig({ AUTONOME_LLM_CALLS_RETENTION_DAYS: "7" }).llmCallsRetentionDays).toBe(7);
+    expect(loadConfig({ AUTONOME_LLM_CALLS_RETENTION_DAYS: " 3650 " }).llmCallsRetentionDays).toBe(3650);
+    for (const off of ["off", "OFF", "0", "00"]) expect(loadConfig({ AUTONOME_LLM_CALLS_RETENTION_DAYS: off }).llmCallsRetentionDays).toBeNull();
+    for (const bad of ["-1", "1.5", "30d", "thirty", "3651", "on"]) {
+      expect(problemsOf({ AUTONOME_LLM_CALLS_RETENTION_DAYS: bad }).problems).toEqual([
+        `AUTONOME_LLM_CALLS_RETENTION_DAYS: ${JSON.stringify(bad)} must be a whole number of days from 1 to 3650, or 0 or off to keep every row`,
+      ]);
+    }
+    expect(problemsOf({ AUTONOME_LLM_CALLS_RETENTION_DAYS: "" }).problems).toEqual([expect.stringMatching(/^AUTONOME_LLM_CALLS_RETENTION_DAYS: is set but empty/)]);
   });
 
   it("names both variables when TRADING_MODE contradicts IS_SIMULATION_ENABLED", () => {
