@@ -159,7 +159,13 @@ export interface AccountView {
 }
 
 export interface MetricsView {
+  /**
+   * Annualised from the equity curve of the last 7 days (core/metrics.ts); null over less than six
+   * days of it (MIN_SPAN_FOR_RATIOS_MS: a younger model's figure would be noise), below 30
+   * snapshots, or without variance.
+   */
   sharpe: number | null;
+  /** Null like `sharpe`, or when no period lost money. */
   sortino: number | null;
   winRate: number | null;
   maxDrawdown: number | null;
@@ -321,6 +327,7 @@ export interface LeaderboardRow {
   returnPct: number;
   realizedPnl: string;
   fees: string;
+  /** Of the curve inside the window; null when it spans less than six days (always for `24h`: see MetricsView.sharpe). */
   sharpe: number | null;
   maxDrawdown: number | null;
   winRate: number | null;

@@ -40,8 +40,15 @@ export interface BacktestMetrics {
   finalEquity: string;
   /** (final - initial) / initial, as a fraction (0.05 = 5%). */
   returnPct: number | null;
+  /**
+   * Annualised from the run's minute equity curve (core/metrics.ts); null for a run of less than
+   * six days (MIN_SPAN_FOR_RATIOS_MS: annualising a shorter span gives noise such as -293 for an
+   * hour), below 30 snapshots, or without variance.
+   */
   sharpe: number | null;
+  /** Null like `sharpe`, or when no period lost money. */
   sortino: number | null;
+  /** Annual growth over max drawdown; null like `sharpe`, or without a drawdown. */
   calmar: number | null;
   maxDrawdown: number | null;
   winRate: number | null;

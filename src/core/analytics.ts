@@ -1,5 +1,5 @@
 import { formatRatio, formatScaled } from "./decimal.js";
-import { maxDrawdown, MIN_POINTS_FOR_RATIOS, sharpeRatio, sortinoRatio, tradeStats, YEAR_MS, type EquityPoint } from "./metrics.js";
+import { annualisable, maxDrawdown, MIN_POINTS_FOR_RATIOS, sharpeRatio, sortinoRatio, tradeStats, YEAR_MS, type EquityPoint } from "./metrics.js";
 import { MICRO_DECIMALS, MICRO_PER_USD, type Micro } from "./money.js";
 import { tradeProfile, type AnalyzedTrade, type TradeProfile } from "./trade-profile.js";
 
@@ -12,9 +12,11 @@ export type { AnalyzedTrade, TradeProfile };
  */
 
 export interface TradeAnalytics extends TradeProfile {
+  /** Null below 30 snapshots or six days of curve (MIN_SPAN_FOR_RATIOS_MS: shorter is noise), or without variance. */
   sharpe: number | null;
+  /** Null like `sharpe`, or when no period lost money. */
   sortino: number | null;
-  /** Annualized return of the curve over its max drawdown. */
+  /** Annualized return of the curve over its max drawdown; null like `sharpe`, or without a drawdown. */
   calmar: number | null;
   maxDrawdown: number | null;
   profitFactor: number | null;
@@ -43,8 +45,9 @@ export interface TradeAnalytics extends TradeProfile {
 
 /**
  * Compound annual growth of the curve from its first to its last point: (last / first) raised to
- * (a year / the span) minus one. Null below MIN_POINTS_FOR_RATIOS points (annualizing a few
- * minutes is noise), without a positive start, a span, or a finite result.
+ * (a year / the span) minus one. Null below MIN_POINTS_FOR_RATIOS points or a span shorter than
+ * MIN_SPAN_FOR_RATIOS_MS (an hour's return compounded 8,760 times is noise), without a positive
+ * start, or a finite result.
  */
 export function annualizedReturn(points: readonly EquityPoint[]): number | null {
   if (points.length < MIN_POINTS_FOR_RATIOS) return null;
@@ -55,7 +58,7 @@ export function annualizedReturn(points: readonly EquityPoint[]): number | null 
     if (p.ts >= last.ts) last = p;
   }
   const span = last.ts - first.ts;
-  if (!(span > 0) || !(first.equity > 0) || !(last.equity >= 0)) return null;
+  if (!annualisable(first.ts, last.ts) || !(first.equity > 0) || !(last.equity >= 0)) return null;
   const growth = Math.pow(last.equity / first.equity, YEAR_MS / span) - 1;
   return Number.isFinite(growth) ? growth : null;
 }

@@ -32,6 +32,27 @@ export interface ModelMetrics {
 export const MIN_POINTS_FOR_RATIOS = 30;
 /** Crypto trades every day: a year is 365 days of snapshots. */
 export const YEAR_MS = 365 * 86_400_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * The shortest curve, first to last snapshot, that a ratio is annualised from (Sharpe, Sortino,
+ * and the annual growth of Calmar); a shorter one has none (null, shown as "—" or "n/a").
+ *
+ * Why a span and not a count of snapshots: an annualised Sharpe ratio estimated from returns over
+ * a span of T has a standard error of about sqrt(year / T) (Lo 2002, independent returns, a
+ * small ratio per period), whatever the snapshot spacing: more frequent snapshots give more
+ * returns, each scaled up less. That is about 94 over an hour, 19 over a day, 8 over six days and
+ * 3.5 over a month, against true values of a few units: a figure such as -293 from an hour of
+ * minute snapshots says only that the hour was short. Annual growth compounds the span's return
+ * year/T times (8,760 for an hour), which is worse. About a week is the least that keeps the
+ * noise within the order of the figures themselves.
+ *
+ * Six days rather than seven: the ratios the API and the prompts show are of curves inside a
+ * window of seven days, whose first snapshot falls up to an hour after the window opens (rows
+ * older than a day are rolled up to the hour) and whose last is up to a minute old; a model that
+ * traded the whole week must have its ratios, with slack for a snapshot missed at either end.
+ */
+export const MIN_SPAN_FOR_RATIOS_MS = 6 * DAY_MS;
 
 function sorted(points: readonly EquityPoint[]): EquityPoint[] {
   return points.slice().sort((a, b) => a.ts - b.ts);
@@ -46,11 +67,13 @@ function median(values: number[]): number {
 /**
  * Per-period simple returns and the annualisation factor sqrt(periods per year), where the
  * period is the median spacing of the snapshots: snapshots are taken every minute and rolled
- * up hourly then daily, and the median is robust to the odd missed or extra snapshot.
+ * up hourly then daily, and the median is robust to the odd missed or extra snapshot. Null
+ * below MIN_POINTS_FOR_RATIOS snapshots or a span shorter than MIN_SPAN_FOR_RATIOS_MS.
  */
 function returnSeries(points: readonly EquityPoint[]): { returns: number[]; annualise: number } | null {
   if (points.length < MIN_POINTS_FOR_RATIOS) return null;
   const s = sorted(points);
+  if (!annualisable(s[0]!.ts, s[s.length - 1]!.ts)) return null;
   const returns: number[] = [];
   const gaps: number[] = [];
   for (let i = 1; i < s.length; i++) {
@@ -66,6 +89,11 @@ function returnSeries(points: readonly EquityPoint[]): { returns: number[]; annu
   return { returns, annualise: Math.sqrt(YEAR_MS / period) };
 }
 
+/** True when a curve from `first` to `last` (epoch ms) is long enough to annualise (see MIN_SPAN_FOR_RATIOS_MS). */
+export function annualisable(first: number, last: number): boolean {
+  return last - first >= MIN_SPAN_FOR_RATIOS_MS;
+}
+
 function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
@@ -78,7 +106,7 @@ function negligible(spread: number, avg: number): boolean {
   return !(spread > 0) || spread <= Math.abs(avg) * 1e-9;
 }
 
-/** Annualised Sharpe ratio (risk-free rate 0, sample standard deviation); null below 30 points or with no variance. */
+/** Annualised Sharpe ratio (risk-free rate 0, sample standard deviation); null below 30 points, over less than six days, or with no variance. */
 export function sharpeRatio(points: readonly EquityPoint[]): number | null {
   const series = returnSeries(points);
   if (!series) return null;
@@ -91,7 +119,8 @@ export function sharpeRatio(points: readonly EquityPoint[]): number | null {
 
 /**
  * Annualised Sortino ratio: mean return over the downside deviation (target 0, root mean square
- * of the negative returns over all periods). Null below 30 points or when no period lost money.
+ * of the negative returns over all periods). Null below 30 points, over less than six days, or
+ * when no period lost money.
  */
 export function sortinoRatio(points: readonly EquityPoint[]): number | null {
   const series = returnSeries(points);

@@ -35,7 +35,7 @@ describe.each(DRIVERS)("GET /api/models reads a constant number of queries on %s
     await h.dispose();
   });
 
-  /** Models with a curve of 35 hourly snapshots (enough for ratios), some closed trades and runs each. */
+  /** Models with a curve of 35 snapshots 4.5 hours apart (6.4 days: enough for ratios, inside the 7-day window), some closed trades and runs each. */
   async function addModels(n: number): Promise<void> {
     const db = h.t.database.db;
     const now = h.clock.now();
@@ -46,7 +46,7 @@ describe.each(DRIVERS)("GET /api/models reads a constant number of queries on %s
       const i = seeded.size;
       const id = await h.model();
       const points: EquityPoint[] = Array.from({ length: 35 }, (_, j) => ({
-        ts: now - (35 - j) * HOUR,
+        ts: now - (35 - j) * 4.5 * HOUR,
         equity: Number((10_000 + 37.25 * Math.sin(j * 0.7 + i) + 3.5 * j + i).toFixed(6)),
       }));
       for (const p of points) snapshots.push({ modelId: id, resolution: "1m", ts: new Date(p.ts), equity: p.equity.toFixed(6), cash: "10000", unrealizedPnl: "0" });
@@ -137,6 +137,19 @@ describe.each(DRIVERS)("GET /api/models reads a constant number of queries on %s
       runs: { runs: 0, failedRuns: 0, toolCalls: 0, failedToolCalls: 0 },
     });
     expect(await services.getModel(id)).toEqual(view);
+  });
+
+  it("an hour of minute snapshots, however volatile, gives no Sharpe or Sortino: an hour is too short to annualise", async () => {
+    const id = await h.model();
+    const now = h.clock.now();
+    const rows = Array.from({ length: 61 }, (_, j) => {
+      const equity = (10_000 + (j % 2 === 0 ? 0 : -25) - j).toFixed(6);
+      return { modelId: id, resolution: "1m" as const, ts: new Date(now - (60 - j) * 60_000), equity, cash: equity, unrealizedPnl: "0" };
+    });
+    await h.t.database.db.insert(equitySnapshots).values(rows);
+    const view = await services.getModel(id);
+    expect(view.metrics).toMatchObject({ sharpe: null, sortino: null });
+    expect(view.metrics.maxDrawdown).toBeGreaterThan(0); // the curve was read: only the ratios are left out
   });
 });
 

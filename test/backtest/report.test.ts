@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { modelMetrics } from "../../src/backtest/collect.js";
 import { renderReport, reportFigures } from "../../src/backtest/report.js";
 import type { BacktestMetrics, BacktestModelResult, BacktestResult, BacktestTrade } from "../../src/backtest/types.js";
 
@@ -197,6 +198,36 @@ describe("renderReport", () => {
     const row = metricsRow(html, "quiet");
     expect(row.slice(2, 10)).toEqual(Array(8).fill("—"));
     expect(row[10]).toBe("4");
+  });
+
+  it("a run of an hour has no Sharpe, Sortino or Calmar (— and a note why); a week's run has them, as computed by hand", () => {
+    // Returns of +2% and -1% in turn, compounded from $10,000: 15 gains and 14 losses.
+    const curve = (spacing: number) => {
+      const points = [{ t: FROM, equity: "10000" }];
+      for (let k = 0; k < 29; k++) points.push({ t: FROM + (k + 1) * spacing, equity: String(Number(points[k]!.equity) * (k % 2 === 0 ? 1.02 : 0.99)) });
+      return points;
+    };
+    const metrics = (spacing: number) =>
+      modelMetrics({ initialCapital: "10000", finalEquity: Number(curve(spacing).at(-1)!.equity).toFixed(6), curve: curve(spacing), trades: [], fees: 0n, exposure: 0 });
+    // Thirty points two minutes apart: an hour. Before the minimum span its Sharpe read about 185.
+    const hour = metrics(2 * MINUTE);
+    expect(hour).toMatchObject({ sharpe: null, sortino: null, calmar: null });
+    expect(hour.maxDrawdown).toBeCloseTo(0.01, 12);
+    const short = renderReport(backtest([{ name: "hour", metrics: hour }], 1 / 24));
+    expect(metricsRow(short, "hour").slice(3, 6)).toEqual(["—", "—", "—"]);
+    expect(unescape(short)).toContain("Sharpe, Sortino and Calmar are annualised: from a run of less than six days they would be noise, so they show —.");
+
+    // Six hours apart: 7.25 days. Sharpe = mean / sample sd × sqrt(4 periods a day × 365).
+    const mean = (15 * 0.02 - 14 * 0.01) / 29;
+    const sd = Math.sqrt((15 * (0.02 - mean) ** 2 + 14 * (-0.01 - mean) ** 2) / 28);
+    const week = metrics(6 * 60 * MINUTE);
+    expect(week.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(4 * 365), 6);
+    expect(week.sharpe).toBeCloseTo(13.818, 3);
+    expect(week.sortino).not.toBeNull();
+    expect(week.calmar).not.toBeNull();
+    const long = renderReport(backtest([{ name: "week", metrics: week }]));
+    expect(metricsRow(long, "week")[3]).toBe("13.82");
+    expect(long).not.toContain('data-ratios="too-short"');
   });
 
   it("formats money from its string, never through a float", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { annualizedReturn, calmarRatio, tradeAnalytics, type AnalyzedTrade } from "../../src/core/analytics.js";
-import { YEAR_MS, type EquityPoint } from "../../src/core/metrics.js";
+import { MIN_SPAN_FOR_RATIOS_MS, YEAR_MS, type EquityPoint } from "../../src/core/metrics.js";
 import { usd } from "../../src/core/money.js";
 
 const HOUR = 3_600_000;
@@ -120,10 +120,29 @@ describe("annualizedReturn and calmarRatio", () => {
 
   it("are null below 30 points, without a drawdown, or from a non-positive start", () => {
     expect(annualizedReturn(halfYearCurve().slice(0, 29))).toBeNull();
-    const rising = Array.from({ length: 30 }, (_, i) => ({ ts: i * HOUR, equity: 10_000 + i }));
+    const rising = Array.from({ length: 30 }, (_, i) => ({ ts: i * 6 * HOUR, equity: 10_000 + i }));
     expect(annualizedReturn(rising)).not.toBeNull();
     expect(calmarRatio(rising)).toBeNull(); // never lost: no drawdown to divide by
     const fromZero = halfYearCurve().map((p, i) => (i === 0 ? { ...p, equity: 0 } : p));
     expect(annualizedReturn(fromZero)).toBeNull();
+  });
+
+  it("are null over less than six days of curve: an hour's growth is not compounded 8,760 times", () => {
+    // 31 points: 10000, a fall to 9900 (a 1% drawdown), then a climb to 10100, `span` first to last.
+    const shaped = (span: number): EquityPoint[] => {
+      const equities = [10_000, 9_900];
+      for (let i = 1; i <= 29; i++) equities.push(9_900 + (200 * i) / 29);
+      return equities.map((equity, i) => ({ ts: (i * span) / 30, equity }));
+    };
+    const hour = shaped(HOUR);
+    expect(annualizedReturn(hour)).toBeNull(); // was 1.01^8760 - 1, about 8e37
+    expect(calmarRatio(hour)).toBeNull();
+    expect(tradeAnalytics([], hour)).toMatchObject({ sharpe: null, sortino: null, calmar: null, maxDrawdown: 0.01 });
+    expect(annualizedReturn(shaped(MIN_SPAN_FOR_RATIOS_MS - 1))).toBeNull();
+    // Six days: 1.01 compounded 365 / 6 times, over the 1% drawdown.
+    const annual = 1.01 ** (365 / 6) - 1; // ≈ 0.8318
+    expect(annualizedReturn(shaped(MIN_SPAN_FOR_RATIOS_MS))).toBeCloseTo(annual, 9);
+    expect(annualizedReturn(shaped(MIN_SPAN_FOR_RATIOS_MS))).toBeCloseTo(0.8318, 4);
+    expect(calmarRatio(shaped(MIN_SPAN_FOR_RATIOS_MS))).toBeCloseTo(annual / 0.01, 6);
   });
 });

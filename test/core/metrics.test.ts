@@ -1,12 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { maxDrawdown, modelMetrics, sharpeRatio, sortinoRatio, tradeStats, type EquityPoint } from "../../src/core/metrics.js";
+import { maxDrawdown, MIN_SPAN_FOR_RATIOS_MS, modelMetrics, sharpeRatio, sortinoRatio, tradeStats, type EquityPoint } from "../../src/core/metrics.js";
 import { usd } from "../../src/core/money.js";
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Thirty points six hours apart span 7.25 days: long enough to annualise (at least six days). */
+const SIX_HOURS = 6 * HOUR;
 
 /** Equity curve from per-period returns, starting at `start`, one point every `spacing` ms. */
-function curve(returns: number[], spacing = HOUR, start = 10_000): EquityPoint[] {
+function curve(returns: number[], spacing = SIX_HOURS, start = 10_000): EquityPoint[] {
   const points: EquityPoint[] = [{ ts: 0, equity: start }];
   for (const r of returns) points.push({ ts: points.length * spacing, equity: points[points.length - 1]!.equity * (1 + r) });
   return points;
@@ -15,23 +18,44 @@ function curve(returns: number[], spacing = HOUR, start = 10_000): EquityPoint[]
 const alternating = Array.from({ length: 29 }, (_, i) => (i % 2 === 0 ? 0.02 : -0.01)); // 15 gains, 14 losses
 
 describe("Sharpe and Sortino", () => {
-  it("match a hand computation on 30 hourly points", () => {
+  it("match a hand computation on 30 points six hours apart", () => {
     const mean = (15 * 0.02 - 14 * 0.01) / 29;
     const sampleSd = Math.sqrt((15 * (0.02 - mean) ** 2 + 14 * (-0.01 - mean) ** 2) / 28);
     const downside = Math.sqrt((14 * 0.01 ** 2) / 29);
-    const perYear = Math.sqrt(365 * 24);
+    const perYear = Math.sqrt(365 * 4);
     const points = curve(alternating);
-    expect(sharpeRatio(points)).toBeCloseTo((mean / sampleSd) * perYear, 6); // ≈ 33.85
-    expect(sortinoRatio(points)).toBeCloseTo((mean / downside) * perYear, 6);
+    expect(sharpeRatio(points)).toBeCloseTo((mean / sampleSd) * perYear, 6); // ≈ 13.818
+    expect(sortinoRatio(points)).toBeCloseTo((mean / downside) * perYear, 6); // ≈ 30.34
+    expect(sharpeRatio(points)).toBeCloseTo(13.818, 3);
+    expect(sortinoRatio(points)).toBeCloseTo(30.341, 3);
+  });
+
+  it("are null over less than six days of curve, however many snapshots: an hour of minute snapshots is no Sharpe of -293", () => {
+    // An hour of minute snapshots losing a little on most minutes: before the minimum span this read -338.9.
+    const hour = curve(
+      Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 0.0004 : -0.0005)),
+      60_000,
+    );
+    expect(sharpeRatio(hour)).toBeNull();
+    expect(sortinoRatio(hour)).toBeNull();
+    // The same thirty returns as above: null spanning a millisecond short of six days, the hand-computed figures at six days.
+    const spacing = (span: number) => span / 29;
+    expect(sharpeRatio(curve(alternating, spacing(MIN_SPAN_FOR_RATIOS_MS - 1)))).toBeNull();
+    expect(sortinoRatio(curve(alternating, spacing(MIN_SPAN_FOR_RATIOS_MS - 1)))).toBeNull();
+    const mean = (15 * 0.02 - 14 * 0.01) / 29;
+    const sampleSd = Math.sqrt((15 * (0.02 - mean) ** 2 + 14 * (-0.01 - mean) ** 2) / 28);
+    const perYear = Math.sqrt((365 * DAY) / spacing(6 * DAY));
+    expect(sharpeRatio(curve(alternating, spacing(MIN_SPAN_FOR_RATIOS_MS)))).toBeCloseTo((mean / sampleSd) * perYear, 6);
+    expect(MIN_SPAN_FOR_RATIOS_MS).toBe(6 * DAY);
   });
 
   it("annualise for the actual (median) snapshot spacing", () => {
-    const hourly = sharpeRatio(curve(alternating, HOUR))!;
+    const sixHourly = sharpeRatio(curve(alternating, SIX_HOURS))!;
     const daily = sharpeRatio(curve(alternating, 24 * HOUR))!;
-    expect(hourly / daily).toBeCloseTo(Math.sqrt(24), 9);
+    expect(sixHourly / daily).toBeCloseTo(2, 9);
     // One late snapshot does not change the period.
     const jittered = curve(alternating).map((p, i) => (i === 10 ? { ...p, ts: p.ts + HOUR / 2 } : p));
-    expect(sharpeRatio(jittered)).toBeCloseTo(hourly, 9);
+    expect(sharpeRatio(jittered)).toBeCloseTo(sixHourly, 9);
   });
 
   it("are null below 30 points, with no variance, from zero equity, and Sortino without a losing period", () => {

@@ -75,7 +75,7 @@ export function renderReport(result: BacktestResult): string {
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">' +
     `<title>${escapeHtml(title)}</title><style>${CSS}</style></head><body>${MARKER_DEFS}<main>` +
     renderHeader(result) +
-    `<section><h2>Metrics</h2>${renderMetricsTable(result.models)}</section>` +
+    `<section><h2>Metrics</h2>${renderMetricsTable(result.models, { from: result.from, to: result.to })}</section>` +
     performance(result, figures) +
     (figures.comparison ? renderComparison(result, figures.comparison, span) : "") +
     symbolSection(result, figures) +

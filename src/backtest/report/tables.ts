@@ -3,6 +3,7 @@
  * positions still open at the end). Rows carry data attributes (`data-model`, `data-trades`) so a
  * reader, a test or the hover script can find them.
  */
+import { annualisable } from "../../core/metrics.js";
 import type { BacktestModelResult, BacktestTrade } from "../types.js";
 import { colourClass } from "./svg-chart.js";
 import { escapeHtml, formatCloseTime, formatCount, formatDateTime, formatMoney, formatNumber, formatPercent, formatQuantity, moneyHtml, NONE } from "./format.js";
@@ -24,7 +25,8 @@ export function modelLabel(name: string, colour: number): string {
 
 const METRIC_HEADS = ["Model", "Strategy", "Return", "Sharpe", "Sortino", "Calmar", "Max drawdown", "Win rate", "Profit factor", "Expectancy", "Trades", "Fees", "Funding", "Exposure", "Final equity"];
 
-export function renderMetricsTable(models: readonly BacktestModelResult[]): string {
+/** Every model's figures; `span` (the run's) says when the annualised ratios are left out for a run too short to annualise. */
+export function renderMetricsTable(models: readonly BacktestModelResult[], span?: { from: number; to: number }): string {
   const rows = models.map((m, i) => {
     const x = m.metrics;
     return (
@@ -48,7 +50,12 @@ export function renderMetricsTable(models: readonly BacktestModelResult[]): stri
     );
   });
   const head = METRIC_HEADS.map((h) => `<th>${h}</th>`).join("");
-  return `<div class="tw"><table class="metrics"><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
+  // The dashes of a short run are not missing data: say why (core/metrics.ts, MIN_SPAN_FOR_RATIOS_MS).
+  const short =
+    span && !annualisable(span.from, span.to)
+      ? `<p class="note" data-ratios="too-short">Sharpe, Sortino and Calmar are annualised: from a run of less than six days they would be noise, so they show ${NONE}.</p>`
+      : "";
+  return `<div class="tw"><table class="metrics"><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table></div>${short}`;
 }
 
 const TRADE_HEADS = ["Symbol", "Side", "Quantity", "Entry", "Exit", "Opened (UTC)", "Closed", "P&amp;L", "Fees", "Funding", "Trigger"];

@@ -1,6 +1,6 @@
 import type { BacktestSummary } from "../api/types.ts";
 import { seriesColor } from "../lib/curves.ts";
-import { pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
+import { ANNUALISED_NA, pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
 import { Pnl, PnlPct } from "./ui.tsx";
 
 /** Each model's figures over the run, best return first; the swatch is its line's colour on the chart. */
@@ -18,9 +18,15 @@ export function BacktestMetrics({ summary }: { summary: BacktestSummary }) {
             <th className="num" title="Largest fall from a peak of equity">
               Max DD
             </th>
-            <th className="num">Sharpe</th>
-            <th className="num">Sortino</th>
-            <th className="num">Calmar</th>
+            <th className="num" title={`Annualised from the run's equity curve; ${ANNUALISED_NA} (a run under six days)`}>
+              Sharpe
+            </th>
+            <th className="num" title={`Like Sharpe, counting only downside volatility; ${ANNUALISED_NA}`}>
+              Sortino
+            </th>
+            <th className="num" title={`Annualised return over the max drawdown; ${ANNUALISED_NA}`}>
+              Calmar
+            </th>
             <th className="num">Win rate</th>
             <th className="num">Profit factor</th>
             <th className="num" title="Mean realized P&L per trade">

@@ -2,7 +2,7 @@ import { memo, useEffect, useMemo, useState, type MouseEvent } from "react";
 import { useLocation } from "wouter";
 import type { LeaderboardRow } from "../api/types.ts";
 import type { SortKey, SortState } from "../lib/arena-sort.ts";
-import { pct, pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
+import { ANNUALISED_NA, pct, pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
 import type { FollowerSource } from "../lib/mirror-sources.ts";
 import type { VenueLike } from "../lib/venue.ts";
 import { MirrorOf, useFollowerSources } from "./leaderboard-mirror.tsx";
@@ -30,7 +30,7 @@ const COLUMNS: Column[] = [
   { key: "returnPct", label: "Return", num: true, title: "Against the equity at the window's start" },
   { key: "realizedPnl", label: "Realized P&L", num: true, title: "Trades closed in the window, before fees (as the account shows it)" },
   { key: "fees", label: "Fees", num: true },
-  { key: "sharpe", label: "Sharpe", num: true },
+  { key: "sharpe", label: "Sharpe", num: true, title: `Annualised from the curve in the window; ${ANNUALISED_NA} (so never over 24h)` },
   { key: "maxDrawdown", label: "Max DD", num: true, title: "Largest fall from a peak of the curve in the window" },
   { key: "winRate", label: "Win rate", num: true },
   { key: "trades", label: "Trades", num: true, title: "Closed in the window" },

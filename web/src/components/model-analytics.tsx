@@ -1,5 +1,5 @@
 import { useAnalytics } from "../api/queries.ts";
-import { duration, pct, pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
+import { ANNUALISED_NA, duration, pct, pnlClass, ratio, ratioPct, usd } from "../lib/format.ts";
 import { Card, Empty, ErrorBox, Loading, Pnl, Stat } from "./ui.tsx";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -17,9 +17,9 @@ export function ModelAnalytics({ id }: { id: string }) {
         <>
           {q.data.trades === 0 && <Empty title="No closed trades yet">Win rate, averages and streaks appear once the model closes its first trade.</Empty>}
           <div className="stats">
-            <Stat label="Sharpe" value={ratio(q.data.sharpe)} title="Mean return over its volatility, from the equity curve" />
-            <Stat label="Sortino" value={ratio(q.data.sortino)} title="Like Sharpe, counting only downside volatility" />
-            <Stat label="Calmar" value={ratio(q.data.calmar)} title="Return over the maximum drawdown" />
+            <Stat label="Sharpe" value={ratio(q.data.sharpe)} title={`Mean return over its volatility, annualised from the equity curve; ${ANNUALISED_NA}`} />
+            <Stat label="Sortino" value={ratio(q.data.sortino)} title={`Like Sharpe, counting only downside volatility; ${ANNUALISED_NA}`} />
+            <Stat label="Calmar" value={ratio(q.data.calmar)} title={`Annualised return over the maximum drawdown; ${ANNUALISED_NA}`} />
             <Stat label="Max drawdown" value={ratioPct(q.data.maxDrawdown, 2)} className={pnlClass(q.data.maxDrawdown === null ? null : -q.data.maxDrawdown * 100, 2)} />
             <Stat label="Profit factor" value={ratio(q.data.profitFactor)} title="Gross profit over gross loss" />
             <Stat label="Expectancy" value={<Pnl value={q.data.expectancy} />} title="Mean realized P&L per trade" />

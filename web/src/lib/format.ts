@@ -44,6 +44,12 @@ export function ratioPct(value: number | null | undefined, places = 1): string {
   return value === null || value === undefined ? "—" : pct(value * 100, { places });
 }
 
+/**
+ * Why an annualised ratio (Sharpe, Sortino, Calmar) shows "—": the server leaves it null over less
+ * than six days of equity curve (src/core/metrics.ts, MIN_SPAN_FOR_RATIOS_MS), where it is noise.
+ */
+export const ANNUALISED_NA = "— with under six days of equity history: annualised from a shorter span it would be noise";
+
 /** A plain ratio such as Sharpe: "1.23" or "—". */
 export function ratio(value: number | null | undefined, places = 2): string {
   return value === null || value === undefined || !Number.isFinite(value) ? "—" : value.toFixed(places);
