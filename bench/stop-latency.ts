@@ -11,9 +11,9 @@
  * work publishes it right after the close's transaction commits, so that moment is when the
  * CLOSED row became visible; the row is then read back (untimed) to check it is CLOSED by STOP.
  *
- * The close is two transactions: the close order's row written before it is sent, then the fill,
- * ledger entries, order status and CLOSED row when the venue answers. The "placed" event of the
- * first splits the latency into those two parts.
+ * On the simulator the close is one transaction of four round trips: BEGIN, one statement for
+ * the close order's row (written once, with the venue's answer), its fills, their ledger entries
+ * and the position's CLOSED row, one for the events (the outbox), COMMIT.
  *
  * The goal is relative, since figures in ms swing 3-5x with the load on this shared machine: the
  * p99 within STOP_RATIO_GOAL x the p99 of a bare 3-statement transaction (insert, update, insert
@@ -70,10 +70,6 @@ export interface DriverResult {
   driver: DriverName;
   skipped?: string;
   total?: Distribution;
-  /** Trigger -> the close order's row committed (transaction 1). */
-  placed?: Distribution;
-  /** That commit -> the CLOSED row committed (venue + transaction 2). */
-  recorded?: Distribution;
   /** Per burst: time until the last of the 10 closes committed. */
   burstLast?: Distribution;
   /** A bare 3-statement transaction, timed after each stop. */
@@ -100,15 +96,13 @@ interface Rig {
   models: string[];
   /** Resolves with the hrtime at which each position's "closed" event was published. */
   expectClosed(positionIds: string[]): Promise<Map<string, bigint>>;
-  /** hrtime of the first "placed" event of a CLOSE order for the position, if seen. */
-  placedAt: Map<string, bigint>;
   failures(): number;
 }
 
 async function createRig(t: TestDatabase): Promise<Rig> {
   const clock = new ManualClock(Date.parse("2026-01-01T00:00:00Z"));
   const bus = new EventBus();
-  const uow = new UnitOfWork(t.database.db, bus);
+  const uow = new UnitOfWork(t.database.db, bus, t.database.kind === "postgres");
   const room = new MarketRoom({ markets: DEFAULT_MARKETS });
   const venue = new SimVenue({ clock }, room);
   const accounts = new Map<string, ModelAccount>();
@@ -120,18 +114,12 @@ async function createRig(t: TestDatabase): Promise<Rig> {
   room.onBook("exits", (u, q) => exits.onBook(u.symbol, q.bid, q.ask));
   venue.onOrderUpdate((r) => void service.onVenueUpdate(r));
 
-  const placedAt = new Map<string, bigint>();
   const waiting = new Map<string, { at: Map<string, bigint>; left: Set<string>; resolve: () => void }>();
   let failures = 0;
   bus.subscribe((e) => {
     const now = process.hrtime.bigint();
     const d = e.data as { action?: string; order?: { purpose?: string; clientOrderId?: string }; position?: { id?: string } };
     if (e.type === "order" && d.action === "close_failed") failures++;
-    if (e.type === "order" && d.action === "placed" && d.order?.purpose === "CLOSE") {
-      // Close client ids are "close-<positionId>-<suffix>".
-      const id = d.order.clientOrderId?.slice("close-".length, -9);
-      if (id !== undefined && !placedAt.has(id)) placedAt.set(id, now);
-    }
     if (e.type === "position" && d.action === "closed" && d.position?.id !== undefined) {
       const w = waiting.get(d.position.id);
       if (!w) return;
@@ -155,7 +143,6 @@ async function createRig(t: TestDatabase): Promise<Rig> {
     service,
     exits,
     models,
-    placedAt,
     failures: () => failures,
     expectClosed(positionIds) {
       return new Promise((resolve, reject) => {
@@ -230,8 +217,6 @@ async function runDriver(driver: DriverName, samples: number, warmup: number, bu
     await t.database.db.execute(sql`create table bench_bare_log (id serial primary key, bare_id integer not null, v text not null)`);
     const bare: number[] = [];
     const total: number[] = [];
-    const placed: number[] = [];
-    const recorded: number[] = [];
     for (let i = 0; i < warmup + samples; i++) {
       const model = rig.models[i % MODELS]!;
       const m = DEFAULT_MARKETS[i % DEFAULT_MARKETS.length]!;
@@ -244,12 +229,7 @@ async function runDriver(driver: DriverName, samples: number, warmup: number, bu
       if (i < warmup) continue;
       bare.push(reference);
       const end = at.get(id)!;
-      const mid1 = rig.placedAt.get(id);
       total.push(msBetween(start, end));
-      if (mid1 !== undefined) {
-        placed.push(msBetween(start, mid1));
-        recorded.push(msBetween(mid1, end));
-      }
     }
 
     const burstLast: number[] = [];
@@ -269,8 +249,6 @@ async function runDriver(driver: DriverName, samples: number, warmup: number, bu
     return {
       driver,
       total: distribution(total),
-      placed: distribution(placed),
-      recorded: distribution(recorded),
       burstLast: distribution(burstLast),
       bare: distribution(bare),
       burstTransactions: bursts > 0 ? transactions / bursts : 0,
@@ -303,8 +281,6 @@ export async function runStopLatencyBench(options: StopLatencyOptions = {}): Pro
   row("trigger -> CLOSED committed, p99", (r) => cell(r.total, (d) => d.p99));
   row("trigger -> CLOSED committed, max", (r) => cell(r.total, (d) => d.max));
   row("trigger -> CLOSED committed, mean", (r) => cell(r.total, (d) => d.mean));
-  row("  part 1: close order row committed, p50", (r) => cell(r.placed, (d) => d.p50));
-  row("  part 2: venue + fill/ledger/CLOSED committed, p50", (r) => cell(r.recorded, (d) => d.p50));
   row("bare 3-statement transaction, p50", (r) => cell(r.bare, (d) => d.p50));
   row("bare 3-statement transaction, p99", (r) => cell(r.bare, (d) => d.p99));
   row(`ratio: stop p99 / bare p99 (goal <= ${STOP_RATIO_GOAL})`, (r) => (r.total && r.bare ? `${(r.total.p99 / r.bare.p99).toFixed(2)}x` : "-"));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Tx } from "../db/client.js";
 import { fills, ledger, orders, venueOrders } from "../db/schema.js";
 import type { UnitContext } from "../db/unit-of-work.js";
@@ -41,9 +41,12 @@ export interface ReportToRecord {
   now: Date;
   /** The order's row when the caller has it (it just wrote it); read from the database otherwise. */
   known?: VenueOrderRow | undefined;
+  /** `known` is not in the database yet: it is inserted with the answer rather than updated. */
+  unsaved?: boolean;
 }
 
-export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, report, now, known }: ReportToRecord): Promise<RecordOutcome | null> {
+export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, report, now, known, unsaved = false }: ReportToRecord): Promise<RecordOutcome | null> {
+  if (unsaved && !known) throw new Error("recordReport: an unsaved order needs its row");
   const [order] = known ? [known] : await tx.select().from(venueOrders).where(eq(venueOrders.clientOrderId, report.clientOrderId));
   if (!order) return null;
   const side: Side = order.purpose === "OPEN" ? (order.side === "BUY" ? "LONG" : "SHORT") : order.side === "BUY" ? "SHORT" : "LONG";
@@ -53,7 +56,6 @@ export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, 
   let realized = 0n;
   let fees = 0n;
   let notionalSum = 0n;
-  let newFills = 0;
   let filledLots = 0;
   let positionId = current?.id ?? order.positionId ?? randomUUID();
   if (!current && order.purpose === "OPEN") {
@@ -63,36 +65,30 @@ export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, 
     if (taken.length > 0) positionId = randomUUID();
   }
 
-  // One statement for all fills; a fill already recorded (a replayed report) is skipped, never doubled.
-  const inserted =
-    report.fills.length === 0
-      ? []
-      : await tx
-          .insert(fills)
-          .values(
-            report.fills.map((f) => ({
-              venue: f.venue,
-              tradeId: f.tradeId,
-              clientOrderId: f.clientOrderId,
-              modelId: account.modelId,
-              positionId,
-              symbol: f.symbol,
-              side: f.side,
-              price: ticksToPrice(market, f.priceTicks),
-              quantity: lotsToQuantity(market, f.lots),
-              fee: formatUsd(f.fee),
-              liquidity: f.liquidity,
-              ts: new Date(f.ts),
-            })),
-          )
-          .onConflictDoNothing()
-          .returning({ id: fills.id, tradeId: fills.tradeId });
-  const fillIds = new Map(inserted.map((r) => [r.tradeId, r.id]));
-  const ledgerRows: Array<typeof ledger.$inferInsert> = [];
-  for (const f of report.fills) {
-    const fillId = fillIds.get(f.tradeId);
-    if (fillId === undefined) continue;
-    newFills++;
+  const fillRows = report.fills.map((f) => ({
+    venue: f.venue,
+    tradeId: f.tradeId,
+    clientOrderId: f.clientOrderId,
+    modelId: account.modelId,
+    positionId,
+    symbol: f.symbol,
+    side: f.side,
+    price: ticksToPrice(market, f.priceTicks),
+    quantity: lotsToQuantity(market, f.lots),
+    fee: formatUsd(f.fee),
+    liquidity: f.liquidity,
+    ts: new Date(f.ts),
+  }));
+  // A fill already recorded (a replayed report) is skipped, never doubled. A new order's
+  // fills are all new: they are written with everything else below, in one statement.
+  let fillIds: Map<string, number> | null = null;
+  if (!unsaved && fillRows.length > 0) {
+    const inserted = await tx.insert(fills).values(fillRows).onConflictDoNothing().returning({ id: fills.id, tradeId: fills.tradeId });
+    fillIds = new Map(inserted.map((r) => [r.tradeId, r.id]));
+  }
+  const newFills = fillIds === null ? report.fills : report.fills.filter((f) => fillIds.has(f.tradeId));
+  const ledgerRows: LedgerRow[] = [];
+  for (const f of newFills) {
     filledLots += f.lots;
     fees += f.fee;
     const amount = { priceTicks: f.priceTicks, lots: f.lots, fee: f.fee };
@@ -104,50 +100,116 @@ export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, 
       state = r.position;
       slice = slice ? mergeSlices(slice, r.closed) : r.closed;
       realized += r.closed.grossPnl;
-      ledgerRows.push({ modelId: account.modelId, kind: "REALIZED_PNL", amount: formatUsd(r.closed.grossPnl), positionId, fillId, createdAt: new Date(f.ts) });
+      ledgerRows.push({ tradeId: f.tradeId, modelId: account.modelId, kind: "REALIZED_PNL", amount: formatUsd(r.closed.grossPnl), positionId, createdAt: new Date(f.ts) });
     }
-    ledgerRows.push({ modelId: account.modelId, kind: "FEE", amount: formatUsd(-f.fee), positionId, fillId, createdAt: new Date(f.ts) });
+    ledgerRows.push({ tradeId: f.tradeId, modelId: account.modelId, kind: "FEE", amount: formatUsd(-f.fee), positionId, createdAt: new Date(f.ts) });
   }
-  if (ledgerRows.length > 0) await tx.insert(ledger).values(ledgerRows);
 
   const newOrderFilled = lotsToQuantity(market, parseScaled(order.filledQuantity, market.sizeDecimals) + BigInt(filledLots));
-  const [updatedOrder] = await tx
-    .update(venueOrders)
-    .set({ status: report.status, reason: report.reason ?? null, venueOrderId: report.venueOrderId || order.venueOrderId, filledQuantity: newOrderFilled, positionId, updatedAt: now })
-    .where(eq(venueOrders.id, order.id))
-    .returning();
-  ctx.emit(events.orderUpdated(report.status, report.fills.length > 0, { modelId: account.modelId, order: orderView(updatedOrder!) }));
+  const answer = { status: report.status, reason: report.reason ?? null, venueOrderId: report.venueOrderId || order.venueOrderId, filledQuantity: newOrderFilled, positionId, updatedAt: now };
 
+  // The position's rows: what the fills opened, scaled, reduced or closed.
+  const positionWrites: PositionWrite[] = [];
   let position: OpenPosition | null = current;
+  let opened: OpenPosition | null = null;
   let closed: RecordOutcome["closed"] = null;
-  if (newFills > 0 && order.purpose === "OPEN" && state) {
+  let exit: ReturnType<typeof exitColumns> | null = null;
+  if (newFills.length > 0 && order.purpose === "OPEN" && state) {
     const plan = current ? scaledPlan(side, current.plan, order.exitPlan ? planFromJson(market, order.exitPlan) : null) : planFromJson(market, order.exitPlan);
-    position = { id: positionId, modelId: account.modelId, state, plan, openedAt: current?.openedAt ?? now.getTime(), entryClientOrderId: current?.entryClientOrderId ?? order.clientOrderId };
+    opened = position = { id: positionId, modelId: account.modelId, state, plan, openedAt: current?.openedAt ?? now.getTime(), entryClientOrderId: current?.entryClientOrderId ?? order.clientOrderId };
     const values = positionColumns(market, state);
-    if (current) {
-      await tx
-        .update(orders)
-        .set({ ...values, exitPlan: planToJson(market, plan), updatedAt: now })
-        .where(eq(orders.id, positionId));
-    } else {
-      await tx.insert(orders).values({
-        id: positionId,
-        modelId: account.modelId,
-        venue: order.venue,
-        symbol: market.symbol,
-        side,
-        ...values,
-        exitPlan: planToJson(market, plan),
-        status: "OPEN",
-        entryClientOrderId: order.clientOrderId,
-        openedAt: now,
-        updatedAt: now,
+    positionWrites.push({
+      query: current
+        ? tx
+            .update(orders)
+            .set({ ...values, exitPlan: planToJson(market, plan), updatedAt: now })
+            .where(eq(orders.id, positionId))
+            .returning({ id: orders.id })
+        : tx
+            .insert(orders)
+            .values({
+              id: positionId,
+              modelId: account.modelId,
+              venue: order.venue,
+              symbol: market.symbol,
+              side,
+              ...values,
+              exitPlan: planToJson(market, plan),
+              status: "OPEN",
+              entryClientOrderId: order.clientOrderId,
+              openedAt: now,
+              updatedAt: now,
+            })
+            .returning({ id: orders.id }),
+    });
+  }
+  if (newFills.length > 0 && order.purpose === "CLOSE" && current && slice) {
+    const trigger = (order.closeTrigger as CloseTrigger | null) ?? "MANUAL";
+    exit = exitColumns(market, slice, trigger, order.clientOrderId, now);
+    let rowId = current.id;
+    if (state === null) {
+      // Closing exactly once: only an OPEN row can become CLOSED.
+      positionWrites.push({
+        query: tx
+          .update(orders)
+          .set(exit)
+          .where(sql`${orders.id} = ${current.id} and ${orders.status} = 'OPEN'`)
+          .returning({ id: orders.id }),
+        mustChange: `position ${current.id} was already closed`,
       });
+      position = null;
+    } else {
+      rowId = randomUUID();
+      positionWrites.push({
+        query: tx
+          .insert(orders)
+          .values({
+            id: rowId,
+            parentId: current.id,
+            modelId: account.modelId,
+            venue: order.venue,
+            symbol: market.symbol,
+            side: current.state.side,
+            leverage: formatLeverage(current.state.leverage),
+            entryFees: "0",
+            exitPlan: planToJson(market, current.plan),
+            entryClientOrderId: current.entryClientOrderId,
+            openedAt: new Date(current.openedAt),
+            ...exit,
+          })
+          .returning({ id: orders.id }),
+      });
+      positionWrites.push({
+        query: tx
+          .update(orders)
+          .set({ ...positionColumns(market, state), updatedAt: now })
+          .where(eq(orders.id, current.id))
+          .returning({ id: orders.id }),
+      });
+      position = { ...current, state };
     }
+    closed = { rowId, slice, trigger };
+  }
+
+  let updatedOrder: VenueOrderRow;
+  if (unsaved) {
+    updatedOrder = { ...order, ...answer };
+    await writeNewOrder(tx, { fills: fillRows, ledger: ledgerRows, order: updatedOrder, positionWrites });
+  } else {
+    if (ledgerRows.length > 0) await tx.insert(ledger).values(ledgerRows.map(({ tradeId, ...row }) => ({ ...row, fillId: fillIds!.get(tradeId)! })));
+    [updatedOrder] = (await tx.update(venueOrders).set(answer).where(eq(venueOrders.id, order.id)).returning()) as [VenueOrderRow];
+    for (const w of positionWrites) {
+      const changed = await w.query;
+      if (w.mustChange !== undefined && changed.length === 0) throw new Error(w.mustChange);
+    }
+  }
+  ctx.emit(events.orderUpdated(report.status, report.fills.length > 0, { modelId: account.modelId, order: orderView(updatedOrder) }));
+
+  if (opened) {
     const body = {
       modelId: account.modelId,
       position: {
-        ...positionEvent(market, position, null),
+        ...positionEvent(market, opened, null),
         fill: {
           quantity: lotsToQuantity(market, BigInt(filledLots)),
           price: averagePrice(market, notionalSum, BigInt(filledLots)),
@@ -158,60 +220,12 @@ export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, 
     };
     ctx.emit(current ? events.positionScaled(body) : events.positionOpened(body));
   }
-  if (newFills > 0 && order.purpose === "CLOSE" && current && slice) {
-    const trigger = (order.closeTrigger as CloseTrigger | null) ?? "MANUAL";
-    const exit = {
-      status: "CLOSED" as const,
-      quantity: lotsToQuantity(market, slice.lots),
-      entryCost: formatUsd(slice.entryCost),
-      entryPrice: averagePrice(market, slice.entryCost, slice.lots),
-      exitNotional: formatUsd(slice.exitNotional),
-      exitPrice: averagePrice(market, slice.exitNotional, slice.lots),
-      realizedPnl: formatUsd(slice.realizedPnl),
-      fees: formatUsd(slice.fees),
-      closeTrigger: trigger,
-      exitClientOrderId: order.clientOrderId,
-      closedAt: now,
-      updatedAt: now,
-    };
-    let rowId = current.id;
-    if (state === null) {
-      // Closing exactly once: only an OPEN row can become CLOSED.
-      const done = await tx
-        .update(orders)
-        .set(exit)
-        .where(sql`${orders.id} = ${current.id} and ${orders.status} = 'OPEN'`)
-        .returning({ id: orders.id });
-      if (done.length === 0) throw new Error(`position ${current.id} was already closed`);
-      position = null;
-    } else {
-      rowId = randomUUID();
-      await tx.insert(orders).values({
-        id: rowId,
-        parentId: current.id,
-        modelId: account.modelId,
-        venue: order.venue,
-        symbol: market.symbol,
-        side: current.state.side,
-        leverage: formatLeverage(current.state.leverage),
-        entryFees: "0",
-        exitPlan: planToJson(market, current.plan),
-        entryClientOrderId: current.entryClientOrderId,
-        openedAt: new Date(current.openedAt),
-        ...exit,
-      });
-      await tx
-        .update(orders)
-        .set({ ...positionColumns(market, state), updatedAt: now })
-        .where(eq(orders.id, current.id));
-      position = { ...current, state };
-    }
-    closed = { rowId, slice, trigger };
+  if (closed && current && exit) {
     const body = {
       modelId: account.modelId,
       position: {
-        ...positionEvent(market, { ...current, state: state ?? current.state }, trigger),
-        closedRow: rowId,
+        ...positionEvent(market, { ...current, state: state ?? current.state }, closed.trigger),
+        closedRow: closed.rowId,
         exitPrice: exit.exitPrice,
         realizedPnl: exit.realizedPnl,
         fees: exit.fees,
@@ -227,13 +241,79 @@ export async function recordReport(tx: Tx, ctx: UnitContext, { market, account, 
     account.realizedPnl += realized;
     account.fees += fees;
     if (finalPosition) account.positions.set(market.symbol, finalPosition);
-    else if (order.purpose === "CLOSE" && newFills > 0) {
+    else if (order.purpose === "CLOSE" && newFills.length > 0) {
       account.positions.delete(market.symbol);
       if (current?.plan.cooldownUntil) account.cooldowns.set(market.symbol, current.plan.cooldownUntil);
       if (current) account.lastClosed.set(market.symbol, { side: current.state.side, closedAt: now.getTime() });
     }
   });
-  return { order: updatedOrder!, newFills, filledLots, notional: notionalSum, fees, position: finalPosition, closed };
+  return { order: updatedOrder, newFills: newFills.length, filledLots, notional: notionalSum, fees, position: finalPosition, closed };
+}
+
+/** A ledger row of a fill, known by the fill's trade id until the fill has its row id. */
+type LedgerRow = Omit<typeof ledger.$inferInsert, "fillId"> & { tradeId: string; positionId: string; createdAt: Date; amount: string; kind: "REALIZED_PNL" | "FEE" };
+
+/** A write of the position's rows, returning the rows it touched; `mustChange`: the error when it touched none. */
+interface PositionWrite {
+  query: SQLWrapper & PromiseLike<Array<{ id: string }>>;
+  mustChange?: string;
+}
+
+function exitColumns(market: MarketSpec, slice: ClosedSlice, trigger: CloseTrigger, exitClientOrderId: string, now: Date) {
+  return {
+    status: "CLOSED" as const,
+    quantity: lotsToQuantity(market, slice.lots),
+    entryCost: formatUsd(slice.entryCost),
+    entryPrice: averagePrice(market, slice.entryCost, slice.lots),
+    exitNotional: formatUsd(slice.exitNotional),
+    exitPrice: averagePrice(market, slice.exitNotional, slice.lots),
+    realizedPnl: formatUsd(slice.realizedPnl),
+    fees: formatUsd(slice.fees),
+    closeTrigger: trigger,
+    exitClientOrderId,
+    closedAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * A new order with its answer, in one statement: its fills, their ledger entries (joined to
+ * the fills' new ids by trade id), the order's row and the position's rows. One round trip
+ * rather than five is what a stop's close costs on an in-process venue. Data-modifying CTEs
+ * all run to completion, and the counts they return prove each did what it had to.
+ */
+async function writeNewOrder(tx: Tx, w: { fills: Array<typeof fills.$inferInsert>; ledger: LedgerRow[]; order: VenueOrderRow; positionWrites: PositionWrite[] }): Promise<void> {
+  const ctes: SQL[] = [];
+  if (w.fills.length > 0) {
+    ctes.push(sql`f as ${tx.insert(fills).values(w.fills).onConflictDoNothing().returning({ id: fills.id, tradeId: fills.tradeId })}`);
+  }
+  if (w.ledger.length > 0) {
+    const values = sql.join(
+      w.ledger.map((r, i) => sql`(${i}::int, ${r.tradeId}::text, ${r.modelId}::text, ${r.kind}::text, ${r.amount}::numeric, ${r.positionId}::text, ${r.createdAt.toISOString()}::timestamptz)`),
+      sql`, `,
+    );
+    ctes.push(
+      sql`l as (insert into ${ledger} (model_id, kind, amount, position_id, fill_id, created_at) select v.model_id, v.kind, v.amount, v.position_id, f.id, v.created_at from (values ${values}) as v(n, trade_id, model_id, kind, amount, position_id, created_at) join f on f.trade_id = v.trade_id order by v.n returning id)`,
+    );
+  }
+  ctes.push(sql`o as ${tx.insert(venueOrders).values(w.order).returning({ id: venueOrders.id })}`);
+  // An embedded query builder brings its own parentheses.
+  w.positionWrites.forEach((p, i) => ctes.push(sql`${sql.raw(`p${i}`)} as ${p.query}`));
+  const counts = [
+    sql`(select count(*)::int from o) as orders`,
+    w.fills.length > 0 ? sql`(select count(*)::int from f) as fills` : sql`0 as fills`,
+    w.ledger.length > 0 ? sql`(select count(*)::int from l) as ledger` : sql`0 as ledger`,
+    ...w.positionWrites.map((_, i) => sql`${sql.raw(`(select count(*)::int from p${i}) as p${i}`)}`),
+  ];
+  const result = (await tx.execute(sql`with ${sql.join(ctes, sql`, `)} select ${sql.join(counts, sql`, `)}`)) as unknown as { rows: Array<Record<string, number>> };
+  const row = result.rows[0]!;
+  // A new order's fills cannot have been recorded before; should one have been, nothing is written.
+  if (Number(row.fills) !== w.fills.length || Number(row.ledger) !== w.ledger.length || Number(row.orders) !== 1) {
+    throw new Error(`order ${w.order.clientOrderId}: ${w.fills.length - Number(row.fills)} of its fills were already recorded; nothing was written`);
+  }
+  w.positionWrites.forEach((p, i) => {
+    if (p.mustChange !== undefined && Number(row[`p${i}`]) === 0) throw new Error(p.mustChange);
+  });
 }
 
 /**

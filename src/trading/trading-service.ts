@@ -843,10 +843,12 @@ export class TradingService {
       try {
         return await this.deps.uow.run(
           async (tx, ctx) => {
-            const row = await this.writeOrder(tx, ctx, market, req, meta, now());
+            // Nobody outside this transaction can see the order before its answer: its row is
+            // written once, with the answer, rather than inserted and then updated.
+            const row = await this.writeOrder(tx, ctx, market, req, meta, now(), { unsaved: true });
             sent = true;
             const report = await venue.placeOrder(req);
-            return { report, outcome: await recordReport(tx, ctx, { market, account, report, now: now(), known: row }) };
+            return { report, outcome: await recordReport(tx, ctx, { market, account, report, now: now(), known: row, unsaved: true }) };
           },
           // Orders of other accounts queued behind this one share a commit (a burst of stops).
           { group: req.accountId },
@@ -880,38 +882,43 @@ export class TradingService {
     return { report, outcome: await this.record(market, account, report, known) };
   }
 
-  private async writeOrder(tx: Tx, ctx: UnitContext, market: MarketSpec, req: PlaceOrder, meta: OrderMeta, now: Date): Promise<VenueOrderRow> {
+  /**
+   * The order's row, inserted before it is sent; with `unsaved`, only built: the caller records
+   * it with the venue's answer in the same transaction (an in-process venue answers at once).
+   */
+  private async writeOrder(tx: Tx, ctx: UnitContext, market: MarketSpec, req: PlaceOrder, meta: OrderMeta, now: Date, options: { unsaved?: boolean } = {}): Promise<VenueOrderRow> {
     // Shares are paid in full: a buy of outcome tokens is covered by the account's cash as the database has it.
     if (meta.purpose === "OPEN" && req.side === "BUY" && isOutcome(market) && req.priceTicks !== undefined) {
       await lockEntryCapital(tx, req.accountId, notional(market, req.priceTicks, req.lots));
     }
-    const [row] = await tx
-      .insert(venueOrders)
-      .values({
-        id: randomUUID(),
-        clientOrderId: req.clientOrderId,
-        modelId: req.accountId,
-        positionId: meta.positionId,
-        venue: this.venueOf(req.accountId).name,
-        venueClientIndex: this.venueOf(req.accountId).clientIndexOf?.(req.clientOrderId) ?? null,
-        symbol: req.symbol,
-        side: req.side,
-        type: req.type,
-        timeInForce: req.timeInForce,
-        price: req.priceTicks !== undefined ? ticksToPrice(market, req.priceTicks) : null,
-        quantity: lotsToQuantity(market, req.lots),
-        leverage: formatLeverage(req.leverage),
-        reduceOnly: req.reduceOnly ?? false,
-        postOnly: req.postOnly ?? false,
-        expiresAt: req.expiresAt !== undefined ? new Date(req.expiresAt) : null,
-        purpose: meta.purpose,
-        closeTrigger: meta.closeTrigger ?? null,
-        exitPlan: meta.exitPlan ? planToJson(market, meta.exitPlan) : null,
-        status: "PENDING",
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
+    const values: VenueOrderRow = {
+      id: randomUUID(),
+      clientOrderId: req.clientOrderId,
+      modelId: req.accountId,
+      positionId: meta.positionId,
+      venue: this.venueOf(req.accountId).name,
+      venueClientIndex: this.venueOf(req.accountId).clientIndexOf?.(req.clientOrderId) ?? null,
+      symbol: req.symbol,
+      side: req.side,
+      type: req.type,
+      timeInForce: req.timeInForce,
+      price: req.priceTicks !== undefined ? ticksToPrice(market, req.priceTicks) : null,
+      quantity: lotsToQuantity(market, req.lots),
+      leverage: formatLeverage(req.leverage),
+      reduceOnly: req.reduceOnly ?? false,
+      postOnly: req.postOnly ?? false,
+      expiresAt: req.expiresAt !== undefined ? new Date(req.expiresAt) : null,
+      purpose: meta.purpose,
+      closeTrigger: meta.closeTrigger ?? null,
+      exitPlan: meta.exitPlan ? planToJson(market, meta.exitPlan) : null,
+      status: "PENDING",
+      reason: null,
+      venueOrderId: null,
+      filledQuantity: "0",
+      createdAt: now,
+      updatedAt: now,
+    };
+    const row = options.unsaved ? values : (await tx.insert(venueOrders).values(values).returning())[0];
     ctx.emit(
       events.orderPlaced({
         modelId: req.accountId,

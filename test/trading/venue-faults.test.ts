@@ -58,6 +58,49 @@ describe.each(DRIVERS)("venue faults (%s)", (driver) => {
     expect(h.venue.available(id)).toBe(h.accounts.get(id)!.cash);
   });
 
+  it("a simulator order is written in one statement with its answer; should one of its fills already be recorded, nothing is written", async () => {
+    h = await createHarness(driver, {}, { limits: PERMISSIVE_LIMITS });
+    const id = await h.model("10000");
+    h.book("BTC", [["49990", "5"]], [["50000", "5"]]);
+    // The simulator's trade ids are "<client order id>:<lots filled before>": this one's first fill is "dup-1:0".
+    await h.t.database.db
+      .insert(fills)
+      .values({
+        venue: "sim",
+        tradeId: "dup-1:0",
+        clientOrderId: "elsewhere",
+        modelId: id,
+        positionId: null,
+        symbol: "BTC",
+        side: "BUY",
+        price: "50000",
+        quantity: "0.1",
+        fee: "0",
+        liquidity: "TAKER",
+        ts: new Date(),
+      });
+    const ledgerBefore = await ledgerCash(h, id);
+    await expect(h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.1", leverage: "2" }, { clientOrderId: "dup-1" })).rejects.toThrow(
+      /dup-1: 1 of its fills were already recorded; nothing was written/,
+    );
+    expect(await h.t.database.db.select().from(venueOrders)).toHaveLength(0);
+    expect(await h.t.database.db.select().from(orders)).toHaveLength(0);
+    expect(await ledgerCash(h, id)).toBe(ledgerBefore);
+    expect(await h.venue.positions(id)).toEqual([]);
+
+    // The same order under a fresh client id is written whole: its row with the answer, its fill, its fee, the position.
+    const r = await h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.1", leverage: "2" }, { clientOrderId: "fresh-1" });
+    expect(r.status).toBe("filled");
+    const [order] = await h.t.database.db.select().from(venueOrders).where(eq(venueOrders.clientOrderId, "fresh-1"));
+    expect(order!.status).toBe("FILLED");
+    expect(Number(order!.filledQuantity)).toBe(0.1);
+    expect(order!.positionId).toBe(r.position!.id);
+    const [fill] = await h.t.database.db.select().from(fills).where(eq(fills.tradeId, "fresh-1:0"));
+    const fees = await h.t.database.db.select().from(ledger).where(eq(ledger.fillId, fill!.id));
+    expect(fees.map((f) => f.kind)).toEqual(["FEE"]);
+    expect(h.accounts.get(id)!.cash).toBe(await ledgerCash(h, id));
+  });
+
   it("an open whose transaction fails leaves neither a position on the simulator nor a row", async () => {
     h = await createHarness(driver, {}, { limits: PERMISSIVE_LIMITS });
     const id = await h.model("10000");
