@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { jsonRows } from "../../src/db/json-rows.js";
+import { DRIVERS, openTestDatabase, type TestDatabase } from "../support/databases.js";
+
+describe.each(DRIVERS)("jsonRows (%s)", (driver) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(driver);
+  });
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  const rowsOf = async (q: ReturnType<typeof sql>) => ((await t.database.db.execute(q)) as unknown as { rows: Array<Record<string, unknown>> }).rows;
+
+  it("reads every row back as written: awkward text, integers, exact times, nested JSON, and null for what is absent", async () => {
+    const at = new Date("2026-03-04T05:06:07.089Z");
+    const text = `quote ' double " backslash \\ newline \n tab \t unicode é ✓ 🚀 $1 :name`;
+    const set = jsonRows(
+      "v",
+      [
+        ["n", "int"],
+        ["label", "text"],
+        ["at", "timestamptz"],
+        ["doc", "jsonb"],
+      ],
+      [{ n: 1, label: text, at, doc: { a: [1, "two", null], big: 12345678901234567890n } }, { n: 2, label: null, at: null, doc: null }, { n: 3 }],
+    );
+    const rows = await rowsOf(sql`select n, label, at::text as at_text, (extract(epoch from at) * 1000)::bigint::text as ms, doc from ${set} order by n`);
+    expect(rows.map((r) => r.n)).toEqual([1, 2, 3]);
+    expect(rows[0]!.label).toBe(text);
+    expect(rows[0]!.ms).toBe(String(at.getTime()));
+    expect(rows[0]!.doc).toEqual({ a: [1, "two", null], big: "12345678901234567890" });
+    for (const r of rows.slice(1)) {
+      expect(r.label).toBeNull();
+      expect(r.at_text).toBeNull();
+      expect(r.doc).toBeNull();
+    }
+  });
+
+  it("feeds an INSERT ... SELECT and an UPDATE ... FROM with one parameter whatever the number of rows", async () => {
+    await t.database.db.execute(sql`create table json_rows_t (id text primary key, v int not null)`);
+    const ids = Array.from({ length: 500 }, (_, i) => `id-${i}`);
+    const insert = sql`insert into json_rows_t (id, v) select id, v from ${jsonRows(
+      "x",
+      [
+        ["id", "text"],
+        ["v", "int"],
+      ],
+      ids.map((id, i) => ({ id, v: i })),
+    )}`;
+    expect(new PgDialect().sqlToQuery(insert).params).toHaveLength(1);
+    await t.database.db.execute(insert);
+    await t.database.db.execute(
+      sql`update json_rows_t set v = x.v * 2 from ${jsonRows(
+        "x",
+        [
+          ["id", "text"],
+          ["v", "int"],
+        ],
+        ids.slice(0, 10).map((id, i) => ({ id, v: i })),
+      )} where json_rows_t.id = x.id`,
+    );
+    const rows = await rowsOf(sql`select count(*)::int as n, sum(v)::int as total from json_rows_t`);
+    // 0..499 summed, with the first ten doubled.
+    expect(rows[0]).toEqual({ n: 500, total: (499 * 500) / 2 + (9 * 10) / 2 });
+  });
+
+  it("refuses names that are not plain SQL names (they go into the statement's text)", () => {
+    expect(() => jsonRows("v; drop table x", [["a", "text"]], [])).toThrow(/plain lower-case SQL names/);
+    expect(() => jsonRows("v", [["a) as y; --", "text"]], [])).toThrow(/plain lower-case SQL names/);
+  });
+});
