@@ -1,5 +1,6 @@
 import { asc, desc, gt, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "./client.js";
+import { jsonRows } from "./json-rows.js";
 import { outbox } from "./schema.js";
 import type { BusEvent } from "../events/bus.js";
 import { isDomainEventType, toWire, type DomainEvent, type WireName } from "../events/events.js";
@@ -19,25 +20,20 @@ const OUTBOX_LOCK = 0x6175746f6e6f6d65n;
  * commit. The write time is the clock at this statement, within a millisecond of the commit.
  */
 export async function appendEvents(tx: Tx, events: DomainEvent[], notify = true, writer: string | null = null): Promise<BusEvent[]> {
-  if (events.length <= EVENTS_PER_STATEMENT) return appendChunk(tx, events, notify, writer);
-  // Four parameters an event: a long batch goes in several statements, ids still in order.
-  const out: BusEvent[] = [];
-  for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) out.push(...(await appendChunk(tx, events.slice(i, i + EVENTS_PER_STATEMENT), notify, writer)));
-  return out;
-}
-
-/** Below PostgreSQL's 65,535 parameters a statement at four an event. */
-const EVENTS_PER_STATEMENT = 10_000;
-
-async function appendChunk(tx: Tx, events: DomainEvent[], notify: boolean, writer: string | null): Promise<BusEvent[]> {
   if (events.length === 0) return [];
-  const values = sql.join(
-    events.map((e, i) => sql`(${i}::int, ${e.type}::text, ${e.modelId}::text, ${JSON.stringify(toJson(e))}::jsonb)`),
-    sql`, `,
+  // All the events as one jsonb parameter (bigint as strings), in their order.
+  const set = jsonRows(
+    "v",
+    [
+      ["n", "int"],
+      ["type", "text"],
+      ["model_id", "text"],
+      ["payload", "jsonb"],
+    ],
+    events.map((e, n) => ({ n, type: e.type, model_id: e.modelId, payload: e })),
   );
   const lock = notify ? sql` cross join (select pg_advisory_xact_lock(${OUTBOX_LOCK.toString()}::bigint)) l` : sql``;
-  const rows = sql`select v.type, v.model_id, v.payload, ${writer}::text, clock_timestamp() from (values ${values}) as v(n, type, model_id, payload)${lock} order by v.n`;
-  const insert = sql`insert into ${outbox} (type, model_id, payload, writer, created_at) ${rows} returning id`;
+  const insert = sql`insert into ${outbox} (type, model_id, payload, writer, created_at) select v.type, v.model_id, v.payload, ${writer}::text, clock_timestamp() from ${set}${lock} order by v.n returning id`;
   const result = notify ? await tx.execute(sql`with ins as (${insert}) select id, pg_notify(${OUTBOX_CHANNEL}, id::text) from ins order by id`) : await tx.execute(insert);
   const ids = (result as unknown as { rows: Array<{ id: number | string }> }).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   return events.map((e, i) => busEvent(ids[i]!, e));
@@ -72,9 +68,4 @@ export async function lastEventId(db: Db): Promise<number> {
 function busEvent(id: number, e: DomainEvent): BusEvent {
   const wire = toWire(e);
   return { id, type: wire.name, modelId: e.modelId, data: wire.data, event: e };
-}
-
-/** Payloads go through JSON once so bigint never reaches the driver. */
-function toJson(data: unknown): unknown {
-  return JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
 }
