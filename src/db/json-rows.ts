@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 
 /** A column of `jsonRows`: its name and its PostgreSQL type (as `jsonb_to_recordset` takes it). */
-export type JsonColumn = readonly [name: string, type: "text" | "int" | "timestamptz" | "jsonb"];
+export type JsonColumn = readonly [name: string, type: "text" | "int" | "numeric" | "timestamptz" | "jsonb"];
 
 /**
  * Many rows as one jsonb parameter, read back as a row set: `select ... from <this>` in an
@@ -10,7 +10,8 @@ export type JsonColumn = readonly [name: string, type: "text" | "int" | "timesta
  * parameter instead of thousands, so building it and binding it costs next to nothing (drizzle
  * building a 1,300-parameter statement was a tenth of a scheduler cycle's own work).
  *
- * Values go through JSON: strings, numbers and booleans as they are, Date as its ISO time (read
+ * Values go through JSON: strings, numbers and booleans as they are (a numeric column takes its
+ * decimal string exactly), Date as its ISO time (read
  * back exactly by timestamptz), jsonb columns as nested JSON. Keys absent from a row read as null.
  */
 export function jsonRows(alias: string, columns: readonly JsonColumn[], rows: ReadonlyArray<Record<string, unknown>>): SQL {

@@ -1,9 +1,10 @@
-import { and, asc, eq, gte } from "drizzle-orm";
+import { and, asc, eq, gte, sql } from "drizzle-orm";
 import { parseScaled } from "../core/decimal.js";
 import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
 import { lotsToQuantity, ticksToPrice, type MarketSpec } from "../core/market.js";
 import type { Db } from "../db/client.js";
+import { jsonRows, type JsonColumn } from "../db/json-rows.js";
 import { candles } from "../db/schema.js";
 import { CandleBuilder, aggregate } from "../feeds/candles.js";
 import type { Candle, CandleInterval } from "../feeds/feed.js";
@@ -159,7 +160,7 @@ export class CandleStore {
         return {
           symbol: c.symbol,
           interval: c.interval,
-          openTime: new Date(c.openTime),
+          open_time: new Date(c.openTime),
           open: ticksToPrice(m, c.open),
           high: ticksToPrice(m, c.high),
           low: ticksToPrice(m, c.low),
@@ -167,10 +168,26 @@ export class CandleStore {
           volume: lotsToQuantity(m, c.volume),
         };
       });
-      if (batch.length) await this.db.insert(candles).values(batch).onConflictDoNothing();
+      if (batch.length === 0) continue;
+      // One jsonb parameter rather than eight a candle: a backtest writes a thousand at a time.
+      const set = jsonRows("v", CANDLE_COLUMNS, batch);
+      await this.db.execute(
+        sql`insert into ${candles} (symbol, interval, open_time, open, high, low, close, volume) select symbol, interval, open_time, open, high, low, close, volume from ${set} on conflict do nothing`,
+      );
     }
   }
 }
+
+const CANDLE_COLUMNS: JsonColumn[] = [
+  ["symbol", "text"],
+  ["interval", "text"],
+  ["open_time", "timestamptz"],
+  ["open", "numeric"],
+  ["high", "numeric"],
+  ["low", "numeric"],
+  ["close", "numeric"],
+  ["volume", "numeric"],
+];
 
 function key(symbol: string, interval: CandleInterval): string {
   return `${symbol}/${interval}`;

@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
+import { jsonRows, type JsonColumn } from "../db/json-rows.js";
 import { equitySnapshots } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { formatUsd } from "../core/money.js";
@@ -11,7 +12,7 @@ import { events, type DomainEvent } from "../events/events.js";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** Rows per statement: at 6 parameters a row, far below PostgreSQL's 65,535 parameters a statement. */
+/** Rows per statement (one jsonb parameter): a few thousand keep each statement small. */
 const SNAPSHOT_BATCH = 5000;
 
 /**
@@ -106,16 +107,27 @@ interface HeldRounds {
   rounds: number;
 }
 
-/** Snapshot rows in as few statements as the parameter limit allows (a row per model and minute: no row twice in one statement). */
+const SNAPSHOT_COLUMNS: JsonColumn[] = [
+  ["model_id", "text"],
+  ["resolution", "text"],
+  ["ts", "timestamptz"],
+  ["equity", "numeric"],
+  ["cash", "numeric"],
+  ["unrealized_pnl", "numeric"],
+];
+
+/** Snapshot rows in a few statements, each rows as one jsonb parameter (a row per model and minute: no row twice in one statement). */
 async function writeRows(tx: Tx, rows: readonly SnapshotRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += SNAPSHOT_BATCH) {
-    await tx
-      .insert(equitySnapshots)
-      .values(rows.slice(i, i + SNAPSHOT_BATCH))
-      .onConflictDoUpdate({
-        target: [equitySnapshots.modelId, equitySnapshots.resolution, equitySnapshots.ts],
-        set: { equity: sql`excluded.equity`, cash: sql`excluded.cash`, unrealizedPnl: sql`excluded.unrealized_pnl` },
-      });
+    const set = jsonRows(
+      "v",
+      SNAPSHOT_COLUMNS,
+      rows.slice(i, i + SNAPSHOT_BATCH).map((r) => ({ model_id: r.modelId, resolution: r.resolution, ts: r.ts, equity: r.equity, cash: r.cash, unrealized_pnl: r.unrealizedPnl })),
+    );
+    await tx.execute(sql`
+      insert into ${equitySnapshots} (model_id, resolution, ts, equity, cash, unrealized_pnl)
+      select model_id, resolution, ts, equity, cash, unrealized_pnl from ${set}
+      on conflict (model_id, resolution, ts) do update set equity = excluded.equity, cash = excluded.cash, unrealized_pnl = excluded.unrealized_pnl`);
   }
 }
 
