@@ -21,8 +21,8 @@
  *
  * Also timed: a burst, one update crossing the stops of all 10 models at once. The unit of work
  * writes closes of different accounts that queue up together in one transaction (a savepoint
- * each), so the burst costs one commit; its goal is the last close within BURST_RATIO_GOAL x the
- * single-stop p50 times ten (closing one after another), and is shown with the transactions used.
+ * each), so the burst costs one commit: its goal is the transactions used (one, not ten), and
+ * its last close is shown against ten single closes one after another.
  */
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
