@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 
 /** A column of `jsonRows`: its name and its PostgreSQL type (as `jsonb_to_recordset` takes it). */
-export type JsonColumn = readonly [name: string, type: "text" | "int" | "numeric" | "timestamptz" | "jsonb"];
+export type JsonColumn = readonly [name: string, type: "text" | "int" | "bigint" | "boolean" | "numeric" | "timestamptz" | "jsonb"];
 
 /**
  * Many rows as one jsonb parameter, read back as a row set: `select ... from <this>` in an
