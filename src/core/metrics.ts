@@ -64,23 +64,83 @@ function median(values: number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** The resolutions equity snapshots are stored at (trading/equity.ts), finest first: a row a minute, rolled up to the hour after a day and to the day after 30. */
+const RESOLUTIONS = [60_000, 3_600_000, DAY_MS] as const;
+
 /**
- * Per-period simple returns and the annualisation factor sqrt(periods per year), where the
- * period is the median spacing of the snapshots: snapshots are taken every minute and rolled
- * up hourly then daily, and the median is robust to the odd missed or extra snapshot. Null
- * below MIN_POINTS_FOR_RATIOS snapshots or a span shorter than MIN_SPAN_FOR_RATIOS_MS.
+ * The grid a curve's returns are taken on: the coarsest stored resolution its spacing reaches
+ * (its widest gap, rounded down to a resolution), or null when every gap is under a minute.
+ *
+ * A window's curve mixes resolutions: over seven days, six of hourly rows and the last of minute
+ * rows. Its returns must all be over one period: annualised by one factor, an hour's return read
+ * as a minute's is scaled by sqrt(525,600) instead of sqrt(8,760) (sqrt(60) = 7.7 times). Most
+ * snapshots of such a window are minute rows, so the median gap, and the factor, was the minute's:
+ * on a random walk the 7d ratios read about 2.5 times too high, the 30d ones 4.5 times. The
+ * coarsest resolution present is the finest grid every part of the curve has a point on.
+ *
+ * The widest gap rather than a label on each row: the curves come from several queries (the
+ * leaderboard's, a prompt's, a backtest's) that carry no resolution, and a hole in a minute
+ * curve (the app was down for an hour) is a return over an hour too: on a coarser grid it is
+ * one period among equals rather than one minute's return 60 times too large.
+ */
+function gridOf(s: readonly EquityPoint[]): number | null {
+  let widest = 0;
+  for (let i = 1; i < s.length; i++) widest = Math.max(widest, s[i]!.ts - s[i - 1]!.ts);
+  let step: number | null = null;
+  for (const r of RESOLUTIONS) if (widest >= r) step = r;
+  return step;
+}
+
+/**
+ * The curve thinned to its last point in each bucket of `step` ms (buckets from the epoch, so
+ * UTC hours and days as the roll-up's date_trunc): exactly the equity the roll-up stores for
+ * that bucket, so rolling up another hour of minute rows (the roll-up runs hourly) leaves a
+ * window's ratios as they were.
+ * A curve with at most one point a bucket comes back as it is. `s` is sorted by time.
+ */
+function lastPerBucket(s: readonly EquityPoint[], step: number): EquityPoint[] {
+  const out: EquityPoint[] = [];
+  for (const p of s) {
+    const last = out[out.length - 1];
+    if (last && Math.floor(last.ts / step) === Math.floor(p.ts / step)) out[out.length - 1] = p;
+    else out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Per-period simple returns and the annualisation factor sqrt(periods per year), on one grid:
+ * the curve is first thinned to its last point per bucket of its coarsest resolution (gridOf,
+ * lastPerBucket), then the period is the median spacing of what is left, which is robust to the
+ * odd missed or extra snapshot (and to the last bucket, which is still filling). Null below
+ * MIN_POINTS_FOR_RATIOS snapshots, before or after thinning, or a span shorter than
+ * MIN_SPAN_FOR_RATIOS_MS.
+ *
+ * Why resample rather than keep every return and weight each by its interval (mean and variance
+ * per unit of time): that estimate is sound only if variance grows in proportion to time. Minute
+ * returns of a marked-to-market account carry noise that does not (mark and funding ticks, price
+ * bounce), and the last day's 1,440 minute returns would outnumber the week's 144 hourly ones,
+ * so the volatility, and the ratio, would describe mostly the last day. On one grid every hour of
+ * the window weighs the same, the ratio has one sampling frequency (its value depends on it when
+ * returns are autocorrelated, Lo 2002), and Sortino's downside deviation keeps its usual meaning.
+ * The minute detail of the last day is lost, which costs little: the error of an annualised
+ * ratio depends on the span, not the spacing (see MIN_SPAN_FOR_RATIOS_MS).
  */
 function returnSeries(points: readonly EquityPoint[]): { returns: number[]; annualise: number } | null {
   if (points.length < MIN_POINTS_FOR_RATIOS) return null;
-  const s = sorted(points);
-  if (!annualisable(s[0]!.ts, s[s.length - 1]!.ts)) return null;
+  const all = sorted(points);
+  if (!annualisable(all[0]!.ts, all[all.length - 1]!.ts)) return null;
+  // A return from zero or negative equity means nothing: no ratio rather than a wrong one. Checked
+  // on every snapshot, not only those kept on the grid: an account wiped out within an hour was wiped out.
+  for (let i = 1; i < all.length; i++) if (!(all[i - 1]!.equity > 0) || !Number.isFinite(all[i]!.equity)) return null;
+  const step = gridOf(all);
+  const s = step === null ? all : lastPerBucket(all, step);
+  if (s.length < MIN_POINTS_FOR_RATIOS) return null;
   const returns: number[] = [];
   const gaps: number[] = [];
   for (let i = 1; i < s.length; i++) {
     const prev = s[i - 1]!;
     const cur = s[i]!;
-    // A return from zero or negative equity means nothing: no ratio rather than a wrong one.
-    if (!(prev.equity > 0) || !Number.isFinite(cur.equity)) return null;
     returns.push(cur.equity / prev.equity - 1);
     gaps.push(cur.ts - prev.ts);
   }

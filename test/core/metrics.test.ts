@@ -82,6 +82,99 @@ describe("Sharpe and Sortino", () => {
   });
 });
 
+/** Hand computation of Sharpe and Sortino from `gains` returns of `up` and `losses` of `down`, `periodMs` apart. */
+function handRatios(gains: number, up: number, losses: number, down: number, periodMs: number) {
+  const n = gains + losses;
+  const mean = (gains * up + losses * down) / n;
+  const sampleSd = Math.sqrt((gains * (up - mean) ** 2 + losses * (down - mean) ** 2) / (n - 1));
+  const downside = Math.sqrt((losses * down ** 2) / n);
+  const perYear = Math.sqrt((365 * DAY) / periodMs);
+  return { sharpe: (mean / sampleSd) * perYear, sortino: (mean / downside) * perYear };
+}
+
+describe("Sharpe and Sortino of a curve of mixed resolutions (minute rows rolled up to the hour after a day, to the day after 30)", () => {
+  const MINUTE = 60_000;
+  /** Hour-end equities: +2% and -1% hours in turn from 10,000. */
+  const hourEnds = (hours: number) => {
+    const out = [10_000];
+    for (let h = 1; h < hours; h++) out.push(out[h - 1]! * (h % 2 === 1 ? 1.02 : 0.99));
+    return out;
+  };
+  /** The roll-up's row of hour h: stamped at the hour's start, the equity at its end. */
+  const hourly = (ends: number[], from: number, to: number): EquityPoint[] => ends.slice(from, to).map((equity, i) => ({ ts: (from + i) * HOUR, equity }));
+  /** Minute rows of hours [from, to): swinging 0.5% either side of the previous hour's end, then the hour's end at minute 59. */
+  const minutes = (ends: number[], from: number, to: number): EquityPoint[] =>
+    Array.from({ length: (to - from) * 60 }, (_, i) => {
+      const h = from + Math.floor(i / 60);
+      const m = i % 60;
+      return { ts: h * HOUR + m * MINUTE, equity: m === 59 ? ends[h]! : ends[h - 1]! * (m % 2 === 0 ? 1.005 : 0.995) };
+    });
+
+  it("a week of six days of hourly rows then a day of minute rows reads as the same path sampled hourly", () => {
+    const ends = hourEnds(168); // seven days: 167 hourly returns, 84 of +2% and 83 of -1%
+    const mixed = [...hourly(ends, 0, 144), ...minutes(ends, 144, 168)];
+    const uniform = hourly(ends, 0, 168);
+    const hand = handRatios(84, 0.02, 83, -0.01, HOUR);
+    expect(sharpeRatio(uniform)).toBeCloseTo(hand.sharpe, 6);
+    expect(sortinoRatio(uniform)).toBeCloseTo(hand.sortino, 6);
+    expect(hand.sharpe).toBeCloseTo(31.664, 3);
+    expect(hand.sortino).toBeCloseTo(67.573, 3);
+    // The same returns on the same grid: equal to the last bit. Before, the mixed curve was
+    // annualised as minutes (its median gap) with the minute swings counted as returns.
+    expect(sharpeRatio(mixed)).toBe(sharpeRatio(uniform));
+    expect(sortinoRatio(mixed)).toBe(sortinoRatio(uniform));
+  });
+
+  it("an hour still filling is the last hourly return, as its last minute", () => {
+    const ends = hourEnds(168);
+    // The first 20 minutes of hour 167: the last of them, at 167h19m, ends the curve.
+    const partial = minutes(ends, 144, 168).filter((p) => p.ts < 167 * HOUR + 20 * MINUTE);
+    const mixed = [...hourly(ends, 0, 144), ...partial];
+    const sampled = [...hourly(ends, 0, 167), { ts: 167 * HOUR, equity: partial[partial.length - 1]!.equity }];
+    expect(sharpeRatio(mixed)).toBe(sharpeRatio(sampled));
+    expect(sortinoRatio(mixed)).toBe(sortinoRatio(sampled));
+  });
+
+  it("daily, hourly and minute rows (the all window after a month) read as the path sampled daily", () => {
+    // 40 days of +2% and -1% days in turn; hourly and minute rows move inside each day and end on its figure.
+    const dayEnds = [10_000];
+    for (let d = 1; d < 40; d++) dayEnds.push(dayEnds[d - 1]! * (d % 2 === 1 ? 1.02 : 0.99));
+    const points: EquityPoint[] = dayEnds.slice(0, 10).map((equity, d) => ({ ts: d * DAY, equity }));
+    for (let d = 10; d < 40; d++) {
+      const step = d < 39 ? HOUR : MINUTE;
+      for (let t = 0; t < DAY; t += step) points.push({ ts: d * DAY + t, equity: t + step === DAY ? dayEnds[d]! : dayEnds[d - 1]! * (1 + ((t / step) % 2 === 0 ? 0.004 : -0.004)) });
+    }
+    const daily = dayEnds.map((equity, d) => ({ ts: d * DAY, equity }));
+    const hand = handRatios(20, 0.02, 19, -0.01, DAY); // 39 daily returns
+    expect(sharpeRatio(daily)).toBeCloseTo(hand.sharpe, 6);
+    expect(sharpeRatio(points)).toBe(sharpeRatio(daily));
+    expect(sortinoRatio(points)).toBe(sortinoRatio(daily));
+  });
+
+  it("a uniform minute curve is annualised as minutes, as before", () => {
+    // Six days and an hour of minute snapshots, +0.02% and -0.01% minutes in turn: 8,700 returns, 4,350 of each.
+    const points = curve(
+      Array.from({ length: 8700 }, (_, i) => (i % 2 === 0 ? 0.0002 : -0.0001)),
+      MINUTE,
+    );
+    const hand = handRatios(4350, 0.0002, 4350, -0.0001, MINUTE);
+    expect(sharpeRatio(points)).toBeCloseTo(hand.sharpe, 6);
+    expect(sortinoRatio(points)).toBeCloseTo(hand.sortino, 6);
+    expect(hand.sharpe).toBeCloseTo(241.647, 3);
+    // A missed minute leaves it on the minute grid (and the median spacing a minute).
+    const missed = points.filter((_, i) => i !== 5000);
+    expect(sharpeRatio(missed)! / hand.sharpe).toBeCloseTo(1, 2);
+  });
+
+  it("are null when thinning to the coarsest resolution leaves fewer than 30 points", () => {
+    // Eight daily rows then a day of minute rows: 1,448 snapshots but nine days to take returns over.
+    const points: EquityPoint[] = Array.from({ length: 8 }, (_, d) => ({ ts: d * DAY, equity: 10_000 * (d % 2 === 0 ? 1 : 1.01) }));
+    for (let m = 0; m < 1440; m++) points.push({ ts: 8 * DAY + m * MINUTE, equity: 10_000 * (m % 2 === 0 ? 1.002 : 0.999) });
+    expect(sharpeRatio(points)).toBeNull();
+    expect(sortinoRatio(points)).toBeNull();
+  });
+});
+
 describe("maxDrawdown", () => {
   it("is the deepest fall from a running peak, as a fraction", () => {
     const eq = [100, 120, 90, 130, 65, 70].map((equity, i) => ({ ts: i, equity }));

@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { equitySnapshots, outbox } from "../../src/db/schema.js";
-import { EquityRecorder, equityHistory } from "../../src/trading/equity.js";
+import { CurveMetricsReadModel, EquityRecorder, equityHistory } from "../../src/trading/equity.js";
+import { sharpeRatio, sortinoRatio } from "../../src/core/metrics.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 describe.each(DRIVERS)("equity history on %s", (driver) => {
   let h: Harness;
@@ -50,6 +52,46 @@ describe.each(DRIVERS)("equity history on %s", (driver) => {
         .from(equitySnapshots)
         .where(and(eq(equitySnapshots.modelId, id), eq(equitySnapshots.resolution, "1h"))),
     ).toHaveLength(2);
+  });
+});
+
+describe.each(DRIVERS)("ratios of a window of mixed resolutions on %s", (driver) => {
+  let h: Harness;
+  afterEach(async () => h?.dispose());
+
+  it("a week's Sharpe and Sortino are those of its hourly path, before and after the roll-up of another hour of minutes", async () => {
+    h = await createHarness(driver);
+    const id = await h.model("10000");
+    const start = Date.parse("2026-03-01T00:00:00Z");
+    // The equity at the end of hour k: up 150 on odd hours, down 80 on even ones (exact decimals).
+    const end = (k: number) => 10_000 + 35 * k + (k % 2 === 1 ? 150 : 0);
+    const row = (resolution: "1m" | "1h", ts: number, equity: number) => ({ modelId: id, resolution, ts: new Date(ts), equity: equity.toFixed(6), cash: equity.toFixed(6), unrealizedPnl: "0" });
+    // Hours 0-143 already rolled up (stamped at the hour, the hour's last equity), then minute rows
+    // to 169:30 that swing 0.5% about the previous hour's end and reach the hour's at minute 59.
+    const rows = Array.from({ length: 144 }, (_, k) => row("1h", start + k * HOUR, end(k)));
+    for (let t = 144 * HOUR; t <= 169 * HOUR + 30 * MINUTE; t += MINUTE) {
+      const k = Math.floor(t / HOUR);
+      const m = (t / MINUTE) % 60;
+      rows.push(row("1m", start + t, m === 59 ? end(k) : end(k - 1) * (m % 2 === 0 ? 1.005 : 0.995)));
+    }
+    await h.t.database.db.insert(equitySnapshots).values(rows);
+    const now = start + 169 * HOUR + 30 * MINUTE;
+    // What the window holds sampled hourly: hour 2 (the first row at or after now - 7 days) to hour 168, then 169:30.
+    const hourlyPath = [...Array.from({ length: 167 }, (_, i) => ({ ts: start + (i + 2) * HOUR, equity: end(i + 2) })), { ts: now, equity: Number((end(168) * 1.005).toFixed(6)) }]; // as stored
+    const expected = { sharpe: sharpeRatio(hourlyPath), sortino: sortinoRatio(hourlyPath) };
+    expect(expected.sharpe).toBeGreaterThan(0);
+
+    const figures = new CurveMetricsReadModel(h.t.database.db, 7 * DAY);
+    expect(await figures.of(id, now)).toMatchObject(expected);
+    // The hour-old minutes of 144:00-144:59 become one hourly row: the figures stay as they were.
+    await new EquityRecorder(h.uow, h.service, () => now).rollUp();
+    const stored = await h.t.database.db
+      .select()
+      .from(equitySnapshots)
+      .where(and(eq(equitySnapshots.modelId, id), eq(equitySnapshots.resolution, "1h")));
+    expect(stored).toHaveLength(145);
+    figures.invalidate();
+    expect(await figures.of(id, now)).toMatchObject(expected);
   });
 });
 
