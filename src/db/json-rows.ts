@@ -15,10 +15,36 @@ export type JsonColumn = readonly [name: string, type: "text" | "int" | "bigint"
  * back exactly by timestamptz), jsonb columns as nested JSON. Keys absent from a row read as null.
  */
 export function jsonRows(alias: string, columns: readonly JsonColumn[], rows: ReadonlyArray<Record<string, unknown>>): SQL {
-  if (!/^[a-z_][a-z0-9_]*$/.test(alias) || columns.some(([name]) => !/^[a-z_][a-z0-9_]*$/.test(name))) {
-    throw new Error(`jsonRows: "${alias}" and its column names must be plain lower-case SQL names`);
+  return sql`jsonb_to_recordset(${toJson(rows)}::jsonb) as ${sql.raw(`${alias}(${definitionOf(alias, columns)})`)}`;
+}
+
+/** Column lists are constants of their callers: each is checked and written out once. */
+const definitions = new WeakMap<readonly JsonColumn[], string>();
+
+function definitionOf(alias: string, columns: readonly JsonColumn[]): string {
+  if (!NAME.test(alias)) throw new Error(`jsonRows: "${alias}" and its column names must be plain lower-case SQL names`);
+  let definition = definitions.get(columns);
+  if (definition === undefined) {
+    const bad = columns.find(([name]) => !NAME.test(name));
+    if (bad) throw new Error(`jsonRows: "${bad[0]}": ${alias} and its column names must be plain lower-case SQL names`);
+    definition = columns.map(([name, type]) => `${name} ${type}`).join(", ");
+    definitions.set(columns, definition);
   }
-  const json = JSON.stringify(rows, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
-  const definition = columns.map(([name, type]) => `${name} ${type}`).join(", ");
-  return sql`jsonb_to_recordset(${json}::jsonb) as ${sql.raw(`${alias}(${definition})`)}`;
+  return definition;
+}
+
+const NAME = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * JSON text of the rows, a bigint as its decimal string. Without a replacer first: a replacer is
+ * called for every key and value (it was most of the cost), and JSON.stringify throws on a bigint,
+ * which is the rare case the replacer is kept for.
+ */
+function toJson(rows: ReadonlyArray<Record<string, unknown>>): string {
+  try {
+    return JSON.stringify(rows);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(rows, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+  }
 }
