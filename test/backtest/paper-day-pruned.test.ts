@@ -33,20 +33,18 @@ describe.each(DRIVERS)("a what-if of a paper span with pruned LLM recordings on 
     await seedModel(db, "oracle");
     // A run every half hour, one call each, and the candles the day is replayed over.
     for (let i = 0; i < 4; i++) await seedRun(db, { id: `run-${i}`, modelId: "oracle", at: FROM + i * 30 * MIN, calls: [FROM + i * 30 * MIN + 1000] });
-    await db
-      .insert(candles)
-      .values(
-        Array.from({ length: 121 }, (_, i) => ({
-          symbol: "BTC",
-          interval: "1m" as const,
-          openTime: new Date(FROM + i * MIN),
-          open: "100000",
-          high: "100010",
-          low: "99990",
-          close: "100000",
-          volume: "1",
-        })),
-      );
+    await db.insert(candles).values(
+      Array.from({ length: 121 }, (_, i) => ({
+        symbol: "BTC",
+        interval: "1m" as const,
+        openTime: new Date(FROM + i * MIN),
+        open: "100000",
+        high: "100010",
+        low: "99990",
+        close: "100000",
+        volume: "1",
+      })),
+    );
   });
   afterEach(async () => {
     rmSync(dir, { recursive: true, force: true });

@@ -63,22 +63,20 @@ describe.each(DRIVERS)("venue faults (%s)", (driver) => {
     const id = await h.model("10000");
     h.book("BTC", [["49990", "5"]], [["50000", "5"]]);
     // The simulator's trade ids are "<client order id>:<lots filled before>": this one's first fill is "dup-1:0".
-    await h.t.database.db
-      .insert(fills)
-      .values({
-        venue: "sim",
-        tradeId: "dup-1:0",
-        clientOrderId: "elsewhere",
-        modelId: id,
-        positionId: null,
-        symbol: "BTC",
-        side: "BUY",
-        price: "50000",
-        quantity: "0.1",
-        fee: "0",
-        liquidity: "TAKER",
-        ts: new Date(),
-      });
+    await h.t.database.db.insert(fills).values({
+      venue: "sim",
+      tradeId: "dup-1:0",
+      clientOrderId: "elsewhere",
+      modelId: id,
+      positionId: null,
+      symbol: "BTC",
+      side: "BUY",
+      price: "50000",
+      quantity: "0.1",
+      fee: "0",
+      liquidity: "TAKER",
+      ts: new Date(),
+    });
     const ledgerBefore = await ledgerCash(h, id);
     await expect(h.service.openPosition(id, { symbol: "BTC", side: "LONG", quantity: "0.1", leverage: "2" }, { clientOrderId: "dup-1" })).rejects.toThrow(
       /dup-1: 1 of its fills were already recorded; nothing was written/,
