@@ -231,8 +231,12 @@ export const toolCalls = pgTable(
   },
   (t) => [
     index("tool_calls_invocation_idx").on(t.invocationId),
-    // A model's recent calls (how often it acted on each symbol, shown in its prompt every run).
     index("tool_calls_model_idx").on(t.modelId, t.createdAt),
+    // A model's recent calls that acted (how often it acted on each symbol, shown in its prompt
+    // every run): holding calls, most of an arena's rows, are not in it.
+    index("tool_calls_acting_idx")
+      .on(t.modelId, t.createdAt)
+      .where(sql`${t.type} <> 'HOLDING'`),
   ],
 );
 

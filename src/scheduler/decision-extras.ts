@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, ne } from "drizzle-orm";
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { modelMetrics } from "../core/metrics.js";
 import { formatUsd, usd } from "../core/money.js";
 import type { Db } from "../db/client.js";
@@ -140,11 +140,12 @@ export class DecisionExtras {
         .select({ modelId: orders.modelId, status: orders.status, realizedPnl: orders.realizedPnl, parentId: orders.parentId, openedAt: orders.openedAt, closedAt: orders.closedAt })
         .from(orders)
         .where(inArray(orders.modelId, ids)),
-      // Holding acts on no symbol: those calls (most of an arena's) are not read at all.
+      // Holding acts on no symbol: those calls (most of an arena's) are not read at all (the
+      // condition is a literal, the partial index's own, so the planner can use that index).
       db
         .select({ modelId: toolCalls.modelId, metadata: toolCalls.metadata, createdAt: toolCalls.createdAt })
         .from(toolCalls)
-        .where(and(inArray(toolCalls.modelId, ids), gte(toolCalls.createdAt, activitySince), ne(toolCalls.type, "HOLDING"))),
+        .where(and(inArray(toolCalls.modelId, ids), gte(toolCalls.createdAt, activitySince), sql`${toolCalls.type} <> 'HOLDING'`)),
       // Every finished run since the model was created, and those of the activity window.
       this.runCounts.counts(ids, now, activitySince.getTime()),
       // When each model started: its first deposit, stamped in domain time (a backtest's clock, not

@@ -1,0 +1,1 @@
+CREATE INDEX "tool_calls_acting_idx" ON "tool_calls" USING btree ("model_id","created_at") WHERE "tool_calls"."type" <> 'HOLDING';
