@@ -4,6 +4,7 @@ import { ledger, orders, outbox, venueOrders } from "../../src/db/schema.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
 import type { RiskLimits } from "../../src/trading/risk/limits.js";
+import type { CloseFailed } from "../../src/events/events.js";
 
 async function closedRows(h: Harness) {
   return h.t.database.db.select().from(orders).where(eq(orders.status, "CLOSED"));
@@ -11,6 +12,25 @@ async function closedRows(h: Harness) {
 
 async function settle(h: Harness) {
   await h.exits.idle();
+}
+
+/**
+ * Resolves with the CloseFailed events published so far once there are at least `n` (all of
+ * them, or the first `n` unless `all`): waits for the events themselves, never for a span of time.
+ */
+function closeFailures(h: Harness, n: number, all = false): Promise<CloseFailed[]> {
+  const published = () => h.bus.flatMap((e) => (e.event?.type === "CloseFailed" ? [e.event] : []));
+  return new Promise((resolve) => {
+    const check = () => {
+      const failures = published();
+      if (failures.length < n) return;
+      unsubscribe();
+      resolve(all ? failures : failures.slice(0, n));
+    };
+    // The harness's own listener, subscribed first, has recorded an event in h.bus when this one runs.
+    const unsubscribe = h.eventBus.subscribe(check);
+    check();
+  });
 }
 
 describe.each(DRIVERS)("exit plans on %s", (driver) => {
@@ -123,15 +143,22 @@ describe.each(DRIVERS)("exit plans on %s", (driver) => {
     await longBtc({ stop: "49000" });
     // A crossing bid but no asks: the venue has no mid and rejects the close.
     h.book("BTC", [["48000", "5"]], []);
-    await new Promise((r) => setTimeout(r, 60));
-    const failures = (await h.t.database.db.select().from(outbox)).filter((e) => e.type === "CloseFailed");
-    expect(failures.length).toBeGreaterThanOrEqual(2);
-    expect((failures[0]!.payload as { reason: string }).reason).toBe("rejected:market_closed");
+    // The first failure and the retry's, awaited as events: however slow the machine, no fixed
+    // sleep that two failures must fit in (the harness's backoff is 5 ms doubling to 20 ms).
+    const [first, second] = await closeFailures(h, 2);
+    expect(first).toMatchObject({ attempt: 1, reason: "rejected:market_closed", closeTrigger: "STOP", retryInMs: 5 });
+    expect(second).toMatchObject({ attempt: 2, reason: "rejected:market_closed", closeTrigger: "STOP", retryInMs: 10 });
+    const stored = (await h.t.database.db.select().from(outbox)).filter((e) => e.type === "CloseFailed");
+    expect(stored.length).toBeGreaterThanOrEqual(2);
     expect(await closedRows(h)).toHaveLength(0);
     h.book("BTC", [["48000", "5"]], [["48010", "5"]]);
     await settle(h);
     const [row] = await closedRows(h);
     expect(row!.closeTrigger).toBe("STOP");
+    // However many attempts failed meanwhile: one after another, each wait doubling up to the cap.
+    const all = await closeFailures(h, 2, true);
+    expect(all.map((f) => f.attempt)).toEqual(all.map((_, i) => i + 1));
+    expect(all.map((f) => f.retryInMs)).toEqual(all.map((_, i) => Math.min(5 * 2 ** i, 20)));
   });
 });
 
