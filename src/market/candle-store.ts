@@ -4,7 +4,7 @@ import type { Logger } from "../core/logger.js";
 import { silentLogger } from "../core/logger.js";
 import { lotsToQuantity, ticksToPrice, type MarketSpec } from "../core/market.js";
 import type { Db } from "../db/client.js";
-import { jsonRows, type JsonColumn } from "../db/json-rows.js";
+import { insertRows, type TableKeys } from "../db/json-rows.js";
 import { candles } from "../db/schema.js";
 import { CandleBuilder, aggregate } from "../feeds/candles.js";
 import type { Candle, CandleInterval } from "../feeds/feed.js";
@@ -160,7 +160,7 @@ export class CandleStore {
         return {
           symbol: c.symbol,
           interval: c.interval,
-          open_time: new Date(c.openTime),
+          openTime: new Date(c.openTime),
           open: ticksToPrice(m, c.open),
           high: ticksToPrice(m, c.high),
           low: ticksToPrice(m, c.low),
@@ -170,24 +170,12 @@ export class CandleStore {
       });
       if (batch.length === 0) continue;
       // One jsonb parameter rather than eight a candle: a backtest writes a thousand at a time.
-      const set = jsonRows("v", CANDLE_COLUMNS, batch);
-      await this.db.execute(
-        sql`insert into ${candles} (symbol, interval, open_time, open, high, low, close, volume) select symbol, interval, open_time, open, high, low, close, volume from ${set} on conflict do nothing`,
-      );
+      await this.db.execute(sql`${insertRows(candles, CANDLE_KEYS, batch)} on conflict do nothing`);
     }
   }
 }
 
-const CANDLE_COLUMNS: JsonColumn[] = [
-  ["symbol", "text"],
-  ["interval", "text"],
-  ["open_time", "timestamptz"],
-  ["open", "numeric"],
-  ["high", "numeric"],
-  ["low", "numeric"],
-  ["close", "numeric"],
-  ["volume", "numeric"],
-];
+const CANDLE_KEYS: TableKeys<typeof candles> = ["symbol", "interval", "openTime", "open", "high", "low", "close", "volume"];
 
 function key(symbol: string, interval: CandleInterval): string {
   return `${symbol}/${interval}`;

@@ -5,7 +5,7 @@ import { invocations, toolCalls } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { events, type DomainEvent } from "../events/events.js";
 import { GroupCommit } from "../db/group-commit.js";
-import { jsonRows, type JsonColumn } from "../db/json-rows.js";
+import { insertRows, tableRows, type TableKeys } from "../db/json-rows.js";
 import type { ModelTools } from "./model-tools.js";
 
 /**
@@ -66,73 +66,44 @@ interface FinishRow {
   failedToolCalls: number;
 }
 
-const FINISH_COLUMNS: JsonColumn[] = [
-  ["id", "text"],
-  ["status", "text"],
-  ["prompt", "text"],
-  ["response", "text"],
-  ["error", "text"],
-  ["duration_ms", "int"],
-  ["finished_at", "timestamptz"],
-  ["decisions", "jsonb"],
-  ["input_tokens", "int"],
-  ["output_tokens", "int"],
-  ["steps", "jsonb"],
-  ["tool_call_count", "int"],
-  ["failed_tool_calls", "int"],
+/** The columns a finished run sets (FinishRow's keys). */
+const FINISH_KEYS: TableKeys<typeof invocations> = [
+  "id",
+  "status",
+  "prompt",
+  "response",
+  "error",
+  "durationMs",
+  "finishedAt",
+  "decisions",
+  "inputTokens",
+  "outputTokens",
+  "steps",
+  "toolCallCount",
+  "failedToolCalls",
 ];
 
 /** Finished runs in one UPDATE ... FROM a row set: a statement per row made the end of a 100-model cycle ten times slower on PGlite. */
 async function finishRows(tx: Tx, rows: readonly FinishRow[]): Promise<void> {
-  const set = jsonRows(
-    "v",
-    FINISH_COLUMNS,
-    rows.map((u) => ({
-      id: u.id,
-      status: u.status,
-      prompt: u.prompt,
-      response: u.response,
-      error: u.error,
-      duration_ms: u.durationMs,
-      finished_at: u.finishedAt,
-      decisions: u.decisions ?? null,
-      input_tokens: u.inputTokens,
-      output_tokens: u.outputTokens,
-      steps: u.steps ?? null,
-      tool_call_count: u.toolCallCount,
-      failed_tool_calls: u.failedToolCalls,
-    })),
-  );
+  const set = tableRows(invocations, FINISH_KEYS, rows);
   await tx.execute(sql`
     update ${invocations} set
-      status = v.status, prompt = coalesce(v.prompt, ${invocations.prompt}), response = v.response, error = v.error,
-      duration_ms = v.duration_ms, finished_at = v.finished_at, decisions = v.decisions, input_tokens = v.input_tokens,
-      output_tokens = v.output_tokens, steps = v.steps, tool_call_count = v.tool_call_count, failed_tool_calls = v.failed_tool_calls
-    from ${set}
-    where ${invocations.id} = v.id`);
+      status = v."status", prompt = coalesce(v."prompt", ${invocations.prompt}), response = v."response", error = v."error",
+      duration_ms = v."durationMs", finished_at = v."finishedAt", decisions = v."decisions", input_tokens = v."inputTokens",
+      output_tokens = v."outputTokens", steps = v."steps", tool_call_count = v."toolCallCount", failed_tool_calls = v."failedToolCalls"
+    from ${set.from}
+    where ${invocations.id} = v."id"`);
 }
 
-const TOOL_CALL_COLUMNS: JsonColumn[] = [
-  ["id", "text"],
-  ["invocation_id", "text"],
-  ["model_id", "text"],
-  ["type", "text"],
-  ["metadata", "jsonb"],
-  ["created_at", "timestamptz"],
-];
+/** A tool call's row, stamped with its time by the tools (domain time, never the database's). */
+export type ToolCallRow = typeof toolCalls.$inferInsert & { createdAt: Date };
 
-/** Tool-call rows in one statement, as one parameter however many there are. */
-async function insertToolCalls(tx: Tx, rows: ReadonlyArray<typeof toolCalls.$inferInsert>): Promise<void> {
-  const set = jsonRows(
-    "v",
-    TOOL_CALL_COLUMNS,
-    rows.map((r) => ({ id: r.id, invocation_id: r.invocationId ?? null, model_id: r.modelId, type: r.type, metadata: r.metadata, created_at: r.createdAt })),
-  );
-  await tx.execute(sql`insert into ${toolCalls} (id, invocation_id, model_id, type, metadata, created_at) select id, invocation_id, model_id, type, metadata, coalesce(created_at, now()) from ${set}`);
-}
+const TOOL_CALL_KEYS: TableKeys<typeof toolCalls> = ["id", "invocationId", "modelId", "type", "metadata", "createdAt"];
+
+const BEGIN_KEYS: TableKeys<typeof invocations> = ["id", "modelId", "status", "createdAt"];
 
 export class InvocationLog {
-  private readonly toolCallRows: GroupCommit<typeof toolCalls.$inferInsert>;
+  private readonly toolCallRows: GroupCommit<ToolCallRow>;
   private readonly prompts: GroupCommit<{ id: string; prompt: string }>;
   private readonly finishes: GroupCommit<{ row: FinishRow; event: DomainEvent }>;
 
@@ -140,7 +111,7 @@ export class InvocationLog {
     private readonly uow: UnitOfWork,
     private readonly now: () => number,
   ) {
-    this.toolCallRows = new GroupCommit(uow, (tx, _ctx, rows) => insertToolCalls(tx, rows));
+    this.toolCallRows = new GroupCommit(uow, async (tx, _ctx, rows) => void (await tx.execute(insertRows(toolCalls, TOOL_CALL_KEYS, rows))));
     this.prompts = new GroupCommit(uow, async (tx, _ctx, items) => {
       const values = sql.join(
         items.map((p) => sql`(${p.id}::text, ${p.prompt}::text)`),
@@ -161,16 +132,8 @@ export class InvocationLog {
   async begin(runs: ReadonlyArray<{ invocationId: string; modelId: string; startedAt: number }>): Promise<void> {
     if (runs.length === 0) return;
     await this.uow.run(async (tx) => {
-      const set = jsonRows(
-        "v",
-        [
-          ["id", "text"],
-          ["model_id", "text"],
-          ["created_at", "timestamptz"],
-        ],
-        runs.map((r) => ({ id: r.invocationId, model_id: r.modelId, created_at: new Date(r.startedAt) })),
-      );
-      await tx.execute(sql`insert into ${invocations} (id, model_id, status, created_at) select id, model_id, 'running', created_at from ${set}`);
+      const rows = runs.map((r) => ({ id: r.invocationId, modelId: r.modelId, status: "running" as const, createdAt: new Date(r.startedAt) }));
+      await tx.execute(insertRows(invocations, BEGIN_KEYS, rows));
     });
   }
 
@@ -179,7 +142,7 @@ export class InvocationLog {
   }
 
   /** A tool-call row; its metadata (the model's arguments, the result) is cleaned. */
-  recordToolCall(row: typeof toolCalls.$inferInsert, redact: Redact = noRedaction): Promise<void> {
+  recordToolCall(row: ToolCallRow, redact: Redact = noRedaction): Promise<void> {
     return this.toolCallRows.add({ ...row, metadata: cleanValue(row.metadata, redact) });
   }
 

@@ -15,6 +15,7 @@ import type { OrderOrigin, TradingService } from "../trading/trading-service.js"
 import { accountSnapshot, positionSnapshot } from "./account-snapshot.js";
 import { policeEntry, type PolicedDecision } from "./entry-gate.js";
 import { entryOrderFields, type EntryOrderPolicy } from "./entry-orders.js";
+import type { ToolCallRow } from "./invocation-log.js";
 
 export interface ModelToolsOptions {
   service: TradingService;
@@ -24,7 +25,7 @@ export interface ModelToolsOptions {
   now: () => number;
   signal: AbortSignal;
   /** Writes a tool-call row (the scheduler groups the rows of concurrent runs); default: its own transaction. */
-  record?: (row: typeof toolCalls.$inferInsert) => Promise<void>;
+  record?: (row: ToolCallRow) => Promise<void>;
   /** The LLM variant the model runs: its entry policy (if any) is enforced on every entry. */
   variant?: LlmVariant;
   /** The order type of entries (default: market orders). */

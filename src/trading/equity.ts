@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { jsonRows, type JsonColumn } from "../db/json-rows.js";
+import { insertRows, type TableKeys } from "../db/json-rows.js";
 import { equitySnapshots } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { formatUsd } from "../core/money.js";
@@ -107,26 +107,13 @@ interface HeldRounds {
   rounds: number;
 }
 
-const SNAPSHOT_COLUMNS: JsonColumn[] = [
-  ["model_id", "text"],
-  ["resolution", "text"],
-  ["ts", "timestamptz"],
-  ["equity", "numeric"],
-  ["cash", "numeric"],
-  ["unrealized_pnl", "numeric"],
-];
+const SNAPSHOT_KEYS: TableKeys<typeof equitySnapshots> = ["modelId", "resolution", "ts", "equity", "cash", "unrealizedPnl"];
 
 /** Snapshot rows in a few statements, each rows as one jsonb parameter (a row per model and minute: no row twice in one statement). */
 async function writeRows(tx: Tx, rows: readonly SnapshotRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += SNAPSHOT_BATCH) {
-    const set = jsonRows(
-      "v",
-      SNAPSHOT_COLUMNS,
-      rows.slice(i, i + SNAPSHOT_BATCH).map((r) => ({ model_id: r.modelId, resolution: r.resolution, ts: r.ts, equity: r.equity, cash: r.cash, unrealized_pnl: r.unrealizedPnl })),
-    );
     await tx.execute(sql`
-      insert into ${equitySnapshots} (model_id, resolution, ts, equity, cash, unrealized_pnl)
-      select model_id, resolution, ts, equity, cash, unrealized_pnl from ${set}
+      ${insertRows(equitySnapshots, SNAPSHOT_KEYS, rows.slice(i, i + SNAPSHOT_BATCH))}
       on conflict (model_id, resolution, ts) do update set equity = excluded.equity, cash = excluded.cash, unrealized_pnl = excluded.unrealized_pnl`);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { eq, getTableColumns, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Tx } from "../db/client.js";
-import { jsonRows, type JsonColumn } from "../db/json-rows.js";
+import { insertRows, jsonRows, type JsonColumn, type TableKeys } from "../db/json-rows.js";
 import { fills, ledger, orders, venueOrders } from "../db/schema.js";
 import type { UnitContext } from "../db/unit-of-work.js";
 import { formatLeverage } from "../core/leverage.js";
@@ -277,20 +277,7 @@ function exitColumns(market: MarketSpec, slice: ClosedSlice, trigger: CloseTrigg
   };
 }
 
-const FILL_COLUMNS: JsonColumn[] = [
-  ["venue", "text"],
-  ["trade_id", "text"],
-  ["client_order_id", "text"],
-  ["model_id", "text"],
-  ["position_id", "text"],
-  ["symbol", "text"],
-  ["side", "text"],
-  ["price", "numeric"],
-  ["quantity", "numeric"],
-  ["fee", "numeric"],
-  ["liquidity", "text"],
-  ["ts", "timestamptz"],
-];
+const FILL_KEYS: TableKeys<typeof fills> = ["venue", "tradeId", "clientOrderId", "modelId", "positionId", "symbol", "side", "price", "quantity", "fee", "liquidity", "ts"];
 
 const LEDGER_COLUMNS: JsonColumn[] = [
   ["n", "int"],
@@ -302,33 +289,8 @@ const LEDGER_COLUMNS: JsonColumn[] = [
   ["created_at", "timestamptz"],
 ];
 
-const ORDER_COLUMNS: JsonColumn[] = [
-  ["id", "text"],
-  ["client_order_id", "text"],
-  ["venue_order_id", "text"],
-  ["model_id", "text"],
-  ["position_id", "text"],
-  ["venue", "text"],
-  ["symbol", "text"],
-  ["side", "text"],
-  ["type", "text"],
-  ["time_in_force", "text"],
-  ["price", "numeric"],
-  ["quantity", "numeric"],
-  ["filled_quantity", "numeric"],
-  ["leverage", "numeric"],
-  ["reduce_only", "boolean"],
-  ["post_only", "boolean"],
-  ["expires_at", "timestamptz"],
-  ["purpose", "text"],
-  ["close_trigger", "text"],
-  ["exit_plan", "jsonb"],
-  ["status", "text"],
-  ["reason", "text"],
-  ["venue_client_index", "bigint"],
-  ["created_at", "timestamptz"],
-  ["updated_at", "timestamptz"],
-];
+/** Every column of a venue order (a new order's row is written whole). */
+const ORDER_KEYS = Object.keys(getTableColumns(venueOrders)) as TableKeys<typeof venueOrders>;
 
 /**
  * A new order with its answer, in one statement: its fills, their ledger entries (joined to
@@ -341,27 +303,7 @@ const ORDER_COLUMNS: JsonColumn[] = [
 async function writeNewOrder(tx: Tx, w: { fills: Array<typeof fills.$inferInsert>; ledger: LedgerRow[]; order: VenueOrderRow; positionWrites: PositionWrite[] }): Promise<void> {
   const ctes: SQL[] = [];
   if (w.fills.length > 0) {
-    const rows = jsonRows(
-      "v",
-      FILL_COLUMNS,
-      w.fills.map((f) => ({
-        venue: f.venue,
-        trade_id: f.tradeId,
-        client_order_id: f.clientOrderId,
-        model_id: f.modelId,
-        position_id: f.positionId ?? null,
-        symbol: f.symbol,
-        side: f.side,
-        price: f.price,
-        quantity: f.quantity,
-        fee: f.fee,
-        liquidity: f.liquidity,
-        ts: f.ts,
-      })),
-    );
-    ctes.push(
-      sql`f as (insert into ${fills} (venue, trade_id, client_order_id, model_id, position_id, symbol, side, price, quantity, fee, liquidity, ts) select venue, trade_id, client_order_id, model_id, position_id, symbol, side, price, quantity, fee, liquidity, ts from ${rows} on conflict do nothing returning id, trade_id)`,
-    );
+    ctes.push(sql`f as (${insertRows(fills, FILL_KEYS, w.fills)} on conflict do nothing returning id, trade_id)`);
   }
   if (w.ledger.length > 0) {
     const rows = jsonRows(
@@ -373,38 +315,7 @@ async function writeNewOrder(tx: Tx, w: { fills: Array<typeof fills.$inferInsert
       sql`l as (insert into ${ledger} (model_id, kind, amount, position_id, fill_id, created_at) select v.model_id, v.kind, v.amount, v.position_id, f.id, v.created_at from ${rows} join f on f.trade_id = v.trade_id order by v.n returning id)`,
     );
   }
-  const o = w.order;
-  const order = jsonRows("v", ORDER_COLUMNS, [
-    {
-      id: o.id,
-      client_order_id: o.clientOrderId,
-      venue_order_id: o.venueOrderId,
-      model_id: o.modelId,
-      position_id: o.positionId,
-      venue: o.venue,
-      symbol: o.symbol,
-      side: o.side,
-      type: o.type,
-      time_in_force: o.timeInForce,
-      price: o.price,
-      quantity: o.quantity,
-      filled_quantity: o.filledQuantity,
-      leverage: o.leverage,
-      reduce_only: o.reduceOnly,
-      post_only: o.postOnly,
-      expires_at: o.expiresAt,
-      purpose: o.purpose,
-      close_trigger: o.closeTrigger,
-      exit_plan: o.exitPlan,
-      status: o.status,
-      reason: o.reason,
-      venue_client_index: o.venueClientIndex,
-      created_at: o.createdAt,
-      updated_at: o.updatedAt,
-    },
-  ]);
-  const orderColumns = sql.raw(ORDER_COLUMNS.map(([name]) => name).join(", "));
-  ctes.push(sql`o as (insert into ${venueOrders} (${orderColumns}) select ${orderColumns} from ${order} returning id)`);
+  ctes.push(sql`o as (${insertRows(venueOrders, ORDER_KEYS, [w.order])} returning id)`);
   // An embedded query builder brings its own parentheses.
   w.positionWrites.forEach((p, i) => ctes.push(sql`${sql.raw(`p${i}`)} as ${p.query}`));
   const counts = [

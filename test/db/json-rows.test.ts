@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { jsonRows } from "../../src/db/json-rows.js";
+import { insertRows, jsonRows, tableRows } from "../../src/db/json-rows.js";
+import { candles } from "../../src/db/schema.js";
 import { DRIVERS, openTestDatabase, type TestDatabase } from "../support/databases.js";
 
 describe.each(DRIVERS)("jsonRows (%s)", (driver) => {
@@ -66,6 +67,16 @@ describe.each(DRIVERS)("jsonRows (%s)", (driver) => {
     const rows = await rowsOf(sql`select count(*)::int as n, sum(v)::int as total from json_rows_t`);
     // 0..499 summed, with the first ten doubled.
     expect(rows[0]).toEqual({ n: 500, total: (499 * 500) / 2 + (9 * 10) / 2 });
+  });
+
+  it("inserts a table's rows by their TypeScript keys with the schema's own names and types", async () => {
+    const openTime = new Date("2026-05-06T07:08:00.000Z");
+    const keys = ["symbol", "interval", "openTime", "open", "high", "low", "close", "volume"] as const;
+    await t.database.db.execute(insertRows(candles, keys, [{ symbol: "JSONX", interval: "1m", openTime, open: "1.5", high: "2.000000000001", low: "1", close: "1.25", volume: "0.0000000001" }]));
+    const rows = await rowsOf(sql`select open_time = ${openTime.toISOString()}::timestamptz as same_time, high::text as high, volume::text as volume from candles where symbol = 'JSONX'`);
+    // numeric(38, 12) and numeric(38, 10): the decimals arrive exactly, at the column's scale.
+    expect(rows).toEqual([{ same_time: true, high: "2.000000000001", volume: "0.0000000001" }]);
+    expect(() => tableRows(candles, ["symbol", "nope"] as never, [])).toThrow(/"nope" is not a column of the table/);
   });
 
   it("refuses names that are not plain SQL names (they go into the statement's text)", () => {
