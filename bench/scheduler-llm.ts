@@ -12,7 +12,13 @@ import { systemClock } from "../src/core/clock.js";
  * is not the models' waiting: invocation rows, context, prompts, tool calls, the rows' updates.
  *
  * A warm-up cycle (untimed) runs first, so the figures are not the first-use cost of the code
- * and the database's query plans; then `cycles` timed cycles, reported as best and median.
+ * and the database's query plans; then `cycles` timed cycles, reported as best and median. Before
+ * each cycle (untimed) an equity snapshot round is written a minute after the previous one, as
+ * the app does every minute, so each cycle's prompts read new curve points.
+ *
+ * Two arenas: a fresh one (no history), and one that has run for a month (model-listing's
+ * history: a day of minute snapshots, hourly ones to 30 days, 100 closed trades and 300 runs per
+ * model), where a prompt's 7-day metrics cover about 1,600 snapshots a model.
  */
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -23,6 +29,7 @@ import { ManualClock } from "../src/core/clock.js";
 import { DEFAULT_MARKETS, priceToTicks } from "../src/core/market.js";
 import { invocations } from "../src/db/schema.js";
 import { UnitOfWork } from "../src/db/unit-of-work.js";
+import { EquityRecorder } from "../src/trading/equity.js";
 import { DecisionExtras } from "../src/scheduler/decision-extras.js";
 import { createDeciders } from "../src/scheduler/llm-decider.js";
 import { Scheduler } from "../src/scheduler/scheduler.js";
@@ -35,6 +42,7 @@ import { MarketRoom } from "../src/market/market-room.js";
 import { SimVenue } from "../src/venues/sim/sim-venue.js";
 import { openTestDatabase } from "../test/support/databases.js";
 import { ms, type Figure } from "./report.js";
+import { seedHistory } from "./model-listing.js";
 
 export const SCHEDULER_LLM_GOAL_PCT = 20;
 
@@ -44,6 +52,8 @@ export interface SchedulerLlmOptions {
   responseMs?: number;
   /** Timed cycles after the warm-up (default 3; quick: 1). */
   cycles?: number;
+  /** Only this arena (default both). */
+  arena?: "fresh" | "month";
   quick?: boolean;
 }
 
@@ -79,6 +89,13 @@ function candlesOf(symbol: string, interval: CandleInterval, now: number): Candl
 }
 
 export async function runSchedulerLlmBench(options: SchedulerLlmOptions = {}): Promise<Figure[]> {
+  const arenas = options.arena ? [options.arena] : (["fresh", "month"] as const);
+  const figures: Figure[] = [];
+  for (const arena of arenas) figures.push(...(await runArena(arena, options)));
+  return figures;
+}
+
+async function runArena(arena: "fresh" | "month", options: SchedulerLlmOptions): Promise<Figure[]> {
   const n = options.models ?? 100;
   const responseMs = options.responseMs ?? 1000;
   const cycles = options.cycles ?? (options.quick ? 1 : 3);
@@ -106,6 +123,13 @@ export async function runSchedulerLlmBench(options: SchedulerLlmOptions = {}): P
       ids.push(id);
     }
     const now = Date.now();
+    if (arena === "month") await seedHistory(t.database.db, now);
+    let snapshotAt = now;
+    const equity = new EquityRecorder(uow, service, () => snapshotAt);
+    const snapshotRound = async () => {
+      snapshotAt += 60_000;
+      await equity.snapshot();
+    };
     const intelligence = computeIntelligence({ markets: DEFAULT_MARKETS, candles: (s, i) => candlesOf(s, i, now), now });
     const model = slowModel(responseMs);
     const extras = new DecisionExtras({ db: t.database.db, service, now: () => Date.now() });
@@ -124,9 +148,11 @@ export async function runSchedulerLlmBench(options: SchedulerLlmOptions = {}): P
       },
     });
 
+    await snapshotRound();
     await scheduler.runCycle(); // warm-up, untimed
     const walls: number[] = [];
     for (let c = 0; c < cycles; c++) {
+      await snapshotRound();
       const t0 = performance.now();
       await scheduler.runCycle();
       walls.push(performance.now() - t0);
@@ -137,6 +163,7 @@ export async function runSchedulerLlmBench(options: SchedulerLlmOptions = {}): P
     const best = sorted[0]!;
     const median = sorted[Math.floor(sorted.length / 2)]!;
     const overheadPct = ((median - responseMs) / responseMs) * 100;
+    console.log(`\nscheduler-llm, ${arena === "fresh" ? "a fresh arena" : "an arena with a month of history"}:`);
     console.table({
       models: { value: String(n) },
       "provider answer (each)": { value: ms(responseMs, 0) },
@@ -149,7 +176,7 @@ export async function runSchedulerLlmBench(options: SchedulerLlmOptions = {}): P
     return [
       {
         benchmark: "scheduler-llm",
-        figure: `one cycle, ${n} LLM models answering in ${responseMs} ms: overhead above ${responseMs} ms (median wall ${ms(median, 0)})`,
+        figure: `one cycle, ${n} LLM models answering in ${responseMs} ms, ${arena === "fresh" ? "fresh arena" : "a month of history"}: overhead above ${responseMs} ms (median wall ${ms(median, 0)})`,
         measured: `${overheadPct.toFixed(1)}%`,
         goal: `< ${SCHEDULER_LLM_GOAL_PCT}%`,
         met: overheadPct < SCHEDULER_LLM_GOAL_PCT && Number(failed) === 0,

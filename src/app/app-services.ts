@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { conflict, invalid, notFound } from "../core/errors.js";
 import { NO_LIVE, type LiveApi } from "../live/live-service.js";
 import { NO_BACKTESTS, type BacktestApi } from "../backtest/backtest-api.js";
 import { findMarket, isOutcome, lotsToQuantity, priceToTicks, ticksToPrice, type MarketSpec } from "../core/market.js";
 import { formatUsd, usd } from "../core/money.js";
 import { averagePrice } from "../core/position.js";
-import { curveMetrics, tradeStatsOf, type TradeTotals } from "../core/metrics.js";
+import { curveMetrics, tradeStatsOf } from "../core/metrics.js";
 import { tradeAnalytics } from "../core/analytics.js";
 import { divRound } from "../core/decimal.js";
 import { downsampleLttb } from "../core/downsample.js";
@@ -17,7 +17,9 @@ import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
 import { lastEventId, readEventsAfter, readRecentEvents } from "../db/outbox.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
-import { CurveMetricsReadModel, equityCurves, equityHistory, ExactCurvesReadModel, figuresView, returnPct, windowStart } from "../trading/equity.js";
+import { equityCurves, equityHistory, ExactCurvesReadModel, figuresView, returnPct, windowStart } from "../trading/equity.js";
+import { CurveMetricsReadModel, CurveWindow } from "../trading/curve-window.js";
+import { NO_TRADES, tradeTotalsByModel } from "../trading/trade-totals.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
 import { parseLlmSettings } from "../agents/llm/settings.js";
@@ -47,6 +49,8 @@ export interface AppServicesDeps {
   service: TradingService;
   scheduler: Scheduler;
   bus: EventBus;
+  /** Every model's curve metrics over the last week, shared with the scheduler's prompts (the composition root's); made here when absent. */
+  curveFigures?: CurveMetricsReadModel;
   strategies: () => S.StrategyView[];
   now: () => number;
   /** Takes this minute's equity snapshot of every account: a new model's curve starts when it is created. */
@@ -69,29 +73,6 @@ export interface AppServicesDeps {
 }
 
 const WEEK = 7 * 86_400_000;
-
-/**
- * The closed-trade totals of every model (or only `modelId`'s; only trades closed at or after
- * `since`), with the fees those trades paid, summed exactly by the database in one query: one row
- * per model however many trades it has.
- */
-async function tradeTotalsByModel(db: Db, only: { modelId?: string; since?: Date } = {}): Promise<Map<string, TradeTotals & { fees: bigint }>> {
-  const pnl = sql`coalesce(${orders.realizedPnl}, 0)`;
-  const rows = await db
-    .select({
-      modelId: orders.modelId,
-      trades: sql<number>`count(*)`.mapWith(Number),
-      wins: sql<number>`count(*) filter (where ${pnl} > 0)`.mapWith(Number),
-      grossProfit: sql<string>`coalesce(sum(${pnl}) filter (where ${pnl} > 0), 0)::text`,
-      grossLoss: sql<string>`coalesce(-sum(${pnl}) filter (where ${pnl} < 0), 0)::text`,
-      total: sql<string>`coalesce(sum(${pnl}), 0)::text`,
-      fees: sql<string>`coalesce(sum(${orders.fees}), 0)::text`,
-    })
-    .from(orders)
-    .where(and(eq(orders.status, "CLOSED"), only.modelId === undefined ? undefined : eq(orders.modelId, only.modelId), only.since === undefined ? undefined : gte(orders.closedAt, only.since)))
-    .groupBy(orders.modelId);
-  return new Map(rows.map((r) => [r.modelId, { trades: r.trades, wins: r.wins, grossProfit: usd(r.grossProfit), grossLoss: usd(r.grossLoss), total: usd(r.total), fees: usd(r.fees) }]));
-}
 
 /**
  * What each of a model's positions started with, from its recorded events (oldest first): the
@@ -122,8 +103,6 @@ async function positionEntries(db: Db, modelId: string): Promise<Map<string, { s
   }
   return out;
 }
-
-const NO_TRADES: TradeTotals = { trades: 0, wins: 0, grossProfit: 0n, grossLoss: 0n, total: 0n };
 
 /**
  * Orders leaderboard rows: the sort key best first (maxDrawdown and fees smallest first, name A
@@ -207,13 +186,14 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     return m;
   };
   const mid = (s: string) => d.market.mid(s);
-  // Every equity snapshot round emits `account` events: the curve metrics are then re-read.
-  const curveFigures = new CurveMetricsReadModel(d.db, WEEK);
+  const curveFigures = d.curveFigures ?? new CurveMetricsReadModel(new CurveWindow(d.db, WEEK));
   // The arena's leaderboard and chart over a window: one read of every curve per snapshot round.
   const windowCurves = new ExactCurvesReadModel(d.db);
+  // Every equity snapshot round emits `account` events, stamped with its minute: the week's curves read from there.
   d.bus.subscribe((e) => {
     if (e.type !== "account") return;
-    curveFigures.invalidate();
+    const ts = (e.data as { ts?: unknown }).ts;
+    if (typeof ts === "string") curveFigures.window.noteSnapshot(Date.parse(ts));
     windowCurves.invalidate();
   });
   const monitor = d.health;

@@ -54,8 +54,10 @@ const DAY_MS = 86_400_000;
  */
 export const MIN_SPAN_FOR_RATIOS_MS = 6 * DAY_MS;
 
-function sorted(points: readonly EquityPoint[]): EquityPoint[] {
-  return points.slice().sort((a, b) => a.ts - b.ts);
+/** The points oldest first: as they are when already in order (the curves are read ordered), else a sorted copy. */
+function sorted(points: readonly EquityPoint[]): readonly EquityPoint[] {
+  for (let i = 1; i < points.length; i++) if (points[i]!.ts < points[i - 1]!.ts) return points.slice().sort((a, b) => a.ts - b.ts);
+  return points;
 }
 
 function median(values: number[]): number {
@@ -168,7 +170,10 @@ function negligible(spread: number, avg: number): boolean {
 
 /** Annualised Sharpe ratio (risk-free rate 0, sample standard deviation); null below 30 points, over less than six days, or with no variance. */
 export function sharpeRatio(points: readonly EquityPoint[]): number | null {
-  const series = returnSeries(points);
+  return sharpeOf(returnSeries(points));
+}
+
+function sharpeOf(series: ReturnType<typeof returnSeries>): number | null {
   if (!series) return null;
   const { returns, annualise } = series;
   const avg = mean(returns);
@@ -183,7 +188,10 @@ export function sharpeRatio(points: readonly EquityPoint[]): number | null {
  * when no period lost money.
  */
 export function sortinoRatio(points: readonly EquityPoint[]): number | null {
-  const series = returnSeries(points);
+  return sortinoOf(returnSeries(points));
+}
+
+function sortinoOf(series: ReturnType<typeof returnSeries>): number | null {
   if (!series) return null;
   const { returns, annualise } = series;
   const avg = mean(returns);
@@ -258,7 +266,10 @@ export function tradeStatsOf(t: TradeTotals): Pick<ModelMetrics, "winRate" | "pr
 
 /** The metrics of the equity curve alone (see modelMetrics). */
 export function curveMetrics(points: readonly EquityPoint[]): Pick<ModelMetrics, "sharpe" | "sortino" | "maxDrawdown"> {
-  return { sharpe: sharpeRatio(points), sortino: sortinoRatio(points), maxDrawdown: maxDrawdown(points) };
+  // One pass to order and one return series for both ratios: a leaderboard computes this for every model.
+  const all = sorted(points);
+  const series = returnSeries(all);
+  return { sharpe: sharpeOf(series), sortino: sortinoOf(series), maxDrawdown: maxDrawdown(all) };
 }
 
 export function modelMetrics(points: readonly EquityPoint[], trades: readonly ClosedTrade[]): ModelMetrics {

@@ -88,3 +88,8 @@ export type TableKeys<T extends PgTable> = ReadonlyArray<keyof T["$inferInsert"]
 
 const shapes = new WeakMap<PgTable, WeakMap<ReadonlyArray<string>, { columns: string; keys: string; definition: string }>>();
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A `json`/`jsonb` value read back: both drivers parse it; one that hands back the text is parsed here. */
+export function jsonValue(v: unknown): unknown {
+  return typeof v === "string" ? JSON.parse(v) : v;
+}

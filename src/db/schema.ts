@@ -297,7 +297,8 @@ export const equitySnapshots = pgTable(
     cash: money("cash").notNull(),
     unrealizedPnl: money("unrealized_pnl").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.modelId, t.resolution, t.ts] })],
+  // By time alone: the week's curves in memory (CurveWindow) read what was written since their last read.
+  (t) => [primaryKey({ columns: [t.modelId, t.resolution, t.ts] }), index("equity_snapshots_ts_idx").on(t.ts)],
 );
 
 /** Events written in the same transaction as the change they describe; delivered after commit by id. */

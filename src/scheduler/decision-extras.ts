@@ -1,8 +1,11 @@
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
-import { modelMetrics } from "../core/metrics.js";
-import { formatUsd, usd } from "../core/money.js";
+import { and, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
+import { tradeStatsOf } from "../core/metrics.js";
+import { formatUsd } from "../core/money.js";
 import type { Db } from "../db/client.js";
-import { equitySnapshots, ledger, models, orders, toolCalls } from "../db/schema.js";
+import { jsonValue } from "../db/json-rows.js";
+import { ledger, models, orders, toolCalls } from "../db/schema.js";
+import { CurveMetricsReadModel, CurveWindow } from "../trading/curve-window.js";
+import { NO_TRADES, tradeTotalsByModel } from "../trading/trade-totals.js";
 import type { AccountStats, DecisionContext, LeaderView, PerformanceView, RecentActivity, SymbolActivity } from "../agents/strategy.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { figuresView } from "../trading/equity.js";
@@ -29,8 +32,10 @@ export interface DecisionExtrasOptions {
   now: () => number;
   /** The window of `recentActions` (default 6 hours). */
   activityWindowMs?: number;
-  /** The window of the Sharpe/Sortino/drawdown snapshots and of the time in the market (default 7 days, as the API). */
+  /** The window of the time in the market (default 7 days, as the API's metrics). */
   metricsWindowMs?: number;
+  /** The curve metrics (Sharpe, Sortino, drawdown), shared with the API (the composition root's); default: this instance's own over `metricsWindowMs`. */
+  curveFigures?: CurveMetricsReadModel;
 }
 
 const HOUR = 3_600_000;
@@ -57,9 +62,11 @@ export class DecisionExtras {
   /** Each model's first deposit (epoch ms): when it started trading. */
   private readonly startedAt = new Map<string, number>();
   private readonly runCounts: RunCounts;
+  private readonly curveFigures: CurveMetricsReadModel;
 
   constructor(private readonly opts: DecisionExtrasOptions) {
     this.runCounts = new RunCounts(opts.db);
+    this.curveFigures = opts.curveFigures ?? new CurveMetricsReadModel(new CurveWindow(opts.db, opts.metricsWindowMs ?? 7 * 24 * HOUR));
   }
 
   async load(modelId: string, cycleId: string): Promise<DecisionExtrasView> {
@@ -129,17 +136,24 @@ export class DecisionExtras {
     const activitySince = new Date(now - windowMs);
     const db = this.opts.db;
     const unknownStarts = ids.filter((id) => !this.startedAt.has(id));
-    const [points, positions, calls, runs, deposits, closes] = await Promise.all([
+    const [curves, trades, holdings, calls, runs, deposits, closes] = await Promise.all([
+      // The curve metrics as the API shows them (kept in memory, updated with the rows written since the last read).
+      this.curveFigures.all(now),
+      // Every model's closed-trade totals, summed by the database: one row per model however many trades.
+      tradeTotalsByModel(db),
+      // Every position open at some point of the metrics window (the time in the market; a
+      // reduction's slice lies inside its position's span).
+      // One row per model, its spans as two JSON arrays of epoch ms: thousands of positions cost a
+      // fraction of what as many rows of dates do.
       db
-        .select({ modelId: equitySnapshots.modelId, ts: equitySnapshots.ts, equity: equitySnapshots.equity })
-        .from(equitySnapshots)
-        .where(and(inArray(equitySnapshots.modelId, ids), gte(equitySnapshots.ts, since))),
-      // Every trade (the metrics), and every position open at some point of the metrics window (the
-      // time in the market; a reduction's slice lies inside its position's span): one read of orders.
-      db
-        .select({ modelId: orders.modelId, status: orders.status, realizedPnl: orders.realizedPnl, parentId: orders.parentId, openedAt: orders.openedAt, closedAt: orders.closedAt })
+        .select({
+          modelId: orders.modelId,
+          openedAt: sql<unknown>`json_agg(floor(extract(epoch from ${orders.openedAt}) * 1000)::bigint order by ${orders.openedAt}, ${orders.id})`,
+          closedAt: sql<unknown>`json_agg(floor(extract(epoch from ${orders.closedAt}) * 1000)::bigint order by ${orders.openedAt}, ${orders.id})`,
+        })
         .from(orders)
-        .where(inArray(orders.modelId, ids)),
+        .where(and(inArray(orders.modelId, ids), isNull(orders.parentId), or(isNull(orders.closedAt), gte(orders.closedAt, since))))
+        .groupBy(orders.modelId),
       // Holding acts on no symbol: those calls (most of an arena's) are not read at all (the
       // condition is a literal, the partial index's own, so the planner can use that index).
       db
@@ -160,10 +174,8 @@ export class DecisionExtras {
       automaticCloses(db, ids, activitySince, AUTOMATIC_CLOSES_SHOWN),
     ]);
     for (const d of deposits) this.startedAt.set(d.modelId, d.createdAt.getTime());
-    const pointsOf = groupBy(points);
-    const tradesOf = groupBy(positions.filter((p) => p.status === "CLOSED"));
     const callsOf = groupBy(calls);
-    const holdingsOf = groupBy(positions.filter((p) => p.parentId === null && (p.closedAt === null || p.closedAt >= since)));
+    const spansOf = new Map(holdings.map((h) => [h.modelId, spans(h.openedAt, h.closedAt)]));
     const out = new Map<string, OwnView>();
     for (const modelId of ids) {
       const account = this.opts.service.accounts.get(modelId);
@@ -171,10 +183,8 @@ export class DecisionExtras {
       const metrics: PerformanceView | undefined =
         account && figures
           ? {
-              ...modelMetrics(
-                (pointsOf.get(modelId) ?? []).map((p) => ({ ts: p.ts.getTime(), equity: Number(p.equity) })),
-                (tradesOf.get(modelId) ?? []).map((t) => ({ realizedPnl: usd(t.realizedPnl ?? "0") })),
-              ),
+              ...(curves.get(modelId) ?? CurveMetricsReadModel.none),
+              ...tradeStatsOf(trades.get(modelId) ?? NO_TRADES),
               returnPct: figuresView(figures, account.initialCapital).returnPct,
             }
           : undefined;
@@ -190,12 +200,12 @@ export class DecisionExtras {
       if (account && figures && startedAt !== undefined) {
         const { exposure, risk, unstopped } = exposureAndRisk(account.positions.values(), this.market, this.mark);
         const from = Math.max(now - metricsWindowMs, startedAt);
-        const spans = (holdingsOf.get(modelId) ?? []).map((h) => ({ openedAt: h.openedAt.getTime(), closedAt: h.closedAt?.getTime() ?? null }));
+
         accountStats = {
           exposurePct: percentOfEquity(exposure, figures.equity),
           riskPct: percentOfEquity(risk, figures.equity),
           unstopped,
-          timeInMarketPct: timeInMarketPct(spans, from, now),
+          timeInMarketPct: timeInMarketPct(spansOf.get(modelId) ?? [], from, now),
           timeInMarketMinutes: Math.max(0, Math.round((now - from) / 60_000)),
           invocations: ran?.total ?? 0,
           startedAt,
@@ -205,6 +215,16 @@ export class DecisionExtras {
     }
     return out;
   }
+}
+
+/** Position spans from the two JSON arrays of one model's row (epoch ms; null: still open). */
+function spans(openedAt: unknown, closedAt: unknown): Array<{ openedAt: number; closedAt: number | null }> {
+  const opened = jsonValue(openedAt) as Array<number | string>;
+  const closed = jsonValue(closedAt) as Array<number | string | null>;
+  return opened.map((o, i) => {
+    const c = closed[i];
+    return { openedAt: Number(o), closedAt: c === null || c === undefined ? null : Number(c) };
+  });
 }
 
 function groupBy<T extends { modelId: string }>(rows: readonly T[]): Map<string, T[]> {

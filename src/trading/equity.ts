@@ -1,10 +1,10 @@
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.js";
-import { insertRows, type TableKeys } from "../db/json-rows.js";
+import { insertRows, jsonValue, type TableKeys } from "../db/json-rows.js";
 import { equitySnapshots } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { formatUsd } from "../core/money.js";
-import { curveMetrics, type EquityPoint } from "../core/metrics.js";
+import type { EquityPoint } from "../core/metrics.js";
 import type { TradingService } from "./trading-service.js";
 import type { EquityWindow } from "./contracts.js";
 import { events, type DomainEvent } from "../events/events.js";
@@ -91,12 +91,15 @@ export class EquityRecorder {
     return { rows, events: emitted };
   }
 
-  async rollUp(): Promise<void> {
+  /** Rolls the old rows up; returns the time before which rows may have changed (for CurveWindow.rolledUp). */
+  async rollUp(): Promise<Date> {
     const now = this.now();
+    const hours = new Date(Math.floor((now - DAY) / HOUR) * HOUR);
     await this.uow.run(async (tx) => {
-      await rollUpTo(tx, "1m", "1h", "hour", new Date(Math.floor((now - DAY) / HOUR) * HOUR));
+      await rollUpTo(tx, "1m", "1h", "hour", hours);
       await rollUpTo(tx, "1h", "1d", "day", new Date(Math.floor((now - 30 * DAY) / DAY) * DAY));
     });
+    return hours;
   }
 }
 
@@ -154,19 +157,26 @@ export interface ExactEquityPoint {
 }
 
 /**
- * Every model's equity curve since `since` (or only `modelId`'s), oldest point first, in ONE
- * query whatever the number of models: one row per model with its points aggregated as JSON, the
- * equity as the stored decimal text (exact, for answers that show or compare money).
+ * Every model's equity curve since `since` (before `before` when given; only `modelId`'s when
+ * given), oldest point first, in ONE query whatever the number of models: one row per model with
+ * its points aggregated as JSON, the equity as the stored decimal text (exact, for answers that
+ * show or compare money).
  */
-export async function exactEquityCurves(db: Db, since: Date, modelId?: string): Promise<Map<string, ExactEquityPoint[]>> {
+export async function exactEquityCurves(db: Db, since: Date, only: { modelId?: string; before?: Date } = {}): Promise<Map<string, ExactEquityPoint[]>> {
   const rows = await db
     .select({
       modelId: equitySnapshots.modelId,
-      ts: sql<unknown>`json_agg(floor(extract(epoch from ${equitySnapshots.ts}) * 1000)::bigint order by ${equitySnapshots.ts})`,
-      equity: sql<unknown>`json_agg(${equitySnapshots.equity}::text order by ${equitySnapshots.ts})`,
+      ts: sql<unknown>`json_agg(floor(extract(epoch from ${equitySnapshots.ts}) * 1000)::bigint order by ${equitySnapshots.ts}, ${equitySnapshots.resolution})`,
+      equity: sql<unknown>`json_agg(${equitySnapshots.equity}::text order by ${equitySnapshots.ts}, ${equitySnapshots.resolution})`,
     })
     .from(equitySnapshots)
-    .where(and(gte(equitySnapshots.ts, since), modelId === undefined ? undefined : eq(equitySnapshots.modelId, modelId)))
+    .where(
+      and(
+        gte(equitySnapshots.ts, since),
+        only.before === undefined ? undefined : lt(equitySnapshots.ts, only.before),
+        only.modelId === undefined ? undefined : eq(equitySnapshots.modelId, only.modelId),
+      ),
+    )
     .groupBy(equitySnapshots.modelId);
   const out = new Map<string, ExactEquityPoint[]>();
   for (const row of rows) {
@@ -182,7 +192,7 @@ export async function exactEquityCurves(db: Db, since: Date, modelId?: string): 
 
 /** The same curves with equity as a number, for the ratios (Sharpe, drawdown): exactly `Number` of the stored text. */
 export async function equityCurves(db: Db, since: Date, modelId?: string): Promise<Map<string, EquityPoint[]>> {
-  const exact = await exactEquityCurves(db, since, modelId);
+  const exact = await exactEquityCurves(db, since, modelId === undefined ? {} : { modelId });
   return new Map([...exact].map(([id, curve]) => [id, curve.map((p) => ({ ts: p.ts, equity: Number(p.equity) }))]));
 }
 
@@ -236,64 +246,6 @@ export class ExactCurvesReadModel {
     }
     return result;
   }
-}
-
-export type CurveFigures = ReturnType<typeof curveMetrics>;
-
-const NO_CURVE: CurveFigures = curveMetrics([]);
-
-/**
- * A read model of every model's curve metrics (Sharpe, Sortino, max drawdown over the last
- * `windowMs`): the curves are read for all models in one query and the figures kept until they
- * can have changed, so a leaderboard polled by any number of clients reads the snapshot table at
- * most once per minute rather than once per request. They change when a snapshot round is written
- * (the composition root's recorder emits `account` events; call `invalidate`), and as the window
- * slides and the hourly roll-up rewrites rows: figures are never reused into the next minute.
- * Concurrent readers share one load; a failed load is not kept.
- */
-export class CurveMetricsReadModel {
-  private version = 0;
-  private cached: { minute: number; version: number; figures: Promise<Map<string, CurveFigures>> } | null = null;
-
-  constructor(
-    private readonly db: Db,
-    private readonly windowMs: number,
-  ) {}
-
-  /** The curves may have changed (a snapshot was written): the next read loads them again. */
-  invalidate(): void {
-    this.version += 1;
-  }
-
-  /** Every model's figures; a model without snapshots in the window is absent (see `of`). */
-  all(now: number): Promise<Map<string, CurveFigures>> {
-    const minute = Math.floor(now / MINUTE);
-    const c = this.cached;
-    if (c && c.minute === minute && c.version === this.version) return c.figures;
-    const figures = equityCurves(this.db, new Date(now - this.windowMs)).then((curves) => new Map([...curves].map(([id, points]) => [id, curveMetrics(points)])));
-    const entry = { minute, version: this.version, figures };
-    this.cached = entry;
-    figures.catch(() => {
-      if (this.cached === entry) this.cached = null;
-    });
-    return figures;
-  }
-
-  /** One model's figures: from the kept figures when they are current, else from its own curve only. */
-  async of(modelId: string, now: number): Promise<CurveFigures> {
-    const c = this.cached;
-    if (c && c.minute === Math.floor(now / MINUTE) && c.version === this.version) return (await c.figures).get(modelId) ?? NO_CURVE;
-    const curves = await equityCurves(this.db, new Date(now - this.windowMs), modelId);
-    return curveMetrics(curves.get(modelId) ?? []);
-  }
-
-  /** Figures of a model absent from `all` (no snapshot in the window). */
-  static readonly none: CurveFigures = NO_CURVE;
-}
-
-/** Both drivers parse `json` columns; a driver that hands back the text is parsed here. */
-function jsonValue(v: unknown): unknown {
-  return typeof v === "string" ? JSON.parse(v) : v;
 }
 
 /** Percent change from `start` to `end` in micro-dollars, to 4 decimals; 0 without a positive start. */

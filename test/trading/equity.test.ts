@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { equitySnapshots, outbox } from "../../src/db/schema.js";
-import { CurveMetricsReadModel, EquityRecorder, equityHistory } from "../../src/trading/equity.js";
+import { EquityRecorder, equityHistory } from "../../src/trading/equity.js";
+import { CurveMetricsReadModel, CurveWindow } from "../../src/trading/curve-window.js";
 import { sharpeRatio, sortinoRatio } from "../../src/core/metrics.js";
 import { DRIVERS } from "../support/databases.js";
 import { createHarness, type Harness } from "../support/trading-harness.js";
@@ -81,16 +82,15 @@ describe.each(DRIVERS)("ratios of a window of mixed resolutions on %s", (driver)
     const expected = { sharpe: sharpeRatio(hourlyPath), sortino: sortinoRatio(hourlyPath) };
     expect(expected.sharpe).toBeGreaterThan(0);
 
-    const figures = new CurveMetricsReadModel(h.t.database.db, 7 * DAY);
+    const figures = new CurveMetricsReadModel(new CurveWindow(h.t.database.db, 7 * DAY));
     expect(await figures.of(id, now)).toMatchObject(expected);
     // The hour-old minutes of 144:00-144:59 become one hourly row: the figures stay as they were.
-    await new EquityRecorder(h.uow, h.service, () => now).rollUp();
+    figures.window.rolledUp(await new EquityRecorder(h.uow, h.service, () => now).rollUp());
     const stored = await h.t.database.db
       .select()
       .from(equitySnapshots)
       .where(and(eq(equitySnapshots.modelId, id), eq(equitySnapshots.resolution, "1h")));
     expect(stored).toHaveLength(145);
-    figures.invalidate();
     expect(await figures.of(id, now)).toMatchObject(expected);
   });
 });

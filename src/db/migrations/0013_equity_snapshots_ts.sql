@@ -1,0 +1,1 @@
+CREATE INDEX "equity_snapshots_ts_idx" ON "equity_snapshots" USING btree ("ts");
