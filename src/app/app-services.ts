@@ -17,8 +17,8 @@ import { priceProblem } from "../trading/order-input.js";
 import type { EventBus } from "../events/bus.js";
 import { lastEventId, readEventsAfter, readRecentEvents } from "../db/outbox.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
-import { equityCurves, equityHistory, ExactCurvesReadModel, figuresView, returnPct, windowStart } from "../trading/equity.js";
-import { CurveMetricsReadModel, CurveWindow } from "../trading/curve-window.js";
+import { equityCurves, equityHistory, figuresView, returnPct, windowStart } from "../trading/equity.js";
+import { CurveMetricsReadModel, CurveWindows, ExactCurvesReadModel } from "../trading/curve-window.js";
 import { NO_TRADES, tradeTotalsByModel } from "../trading/trade-totals.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";
@@ -49,8 +49,8 @@ export interface AppServicesDeps {
   service: TradingService;
   scheduler: Scheduler;
   bus: EventBus;
-  /** Every model's curve metrics over the last week, shared with the scheduler's prompts (the composition root's); made here when absent. */
-  curveFigures?: CurveMetricsReadModel;
+  /** Every model's curves kept in memory, with the week's metrics shared with the scheduler's prompts (the composition root's); made here when absent. */
+  curves?: CurveWindows;
   strategies: () => S.StrategyView[];
   now: () => number;
   /** Takes this minute's equity snapshot of every account: a new model's curve starts when it is created. */
@@ -71,8 +71,6 @@ export interface AppServicesDeps {
   /** How the follow engine's reads of each wallet go (the process that polls them); without it only the stored last read is known. */
   followWallets?: WalletHealth;
 }
-
-const WEEK = 7 * 86_400_000;
 
 /**
  * What each of a model's positions started with, from its recorded events (oldest first): the
@@ -186,15 +184,15 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     return m;
   };
   const mid = (s: string) => d.market.mid(s);
-  const curveFigures = d.curveFigures ?? new CurveMetricsReadModel(new CurveWindow(d.db, WEEK));
-  // The arena's leaderboard and chart over a window: one read of every curve per snapshot round.
-  const windowCurves = new ExactCurvesReadModel(d.db);
-  // Every equity snapshot round emits `account` events, stamped with its minute: the week's curves read from there.
+  const curves = d.curves ?? new CurveWindows(d.db);
+  const curveFigures = curves.week;
+  // The arena's leaderboard and chart over a window: what is new read once per snapshot round, whatever the number of viewers.
+  const windowCurves = new ExactCurvesReadModel(curves);
+  // Every equity snapshot round emits `account` events, stamped with its minute: the curves read from there.
   d.bus.subscribe((e) => {
     if (e.type !== "account") return;
     const ts = (e.data as { ts?: unknown }).ts;
-    if (typeof ts === "string") curveFigures.window.noteSnapshot(Date.parse(ts));
-    windowCurves.invalidate();
+    if (typeof ts === "string") curves.noteSnapshot(Date.parse(ts));
   });
   const monitor = d.health;
   if (monitor) d.bus.subscribe((e) => e.event && monitor.observe(e.event));
@@ -452,12 +450,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
           .from(models)
           .where(variant === undefined ? undefined : eq(models.strategy, variant)),
         tradeTotalsByModel(d.db, { since }),
-        windowCurves.derive(
-          window,
-          now,
-          "leaderboard",
-          (all) => new Map([...all].map(([id, curve]) => [id, { first: curve[0]?.equity, figures: curveMetrics(curve.map((p) => ({ ts: p.ts, equity: Number(p.equity) }))) }])),
-        ),
+        windowCurves.derive(window, now, "leaderboard", (all) => new Map([...all].map(([id, curve]) => [id, { first: curve.exact[0]?.equity, figures: curveMetrics(curve.numeric) }]))),
       ]);
       const board = rows.map((row): S.LeaderboardRow => {
         const account = d.service.viewAccount(row.id);
@@ -511,7 +504,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
               [...all].map(([id, curve]) => [
                 id,
                 downsampleLttb(
-                  curve,
+                  curve.exact,
                   points,
                   (p) => p.ts,
                   (p) => Number(p.equity),

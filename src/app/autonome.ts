@@ -31,7 +31,7 @@ import { MarketRoom } from "../market/market-room.js";
 import { RecentTrades } from "../market/recent-trades.js";
 import { marketTicks } from "../market/market-ticks.js";
 import { EquityRecorder } from "../trading/equity.js";
-import { CurveMetricsReadModel, CurveWindow } from "../trading/curve-window.js";
+import { CurveWindows } from "../trading/curve-window.js";
 import type { EntryOrderPolicy } from "../scheduler/entry-orders.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { backfillCandles, createSyntheticFeed, defaultStartMid, type SyntheticFeed } from "../feeds/synthetic/index.js";
@@ -406,8 +406,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
     };
   };
   // Every model's week of equity curve in memory, updated from what was written since the last read: the prompts and the API share it.
-  const curveFigures = new CurveMetricsReadModel(new CurveWindow(db, 7 * 86_400_000));
-  const extras = new DecisionExtras({ db, service, now: () => clock.now(), curveFigures });
+  const curves = new CurveWindows(db);
+  const extras = new DecisionExtras({ db, service, now: () => clock.now(), curveFigures: curves.week });
   const scheduler = new Scheduler({
     intervalMs: config.tradeIntervalMs,
     runOnStart: config.runOnStart,
@@ -571,7 +571,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
 
   const services = createAppServices({
     live: liveService,
-    curveFigures,
+    curves,
     ...(isolated ? {} : { predictions: createPredictionApi(prediction, room) }),
     ...(follow ? { followWallets: follow.wallets } : {}),
     ...(backtests ? { backtests } : {}),
@@ -698,7 +698,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
       }
       if (role === "server") every(10_000, async () => candles.closeUpTo(clock.now()));
       if (role === "server" && !isolated) {
-        every(3_600_000, async () => curveFigures.window.rolledUp(await equity.rollUp()));
+        every(3_600_000, async () => curves.rolledUp(await equity.rollUp()));
         every(5_000, persistMarkets);
         every(5_000, adoptOrphans);
         await adoptOrphans();

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.js";
 import { curveMetrics, type EquityPoint } from "../core/metrics.js";
-import { exactEquityCurves, type ExactEquityPoint } from "./equity.js";
+import type { EquityWindow } from "./contracts.js";
+import { exactEquityCurves, windowSpan, type ExactEquityPoint } from "./equity.js";
 
 /**
  * Every model's equity curve over the last `windowMs`, kept in memory and brought up to date from
@@ -46,7 +47,8 @@ export class CurveWindow {
 
   constructor(
     private readonly db: Db,
-    readonly windowMs: number,
+    /** The span held; null: everything from the epoch on. */
+    readonly windowMs: number | null,
     /** How rows are read (the table's curves; a test may wrap it). */
     private readonly readRows: typeof exactEquityCurves = exactEquityCurves,
   ) {}
@@ -78,7 +80,7 @@ export class CurveWindow {
    * by the next read: use them before awaiting anything else.
    */
   async curves(now: number): Promise<ReadonlyMap<string, HeldCurve>> {
-    await this.update(now - this.windowMs);
+    await this.update(this.windowMs === null ? 0 : now - this.windowMs);
     return this.byModel;
   }
 
@@ -198,6 +200,61 @@ function latest(curves: ReadonlyMap<string, readonly ExactEquityPoint[]>): numbe
     if (last && (out === undefined || last.ts > out)) out = last.ts;
   }
   return out;
+}
+
+/**
+ * The curves of every window asked for, each a CurveWindow made on first use, told together of
+ * snapshot rounds and roll-ups; the week's curve metrics (the API's and the prompts') among them.
+ */
+export class CurveWindows {
+  private readonly byWindow = new Map<number | null, CurveWindow>();
+  private weekFigures: CurveMetricsReadModel | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  /** The window of the last `windowMs` (null: all time). */
+  of(windowMs: number | null): CurveWindow {
+    let w = this.byWindow.get(windowMs);
+    if (!w) this.byWindow.set(windowMs, (w = new CurveWindow(this.db, windowMs)));
+    return w;
+  }
+
+  /** Sharpe, Sortino and drawdown over the last seven days. */
+  get week(): CurveMetricsReadModel {
+    return (this.weekFigures ??= new CurveMetricsReadModel(this.of(WEEK_MS)));
+  }
+
+  noteSnapshot(ts: number): void {
+    for (const w of this.byWindow.values()) w.noteSnapshot(ts);
+  }
+
+  rolledUp(before: Date): void {
+    for (const w of this.byWindow.values()) w.rolledUp(before);
+  }
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * Every model's exact curve over a window of the API (1h, 24h, 7d, 30d, all), from the window's
+ * CurveWindow, with answers derived from the curves (the leaderboard's rows, a chart's
+ * downsampled points) kept until the curves change: any number of dashboards polling share one
+ * read of what is new and one computation per snapshot round.
+ */
+export class ExactCurvesReadModel {
+  private readonly derived = new Map<EquityWindow, { revision: number; values: Map<string, unknown> }>();
+
+  constructor(private readonly windows: CurveWindows) {}
+
+  /** `compute` over the window's curves, kept under `key` until they change (a failure is not kept). */
+  async derive<T>(window: EquityWindow, now: number, key: string, compute: (curves: ReadonlyMap<string, HeldCurve>) => T): Promise<T> {
+    const w = this.windows.of(windowSpan(window));
+    const curves = await w.curves(now);
+    let kept = this.derived.get(window);
+    if (kept?.revision !== w.revision) this.derived.set(window, (kept = { revision: w.revision, values: new Map() }));
+    if (!kept.values.has(key)) kept.values.set(key, compute(curves));
+    return kept.values.get(key) as T;
+  }
 }
 
 export type CurveFigures = ReturnType<typeof curveMetrics>;

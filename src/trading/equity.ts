@@ -139,6 +139,11 @@ async function rollUpTo(tx: Pick<Db, "execute">, from: string, to: string, unit:
 const WINDOWS: Record<EquityWindow, number | null> = { "1h": HOUR, "24h": DAY, "7d": 7 * DAY, "30d": 30 * DAY, all: null };
 
 /** Where a window starts: `now` minus its span, the epoch for "all". */
+/** A window's span in ms; null for "all". */
+export function windowSpan(window: EquityWindow): number | null {
+  return WINDOWS[window];
+}
+
 export function windowStart(window: EquityWindow, now: number): Date {
   const span = WINDOWS[window];
   return new Date(span === null ? 0 : now - span);
@@ -194,58 +199,6 @@ export async function exactEquityCurves(db: Db, since: Date, only: { modelId?: s
 export async function equityCurves(db: Db, since: Date, modelId?: string): Promise<Map<string, EquityPoint[]>> {
   const exact = await exactEquityCurves(db, since, modelId === undefined ? {} : { modelId });
   return new Map([...exact].map(([id, curve]) => [id, curve.map((p) => ({ ts: p.ts, equity: Number(p.equity) }))]));
-}
-
-/**
- * Every model's exact curve over a window, read for all models in one query and kept until it can
- * have changed: the leaderboard and the equity chart of one window share one read, and any number
- * of dashboards polling meanwhile share it too. Kept per window for the current minute until the
- * next snapshot round (`invalidate`); answers derived from the curves are kept with them
- * (`derive`), so each is computed once per round. Concurrent readers share one load; a failed
- * load is not kept.
- */
-export class ExactCurvesReadModel {
-  private version = 0;
-  private readonly cached = new Map<string, { minute: number; version: number; curves: Promise<Map<string, ExactEquityPoint[]>>; derived: Map<string, Promise<unknown>> }>();
-
-  constructor(private readonly db: Db) {}
-
-  invalidate(): void {
-    this.version += 1;
-    this.cached.clear();
-  }
-
-  private entry(window: EquityWindow, now: number) {
-    const minute = Math.floor(now / MINUTE);
-    const hit = this.cached.get(window);
-    if (hit && hit.minute === minute && hit.version === this.version) return hit;
-    const curves = exactEquityCurves(this.db, windowStart(window, now));
-    const entry = { minute, version: this.version, curves, derived: new Map<string, Promise<unknown>>() };
-    this.cached.set(window, entry);
-    curves.catch(() => {
-      if (this.cached.get(window) === entry) this.cached.delete(window);
-    });
-    return entry;
-  }
-
-  curves(window: EquityWindow, now: number): Promise<Map<string, ExactEquityPoint[]>> {
-    return this.entry(window, now).curves;
-  }
-
-  /** `compute` over the window's curves, kept with them under `key` (a failure is not kept). */
-  derive<T>(window: EquityWindow, now: number, key: string, compute: (curves: Map<string, ExactEquityPoint[]>) => T): Promise<T> {
-    const entry = this.entry(window, now);
-    let result = entry.derived.get(key) as Promise<T> | undefined;
-    if (!result) {
-      const made = entry.curves.then(compute);
-      result = made;
-      entry.derived.set(key, made);
-      made.catch(() => {
-        if (entry.derived.get(key) === made) entry.derived.delete(key);
-      });
-    }
-    return result;
-  }
 }
 
 /** Percent change from `start` to `end` in micro-dollars, to 4 decimals; 0 without a positive start. */
