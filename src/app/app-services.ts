@@ -18,7 +18,7 @@ import type { EventBus } from "../events/bus.js";
 import { lastEventId, readEventsAfter, readRecentEvents } from "../db/outbox.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { equityCurves, equityHistory, figuresView, returnPct, windowStart } from "../trading/equity.js";
-import { CurveMetricsReadModel, CurveWindows, ExactCurvesReadModel } from "../trading/curve-window.js";
+import { CurveMetricsReadModel, CurveWindows, ExactCurvesReadModel } from "../trading/curve-read-models.js";
 import { NO_TRADES, tradeTotalsByModel } from "../trading/trade-totals.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { resolveLimits } from "../trading/risk/limits.js";

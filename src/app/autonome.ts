@@ -31,7 +31,7 @@ import { MarketRoom } from "../market/market-room.js";
 import { RecentTrades } from "../market/recent-trades.js";
 import { marketTicks } from "../market/market-ticks.js";
 import { EquityRecorder } from "../trading/equity.js";
-import { CurveWindows } from "../trading/curve-window.js";
+import { CurveWindows } from "../trading/curve-read-models.js";
 import type { EntryOrderPolicy } from "../scheduler/entry-orders.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { backfillCandles, createSyntheticFeed, defaultStartMid, type SyntheticFeed } from "../feeds/synthetic/index.js";

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
-import { CurveMetricsReadModel, CurveWindow, type HeldCurve } from "../../src/trading/curve-window.js";
+import { CurveMetricsReadModel } from "../../src/trading/curve-read-models.js";
+import { CurveWindow, type HeldCurve } from "../../src/trading/curve-window.js";
 import { EquityRecorder, exactEquityCurves, type ExactEquityPoint } from "../../src/trading/equity.js";
 import { curveMetrics } from "../../src/core/metrics.js";
 import { DRIVERS } from "../support/databases.js";
@@ -142,6 +143,29 @@ describe.each(DRIVERS)("the week's curves kept in memory on %s", (driver) => {
     release();
     await first;
     expect((await second).get(id)?.exact.map((p) => p.equity)).toEqual(["1000.000000", "1001.000000"]);
+  });
+
+  it("a read that fails leaves the next one to read everything again", async () => {
+    const db = h.t.database.db;
+    const id = await h.model("1000");
+    const now = Date.parse("2027-02-01T00:00:00Z");
+    const put = (ts: number, equity: string) =>
+      db.execute(
+        sql`insert into equity_snapshots (model_id, resolution, ts, equity, cash, unrealized_pnl) values (${id}, '1m', ${new Date(ts).toISOString()}::timestamptz, ${equity}, ${equity}, '0')`,
+      );
+    let fail = false;
+    const window = new CurveWindow(db, WINDOW, async (...args) => {
+      if (fail) throw new Error("connection lost");
+      return exactEquityCurves(...args);
+    });
+    await put(now - 3 * MINUTE, "1000.000000");
+    await window.curves(now);
+    await put(now - 2 * MINUTE, "1001.000000");
+    fail = true;
+    await expect(window.curves(now)).rejects.toThrow("connection lost");
+    fail = false;
+    await put(now - MINUTE, "1002.000000");
+    expect((await window.curves(now)).get(id)?.exact.map((p) => p.equity)).toEqual(["1000.000000", "1001.000000", "1002.000000"]);
   });
 
   it("after the roll-up it holds the hourly rows that replaced the old minutes", async () => {
