@@ -85,8 +85,14 @@ describe.each(DRIVERS)("mirrors API on %s", { timeout: 90_000 }, (driver) => {
     expect(deleted.body).toMatchObject({ deleted: true, active: false });
     expect(deleted.body.followerPositions.map((p) => [p.symbol, p.side, p.quantity])).toEqual([["ETH", "LONG", "0.5"]]);
     expect((await call<MirrorDetail[]>("GET", "/api/mirrors")).body.map((x) => x.deleted)).toEqual([true]);
-    // The server trades the orphan again: a person can close its position.
-    await until(async () => (await call("POST", `/api/models/${m.followerModelId}/positions/close`, { symbols: ["ETH"] })).status === 200);
+    // The server trades the orphan again: a person can close its position (refused until the
+    // server has adopted it, or answered "rejected" while its book is not there yet: asked again).
+    let close: { status: number; body: { results?: Record<string, { status: string; reason?: string }> } } | undefined;
+    await until(async () => {
+      close = await call("POST", `/api/models/${m.followerModelId}/positions/close`, { symbols: ["ETH"] });
+      return close.status === 200 && close.body.results?.ETH?.status === "closed";
+    });
+    expect(close).toMatchObject({ status: 200, body: { results: { ETH: { status: "closed" } } } });
     expect((await call<ModelView>("GET", `/api/models/${m.followerModelId}`)).body.account.marginUsed).toBe("0");
     expect((await call("PATCH", `/api/mirrors/${m.id}`, { active: true })).status).toBe(409);
   });
