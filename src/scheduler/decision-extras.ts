@@ -143,9 +143,8 @@ export class DecisionExtras {
       // Every model's closed-trade totals, summed by the database: one row per model however many trades.
       tradeTotalsByModel(db),
       // Every position open at some point of the metrics window (the time in the market; a
-      // reduction's slice lies inside its position's span).
-      // One row per model, its spans as two JSON arrays of epoch ms: thousands of positions cost a
-      // fraction of what as many rows of dates do.
+      // reduction's slice lies inside its position's span), one row per model with its spans as
+      // two JSON arrays of epoch ms: thousands of positions cost a fraction of as many rows of dates.
       db
         .select({
           modelId: orders.modelId,
@@ -201,7 +200,6 @@ export class DecisionExtras {
       if (account && figures && startedAt !== undefined) {
         const { exposure, risk, unstopped } = exposureAndRisk(account.positions.values(), this.market, this.mark);
         const from = Math.max(now - metricsWindowMs, startedAt);
-
         accountStats = {
           exposurePct: percentOfEquity(exposure, figures.equity),
           riskPct: percentOfEquity(risk, figures.equity),

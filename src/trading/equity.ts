@@ -138,14 +138,14 @@ async function rollUpTo(tx: Pick<Db, "execute">, from: string, to: string, unit:
 
 const WINDOWS: Record<EquityWindow, number | null> = { "1h": HOUR, "24h": DAY, "7d": 7 * DAY, "30d": 30 * DAY, all: null };
 
-/** Where a window starts: `now` minus its span, the epoch for "all". */
 /** A window's span in ms; null for "all". */
 export function windowSpan(window: EquityWindow): number | null {
   return WINDOWS[window];
 }
 
+/** Where a window starts: `now` minus its span, the epoch for "all". */
 export function windowStart(window: EquityWindow, now: number): Date {
-  const span = WINDOWS[window];
+  const span = windowSpan(window);
   return new Date(span === null ? 0 : now - span);
 }
 
