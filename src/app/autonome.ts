@@ -8,6 +8,7 @@ import { formatUsd } from "../core/money.js";
 import { unrealizedPnl } from "../core/position.js";
 import type { Logger } from "../core/logger.js";
 import { openDatabase, type Database } from "../db/client.js";
+import { migratedTemplate } from "../db/template.js";
 import { models, type VenueRef } from "../db/schema.js";
 import { UnitOfWork } from "../db/unit-of-work.js";
 import { OutboxTail } from "../db/outbox-tail.js";
@@ -171,7 +172,9 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   }
   if (role === "worker" && !config.mirrors) throw new ConfigError("AUTONOME_MIRRORS=off: a worker only runs mirrors; unset it for the worker");
   const hostId = `${role}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  // A database in memory (a backtest's, a test's) is new every time: it starts already migrated.
+  const fresh = !config.databaseUrl && config.dataDir.startsWith("memory://");
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, ...(fresh ? { loadDataDir: await migratedTemplate() } : {}) });
   await database.migrate();
   const { db } = database;
   const bus = new EventBus((e) => logger.error({ err: e }, "event listener failed"));

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { PGlite, types, type QueryOptions, type Transaction } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -25,14 +25,14 @@ export interface Database {
   migrate(): Promise<void>;
   /** Registers for NOTIFY on a channel (a wake-up for other processes); returns an unlisten function. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
-  /** PGlite only: the whole database as a tarball, to start other databases from. */
-  dump?(): Promise<Blob>;
+  /** PGlite only: the whole database as a tarball (gzipped or not), to start other databases from. */
+  dump?(compression?: "none" | "gzip"): Promise<Blob>;
   /** Wall time spent waiting for this database since it was opened (a backtest reports its share). */
   readonly usage: DatabaseUsage;
   close(): Promise<void>;
 }
 
-const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+export const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
@@ -48,16 +48,27 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return openPglite(options.dataDir ?? "./data", options.loadDataDir);
 }
 
+/**
+ * An in-memory database is gone when the process ends, so it gains nothing from crash safety:
+ * no full-page images in the write-ahead log and no syncs (a backtest's statements run 15–20%
+ * faster). Visible results are the same; only what a crash would leave behind differs.
+ */
+const THROWAWAY_PARAMS = ["-c", "full_page_writes=off", "-c", "fsync=off", "-c", "synchronous_commit=off"];
+
 async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
   // Starting the embedded database (initdb, or loading a dump) is database time too.
   const meter = new DatabaseMeter();
   const client = await meter.measure(async () => {
-    const started = new PGlite({ ...(inMemory ? {} : { dataDir: resolve(dataDir) }), ...(loadDataDir ? { loadDataDir } : {}) });
+    const started = new PGlite({
+      ...(inMemory ? { startParams: [...PGlite.defaultStartParams, ...THROWAWAY_PARAMS] } : { dataDir: resolve(dataDir) }),
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
     await started.waitReady;
     return started;
   });
+  keepTimesAsText(client);
   meterPglite(client, meter);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -71,11 +82,50 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
       const unlisten = await client.listen(channel, onNotify);
       return async () => unlisten();
     },
-    dump: async () => client.dumpDataDir("none"),
+    dump: async (compression = "none") => {
+      // Everything to the files first: an in-memory database does not write its log at commit.
+      await client.exec("CHECKPOINT");
+      return client.dumpDataDir(compression);
+    },
     close: async () => {
       await client.close();
     },
   };
+}
+
+/**
+ * drizzle reads dates, times and intervals (and their arrays) as the database's text, passing
+ * PGlite parsers that return the text with every query. PGlite merges those into a copy of its
+ * whole parser table per query, about 120 µs, a third of a small statement. The same parsers are
+ * set on the client once instead, and a query's own are left out when they are only those.
+ */
+const TIME_TYPES = [types.DATE, types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, 1182, 1115, 1185, 1187, 1231];
+const asText = (value: string) => value;
+
+function keepTimesAsText(client: PGlite): void {
+  for (const oid of TIME_TYPES) client.parsers[oid] = asText;
+  const query = client.query.bind(client);
+  const transaction = client.transaction.bind(client);
+  client.query = ((sql: string, params?: unknown[], options?: QueryOptions) => query(sql, params, withoutTextParsers(options))) as PGlite["query"];
+  client.transaction = <T>(work: (tx: Transaction) => Promise<T>): Promise<T> =>
+    transaction((tx) => {
+      const own = tx.query.bind(tx);
+      const plain = Object.create(tx) as Transaction;
+      plain.query = ((sql: string, params?: unknown[], options?: QueryOptions) => own(sql, params, withoutTextParsers(options))) as Transaction["query"];
+      return work(plain);
+    });
+}
+
+/** The options without their parsers when every one keeps the text of a type the client already keeps as text. */
+function withoutTextParsers(options: QueryOptions | undefined): QueryOptions | undefined {
+  const parsers = options?.parsers;
+  if (!parsers) return options;
+  for (const key in parsers) {
+    const oid = Number(key);
+    if (!TIME_TYPES.includes(oid) || parsers[oid]!("1") !== "1") return options;
+  }
+  const { parsers: _, ...rest } = options;
+  return rest;
 }
 
 /**

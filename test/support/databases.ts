@@ -1,6 +1,7 @@
 import pg from "pg";
 import { randomBytes } from "node:crypto";
 import { openDatabase, type Database } from "../../src/db/client.js";
+import { migratedTemplate } from "../../src/db/template.js";
 
 /**
  * Database tests run on both drivers: embedded PGlite and the real PostgreSQL server.
@@ -42,24 +43,10 @@ export async function createPgDatabase(template?: string): Promise<{ url: string
   };
 }
 
-let migratedPglite: Promise<Blob> | undefined;
-
-/** One migrated PGlite per test process, dumped once and loaded by every test (a fresh initdb costs seconds). */
-function pgliteTemplate(): Promise<Blob> {
-  migratedPglite ??= (async () => {
-    const database = await openDatabase({ dataDir: "memory://" });
-    await database.migrate();
-    const dump = await database.dump!();
-    await database.close();
-    return dump;
-  })();
-  return migratedPglite;
-}
-
 /** A migrated database of the given driver. */
 export async function openTestDatabase(driver: DriverName): Promise<TestDatabase> {
   if (driver === "pglite") {
-    const database = await openDatabase({ dataDir: "memory://", loadDataDir: await pgliteTemplate() });
+    const database = await openDatabase({ dataDir: "memory://", loadDataDir: await migratedTemplate() });
     await database.migrate();
     return { database, dispose: () => database.close() };
   }
