@@ -52,6 +52,8 @@ const CHECK_EVERY = 2048;
 const CANDLES_HELD = 1000;
 /** Equity snapshot rounds (one a simulated minute) written per unit of work. */
 const EQUITY_ROUNDS_HELD = 60;
+/** Scheduler cycles whose runs' rows and events are written per unit of work. */
+const CYCLES_HELD = 60;
 
 /**
  * Runs a backtest: the whole kernel (scheduler, models, simulator, exit plans, trading service,
@@ -130,10 +132,14 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
     const k = kernel;
     // Batched writes: rows nothing reads before the run ends are kept and written together (the
     // same rows an unbatched run writes, later). Candles are read from memory; equity snapshots
-    // are read by LLM prompts (drawdown, standings), so they are held only when no model asks.
+    // and past runs are read by LLM prompts (drawdown, standings, run counts, recent activity), so
+    // they are held only when no model asks.
     if (options.batchWrites ?? true) {
       k.candles.hold(CANDLES_HELD);
-      if (request.models.every((m) => m.kind === "rule")) k.equity.hold(EQUITY_ROUNDS_HELD);
+      if (request.models.every((m) => m.kind === "rule")) {
+        k.equity.hold(EQUITY_ROUNDS_HELD);
+        k.scheduler.holdRecords(CYCLES_HELD);
+      }
     }
     for (const m of request.models) {
       await k.services.createModel({ ...m, initialCapital: m.initialCapital ?? "10000" }).catch((e: unknown) => {
@@ -213,6 +219,7 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
     checkMisses();
     await k.equity.snapshot();
     await k.equity.flush();
+    await k.scheduler.flushRecords();
     await k.candles.flush();
     options.onProgress?.(progress(to));
 

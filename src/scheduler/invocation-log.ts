@@ -102,10 +102,34 @@ const TOOL_CALL_KEYS: TableKeys<typeof toolCalls> = ["id", "invocationId", "mode
 
 const BEGIN_KEYS: TableKeys<typeof invocations> = ["id", "modelId", "status", "createdAt"];
 
+/** A run's whole row, as begin, savePrompt and finish leave it between them. */
+type HeldRow = Omit<FinishRow, "status" | "durationMs" | "finishedAt" | "toolCallCount" | "failedToolCalls"> & {
+  modelId: string;
+  createdAt: Date;
+  status: RunStatus | "running";
+  durationMs: number | null;
+  finishedAt: Date | null;
+  toolCallCount: number | null;
+  failedToolCalls: number | null;
+};
+const HELD_KEYS: TableKeys<typeof invocations> = [...BEGIN_KEYS, ...FINISH_KEYS.filter((k) => k !== "id" && k !== "status")];
+/** Rows per statement when held runs are written (one jsonb parameter each). */
+const HELD_BATCH = 2000;
+
+/** Runs kept in memory (hold() > 1): rows by invocation id in the order they began, tool calls and events in order. */
+interface HeldRuns {
+  rows: Map<string, HeldRow>;
+  toolCalls: ToolCallRow[];
+  events: DomainEvent[];
+  cycles: number;
+}
+
 export class InvocationLog {
   private readonly toolCallRows: GroupCommit<ToolCallRow>;
   private readonly prompts: GroupCommit<{ id: string; prompt: string }>;
   private readonly finishes: GroupCommit<{ row: FinishRow; event: DomainEvent }>;
+  private held: HeldRuns | null = null;
+  private holdCycles = 1;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -128,9 +152,60 @@ export class InvocationLog {
     });
   }
 
+  /**
+   * Keeps the rows and events of up to `cycles` cycles in memory and writes them together in one
+   * unit of work: each run's row as begin, its prompt and finish would have left it, its tool
+   * calls, the `invocation` and `cycle` events in their order (only later). For a run in which
+   * nothing reads the runs before it ends (a backtest of rule models: only LLM prompts read past
+   * runs), where a cycle's three bookkeeping transactions and its event are a third of the
+   * database's work; call flush() at the end. 1 (the default) writes everything at once.
+   */
+  hold(cycles: number): void {
+    if (!Number.isSafeInteger(cycles) || cycles < 1) throw new RangeError(`cycles must be a whole number of at least 1, got ${cycles}`);
+    this.holdCycles = cycles;
+  }
+
+  /** Writes the runs and events kept so far (nothing when none is kept). */
+  async flush(): Promise<void> {
+    const held = this.held;
+    if (!held) return;
+    this.held = null;
+    await this.uow.run(async (tx, ctx) => {
+      const rows = [...held.rows.values()];
+      for (let i = 0; i < rows.length; i += HELD_BATCH) await tx.execute(insertRows(invocations, HELD_KEYS, rows.slice(i, i + HELD_BATCH)));
+      for (let i = 0; i < held.toolCalls.length; i += HELD_BATCH) await tx.execute(insertRows(toolCalls, TOOL_CALL_KEYS, held.toolCalls.slice(i, i + HELD_BATCH)));
+      for (const e of held.events) ctx.emit(e);
+    });
+  }
+
+  /** The end of a cycle, its `cycle` event: written at once, or kept with the cycle's runs (see hold()). */
+  async endCycle(event: DomainEvent): Promise<void> {
+    if (this.holdCycles <= 1) {
+      await this.uow.run(async (_tx, ctx) => ctx.emit(event));
+      return;
+    }
+    const held = this.holding();
+    held.events.push(event);
+    if (++held.cycles >= this.holdCycles) await this.flush();
+  }
+
+  private holding(): HeldRuns {
+    return (this.held ??= { rows: new Map(), toolCalls: [], events: [], cycles: 0 });
+  }
+
+  /** A run that began while runs were held: its later records are kept with it. */
+  private heldRow(invocationId: string): HeldRow | undefined {
+    return this.held?.rows.get(invocationId);
+  }
+
   /** The cycle's rows, all "running", in one statement. */
   async begin(runs: ReadonlyArray<{ invocationId: string; modelId: string; startedAt: number }>): Promise<void> {
     if (runs.length === 0) return;
+    if (this.holdCycles > 1) {
+      const held = this.holding();
+      for (const r of runs) held.rows.set(r.invocationId, { ...NOT_FINISHED, id: r.invocationId, modelId: r.modelId, createdAt: new Date(r.startedAt) });
+      return;
+    }
     await this.uow.run(async (tx) => {
       const rows = runs.map((r) => ({ id: r.invocationId, modelId: r.modelId, status: "running" as const, createdAt: new Date(r.startedAt) }));
       await tx.execute(insertRows(invocations, BEGIN_KEYS, rows));
@@ -138,12 +213,22 @@ export class InvocationLog {
   }
 
   savePrompt(invocationId: string, prompt: string, redact: Redact = noRedaction): Promise<void> {
+    const held = this.heldRow(invocationId);
+    if (held) {
+      held.prompt = cleanText(prompt, redact);
+      return Promise.resolve();
+    }
     return this.prompts.add({ id: invocationId, prompt: cleanText(prompt, redact) });
   }
 
   /** A tool-call row; its metadata (the model's arguments, the result) is cleaned. */
   recordToolCall(row: ToolCallRow, redact: Redact = noRedaction): Promise<void> {
-    return this.toolCallRows.add({ ...row, metadata: cleanValue(row.metadata, redact) });
+    const clean = { ...row, metadata: cleanValue(row.metadata, redact) };
+    if (row.invocationId && this.heldRow(row.invocationId)) {
+      this.held!.toolCalls.push(clean);
+      return Promise.resolve();
+    }
+    return this.toolCallRows.add(clean);
   }
 
   /** The finished row and its `invocation` event (status, tokens, steps, failed tool calls), in one transaction. */
@@ -156,6 +241,27 @@ export class InvocationLog {
     const summary = summarizeRun({ ...f, calls }, finishedAt);
     const response = text(f.response);
     const error = text(f.error);
+    const held = this.heldRow(f.invocationId);
+    if (held) {
+      // As the UPDATE below leaves the row: a prompt saved earlier stays unless the finish brings one.
+      const prompt = text(report.prompt ?? null) ?? held.prompt;
+      Object.assign(held, {
+        status: f.status,
+        prompt,
+        response,
+        error,
+        durationMs: summary.durationMs,
+        finishedAt: new Date(finishedAt),
+        decisions: calls,
+        inputTokens: summary.inputTokens,
+        outputTokens: summary.outputTokens,
+        steps: cleanValue(report.steps ?? null, redact),
+        toolCallCount: summary.toolCallCount,
+        failedToolCalls: summary.failedToolCalls,
+      });
+      this.held!.events.push(invocationEvent(f, summary, f.status, response, error));
+      return;
+    }
     return this.finishes.add({
       row: {
         id: f.invocationId,
@@ -186,6 +292,22 @@ export class InvocationLog {
     const finishedAt = this.now();
     const summary = summarizeRun(f, finishedAt);
     const error = cleanText(reason, f.report?.redact);
+    const held = this.heldRow(f.invocationId);
+    if (held) {
+      if (held.status !== "running") return;
+      Object.assign(held, {
+        status: "error",
+        error,
+        durationMs: summary.durationMs,
+        finishedAt: new Date(finishedAt),
+        inputTokens: summary.inputTokens,
+        outputTokens: summary.outputTokens,
+        toolCallCount: summary.toolCallCount,
+        failedToolCalls: summary.failedToolCalls,
+      });
+      this.held!.events.push(invocationEvent(f, summary, "error", null, error));
+      return;
+    }
     await this.uow.run(async (tx, ctx) => {
       const ended = await tx
         .update(invocations)
@@ -244,6 +366,22 @@ export class InvocationLog {
     });
   }
 }
+
+/** A row that began and has not finished: what begin() writes, every other column null. */
+const NOT_FINISHED: Omit<HeldRow, "id" | "modelId" | "createdAt"> = {
+  status: "running",
+  prompt: null,
+  response: null,
+  error: null,
+  durationMs: null,
+  finishedAt: null,
+  decisions: null,
+  inputTokens: null,
+  outputTokens: null,
+  steps: null,
+  toolCallCount: null,
+  failedToolCalls: null,
+};
 
 interface RunSummary {
   durationMs: number;

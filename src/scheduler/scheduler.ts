@@ -128,6 +128,16 @@ export class Scheduler {
     this.log = new InvocationLog(opts.uow, () => opts.clock.now());
   }
 
+  /** Keeps the runs' rows and events of up to `cycles` cycles in memory (see InvocationLog.hold). */
+  holdRecords(cycles: number): void {
+    this.log.hold(cycles);
+  }
+
+  /** Writes the runs' rows and events kept so far. */
+  flushRecords(): Promise<void> {
+    return this.log.flush();
+  }
+
   start(): void {
     if (this.timer || this.opts.intervalMs <= 0) return;
     // Node fires a longer (or NaN) interval every millisecond: a hot loop of cycles.
@@ -281,7 +291,7 @@ export class Scheduler {
   /** The `cycle` event, through the outbox like every event; a failure to write it is only logged. */
   private async announce(cycle: CycleSummary): Promise<void> {
     try {
-      await this.opts.uow.run(async (_tx, ctx) => ctx.emit(events.cycleFinished({ modelId: "", cycle })));
+      await this.log.endCycle(events.cycleFinished({ modelId: "", cycle }));
     } catch (e) {
       this.logger.error({ err: e, cycleId: cycle.cycleId }, "could not record the cycle's event");
     }

@@ -2,12 +2,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseBacktestRequest, type BacktestRequestInput } from "../../src/backtest/request.js";
 import { runBacktest } from "../../src/backtest/run-backtest.js";
 import { renderReport } from "../../src/backtest/report.js";
 import type { BacktestResult } from "../../src/backtest/types.js";
 import { usd } from "../../src/core/money.js";
+import type { Db } from "../../src/db/client.js";
+import { invocations, models, outbox, toolCalls } from "../../src/db/schema.js";
 import { ADMIN_URL, DRIVERS } from "../support/databases.js";
 import { startFakeOpenAi, type FakeOpenAi } from "../support/fake-openai.js";
 
@@ -29,6 +32,37 @@ function request(overrides: Partial<BacktestRequestInput> = {}): BacktestRequest
 }
 
 const run = (input: BacktestRequestInput) => runBacktest(parseBacktestRequest(input));
+
+/**
+ * The runs' records of a backtest, comparable across runs: ids (random) replaced by the run's
+ * place in time, durations (wall time) left out, the events of runs and cycles by type and content.
+ */
+async function runRecords(db: Db) {
+  const names = new Map((await db.select({ id: models.id, name: models.name }).from(models)).map((m) => [m.id, m.name]));
+  const named = <T extends { modelId: string }>({ modelId, ...rest }: T) => ({ model: names.get(modelId), ...rest });
+  const invocationRows = (await db.select().from(invocations)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || names.get(a.modelId)!.localeCompare(names.get(b.modelId)!));
+  const place = new Map(invocationRows.map((r, i) => [r.id, i]));
+  const toolCallRows = await db.select().from(toolCalls);
+  const events = await db
+    .select()
+    .from(outbox)
+    .where(inArray(outbox.type, ["InvocationFinished", "CycleFinished"]));
+  const invocationEvents = events
+    .filter((e) => e.type === "InvocationFinished")
+    .map((e) => {
+      const { id, durationMs, ...rest } = (e.payload as { invocation: { id: string; modelId: string; durationMs: number } }).invocation;
+      return { place: place.get(id), durationMs: typeof durationMs, ...named(rest) };
+    })
+    .sort((a, b) => a.place! - b.place!);
+  return {
+    invocations: invocationRows.map(({ id, durationMs, ...rest }) => ({ place: place.get(id), durationMs: typeof durationMs, ...named(rest) })),
+    toolCalls: toolCallRows
+      .map(({ id, invocationId, ...rest }) => ({ place: place.get(invocationId!), id: typeof id, ...named(rest) }))
+      .sort((a, b) => a.place! - b.place! || JSON.stringify(a.metadata).localeCompare(JSON.stringify(b.metadata))),
+    invocationEvents,
+    cycles: events.filter((e) => e.type === "CycleFinished").length,
+  };
+}
 
 describe("backtest", { timeout: 240_000 }, () => {
   let first: BacktestResult;
@@ -88,6 +122,22 @@ describe("backtest", { timeout: 240_000 }, () => {
     expect(unbatched.hash).toBe(first.hash);
     // Equity curves and price series come from the held rows: they must match point for point.
     expect(figures(unbatched)).toEqual(figures(first));
+  });
+
+  it("held runs change no row: the invocations, tool calls and their events are those of a run written one by one", async () => {
+    // A decision a minute: 180 cycles, so the held runs are written several times during the run and once at its end.
+    const input = request({ intervalMs: 60_000 });
+    const rowsOf = async (batchWrites: boolean) => {
+      let rows: Awaited<ReturnType<typeof runRecords>> | undefined;
+      const result = await runBacktest(parseBacktestRequest(input), { batchWrites, inspect: async (db) => void (rows = await runRecords(db)) });
+      return { result, rows: rows! };
+    };
+    const held = await rowsOf(true);
+    const oneByOne = await rowsOf(false);
+    expect(held.result.hash).toBe(oneByOne.result.hash);
+    expect(held.rows.invocations.length).toBe(2 * 180);
+    expect(held.rows.toolCalls.length).toBeGreaterThanOrEqual(held.rows.invocations.length);
+    expect(held.rows).toEqual(oneByOne.rows);
   });
 
   it("a different market, different fees or a different decision interval give a different run", async () => {
