@@ -36,7 +36,7 @@ interface Queued {
 }
 
 /** What one unit of a shared transaction left: its value, or its error, and what to do once committed. */
-type Outcome = { ok: true; value: unknown; commits: Array<() => void>; published: BusEvent[] } | { ok: false; error: unknown };
+type Outcome = { ok: true; value: unknown; commits: Array<() => void>; pending: DomainEvent[]; published: BusEvent[] } | { ok: false; error: unknown };
 
 /** Units in one shared transaction at most (a burst of stops, fills of many accounts). */
 const MAX_BATCH = 64;
@@ -149,7 +149,7 @@ export class UnitOfWork {
   private async runTurn(item: Queued): Promise<void> {
     try {
       const value = await (item.fn as () => unknown)();
-      this.settle(item, { ok: true, value, commits: [], published: [] });
+      this.settle(item, { ok: true, value, commits: [], pending: [], published: [] });
     } catch (error) {
       this.settle(item, { ok: false, error });
     }
@@ -160,8 +160,9 @@ export class UnitOfWork {
     try {
       await this.db.transaction(async (tx) => {
         if (batch.length === 1) {
-          outcomes.push(await this.execute(tx, batch[0]!));
-          if (!outcomes[0]!.ok) throw outcomes[0]!.error; // a lone unit rolls the whole transaction back
+          const outcome = await this.execute(tx, batch[0]!);
+          if (!outcome.ok) throw outcome.error; // a lone unit rolls the whole transaction back
+          outcomes.push({ ...outcome, published: await appendEvents(tx, outcome.pending, this.notify, this.writer) });
           return;
         }
         for (const item of batch) {
@@ -171,6 +172,15 @@ export class UnitOfWork {
             outcomes.push({ ok: false, error });
           }
         }
+        // The events of every unit that held, in the units' order, in one statement: ids in that order.
+        const written = await appendEvents(
+          tx,
+          outcomes.flatMap((o) => (o.ok ? o.pending : [])),
+          this.notify,
+          this.writer,
+        );
+        let next = 0;
+        for (const [i, o] of outcomes.entries()) if (o.ok) outcomes[i] = { ...o, published: written.slice(next, (next += o.pending.length)) };
       });
     } catch (error) {
       // Nothing committed: every unit fails, with its own error when it had one.
@@ -183,7 +193,7 @@ export class UnitOfWork {
     batch.forEach((item, i) => this.settle(item, outcomes[i]!));
   }
 
-  /** Runs one unit and writes its events; in a savepoint (`nested`) a failure throws so the savepoint rolls back. */
+  /** Runs one unit with its riders; in a savepoint (`nested`) a failure throws so the savepoint rolls back. Its events are written by the caller. */
   private async execute(tx: Tx, item: Queued, nested = false): Promise<Outcome> {
     const pending: DomainEvent[] = [];
     const commits: Array<() => void> = [];
@@ -192,8 +202,7 @@ export class UnitOfWork {
       const value = await item.fn(tx, ctx);
       const riders = item.group === undefined ? undefined : this.riders.get(item.group);
       if (riders) for (const rider of [...riders]) await rider(tx, ctx);
-      const published = await appendEvents(tx, pending, this.notify, this.writer);
-      return { ok: true, value, commits, published };
+      return { ok: true, value, commits, pending, published: [] };
     } catch (error) {
       if (nested) throw error;
       return { ok: false, error };

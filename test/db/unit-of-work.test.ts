@@ -46,15 +46,19 @@ describe.each(DRIVERS)("UnitOfWork group commit on %s", (driver) => {
   afterEach(async () => t?.dispose());
 
   /** Counts the transactions the unit of work opens (not the savepoints inside them). */
-  function counted(db: Db): { uow: UnitOfWork; transactions: () => number; published: string[] } {
+  function counted(db: Db): { uow: UnitOfWork; transactions: () => number; published: string[]; ids: number[] } {
     let n = 0;
     const real = db.transaction.bind(db);
     const wrapped = Object.create(db) as Db;
     wrapped.transaction = ((work: Parameters<typeof real>[0]) => (n++, real(work))) as typeof real;
     const bus = new EventBus();
     const published: string[] = [];
-    bus.subscribe((e) => published.push((e.data as { modelId: string }).modelId));
-    return { uow: new UnitOfWork(wrapped, bus, false), transactions: () => n, published };
+    const ids: number[] = [];
+    bus.subscribe((e) => {
+      published.push((e.data as { modelId: string }).modelId);
+      ids.push(e.id);
+    });
+    return { uow: new UnitOfWork(wrapped, bus, false), transactions: () => n, published, ids };
   }
 
   const note = (tx: Tx, who: string) => tx.execute(sql`insert into uow_probe (who) values (${who})`);
@@ -64,13 +68,14 @@ describe.each(DRIVERS)("UnitOfWork group commit on %s", (driver) => {
   it("units of different accounts that queued up together share one commit; one that fails rolls back alone", async () => {
     t = await openTestDatabase(driver);
     await t.database.db.execute(sql`create table uow_probe (id serial primary key, who text not null)`);
-    const { uow, transactions, published } = counted(t.database.db);
+    const { uow, transactions, published, ids } = counted(t.database.db);
     const memory: string[] = [];
     const unit = (who: string, fail = false) =>
       uow.run(
         async (tx, ctx) => {
           await note(tx, who);
           ctx.emit(funding(who));
+          if (who !== "b") ctx.emit(funding(`${who}2`));
           ctx.onCommit(() => memory.push(who));
           if (fail) await tx.execute(sql`select 1 / 0`); // a database error mid-unit: the transaction is aborted until its savepoint rolls back
           return who;
@@ -84,7 +89,11 @@ describe.each(DRIVERS)("UnitOfWork group commit on %s", (driver) => {
     expect(await written()).toEqual(["a", "b", "d"]);
     // Memory follows the database only for what committed, in queue order, and so do the events.
     expect(memory).toEqual(["a", "b", "d"]);
-    expect(published).toEqual(["a", "b", "d"]);
+    expect(published).toEqual(["a", "a2", "b", "d", "d2"]);
+    // The events of the units that held are written together, in the units' order, and each is published with its own outbox id.
+    const rows = ((await t.database.db.execute(sql`select id, model_id from outbox order by id`)) as unknown as { rows: Array<{ id: string | number; model_id: string }> }).rows;
+    expect(rows.map((r) => r.model_id)).toEqual(["a", "a2", "b", "d", "d2"]);
+    expect(ids).toEqual(rows.map((r) => Number(r.id)));
   });
 
   it("never puts two units of one account, a unit without a group, or a turn in the same transaction", async () => {
