@@ -189,8 +189,12 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
         else await k.settle();
       }
     };
+    // The timers falling due on the way fire one at a time, each one's work settled before the next.
+    const moveTo = async (ts: number) => {
+      while (clock.fireNext(ts)) await settle();
+    };
     while (step) {
-      clock.set(step.ts);
+      while (clock.fireNext(step.ts)) await settle();
       if (k.busy) {
         await settle();
         checkMisses();
@@ -208,11 +212,11 @@ export async function runBacktest(request: BacktestRequest, options: RunBacktest
       }
       step = await source.next();
     }
-    clock.set(to);
+    await moveTo(to);
     await settle();
     // Orders sent just before the end finish after it: the clock moves on to each of them.
     for (let due = clock.nextWaiting; k.busy && due !== undefined; due = clock.nextWaiting) {
-      clock.set(due);
+      await moveTo(due);
       await settle();
     }
     await k.settle();

@@ -116,15 +116,37 @@ export class ManualClock implements Clock {
     return () => void this.timers.delete(t);
   }
 
+  /**
+   * Sets the clock to `ms` (never back) and fires only the earliest timer due by then, by due time
+   * and then the order the timers were set; false when none is due. A backtest moves its clock
+   * this way, letting each timer's work settle before the next one fires: timers falling due
+   * together would otherwise race, and which of them came first (a position opened in the very
+   * instant funding is paid) would depend on how many awaits each one's work took on the way.
+   */
+  fireNext(ms: number): boolean {
+    if (ms > this.current) this.current = ms;
+    if (this.current < this.nextDue) return false;
+    let first: ManualTimer | undefined;
+    for (const t of this.timers) if (t.due <= this.current && (!first || t.due < first.due || (t.due === first.due && t.seq < first.seq))) first = t;
+    if (first) this.fireTimer(first);
+    this.nextDue = Infinity;
+    for (const t of this.timers) if (t.due < this.nextDue) this.nextDue = t.due;
+    return first !== undefined;
+  }
+
+  private fireTimer(t: ManualTimer): void {
+    if (t.period === null) this.timers.delete(t);
+    else t.due += Math.ceil((this.current - t.due + 1) / t.period) * t.period;
+    t.fn();
+  }
+
   private fire(): void {
     // A replay sets the clock on every update: most of them fall before any timer.
     if (this.current < this.nextDue) return;
     const due = [...this.timers].filter((t) => t.due <= this.current).sort((a, b) => a.due - b.due || a.seq - b.seq);
     for (const t of due) {
       if (!this.timers.has(t)) continue; // canceled by an earlier one
-      if (t.period === null) this.timers.delete(t);
-      else t.due += Math.ceil((this.current - t.due + 1) / t.period) * t.period;
-      t.fn();
+      this.fireTimer(t);
     }
     let next = Infinity;
     for (const t of this.timers) if (t.due < next) next = t.due;

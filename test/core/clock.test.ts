@@ -32,6 +32,34 @@ describe("the clock port", () => {
     expect(n).toBe(2);
   });
 
+  it("fireNext moves the clock and fires one due timer at a time, in due order and then the order they were set, as set() would", () => {
+    const clock = new ManualClock(0);
+    const fired: Array<[string, number]> = [];
+    clock.every(300, () => fired.push(["cycle", clock.now()]));
+    clock.after(300, () => fired.push(["funding", clock.now()]));
+    clock.after(200, () => fired.push(["order", clock.now()]));
+    // Nothing due by 199: the clock moves, nothing fires.
+    expect(clock.fireNext(199)).toBe(false);
+    expect(clock.now()).toBe(199);
+    // Three due by 1,000, fired one per call at the clock's new time: 200 first, then the two of 300 in the order they were set.
+    expect(clock.fireNext(1_000)).toBe(true);
+    expect(fired).toEqual([["order", 1_000]]);
+    expect(clock.fireNext(1_000)).toBe(true);
+    expect(clock.fireNext(1_000)).toBe(true);
+    expect(fired.map(([name]) => name)).toEqual(["order", "cycle", "funding"]);
+    // The repeating one, like set() over many periods, fired once: its next is after 1,000.
+    expect(clock.fireNext(1_000)).toBe(false);
+    expect(clock.next).toBe(1_200);
+    // Never back in time.
+    expect(clock.fireNext(500)).toBe(false);
+    expect(clock.now()).toBe(1_000);
+    // A timer canceled by the one fired before it does not fire.
+    const cancel = clock.after(200, () => fired.push(["canceled", clock.now()]));
+    clock.after(150, () => cancel());
+    while (clock.fireNext(2_000));
+    expect(fired.map(([name]) => name)).toEqual(["order", "cycle", "funding", "cycle"]);
+  });
+
   it("canceled timers never fire, and one-shot timers fire once", () => {
     const clock = new ManualClock(0);
     let a = 0;

@@ -56,7 +56,7 @@ describe.each(DRIVERS)("UnitOfWork group commit on %s", (driver) => {
     const ids: number[] = [];
     bus.subscribe((e) => {
       published.push((e.data as { modelId: string }).modelId);
-      ids.push(e.id);
+      ids.push(Number(e.id));
     });
     return { uow: new UnitOfWork(wrapped, bus, false), transactions: () => n, published, ids };
   }
