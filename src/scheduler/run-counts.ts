@@ -5,12 +5,14 @@ import { invocations } from "../db/schema.js";
 /**
  * How many runs each model has finished since it was created, and how many in a recent window,
  * for the prompt ("this is run #57"), without counting a model's whole history every cycle: runs
- * older than a settling margin (a day, or the window when longer) no longer change (a run ends
- * within minutes, or is cleared as stale), so their count is kept, and each cycle reads only the
- * rows since the last count: a day of runs per model, however long the model has run.
+ * older than a settling margin (an hour, or the window when longer) no longer change (a run ends
+ * within its timeout, 2 minutes by default, and one left running is ended by the stale sweep,
+ * within 10 minutes or at the next start, before any count), so their count is kept, and each
+ * cycle reads only the rows since the last count: the window's runs per model (6 hours for the
+ * prompts), however long the model has run.
  */
 
-const DAY = 86_400_000;
+const SETTLED_AFTER_MS = 3_600_000;
 
 export interface RunCount {
   /** Finished runs since the model was created. */
@@ -29,7 +31,7 @@ export class RunCounts {
   async counts(ids: readonly string[], now: number, windowStart: number): Promise<Map<string, RunCount>> {
     const out = new Map<string, RunCount>();
     if (ids.length === 0) return out;
-    const settleBefore = Math.min(now - DAY, windowStart);
+    const settleBefore = Math.min(now - SETTLED_AFTER_MS, windowStart);
     const from = (id: string) => this.settled.get(id)?.upTo ?? 0;
     const bounds = sql.join(
       ids.map((id) => sql`(${id}::text, ${new Date(from(id)).toISOString()}::timestamptz)`),
