@@ -9,7 +9,7 @@ import { AVERAGE_PRICE_DECIMALS, averagePrice } from "../core/position.js";
 import type { Clock, Cancel } from "../core/clock.js";
 import { TERMINAL_ORDER_STATUSES, type VenueOrderStatus } from "../core/types.js";
 import type { Db, Tx } from "../db/client.js";
-import { fills, followSignals, followWallets, models, venueOrders } from "../db/schema.js";
+import { fills, followSignals, followWallets, ledger, models, venueOrders } from "../db/schema.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { events } from "../events/events.js";
 import type { PredictionCatalog } from "../prediction/prediction-catalog.js";
@@ -54,6 +54,8 @@ export class FollowEngine {
   private cancel: Cancel | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** When each model began following: its opening deposit, on the domain clock (it never changes). */
+  private readonly since = new Map<string, number>();
   /** How the reads of each followed wallet go (the wallets' page and the health check read it). */
   readonly wallets = new WalletHealth();
 
@@ -97,14 +99,33 @@ export class FollowEngine {
         continue;
       }
       read.set(row.id, new Set(parsed.data.wallets));
-      await this.runModel(row.id, parsed.data);
+      await this.runModel(row.id, parsed.data, await this.followingSince(row.id));
     }
     this.wallets.roundRead(read);
   }
 
-  /** Reads the model's wallets and decides what is pending (older signals first). */
-  async runModel(modelId: string, settings: FollowSettings): Promise<void> {
-    for (const wallet of settings.wallets) await this.read(modelId, wallet);
+  /** The model's opening deposit: when it was created, as the kernel's clock told it (a wallet is followed from then). */
+  private async followingSince(modelId: string): Promise<number> {
+    let since = this.since.get(modelId);
+    if (since === undefined) {
+      const [first] = await this.deps.db
+        .select({ at: ledger.createdAt })
+        .from(ledger)
+        .where(and(eq(ledger.modelId, modelId), eq(ledger.kind, "DEPOSIT")))
+        .orderBy(asc(ledger.id))
+        .limit(1);
+      since = first?.at.getTime() ?? this.deps.clock.now();
+      this.since.set(modelId, since);
+    }
+    return since;
+  }
+
+  /**
+   * Reads the model's wallets and decides what is pending (older signals first). A wallet not read
+   * before is followed from `since` (the model's creation: trades made before its first read count).
+   */
+  async runModel(modelId: string, settings: FollowSettings, since: number = this.deps.clock.now()): Promise<void> {
+    for (const wallet of settings.wallets) await this.read(modelId, wallet, since);
     const pending = await this.deps.db
       .select()
       .from(followSignals)
@@ -113,7 +134,7 @@ export class FollowEngine {
     for (const s of pending) await this.decideSignal(modelId, settings, s);
   }
 
-  private async read(modelId: string, wallet: string): Promise<void> {
+  private async read(modelId: string, wallet: string, since: number): Promise<void> {
     const [state] = await this.deps.db
       .select()
       .from(followWallets)
@@ -121,7 +142,7 @@ export class FollowEngine {
     const now = new Date(this.deps.clock.now());
     let polled: Awaited<ReturnType<WalletSource["poll"]>>;
     try {
-      polled = await this.deps.source.poll(wallet, state?.cursor ?? null);
+      polled = await this.deps.source.poll(wallet, state?.cursor ?? null, since);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.wallets.failed(modelId, wallet, message, now.getTime());

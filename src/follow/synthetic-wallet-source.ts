@@ -21,11 +21,13 @@ const isSyntheticCursor = (c: unknown): c is SyntheticCursor =>
 export function syntheticWalletSource(feed: SyntheticPredictionFeed, clock: Clock, others: WalletSource): WalletSource {
   const synthetic = new Set(SYNTHETIC_TRADERS.map((t) => t.wallet));
   return {
-    async poll(wallet, cursor) {
-      if (!synthetic.has(wallet)) return others.poll(wallet, cursor);
-      // Following starts now: fills before the first read (or of an earlier run, gone with it) are never delivered.
-      const after = isSyntheticCursor(cursor) && cursor.run === feed.run ? cursor.seq : feed.lastFillSeq();
-      const fills = feed.walletFills(wallet, after);
+    async poll(wallet, cursor, since) {
+      if (!synthetic.has(wallet)) return others.poll(wallet, cursor, since);
+      // A cursor of this run goes on from its fill; none yet: the fills since following began. A
+      // cursor of an earlier run goes on from now (that run's fills are gone with it).
+      const ofThisRun = isSyntheticCursor(cursor) && cursor.run === feed.run;
+      const after = ofThisRun ? cursor.seq : cursor === null ? 0 : feed.lastFillSeq();
+      const fills = feed.walletFills(wallet, after).filter((f) => ofThisRun || f.tradedAt >= since);
       const trades: DeliveredTrade[] = fills.map((f) => ({
         key: `${f.wallet}:${f.txHash}:${f.tokenId}:${f.side}:${f.size}:${f.price}`,
         wallet: f.wallet,

@@ -10,10 +10,12 @@ import type { TraderRecord } from "./follow-decision.js";
  */
 export interface WalletSource {
   /**
-   * New fills of `wallet` after `cursor` (null: following starts now; earlier fills are never
-   * delivered), oldest first, and the cursor to store with them in one transaction.
+   * New fills of `wallet` after `cursor`, oldest first, and the cursor to store with them in one
+   * transaction. With no cursor yet (null), the fills from `since` on (epoch ms: when following
+   * began, the follow model's creation), so none made before the first read is lost; earlier
+   * fills are never delivered.
    */
-  poll(wallet: string, cursor: unknown): Promise<{ trades: DeliveredTrade[]; cursor: unknown }>;
+  poll(wallet: string, cursor: unknown, since: number): Promise<{ trades: DeliveredTrade[]; cursor: unknown }>;
   /** The trader's record over resolved markets (for the record filters and Kelly sizing). */
   traderRecord(wallet: string): Promise<TraderRecord>;
 }
@@ -25,8 +27,8 @@ const RECORD_PAGES = 5;
 export function dataApiWalletSource(api: PolymarketDataApi, clock: Clock): WalletSource {
   const records = new Map<string, { at: number; record: TraderRecord }>();
   return {
-    async poll(wallet, stored) {
-      const cursor = stored !== null && stored !== undefined && isWalletCursor(stored) ? stored : startFollowing(wallet, Math.floor(clock.now() / 1000));
+    async poll(wallet, stored, since) {
+      const cursor = stored !== null && stored !== undefined && isWalletCursor(stored) ? stored : startFollowing(wallet, Math.floor(since / 1000));
       const r = await pollWalletTrades(api, cursor, { clock });
       return { trades: r.trades, cursor: r.cursor };
     },

@@ -105,7 +105,7 @@ describe.each(DRIVERS)("mirrors of a follow model on outcome tokens on %s", { ti
     const main = await h.mirror(ft.id, { sizing: { mode: "ratio", ratio: "1" }, maxSlippageBps: 300 }, "1000");
     const tiny = await h.mirror(ft.id, { sizing: { mode: "ratio", ratio: "0.1" }, maxSlippageBps: 300 }, "1000");
     await h.engine.start();
-    await pm.follow.runModel(ft.id, ft.settings); // following starts now
+    await pm.follow.runModel(ft.id, ft.settings); // called directly: the wallet is followed from this read on
     const trade = async (m: PredictionMarketInput, side: "BUY" | "SELL", price: string, size: string) => {
       pm.wallets.trade({ wallet: WALLET, conditionId: m.conditionId, tokenId: m.outcomes[0]!.tokenId, side, price, size, at: h.clock.now() });
       await pm.follow.runModel(ft.id, ft.settings);

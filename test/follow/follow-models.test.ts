@@ -123,7 +123,7 @@ describe.each(DRIVERS)("follow models (FT) over the fake Data API on %s", { time
     expect((await node.get<ModelView[]>("/api/models")).length).toBe(before + 1);
     const signals = () => node.get<SignalView[]>(`/api/models/${model.id}/signals`);
 
-    // Following starts now: the first read stores the cursor and copies nothing older.
+    // Following starts at the model's creation: the first read stores the cursor and copies nothing older.
     fake.addFill(fill({ side: "BUY", price: "0.41", size: "100", timestamp: T0S - 60 }));
     await node.autonome.follow!.tick();
     expect(await signals()).toEqual([]);
@@ -184,6 +184,23 @@ describe.each(DRIVERS)("follow models (FT) over the fake Data API on %s", { time
     expect((await node.app.request("/api/models/nope/signals")).status).toBe(404);
     const rule = (await node.get<ModelView[]>("/api/models")).find((m) => m.kind === "rule")!;
     expect((await node.app.request(`/api/models/${rule.id}/signals`)).status).toBe(400);
+  });
+
+  it("follows a wallet from the model's creation: a trade made before the engine's first read of it is copied, one made before the model is not", async () => {
+    const { fake, env, clock } = await setup();
+    const node = await boot(env, clock);
+    fake.addFill(fill({ side: "BUY", price: "0.41", size: "100", timestamp: T0S - 1, txHash: `0x${"01".repeat(32)}` }));
+    const created = await sendJson(node.app, "POST", "/api/models", { kind: "follow", name: "FT early", wallets: [WALLET], sizing: { mode: "fixed", usd: "10" }, initialCapital: "1000" });
+    expect(created.status).toBe(201);
+    const model = (await created.json()) as ModelView;
+    // The wallet trades a second after the model was created; the engine reads it only later.
+    fake.addFill(fill({ side: "BUY", price: "0.41", size: "100", timestamp: T0S + 1, txHash: `0x${"02".repeat(32)}` }));
+    clock.set(T0 + 3_000);
+    await node.autonome.follow!.tick();
+    const seen = await node.get<SignalView[]>(`/api/models/${model.id}/signals`);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ side: "BUY", size: "100", decision: "copied", fillPrice: "0.42" });
+    expect((await node.get<PositionView[]>(`/api/positions?modelId=${model.id}`))[0]).toMatchObject({ side: "LONG", quantity: "23.25" });
   });
 
   it("polycopy's failures, designed out: a burst of 40 trades in one second is copied whole, and two engines deciding at once place each order once", async () => {

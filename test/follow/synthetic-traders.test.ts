@@ -47,26 +47,32 @@ describe("the synthetic prediction feed's traders", () => {
     }
   });
 
-  it("as wallets to follow: the first read starts now, later reads deliver each fill once, another run starts over", async () => {
+  it("as wallets to follow: the first read delivers the fills since following began, later reads each fill once, another run starts over", async () => {
     const { clock, feed } = feedAt(9);
     const source = syntheticWalletSource(feed, clock, UNUSED);
     const wallet = SYNTHETIC_TRADERS[0]!.wallet;
-    for (let s = 1; s <= 600; s++) feed.advanceTo(T0 + s * 1000);
-    const first = await source.poll(wallet, null);
-    expect(first.trades).toEqual([]);
-    for (let s = 601; s <= 3_000; s++) feed.advanceTo(T0 + s * 1000);
-    const second = await source.poll(wallet, first.cursor);
-    const third = await source.poll(wallet, second.cursor);
+    for (let s = 1; s <= 3_000; s++) feed.advanceTo(T0 + s * 1000);
+    // Following began at 600 s: the first read (at 3,000 s) delivers the fills from then on, none before.
+    const since = T0 + 600_000;
+    const all = feed.walletFills(wallet, 0);
+    expect(all.some((f) => f.tradedAt < since)).toBe(true);
+    const expected = all.filter((f) => f.tradedAt >= since).map((f) => f.txHash);
+    expect(expected.length).toBeGreaterThan(0);
+    const first = await source.poll(wallet, null, since);
+    expect(first.trades.map((t) => t.txHash)).toEqual(expected);
+    for (let s = 3_001; s <= 6_000; s++) feed.advanceTo(T0 + s * 1000);
+    const second = await source.poll(wallet, first.cursor, since);
+    const third = await source.poll(wallet, second.cursor, since);
     expect(second.trades.length).toBeGreaterThan(0);
     expect(third.trades).toEqual([]);
-    expect(new Set(second.trades.map((t) => t.key)).size).toBe(second.trades.length);
-    expect(second.trades.every((t) => t.wallet === wallet && t.tradedAt > T0 + 600_000)).toBe(true);
+    expect(new Set([...first.trades, ...second.trades].map((t) => t.key)).size).toBe(first.trades.length + second.trades.length);
+    expect(second.trades.every((t) => t.wallet === wallet && t.tradedAt > T0 + 3_000_000)).toBe(true);
     // Another wallet goes to the other source.
-    await expect(source.poll("0x9999999999999999999999999999999999999999", null)).rejects.toThrow("not this one");
+    await expect(source.poll("0x9999999999999999999999999999999999999999", null, since)).rejects.toThrow("not this one");
     // A cursor of another run of the feed (before a restart) starts following anew.
     const { clock: c2, feed: f2 } = feedAt(9);
-    for (let s = 1; s <= 3_000; s++) f2.advanceTo(T0 + s * 1000);
-    expect((await syntheticWalletSource(f2, c2, UNUSED).poll(wallet, second.cursor)).trades).toEqual([]);
+    for (let s = 1; s <= 6_000; s++) f2.advanceTo(T0 + s * 1000);
+    expect((await syntheticWalletSource(f2, c2, UNUSED).poll(wallet, second.cursor, since)).trades).toEqual([]);
   });
 });
 

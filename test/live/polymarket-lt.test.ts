@@ -123,9 +123,7 @@ describe.each(DRIVERS)("LT: a follow model mirrored onto a live Polymarket accou
     expect(mirror.status).toBe(201);
 
     // The wallet buys 100 shares at 0.50; the follow model copies $15 at the CLOB's ask (0.50: 30 shares).
-    // The engine follows the wallet from its first read (to the second): read once before the
-    // wallet trades, as a running engine has, so the trade is never stamped before the following started.
-    await autonome.follow!.tick();
+    // The wallet trades before the engine's first read of it: it is followed from the model's creation.
     f.dataApi.addFill({ wallet: WALLET, role: "taker", side: "BUY", conditionId: PLAIN.conditionId, tokenId: YES, price: "0.5", size: "100", timestamp: Math.floor(Date.now() / 1000) });
     await autonome.follow!.tick();
     const symbol = autonome.prediction.symbolOf(YES)!;
@@ -202,9 +200,7 @@ describe.each(DRIVERS)("LT: a follow model mirrored onto a live Polymarket accou
       })
     ).json()) as { id: string };
 
-    // The engine follows the wallet from its first read (to the second): read once before the
-    // wallet trades, as a running engine has, so the trade is never stamped before the following started.
-    await autonome.follow!.tick();
+    // The wallet trades before the engine's first read of it: it is followed from the model's creation.
     f.dataApi.addFill({ wallet: WALLET, role: "taker", side: "BUY", conditionId: PLAIN.conditionId, tokenId: YES, price: "0.5", size: "100", timestamp: Math.floor(Date.now() / 1000) });
     await autonome.follow!.tick();
     // FT bought the 5 shares at 0.50 on paper; the follower asks for 10 at 0.50: 5 fill, 5 rest, then are reaped.
