@@ -241,45 +241,30 @@ export class InvocationLog {
     const summary = summarizeRun({ ...f, calls }, finishedAt);
     const response = text(f.response);
     const error = text(f.error);
+    const row: FinishRow = {
+      id: f.invocationId,
+      status: f.status,
+      prompt: text(report.prompt ?? null),
+      response,
+      error,
+      durationMs: summary.durationMs,
+      finishedAt: new Date(finishedAt),
+      decisions: calls,
+      inputTokens: summary.inputTokens,
+      outputTokens: summary.outputTokens,
+      steps: cleanValue(report.steps ?? null, redact),
+      toolCallCount: summary.toolCallCount,
+      failedToolCalls: summary.failedToolCalls,
+    };
+    const event = invocationEvent(f, summary, f.status, response, error);
     const held = this.heldRow(f.invocationId);
     if (held) {
-      // As the UPDATE below leaves the row: a prompt saved earlier stays unless the finish brings one.
-      const prompt = text(report.prompt ?? null) ?? held.prompt;
-      Object.assign(held, {
-        status: f.status,
-        prompt,
-        response,
-        error,
-        durationMs: summary.durationMs,
-        finishedAt: new Date(finishedAt),
-        decisions: calls,
-        inputTokens: summary.inputTokens,
-        outputTokens: summary.outputTokens,
-        steps: cleanValue(report.steps ?? null, redact),
-        toolCallCount: summary.toolCallCount,
-        failedToolCalls: summary.failedToolCalls,
-      });
-      this.held!.events.push(invocationEvent(f, summary, f.status, response, error));
+      // As finishRows' UPDATE leaves the row: a prompt saved earlier stays unless the finish brings one.
+      Object.assign(held, { ...row, prompt: row.prompt ?? held.prompt });
+      this.held!.events.push(event);
       return;
     }
-    return this.finishes.add({
-      row: {
-        id: f.invocationId,
-        status: f.status,
-        prompt: text(report.prompt ?? null),
-        response,
-        error,
-        durationMs: summary.durationMs,
-        finishedAt: new Date(finishedAt),
-        decisions: calls,
-        inputTokens: summary.inputTokens,
-        outputTokens: summary.outputTokens,
-        steps: cleanValue(report.steps ?? null, redact),
-        toolCallCount: summary.toolCallCount,
-        failedToolCalls: summary.failedToolCalls,
-      },
-      event: invocationEvent(f, summary, f.status, response, error),
-    });
+    return this.finishes.add({ row, event });
   }
 
   /**
