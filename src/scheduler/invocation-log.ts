@@ -277,38 +277,31 @@ export class InvocationLog {
     const finishedAt = this.now();
     const summary = summarizeRun(f, finishedAt);
     const error = cleanText(reason, f.report?.redact);
+    const failed = {
+      status: "error" as const,
+      error,
+      durationMs: summary.durationMs,
+      finishedAt: new Date(finishedAt),
+      inputTokens: summary.inputTokens,
+      outputTokens: summary.outputTokens,
+      toolCallCount: summary.toolCallCount,
+      failedToolCalls: summary.failedToolCalls,
+    };
+    const event = invocationEvent(f, summary, "error", null, error);
     const held = this.heldRow(f.invocationId);
     if (held) {
       if (held.status !== "running") return;
-      Object.assign(held, {
-        status: "error",
-        error,
-        durationMs: summary.durationMs,
-        finishedAt: new Date(finishedAt),
-        inputTokens: summary.inputTokens,
-        outputTokens: summary.outputTokens,
-        toolCallCount: summary.toolCallCount,
-        failedToolCalls: summary.failedToolCalls,
-      });
-      this.held!.events.push(invocationEvent(f, summary, "error", null, error));
+      Object.assign(held, failed);
+      this.held!.events.push(event);
       return;
     }
     await this.uow.run(async (tx, ctx) => {
       const ended = await tx
         .update(invocations)
-        .set({
-          status: "error",
-          error,
-          durationMs: summary.durationMs,
-          finishedAt: new Date(finishedAt),
-          inputTokens: summary.inputTokens,
-          outputTokens: summary.outputTokens,
-          toolCallCount: summary.toolCallCount,
-          failedToolCalls: summary.failedToolCalls,
-        })
+        .set(failed)
         .where(and(eq(invocations.id, f.invocationId), eq(invocations.status, "running")))
         .returning({ id: invocations.id });
-      if (ended.length > 0) ctx.emit(invocationEvent(f, summary, "error", null, error));
+      if (ended.length > 0) ctx.emit(event);
     });
   }
 
