@@ -47,7 +47,7 @@ export function syntheticWalletSource(feed: SyntheticPredictionFeed, clock: Cloc
         seenAt: clock.now(),
         late: false,
       }));
-      return { trades, cursor: { v: "synthetic", run: feed.run, seq: fills.length > 0 ? fills[fills.length - 1]!.seq : after } satisfies SyntheticCursor };
+      return { trades, cursor: { v: "synthetic", run: feed.run, seq: fills.length > 0 ? fills[fills.length - 1]!.seq : ofThisRun ? after : feed.lastFillSeq() } satisfies SyntheticCursor };
     },
     async traderRecord(wallet) {
       return synthetic.has(wallet) ? feed.traderRecord(wallet) : others.traderRecord(wallet);

@@ -67,6 +67,10 @@ describe("the synthetic prediction feed's traders", () => {
     expect(third.trades).toEqual([]);
     expect(new Set([...first.trades, ...second.trades].map((t) => t.key)).size).toBe(first.trades.length + second.trades.length);
     expect(second.trades.every((t) => t.wallet === wallet && t.tradedAt > T0 + 3_000_000)).toBe(true);
+    // Following that began after the wallet's last fill: nothing now, and the cursor it leaves never reaches back either.
+    const quiet = await source.poll(wallet, null, T0 + 7_000_000);
+    expect(quiet.trades).toEqual([]);
+    expect((await source.poll(wallet, quiet.cursor, T0 + 7_000_000)).trades).toEqual([]);
     // Another wallet goes to the other source.
     await expect(source.poll("0x9999999999999999999999999999999999999999", null, since)).rejects.toThrow("not this one");
     // A cursor of another run of the feed (before a restart) starts following anew.
