@@ -52,7 +52,6 @@ import { LiveAccounts } from "../live/live-accounts.js";
 import { LighterLink } from "../live/lighter-link.js";
 import { PolymarketLink } from "../live/polymarket-link.js";
 import { polymarketUnavailable } from "../live/polymarket-connection.js";
-import { PolymarketClobVenue } from "../venues/polymarket/clob-venue.js";
 import { DbSignedOrderStore } from "../venues/polymarket/db-signed-order-store.js";
 import { LiveService } from "../live/live-service.js";
 import { KillSwitch } from "../live/kill-switch.js";
@@ -227,9 +226,10 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   const dataApi = new PolymarketDataApi({ baseUrl: config.polymarket.dataApiUrl });
   // Live on Polymarket: TRADING_MODE=live, the CLOB's own books, and a location it accepts orders from.
   const pmUnavailable = isolated ? "an isolated kernel (a backtest) only simulates" : await polymarketUnavailable(config, logger);
+  // Loaded only when used: the CLOB client and viem add half a second to every process's start.
   const polymarketVenue =
     pmUnavailable === null
-      ? new PolymarketClobVenue({
+      ? new (await import("../venues/polymarket/clob-venue.js")).PolymarketClobVenue({
           host: config.polymarket.clobUrl,
           wsUrl: config.polymarket.clobWsUrl,
           chainId: config.polymarket.chainId,

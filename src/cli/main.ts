@@ -2,12 +2,14 @@
 import { Command, CommanderError } from "commander";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "../app/config.js";
-import { serve } from "./serve.js";
-import { migrateCommand, modelsAdd, modelsList, modelsSetStatus, type AddOptions } from "./models.js";
-import { mirrorsAdd, mirrorsList, mirrorsSetActive, type MirrorAddOptions } from "./mirrors.js";
-import { worker } from "./worker.js";
-import { crashFaults } from "./faults.js";
-import { backtestCommand, type BacktestCliOptions } from "./backtest.js";
+import type { AddOptions } from "./models.js";
+import type { MirrorAddOptions } from "./mirrors.js";
+import type { BacktestCliOptions } from "./backtest.js";
+
+// Each command loads its module when it runs, not before: `--help` and the small commands do not
+// pay for loading the whole application (seconds per process under tsx).
+const modelCommands = () => import("./models.js");
+const mirrorCommands = () => import("./mirrors.js");
 
 /** The autonome command line: thin wrappers over the application, each with --help. */
 export function buildCli(): Command {
@@ -16,20 +18,20 @@ export function buildCli(): Command {
   program
     .command("serve")
     .description("start the server: HTTP API and events, market feed, simulator, scheduler (what `npm start` runs)")
-    .action(async () => serve(loadConfig()));
+    .action(async () => (await import("./serve.js")).serve(loadConfig()));
 
   program
     .command("migrate")
     .description("apply the database migrations (serve also does this at start)")
-    .action(async () => migrateCommand(loadConfig()));
+    .action(async () => (await modelCommands()).migrateCommand(loadConfig()));
 
-  const models = program.command("models").description("list, add, pause and resume models");
-  models
+  const modelsCmd = program.command("models").description("list, add, pause and resume models");
+  modelsCmd
     .command("list")
     .description("list the models with their accounts")
     .option("--json", "print JSON instead of a table")
-    .action(async (o: { json?: boolean }) => modelsList(loadConfig(), o.json === true));
-  models
+    .action(async (o: { json?: boolean }) => (await modelCommands()).modelsList(loadConfig(), o.json === true));
+  modelsCmd
     .command("add")
     .description("add a rule model, or with --llm an LLM model on any OpenAI-compatible endpoint (strategies: GET /api/strategies)")
     .requiredOption("--name <name>", "unique model name")
@@ -41,28 +43,31 @@ export function buildCli(): Command {
     .option("--api-key-env <VAR>", "name of the environment variable holding the key (never the key itself)")
     .option("--temperature <t>", "sampling temperature, 0-2")
     .option("--max-steps <n>", "tool-call steps per run, default 10")
-    .action(async (o: AddOptions) => modelsAdd(loadConfig(), o));
+    .action(async (o: AddOptions) => (await modelCommands()).modelsAdd(loadConfig(), o));
   for (const [name, status] of [
     ["pause", "paused"],
     ["resume", "active"],
   ] as const) {
-    models
+    modelsCmd
       .command(`${name} <id>`)
       .description(`${name} a model: the scheduler ${status === "paused" ? "skips" : "runs"} it`)
-      .action(async (id: string) => modelsSetStatus(loadConfig(), id, status));
+      .action(async (id: string) => (await modelCommands()).modelsSetStatus(loadConfig(), id, status));
   }
 
   program
     .command("worker")
     .description("run copy-trading workers without the HTTP server, against the server's PostgreSQL (DATABASE_URL); any number may run")
-    .action(async () => worker(loadConfig(), crashFaults(process.env.AUTONOME_FAULT)));
+    .action(async () => {
+      const [{ worker }, { crashFaults }] = await Promise.all([import("./worker.js"), import("./faults.js")]);
+      await worker(loadConfig(), crashFaults(process.env.AUTONOME_FAULT));
+    });
 
   const mirrors = program.command("mirrors").description("copy trading: followers mirroring a model's trades");
   mirrors
     .command("list")
     .description("list the mirrors")
     .option("--json", "print JSON instead of a table")
-    .action(async (o: { json?: boolean }) => mirrorsList(loadConfig(), o.json === true));
+    .action(async (o: { json?: boolean }) => (await mirrorCommands()).mirrorsList(loadConfig(), o.json === true));
   mirrors
     .command("add")
     .description("make a follower mirror a source model's trades")
@@ -81,7 +86,7 @@ export function buildCli(): Command {
     .option("--max-signal-age <ms>", "skip signals older than this (default 30000)")
     .option("--symbols <list>", "only these symbols, comma-separated")
     .option("--paused", "create it paused")
-    .action(async (o: MirrorAddOptions) => mirrorsAdd(loadConfig(), o));
+    .action(async (o: MirrorAddOptions) => (await mirrorCommands()).mirrorsAdd(loadConfig(), o));
   for (const [name, active] of [
     ["pause", false],
     ["resume", true],
@@ -89,7 +94,7 @@ export function buildCli(): Command {
     mirrors
       .command(`${name} <id>`)
       .description(`${name} a mirror: signals are ${active ? "copied again" : "recorded as skipped (mirror_paused)"}`)
-      .action(async (id: string) => mirrorsSetActive(loadConfig(), id, active));
+      .action(async (id: string) => (await mirrorCommands()).mirrorsSetActive(loadConfig(), id, active));
   }
   program
     .command("backtest")
@@ -119,7 +124,7 @@ export function buildCli(): Command {
     .option("--database-url <url>", "run on this PostgreSQL server, in a database of its own that is dropped after (default: a throwaway embedded database)")
     .option("--out <dir>", "where result.json and report.html go (default backtests/<time>)")
     .option("--json", "print the result as JSON on stdout")
-    .action(async (o: BacktestCliOptions) => backtestCommand(loadConfig(), o));
+    .action(async (o: BacktestCliOptions) => (await import("./backtest.js")).backtestCommand(loadConfig(), o));
   return program;
 }
 
