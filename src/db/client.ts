@@ -9,6 +9,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { DatabaseMeter, type DatabaseUsage } from "./meter.js";
+import { usePreparedStatements } from "./pglite-prepared.js";
 import * as schema from "./schema.js";
 
 /** The drizzle database both drivers share: code above this file never knows which one it has. */
@@ -68,6 +69,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
     await started.waitReady;
     return started;
   });
+  usePreparedStatements(client);
   keepTimesAsText(client);
   meterPglite(client, meter);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
