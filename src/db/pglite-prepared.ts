@@ -42,6 +42,8 @@ interface Statement {
   name: string;
   /** Type OIDs of the parameters, as the database inferred them. */
   paramTypes: number[];
+  /** The columns of its rows (none for a statement without rows): described once, not on every execution. */
+  columns: BackendMessage | undefined;
 }
 
 export function usePreparedStatements(client: PGlite, kept = PREPARED_STATEMENTS_KEPT): void {
@@ -70,7 +72,7 @@ export function usePreparedStatements(client: PGlite, kept = PREPARED_STATEMENTS
           const name = `autonome_${++named}`;
           await send(serialize.parse({ name, text: sql, ...(options?.paramTypes ? { types: options.paramTypes } : {}) }));
           const described = await send(serialize.describe({ type: "S", name }));
-          statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
+          statement = { name, paramTypes: parse.parseDescribeStatementResults(described), columns: described.find((m) => m.name === "rowDescription") };
           statements.set(key, statement);
         }
         const types = statement.paramTypes;
@@ -80,7 +82,7 @@ export function usePreparedStatements(client: PGlite, kept = PREPARED_STATEMENTS
           return serializer ? serializer(value) : String(value as string);
         });
         messages.push(...(await send(serialize.bind({ statement: statement.name, values }))));
-        messages.push(...(await send(serialize.describe({ type: "P" }))));
+        if (statement.columns) messages.push(statement.columns);
         messages.push(...(await send(serialize.execute({}))));
       } catch (error) {
         if ((error as { code?: string }).code === PLAN_CHANGED) statements.delete(key);
