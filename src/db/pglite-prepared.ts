@@ -58,6 +58,7 @@ export function usePreparedStatements(client: PGlite, kept = PREPARED_STATEMENTS
       const key = options?.paramTypes?.length ? `${sql}\u0000${options.paramTypes.join(",")}` : sql;
       const messages: BackendMessage[] = [];
       let statement = statements.get(key);
+      let stale: string | undefined;
       try {
         if (statement) {
           // Most recently used last: the first entry is the one to let go.
@@ -85,10 +86,15 @@ export function usePreparedStatements(client: PGlite, kept = PREPARED_STATEMENTS
         if (statement.columns) messages.push(statement.columns);
         messages.push(...(await send(serialize.execute({}))));
       } catch (error) {
-        if ((error as { code?: string }).code === PLAN_CHANGED) statements.delete(key);
+        if ((error as { code?: string }).code === PLAN_CHANGED && statement) {
+          statements.delete(key);
+          // The session ignores messages after an error until its sync: the close follows it.
+          stale = statement.name;
+        }
         throw Object.assign(error as object, { query: sql, params, queryOptions: options });
       } finally {
         messages.push(...(await send(serialize.sync())));
+        if (stale) await send(serialize.close({ type: "S", name: stale })).then(() => send(serialize.sync()));
       }
       return parse.parseResults(messages, pg.parsers, options)[0]!;
     });
