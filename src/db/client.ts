@@ -9,6 +9,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { DatabaseMeter, type DatabaseUsage } from "./meter.js";
+import { usePgPreparedStatements } from "./pg-prepared.js";
 import { usePreparedStatements } from "./pglite-prepared.js";
 import * as schema from "./schema.js";
 
@@ -202,7 +203,10 @@ async function openPostgres(url: string): Promise<Database> {
   }
   const meter = new DatabaseMeter();
   // Every connection the pool opens, before its first query: drizzle's queries and transactions all run on them.
-  pool.on("connect", (client) => meterPgClient(client, meter));
+  pool.on("connect", (client) => {
+    usePgPreparedStatements(client);
+    meterPgClient(client, meter);
+  });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const listeners: pg.PoolClient[] = [];
   return {
