@@ -132,7 +132,7 @@ async function runArena(arena: "fresh" | "month", options: SchedulerLlmOptions):
     };
     const intelligence = computeIntelligence({ markets: DEFAULT_MARKETS, candles: (s, i) => candlesOf(s, i, now), now });
     const model = slowModel(responseMs);
-    const extras = new DecisionExtras({ db: t.database.db, service, now: () => Date.now() });
+    const extras = new DecisionExtras({ db: t.database.db, service, now: () => Date.now(), bus });
     const scheduler = new Scheduler({
       intervalMs: 0,
       runTimeoutMs: 60_000,
@@ -190,5 +190,15 @@ async function runArena(arena: "fresh" | "month", options: SchedulerLlmOptions):
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runSchedulerLlmBench({ quick: process.argv.includes("--quick") });
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const arena = arg("--arena");
+  if (arena !== undefined && arena !== "fresh" && arena !== "month") throw new Error(`--arena: "${arena}" is not fresh or month`);
+  await runSchedulerLlmBench({
+    quick: process.argv.includes("--quick"),
+    ...(arena ? { arena } : {}),
+    ...(arg("--cycles") ? { cycles: Number(arg("--cycles")) } : {}),
+  });
 }

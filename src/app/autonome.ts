@@ -410,7 +410,7 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   };
   // Every model's week of equity curve in memory, updated from what was written since the last read: the prompts and the API share it.
   const curves = new CurveWindows(db);
-  const extras = new DecisionExtras({ db, service, now: () => clock.now(), curveFigures: curves.week });
+  const extras = new DecisionExtras({ db, service, now: () => clock.now(), curveFigures: curves.week, bus });
   const scheduler = new Scheduler({
     intervalMs: config.tradeIntervalMs,
     runOnStart: config.runOnStart,

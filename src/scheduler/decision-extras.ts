@@ -1,18 +1,18 @@
-import { and, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { tradeStatsOf } from "../core/metrics.js";
 import { formatUsd } from "../core/money.js";
 import type { Db } from "../db/client.js";
-import { jsonValue } from "../db/json-rows.js";
-import { ledger, models, orders, toolCalls } from "../db/schema.js";
+import { ledger, models, toolCalls } from "../db/schema.js";
+import type { EventBus } from "../events/bus.js";
 import { CurveMetricsReadModel } from "../trading/curve-read-models.js";
 import { CurveWindow } from "../trading/curve-window.js";
-import { NO_TRADES, tradeTotalsByModel } from "../trading/trade-totals.js";
 import type { AccountStats, DecisionContext, LeaderView, PerformanceView, RecentActivity, SymbolActivity } from "../agents/strategy.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { figuresView } from "../trading/equity.js";
 import { automaticCloses } from "./automatic-closes.js";
 import { exposureAndRisk, percentOfEquity, timeInMarketPct } from "./account-stats.js";
 import { RunCounts } from "./run-counts.js";
+import { NO_TRADE_TOTALS, TradeHistory } from "./trade-history.js";
 import { competitionFor, leaderPositions, LEADERS_SHOWN, type CycleStandings } from "./standings.js";
 
 /**
@@ -37,6 +37,8 @@ export interface DecisionExtrasOptions {
   metricsWindowMs?: number;
   /** The curve metrics (Sharpe, Sortino, drawdown), shared with the API (the composition root's); default: this instance's own over `metricsWindowMs`. */
   curveFigures?: CurveMetricsReadModel;
+  /** The app's bus: a model's trade history is kept between cycles until one of its position events (without it, read every cycle). */
+  bus?: EventBus;
 }
 
 const HOUR = 3_600_000;
@@ -63,10 +65,12 @@ export class DecisionExtras {
   /** Each model's first deposit (epoch ms): when it started trading. */
   private readonly startedAt = new Map<string, number>();
   private readonly runCounts: RunCounts;
+  private readonly trades: TradeHistory;
   private readonly curveFigures: CurveMetricsReadModel;
 
   constructor(private readonly opts: DecisionExtrasOptions) {
     this.runCounts = new RunCounts(opts.db);
+    this.trades = new TradeHistory(opts.db, opts.bus);
     this.curveFigures = opts.curveFigures ?? new CurveMetricsReadModel(new CurveWindow(opts.db, opts.metricsWindowMs ?? 7 * 24 * HOUR));
   }
 
@@ -137,23 +141,11 @@ export class DecisionExtras {
     const activitySince = new Date(now - windowMs);
     const db = this.opts.db;
     const unknownStarts = ids.filter((id) => !this.startedAt.has(id));
-    const [curves, trades, holdings, calls, runs, deposits, closes] = await Promise.all([
+    const [curves, trades, calls, runs, deposits, closes] = await Promise.all([
       // The curve metrics as the API shows them (kept in memory, updated with the rows written since the last read).
       this.curveFigures.all(now),
-      // Every model's closed-trade totals, summed by the database: one row per model however many trades.
-      tradeTotalsByModel(db),
-      // Every position open at some point of the metrics window (the time in the market; a
-      // reduction's slice lies inside its position's span), one row per model with its spans as
-      // two JSON arrays of epoch ms: thousands of positions cost a fraction of as many rows of dates.
-      db
-        .select({
-          modelId: orders.modelId,
-          openedAt: sql<unknown>`json_agg(floor(extract(epoch from ${orders.openedAt}) * 1000)::bigint order by ${orders.openedAt}, ${orders.id})`,
-          closedAt: sql<unknown>`json_agg(floor(extract(epoch from ${orders.closedAt}) * 1000)::bigint order by ${orders.openedAt}, ${orders.id})`,
-        })
-        .from(orders)
-        .where(and(inArray(orders.modelId, ids), isNull(orders.parentId), or(isNull(orders.closedAt), gte(orders.closedAt, since))))
-        .groupBy(orders.modelId),
+      // Closed-trade totals and the spans of the positions open in the metrics window (the time in the market).
+      this.trades.of(ids, since.getTime()),
       // Holding acts on no symbol: those calls (most of an arena's) are not read at all (the
       // condition is a literal, the partial index's own, so the planner can use that index).
       db
@@ -175,7 +167,6 @@ export class DecisionExtras {
     ]);
     for (const d of deposits) this.startedAt.set(d.modelId, d.createdAt.getTime());
     const callsOf = groupBy(calls);
-    const spansOf = new Map(holdings.map((h) => [h.modelId, spans(h.openedAt, h.closedAt)]));
     const out = new Map<string, OwnView>();
     for (const modelId of ids) {
       const account = this.opts.service.accounts.get(modelId);
@@ -184,7 +175,7 @@ export class DecisionExtras {
         account && figures
           ? {
               ...(curves.get(modelId) ?? CurveMetricsReadModel.none),
-              ...tradeStatsOf(trades.get(modelId) ?? NO_TRADES),
+              ...tradeStatsOf(trades.get(modelId)?.totals ?? NO_TRADE_TOTALS),
               returnPct: figuresView(figures, account.initialCapital).returnPct,
             }
           : undefined;
@@ -204,7 +195,7 @@ export class DecisionExtras {
           exposurePct: percentOfEquity(exposure, figures.equity),
           riskPct: percentOfEquity(risk, figures.equity),
           unstopped,
-          timeInMarketPct: timeInMarketPct(spansOf.get(modelId) ?? [], from, now),
+          timeInMarketPct: timeInMarketPct(trades.get(modelId)?.spans ?? [], from, now),
           timeInMarketMinutes: Math.max(0, Math.round((now - from) / 60_000)),
           invocations: ran?.total ?? 0,
           startedAt,
@@ -214,16 +205,6 @@ export class DecisionExtras {
     }
     return out;
   }
-}
-
-/** Position spans from the two JSON arrays of one model's row (epoch ms; null: still open). */
-function spans(openedAt: unknown, closedAt: unknown): Array<{ openedAt: number; closedAt: number | null }> {
-  const opened = jsonValue(openedAt) as Array<number | string>;
-  const closed = jsonValue(closedAt) as Array<number | string | null>;
-  return opened.map((o, i) => {
-    const c = closed[i];
-    return { openedAt: Number(o), closedAt: c === null || c === undefined ? null : Number(c) };
-  });
 }
 
 function groupBy<T extends { modelId: string }>(rows: readonly T[]): Map<string, T[]> {

@@ -50,7 +50,8 @@ describe("decision extras (performance, standings, recent activity)", () => {
     await scheduler.runCycle();
     h.book("BTC", [["50990", "10"]], [["51000", "10"]]);
 
-    const extras = new DecisionExtras({ db, service: h.service, now: () => Date.now() });
+    // With the app's bus: the trade closed below reaches the next prompt through its events.
+    const extras = new DecisionExtras({ db, service: h.service, now: () => Date.now(), bus: h.eventBus });
     const view = await extras.load(winner, "cycle-1");
     expect(view.competition).toMatchObject({ rank: 1, of: 3 });
     expect(view.competition!.standings.map((s) => [s.rank, s.name])).toEqual([
