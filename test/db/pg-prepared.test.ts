@@ -40,8 +40,8 @@ describe("PostgreSQL's prepared statements", () => {
   const kept = async () => (await prepared.query<{ name: string; statement: string }>("select name, statement from pg_prepared_statements order by prepare_time, name")).rows;
   const keptTexts = async () => (await kept()).map((s) => s.statement);
   // As drizzle sends its statements: a config object with the parameters beside it.
-  const run = <R extends pg.QueryResultRow = Record<string, unknown>>(client: pg.Client, text: string, values: unknown[] = [], rowMode?: "array") =>
-    client.query<R>(rowMode ? { text, rowMode } : { text }, values);
+  const run = (client: pg.Client, text: string, values: unknown[] = [], rowMode?: "array"): Promise<pg.QueryResult> =>
+    (client.query as (config: object, values: unknown[]) => Promise<pg.QueryResult>)(rowMode ? { text, rowMode } : { text }, values);
 
   it("names a text the second time it is seen, then only binds it: the same rows as an unnamed statement", async () => {
     const q = "select id, v, n, at, j from t where id >= $1 order by id";
@@ -63,7 +63,9 @@ describe("PostgreSQL's prepared statements", () => {
     ).toHaveLength(1);
     // The callback form (a pool's own query uses it) goes the same way.
     const viaCallback = await new Promise<pg.QueryResult>((resolve, reject) =>
-      prepared.query({ text: q }, [2], (error: Error | null, result: pg.QueryResult) => (error ? reject(error) : resolve(result))),
+      (prepared.query as (config: object, values: unknown[], callback: (error: Error | null, result: pg.QueryResult) => void) => void)({ text: q }, [2], (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
     );
     expect(viaCallback.rows).toEqual((await run(plain, q, [2])).rows);
     expect((await keptTexts()).filter((t) => t === q)).toHaveLength(1);
