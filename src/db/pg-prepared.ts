@@ -62,23 +62,27 @@ export function usePgPreparedStatements(client: pg.ClientBase, kept = PG_STATEME
   };
 
   /**
-   * Deallocates the names waiting, in one round trip before the statement about to be sent (never
-   * beside a query in flight); undefined when there is nothing to do, or the transaction has
-   * already failed and would refuse it.
+   * Deallocates the names waiting (usually one), each in a round trip of its own before the
+   * statement about to be sent (never beside a query in flight); undefined when there is nothing
+   * to do, or the transaction has already failed and would refuse it.
    */
   const deallocate = (): Promise<void> | undefined => {
     if (closing.size === 0 || client.getTransactionStatus() === "E") return undefined;
     const batch = [...closing];
     closing.clear();
-    return (query(batch.map((name) => `DEALLOCATE ${name}`).join("; ")) as Promise<unknown>).then(
-      () => batch.forEach(forget),
-      (error: { code?: string }) => {
-        if (error?.code === IN_FAILED_TRANSACTION) batch.forEach((name) => closing.add(name));
-        // Else one of them was already gone (26000): each is tried alone the next time.
-        else if (batch.length > 1) batch.forEach((name) => closing.add(name));
-        else batch.forEach(forget);
-      },
-    );
+    let done = Promise.resolve();
+    for (const name of batch) {
+      done = done.then(() =>
+        (query(`DEALLOCATE ${name}`) as Promise<unknown>).then(
+          () => forget(name),
+          (error: { code?: string }) => {
+            if (error?.code === IN_FAILED_TRANSACTION) closing.add(name);
+            else forget(name); // already gone (26000), or the connection ended
+          },
+        ),
+      );
+    }
+    return done;
   };
 
   const nameOf = (text: string): string | undefined => {

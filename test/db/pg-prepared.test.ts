@@ -135,6 +135,29 @@ describe("PostgreSQL's prepared statements", () => {
     expect(statements.length).toBeLessThanOrEqual(KEPT);
   });
 
+  it("a deallocation that waited through a failed transaction runs after it; one the server no longer has fails nobody", async () => {
+    const texts = ["a", "b", "c", "d", "e"].map((x) => `select '${x}' as x, v from t where id = $1`);
+    const name = async (text: string) => (await kept()).find((s) => s.statement === text)?.name;
+    for (const text of texts.slice(0, 3)) for (let i = 0; i < 2; i++) await run(prepared, text, [1]);
+    // The first statement disappears behind the wrapper's back (someone's DEALLOCATE).
+    await prepared.query(`deallocate ${await name(texts[0]!)}`);
+    const b = await name(texts[1]!);
+    await prepared.query("begin");
+    await expect(prepared.query("select 1 / 0")).rejects.toMatchObject({ code: "22012" });
+    // Named in the failed transaction (and refused there), pushing the first statement out: its deallocation waits.
+    for (let i = 0; i < 2; i++) await expect(run(prepared, texts[3]!, [1])).rejects.toMatchObject({ code: "25P02" });
+    await prepared.query("rollback");
+    // The deallocation goes first and fails (the statement is gone): the caller's statement does not.
+    expect((await run(prepared, texts[2]!, [1])).rows).toEqual([{ x: "c", v: "a" }]);
+    expect(await keptTexts()).toEqual([texts[1], texts[2]]);
+    // Two more named: the least recently used (the second) is deallocated, the bound holds.
+    for (const text of texts.slice(3)) for (let i = 0; i < 2; i++) await run(prepared, text, [1]);
+    await run(prepared, texts[2]!, [1]);
+    const names = (await kept()).map((s) => s.name);
+    expect(names).not.toContain(b);
+    expect(names.length).toBeLessThanOrEqual(KEPT);
+  });
+
   it("prepares anew after the server dropped its statements (DISCARD ALL)", async () => {
     const q = "select v from t where id = $1";
     await run(prepared, q, [1]);
