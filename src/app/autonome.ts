@@ -177,7 +177,8 @@ export async function createAutonome(config: Config, logger: Logger, wall: Clock
   await database.migrate();
   const { db } = database;
   const bus = new EventBus((e) => logger.error({ err: e }, "event listener failed"));
-  const uow = new UnitOfWork(db, bus, database.kind === "postgres", hostId);
+  // NOTIFY (and the lock ordering outbox ids across processes) only where other processes read: never in an isolated kernel's own database.
+  const uow = new UnitOfWork(db, bus, database.kind === "postgres" && !isolated, hostId);
 
   // Lighter's markets come from Lighter itself (orderBookDetails), read before anything else.
   const lighter = config.feed === "lighter" && !options.feed ? await connectLighter(config.lighter, logger) : null;
