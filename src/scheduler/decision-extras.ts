@@ -9,10 +9,11 @@ import { CurveWindow } from "../trading/curve-window.js";
 import type { AccountStats, DecisionContext, LeaderView, PerformanceView, RecentActivity, SymbolActivity } from "../agents/strategy.js";
 import type { TradingService } from "../trading/trading-service.js";
 import { figuresView } from "../trading/equity.js";
+import { NO_TRADES } from "../trading/trade-totals.js";
 import { automaticCloses } from "./automatic-closes.js";
 import { exposureAndRisk, percentOfEquity, timeInMarketPct } from "./account-stats.js";
 import { RunCounts } from "./run-counts.js";
-import { NO_TRADE_TOTALS, TradeHistory } from "./trade-history.js";
+import { TradeHistory } from "./trade-history.js";
 import { competitionFor, leaderPositions, LEADERS_SHOWN, type CycleStandings } from "./standings.js";
 
 /**
@@ -175,7 +176,7 @@ export class DecisionExtras {
         account && figures
           ? {
               ...(curves.get(modelId) ?? CurveMetricsReadModel.none),
-              ...tradeStatsOf(trades.get(modelId)?.totals ?? NO_TRADE_TOTALS),
+              ...tradeStatsOf(trades.get(modelId)?.totals ?? NO_TRADES),
               returnPct: figuresView(figures, account.initialCapital).returnPct,
             }
           : undefined;

@@ -1,10 +1,10 @@
-import { and, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
-import { usd } from "../core/money.js";
+import { and, gte, inArray, isNull, or, sql } from "drizzle-orm";
 import type { TradeTotals } from "../core/metrics.js";
 import type { Db } from "../db/client.js";
 import { jsonValue } from "../db/json-rows.js";
 import { orders } from "../db/schema.js";
 import type { EventBus } from "../events/bus.js";
+import { NO_TRADES, tradeTotalsByModel } from "../trading/trade-totals.js";
 import type { Holding } from "./account-stats.js";
 
 /** What a model's prompt shows of its trading history: its closed-trade totals and the spans its positions were open. */
@@ -16,8 +16,6 @@ export interface ModelTrades {
 
 /** The events of every write to a model's position rows (opened, scaled, reduced, closed, reconciled). */
 const POSITION_EVENTS = new Set(["PositionOpened", "PositionScaled", "PositionReduced", "PositionClosed"]);
-
-export const NO_TRADE_TOTALS: TradeTotals = { trades: 0, wins: 0, grossProfit: 0n, grossLoss: 0n, total: 0n };
 
 /**
  * Each model's trade history as its prompt needs it, read from the database the first time and
@@ -66,7 +64,7 @@ export class TradeHistory {
     const before = new Map(missing.map((id) => [id, this.changes.get(id) ?? 0]));
     const [totals, spans] = await Promise.all([this.totalsOf(missing), this.spansOf(missing, since)]);
     for (const id of missing) {
-      const trades = { totals: totals.get(id) ?? NO_TRADE_TOTALS, spans: spans.get(id) ?? [] };
+      const trades = { totals: totals.get(id) ?? NO_TRADES, spans: spans.get(id) ?? [] };
       out.set(id, trades);
       if (this.keep && (this.changes.get(id) ?? 0) === before.get(id)) this.kept.set(id, { ...trades, since });
     }
@@ -78,21 +76,8 @@ export class TradeHistory {
   }
 
   /** Closed-trade totals, summed exactly by the database: one row per model. */
-  private async totalsOf(ids: string[]): Promise<Map<string, TradeTotals>> {
-    const pnl = sql`coalesce(${orders.realizedPnl}, 0)`;
-    const rows = await this.db
-      .select({
-        modelId: orders.modelId,
-        trades: sql<number>`count(*)`.mapWith(Number),
-        wins: sql<number>`count(*) filter (where ${pnl} > 0)`.mapWith(Number),
-        grossProfit: sql<string>`coalesce(sum(${pnl}) filter (where ${pnl} > 0), 0)::text`,
-        grossLoss: sql<string>`coalesce(-sum(${pnl}) filter (where ${pnl} < 0), 0)::text`,
-        total: sql<string>`coalesce(sum(${pnl}), 0)::text`,
-      })
-      .from(orders)
-      .where(and(inArray(orders.modelId, ids), eq(orders.status, "CLOSED")))
-      .groupBy(orders.modelId);
-    return new Map(rows.map((r) => [r.modelId, { trades: r.trades, wins: r.wins, grossProfit: usd(r.grossProfit), grossLoss: usd(r.grossLoss), total: usd(r.total) }]));
+  private totalsOf(ids: string[]): Promise<Map<string, TradeTotals>> {
+    return tradeTotalsByModel(this.db, { modelIds: ids });
   }
 
   /**
