@@ -228,7 +228,7 @@ export function createAppServices(d: AppServicesDeps): S.AppServices {
     const now = d.now();
     const [curves, trades, runs] = await Promise.all([
       only === undefined ? curveFigures.all(now) : curveFigures.of(only, now).then((f) => new Map([[only, f]])),
-      tradeTotalsByModel(d.db, only === undefined ? {} : { modelId: only }),
+      tradeTotalsByModel(d.db, only === undefined ? {} : { modelIds: [only] }),
       only === undefined ? runStatsByModel(d.db) : modelRunStats(d.db, only).then((r) => new Map([[only, r]])),
     ]);
     return rows.map((row) => {

@@ -18,19 +18,19 @@ export interface BacktestDatabase {
 export async function backtestDatabase(serverUrl: string | undefined): Promise<BacktestDatabase> {
   if (!serverUrl) return { url: undefined, dataDir: "memory://", drop: async () => undefined };
   const name = `autonome_backtest_${randomBytes(6).toString("hex")}`;
-  await admin(serverUrl, `CREATE DATABASE ${name}`);
   // Dropped after the run, so a server crash losing its last commits loses nothing: commits need not wait for the disk (what readers see is the same).
-  await admin(serverUrl, `ALTER DATABASE ${name} SET synchronous_commit = off`);
+  await admin(serverUrl, `CREATE DATABASE ${name}`, `ALTER DATABASE ${name} SET synchronous_commit = off`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return { url: url.toString(), dataDir: "memory://", drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-async function admin(serverUrl: string, statement: string): Promise<void> {
+/** Runs `statements` one after another on one connection to the server (CREATE DATABASE cannot share a statement string). */
+async function admin(serverUrl: string, ...statements: string[]): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 15_000 });
   await client.connect();
   try {
-    await client.query(statement);
+    for (const statement of statements) await client.query(statement);
   } finally {
     await client.end();
   }

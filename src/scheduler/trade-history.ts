@@ -34,9 +34,8 @@ export class TradeHistory {
   private readonly kept = new Map<string, ModelTrades & { since: number }>();
   /** Per model: position events seen so far (a read started before the latest one is not kept). */
   private readonly changes = new Map<string, number>();
+  /** Absent without a bus: then nothing could tell a kept history stale, and none is kept. */
   private readonly unsubscribe: (() => void) | undefined;
-  /** Without a bus nothing could tell a kept history stale: none is kept. */
-  private readonly keep: boolean;
 
   constructor(
     private readonly db: Db,
@@ -48,7 +47,6 @@ export class TradeHistory {
       this.changes.set(modelId, (this.changes.get(modelId) ?? 0) + 1);
       this.kept.delete(modelId);
     });
-    this.keep = bus !== undefined;
   }
 
   /** The history of `ids`, its spans from `since` (epoch ms) on: one query per table for those not kept. */
@@ -62,22 +60,17 @@ export class TradeHistory {
     }
     if (missing.length === 0) return out;
     const before = new Map(missing.map((id) => [id, this.changes.get(id) ?? 0]));
-    const [totals, spans] = await Promise.all([this.totalsOf(missing), this.spansOf(missing, since)]);
+    const [totals, spans] = await Promise.all([tradeTotalsByModel(this.db, { modelIds: missing }), this.spansOf(missing, since)]);
     for (const id of missing) {
       const trades = { totals: totals.get(id) ?? NO_TRADES, spans: spans.get(id) ?? [] };
       out.set(id, trades);
-      if (this.keep && (this.changes.get(id) ?? 0) === before.get(id)) this.kept.set(id, { ...trades, since });
+      if (this.unsubscribe && (this.changes.get(id) ?? 0) === before.get(id)) this.kept.set(id, { ...trades, since });
     }
     return out;
   }
 
   close(): void {
     this.unsubscribe?.();
-  }
-
-  /** Closed-trade totals, summed exactly by the database: one row per model. */
-  private totalsOf(ids: string[]): Promise<Map<string, TradeTotals>> {
-    return tradeTotalsByModel(this.db, { modelIds: ids });
   }
 
   /**

@@ -7,11 +7,11 @@ import { orders } from "../db/schema.js";
 export const NO_TRADES: TradeTotals = { trades: 0, wins: 0, grossProfit: 0n, grossLoss: 0n, total: 0n };
 
 /**
- * The closed-trade totals of every model (or only `modelId`'s, or `modelIds`'; only trades closed
- * at or after `since`), with the fees those trades paid, summed exactly by the database in one
+ * The closed-trade totals of every model (or only those of `modelIds`; only trades closed at or
+ * after `since`), with the fees those trades paid, summed exactly by the database in one
  * query: one row per model however many trades it has.
  */
-export async function tradeTotalsByModel(db: Db, only: { modelId?: string; modelIds?: readonly string[]; since?: Date } = {}): Promise<Map<string, TradeTotals & { fees: bigint }>> {
+export async function tradeTotalsByModel(db: Db, only: { modelIds?: readonly string[]; since?: Date } = {}): Promise<Map<string, TradeTotals & { fees: bigint }>> {
   const pnl = sql`coalesce(${orders.realizedPnl}, 0)`;
   const rows = await db
     .select({
@@ -25,12 +25,7 @@ export async function tradeTotalsByModel(db: Db, only: { modelId?: string; model
     })
     .from(orders)
     .where(
-      and(
-        eq(orders.status, "CLOSED"),
-        only.modelId === undefined ? undefined : eq(orders.modelId, only.modelId),
-        only.modelIds === undefined ? undefined : inArray(orders.modelId, [...only.modelIds]),
-        only.since === undefined ? undefined : gte(orders.closedAt, only.since),
-      ),
+      and(eq(orders.status, "CLOSED"), only.modelIds === undefined ? undefined : inArray(orders.modelId, [...only.modelIds]), only.since === undefined ? undefined : gte(orders.closedAt, only.since)),
     )
     .groupBy(orders.modelId);
   return new Map(rows.map((r) => [r.modelId, { trades: r.trades, wins: r.wins, grossProfit: usd(r.grossProfit), grossLoss: usd(r.grossLoss), total: usd(r.total), fees: usd(r.fees) }]));
