@@ -53,9 +53,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 /**
  * An in-memory database is gone when the process ends, so it gains nothing from crash safety:
  * no full-page images in the write-ahead log and no syncs (a backtest's statements run 15–20%
- * faster). Visible results are the same; only what a crash would leave behind differs.
+ * faster), and no zero-filling of each new 16 MB log segment: in memory the file grows by an
+ * eighth per write past 1 MB, copied whole each time, which stalled the process 0.2–0.5 s per
+ * segment (the copy-trading flow's worst latencies). Visible results are the same; only what a
+ * crash would leave behind differs.
  */
-const THROWAWAY_PARAMS = ["-c", "full_page_writes=off", "-c", "fsync=off", "-c", "synchronous_commit=off"];
+const THROWAWAY_PARAMS = ["-c", "full_page_writes=off", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "wal_init_zero=off"];
 
 async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");

@@ -59,6 +59,34 @@ describe("PGlite's prepared statements", () => {
     expect((await kept()).map((s) => s.statement)).not.toContain(bad);
   });
 
+  it("an error binding or executing a kept statement ends where PGlite's does: the session goes on, a transaction is aborted", async () => {
+    const cast = "select $1::int + 1 as n";
+    const divide = "select 10 / $1::int as n";
+    for (const db of [prepared, plain]) for (const q of [cast, divide]) await db.query(q, [1]); // kept before the failures
+    const codes = async (db: PGlite) => {
+      const seen: unknown[] = [];
+      const code = (e: unknown) => (e as { code?: string }).code;
+      // Outside a transaction: a value the parameter's type refuses (bind), a division by zero (execute).
+      seen.push(await db.query(cast, ["abc"]).catch(code), await db.query(divide, [0]).catch(code));
+      seen.push((await db.query<{ n: number }>(cast, [41])).rows[0]!.n, (await db.query<{ n: number }>(divide, [5])).rows[0]!.n);
+      // Inside one: the statement after the failure meets the aborted transaction, and nothing commits.
+      seen.push(
+        await db
+          .transaction(async (tx) => {
+            await tx.query("insert into t (id) values ($1)", [30]);
+            seen.push(await tx.query(divide, [0]).catch(code));
+            seen.push(await tx.query(cast, [1]).catch(code));
+          })
+          .catch(code),
+      );
+      seen.push((await db.query<{ c: number }>("select count(*)::int as c from t where id = $1", [30])).rows[0]!.c);
+      return seen;
+    };
+    const want = await codes(plain);
+    expect(want.slice(0, 4)).toEqual(["22P02", "22012", 42, 2]);
+    expect(await codes(prepared)).toEqual(want);
+  });
+
   it("keeps a statement prepared in a transaction that rolled back, and reads inside a transaction what it wrote", async () => {
     const ins = "insert into t (id, v) values ($1, $2)";
     await expect(
