@@ -3,6 +3,7 @@ import { z } from "zod";
 import { formatStateUpdate, hasAccountSnapshot } from "../account-snapshot.js";
 import type { DecisionContext } from "../strategy.js";
 import { TOOL_DEFINITIONS, parseToolArgs, toolError, type ToolName, type ToolResult, type TradingTools } from "../tools.js";
+import { resolveMessageSchema } from "./message-schema.js";
 import { cleanText, cleanValue, keyRedactor, type Redact } from "./model-output.js";
 import { buildPrompt, type LlmPrompt } from "./prompt.js";
 import { createLlmModel, type ChatModel } from "./provider.js";
@@ -30,6 +31,8 @@ import type { LlmVariant } from "./variants.js";
  * the tools (AccountSnapshotSource) tell them after the calls so far. It is appended to that
  * step's request only: each step sees the latest one, not a pile of old ones.
  */
+
+resolveMessageSchema();
 
 export const DEFAULT_MAX_STEPS = 10;
 export const DEFAULT_TIMEOUT_MS = 120_000;
