@@ -37,14 +37,19 @@ export class RunCounts {
       ids.map((id) => sql`(${id}::text, ${new Date(from(id)).toISOString()}::timestamptz)`),
       sql`, `,
     );
+    // Per model through its index (model_id, created_at): a join of the list with the table was
+    // planned as a scan of every run ever recorded, each cycle, however little of it was new.
     const rows = await this.db.execute(sql`
-      select i.model_id,
-        count(*) filter (where i.created_at < ${new Date(settleBefore).toISOString()}::timestamptz)::int as settling,
-        count(*) filter (where i.created_at >= ${new Date(windowStart).toISOString()}::timestamptz)::int as recent,
-        count(*)::int as seen
-      from ${invocations} i join (values ${bounds}) as v(model_id, up_to) on i.model_id = v.model_id
-      where i.created_at >= v.up_to and i.status <> 'running'
-      group by i.model_id`);
+      select v.model_id, c.settling, c.recent, c.seen
+      from (values ${bounds}) as v(model_id, up_to)
+      cross join lateral (
+        select
+          count(*) filter (where i.created_at < ${new Date(settleBefore).toISOString()}::timestamptz)::int as settling,
+          count(*) filter (where i.created_at >= ${new Date(windowStart).toISOString()}::timestamptz)::int as recent,
+          count(*)::int as seen
+        from ${invocations} i
+        where i.model_id = v.model_id and i.created_at >= v.up_to and i.status <> 'running'
+      ) c`);
     const byId = new Map((rows as unknown as { rows: Array<{ model_id: string; settling: number; recent: number; seen: number }> }).rows.map((r) => [r.model_id, r]));
     for (const id of ids) {
       const r = byId.get(id);

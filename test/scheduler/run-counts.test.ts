@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Db } from "../../src/db/client.js";
 import { invocations } from "../../src/db/schema.js";
 import { RunCounts } from "../../src/scheduler/run-counts.js";
 import { DRIVERS } from "../support/databases.js";
@@ -58,5 +59,30 @@ describe.each(DRIVERS)("run counts on %s", (driver) => {
     expect((await counts.counts([a], t1 + 120_000, t1 - 6 * HOUR)).get(a)).toEqual({ total: 10, recent: 3 });
     // A fresh counter reads everything once.
     expect((await new RunCounts(db).counts([a], t1 + 120_000, t1 - 6 * HOUR)).get(a)).toEqual({ total: 12, recent: 3 });
+  });
+
+  it("reads each model's runs through its index, not the whole table (a month of 100 models' runs is 860,000 rows)", async () => {
+    h = await createHarness(driver);
+    const ids = [await h.model(), await h.model(), await h.model()];
+    const db = h.t.database.db;
+    const t0 = Date.parse("2026-02-01T00:00:00Z");
+    // Ten days of runs every 5 minutes, then the counts a cycle asks for (the window's 6 hours).
+    const rows = ids.flatMap((modelId) => Array.from({ length: 2880 }, (_, k) => ({ id: randomUUID(), modelId, status: "ok" as const, createdAt: new Date(t0 - k * 300_000) })));
+    for (let i = 0; i < rows.length; i += 1000) await db.insert(invocations).values(rows.slice(i, i + 1000));
+    await db.execute(sql`analyze invocations`);
+    const statements: SQL[] = [];
+    let watching = false;
+    const watched = new Proxy(db, {
+      get: (target, prop, receiver) => (prop === "execute" ? (q: SQL) => (watching && statements.push(q), target.execute(q)) : Reflect.get(target, prop, receiver)),
+    }) as Db;
+    const counts = new RunCounts(watched);
+    await counts.counts(ids, t0, t0 - 6 * HOUR); // the first count reads each model's whole history once
+    watching = true;
+    expect((await counts.counts(ids, t0 + 300_000, t0 + 300_000 - 6 * HOUR)).get(ids[0]!)).toEqual({ total: 2880, recent: 72 });
+    expect(statements).toHaveLength(1);
+    const plan = (await db.execute(sql`explain ${statements[0]!}`)) as unknown as { rows: Array<Record<string, string>> };
+    const text = plan.rows.map((r) => Object.values(r)[0]).join("\n");
+    expect(text).toContain("invocations_model_idx");
+    expect(text).not.toMatch(/Seq Scan on invocations/);
   });
 });
