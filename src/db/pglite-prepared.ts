@@ -87,13 +87,7 @@ export function usePreparedStatements(client: PGlite, kept = PREPARED_STATEMENTS
         });
         // Bind, execute and sync in one message: the database runs them in one pass (after an error it
         // skips to the sync, as over a socket).
-        const bind = serialize.bind({ statement: statement.name, values });
-        const execute = serialize.execute({});
-        const sync = serialize.sync();
-        const message = new Uint8Array(bind.length + execute.length + sync.length);
-        message.set(bind, 0);
-        message.set(execute, bind.length);
-        message.set(sync, bind.length + execute.length);
+        const message = Buffer.concat([serialize.bind({ statement: statement.name, values }), serialize.execute({}), serialize.sync()]);
         synced = true;
         // The rows' description goes before the rows, as a described portal's would.
         if (statement.columns) messages.push(statement.columns);

@@ -13,9 +13,5 @@ import { modelMessageSchema } from "ai";
  * reads nothing of the kind. What the check accepts and refuses is unchanged.
  */
 export function resolveMessageSchema(): void {
-  if (resolved) return;
-  resolved = true;
   modelMessageSchema.safeParse({ role: "user", content: "", providerOptions: { resolve: { json: [null] } } });
 }
-
-let resolved = false;
